@@ -1,0 +1,5 @@
+"""Message contracts shared by the services and the gateway: CloudEvent data models, RPC payloads, errors.
+
+Importing this package registers every domain event model (for the AsyncAPI document and consumers).
+"""
+from contracts import venues  # noqa: F401  (registers the models)

@@ -1,0 +1,97 @@
+"""The AsyncAPI 3.0 document and JSON Schemas, generated from the contract models (never by hand)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import contracts  # noqa: F401  (registers every event model)
+from contracts.envelope import registered_events
+
+CLOUDEVENT_ATTRIBUTES = {
+    "id": {"type": "string", "description": "Unique per fact; stable across redelivery (the dedupe key)."},
+    "source": {"type": "string", "description": "/wenyun/<service>"},
+    "type": {"type": "string"},
+    "specversion": {"const": "1.0"},
+    "time": {"type": "string", "format": "date-time"},
+    "subject": {"type": "string", "description": "The id of the thing the fact is about."},
+    "datacontenttype": {"const": "application/json"},
+    "dataschema": {"type": "string", "format": "uri"},
+}
+
+
+def event_schema(event_type: str) -> dict:
+    """JSON Schema of the whole CloudEvent (envelope + data) of one event type."""
+    model = registered_events()[event_type]
+    data_schema = model.model_json_schema(ref_template="#/$defs/{model}")
+    defs = data_schema.pop("$defs", {})
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": model.dataschema(),
+        "title": f"{event_type} v{model.version}",
+        "description": model.summary or (model.__doc__ or "").strip(),
+        "type": "object",
+        "required": ["id", "source", "type", "specversion", "time", "data"],
+        "properties": {**CLOUDEVENT_ATTRIBUTES, "type": {"const": event_type},
+                       "source": {"const": model.source()}, "data": data_schema},
+    }
+    if defs:
+        schema["$defs"] = defs
+    return schema
+
+
+def asyncapi_document() -> dict:
+    channels, operations, messages = {}, {}, {}
+    for event_type, model in registered_events().items():
+        key = event_type.replace(".", "_")
+        channel_id = f"{model.exchange()}/{event_type}"
+        messages[key] = {
+            "name": event_type,
+            "title": event_type,
+            "summary": model.summary,
+            "contentType": "application/cloudevents+json",
+            "payload": event_schema(event_type),
+        }
+        channels[key] = {
+            "address": event_type,
+            "title": channel_id,
+            "description": f"Routing key `{event_type}` on the topic exchange `{model.exchange()}`.",
+            "messages": {key: {"$ref": f"#/components/messages/{key}"}},
+            "bindings": {"amqp": {"is": "routingKey", "exchange": {
+                "name": model.exchange(), "type": "topic", "durable": True, "autoDelete": False, "vhost": "/"}}},
+        }
+        operations[f"publish_{key}"] = {
+            "action": "send",
+            "channel": {"$ref": f"#/channels/{key}"},
+            "summary": f"{model.source_service} publishes {event_type}",
+            "messages": [{"$ref": f"#/channels/{key}/messages/{key}"}],
+        }
+    return {
+        "asyncapi": "3.0.0",
+        "info": {"title": "Wenyun domain events", "version": "1.0.0",
+                 "description": "Facts published by the Wenyun services as CloudEvents 1.0 (structured JSON) on "
+                                "RabbitMQ topic exchanges `<service>.events`; routing key = event type. Bind your "
+                                "own durable queue to receive them."},
+        "servers": {"local": {"host": "localhost:5672", "protocol": "amqp", "protocolVersion": "0-9-1"}},
+        "defaultContentType": "application/cloudevents+json",
+        "channels": channels,
+        "operations": operations,
+        "components": {"messages": messages},
+    }
+
+
+def write_docs(directory: Path) -> list[Path]:
+    """Write docs/asyncapi.json and docs/schemas/<type>.v<N>.json; returns the files written."""
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    target = directory / "asyncapi.json"
+    target.write_text(json.dumps(asyncapi_document(), ensure_ascii=False, indent=2) + "\n")
+    written.append(target)
+    schemas = directory / "schemas"
+    schemas.mkdir(exist_ok=True)
+    for old in schemas.glob("*.json"):
+        old.unlink()
+    for event_type, model in registered_events().items():
+        target = schemas / f"{event_type}.v{model.version}.json"
+        target.write_text(json.dumps(event_schema(event_type), ensure_ascii=False, indent=2) + "\n")
+        written.append(target)
+    return written

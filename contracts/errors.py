@@ -1,0 +1,48 @@
+"""Errors a service raises for bad requests; the gateway maps them to RFC 9457 problems.
+
+They cross the bus by name (nameko serialises `exc_type` and `exc_args`), so a service raises
+`Conflict("…", {"conflicts": [...]})` and the gateway answers 409 with those extra members.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+
+class WenyunError(Exception):
+    status = 400
+    title = "Bad request"
+    code = "bad_request"
+
+    def __init__(self, detail: str, extra: dict[str, Any] | None = None):
+        super().__init__(detail, extra or {})
+        self.detail = detail
+        self.extra = extra or {}
+
+
+class BadRequest(WenyunError):
+    pass
+
+
+class Unauthorized(WenyunError):
+    status, title, code = 401, "Unauthorized", "unauthorized"
+
+
+class Forbidden(WenyunError):
+    status, title, code = 403, "Forbidden", "forbidden"
+
+
+class NotFound(WenyunError):
+    status, title, code = 404, "Not found", "not_found"
+
+
+class Conflict(WenyunError):
+    status, title, code = 409, "Conflict", "conflict"
+
+
+class Unprocessable(WenyunError):
+    status, title, code = 422, "Unprocessable request", "unprocessable"
+
+
+ERRORS_BY_NAME: dict[str, type[WenyunError]] = {
+    cls.__name__: cls for cls in (WenyunError, BadRequest, Unauthorized, Forbidden, NotFound, Conflict, Unprocessable)
+}

@@ -1,0 +1,154 @@
+"""The HTTP gateway: authentication, validation with the contract models, routing to services by
+RPC, error mapping to RFC 9457 problems, docs (OpenAPI 3.1, AsyncAPI), health and metrics.
+No business rule lives here."""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+import uuid
+from contextlib import asynccontextmanager
+
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi_offline import FastAPIOffline
+from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from contracts.asyncapi import asyncapi_document
+from contracts.errors import WenyunError
+from gateway.problems import Problem, problem
+from gateway.routes import ROUTERS
+from gateway.rpc import RemoteError, RpcClient, ServiceUnavailable
+from kit.settings import SERVICE_NAMES, PlatformSettings, get_settings
+
+log = logging.getLogger("wenyun.gateway")
+HTTP_REQUESTS = Counter("wenyun_http_requests_total", "HTTP requests", ["method", "route", "status"])
+HTTP_DURATION = Histogram("wenyun_http_request_duration_seconds", "HTTP request time", ["method", "route"])
+
+DESCRIPTION = """Wenyun (文云) — the district public-cultural-services platform.
+
+Public reads need no token; writes need a bearer token (`wenyun token --role ROLE`).
+Every error is an RFC 9457 problem (`application/problem+json`). Domain events are published as
+CloudEvents on RabbitMQ topic exchanges; see `/asyncapi.json`."""
+
+
+def create_app(settings: PlatformSettings | None = None) -> FastAPIOffline:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app):
+        app.state.rpc = RpcClient(settings.amqp_uri, timeout=settings.rpc_timeout)
+        try:
+            await app.state.rpc.connect()
+        except Exception as exc:  # noqa: BLE001 - start anyway; /health says what is wrong
+            log.error("cannot reach RabbitMQ at start: %s", exc)
+        yield
+        await app.state.rpc.close()
+
+    app = FastAPIOffline(title="Wenyun 文云 API", version="1.0.0", description=DESCRIPTION, lifespan=lifespan,
+                         openapi_url="/openapi.json", docs_url="/docs", redoc_url=None)
+    app.state.signing_key = settings.signing_key()
+    app.state.settings = settings
+    for router in ROUTERS:
+        app.include_router(router)
+    _install_error_handlers(app)
+    _install_platform_routes(app)
+    _install_metrics_middleware(app)
+    _add_problem_schema(app)
+    return app
+
+
+def _install_error_handlers(app) -> None:
+    @app.exception_handler(WenyunError)
+    async def domain_error(request: Request, exc: WenyunError):
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        return problem(exc.status, exc.title, exc.detail, code=exc.code, instance=request.url.path,
+                       headers=headers, **exc.extra)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError):
+        errors = [{"loc": list(e.get("loc", ())), "msg": e.get("msg"), "type": e.get("type")} for e in exc.errors()]
+        if any(e["type"] == "json_invalid" for e in errors):
+            return problem(400, "Malformed request", "The body is not valid JSON.", code="malformed_json",
+                           instance=request.url.path, errors=errors)
+        return problem(422, "Invalid request", "Some fields are missing or wrong.", code="validation_failed",
+                       instance=request.url.path, errors=errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        return problem(exc.status_code, str(exc.detail), None, code=f"http_{exc.status_code}",
+                       instance=request.url.path, headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(ServiceUnavailable)
+    async def unavailable(request: Request, exc: ServiceUnavailable):
+        return problem(503, "Service unavailable", f"The {exc.service} service did not answer: {exc.reason}.",
+                       code="service_unavailable", instance=request.url.path, service=exc.service,
+                       headers={"Retry-After": "5"})
+
+    @app.exception_handler(RemoteError)
+    async def remote_bug(request: Request, exc: RemoteError):
+        error_id = uuid.uuid4().hex
+        log.error("error %s from %s: %s: %s", error_id, exc.service, exc.exc_type, exc.value)
+        return problem(500, "Internal error", f"The {exc.service} service failed (error id {error_id}).",
+                       code="internal_error", instance=request.url.path, error_id=error_id)
+
+
+def _install_platform_routes(app) -> None:
+    @app.get("/health", tags=["platform"], responses={503: {"model": Problem}})
+    async def health(request: Request):
+        """200 only when the broker and all four services answer."""
+        rpc: RpcClient = request.app.state.rpc
+
+        async def ask(service):
+            try:
+                return service, await rpc.call(service, "health", timeout=3)
+            except Exception as exc:  # noqa: BLE001 - any failure is "down" here
+                return service, {"service": service, "status": "down", "error": str(exc)}
+
+        results = dict(await asyncio.gather(*(ask(s) for s in SERVICE_NAMES)))
+        broker = "ok" if rpc.connected else "down"
+        ok = broker == "ok" and all(r.get("status") == "ok" for r in results.values())
+        body = {"status": "ok" if ok else "degraded", "broker": broker, "services": results}
+        return JSONResponse(body, status_code=200 if ok else 503)
+
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics():
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    @app.get("/asyncapi.json", tags=["platform"])
+    async def asyncapi():
+        """The AsyncAPI 3.0 document of every domain event, generated from the contract models."""
+        return JSONResponse(asyncapi_document())
+
+
+def _install_metrics_middleware(app) -> None:
+    @app.middleware("http")
+    async def record(request: Request, call_next):
+        started = time.perf_counter()
+        response = await call_next(request)
+        route = request.scope.get("route")
+        path = getattr(route, "path", "unmatched")
+        HTTP_REQUESTS.labels(request.method, path, str(response.status_code)).inc()
+        HTTP_DURATION.labels(request.method, path).observe(time.perf_counter() - started)
+        return response
+
+
+def _add_problem_schema(app) -> None:
+    original = app.openapi
+
+    def openapi():
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = original()
+        schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = Problem.model_json_schema()
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi
+
+
+def json_dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2)

@@ -1,0 +1,308 @@
+"""The database dependency of a service: a unit of work that writes business rows, outbox rows
+and inbox rows in ONE transaction, and the outbox relay that publishes what was committed.
+
+    with self.db.transaction() as tx:
+        tx.session.add(venue)
+        tx.emit(VenueRegistered(...), subject=venue.id)
+
+Inside an event-handler worker the transaction first records the event id in the inbox; a
+redelivered event therefore raises `AlreadyProcessed` and changes nothing (the entrypoint acks it).
+After commit the relay is woken and publishes with publisher confirms; a periodic sweep publishes
+whatever a crash left behind, so a fact committed is a fact delivered (at least once).
+"""
+from __future__ import annotations
+
+import logging
+import os
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from typing import Iterator
+
+import eventlet
+from eventlet.queue import Empty, LightQueue
+from nameko.extensions import DependencyProvider
+from sqlalchemy import MetaData, func, insert, select, text, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from contracts.envelope import DomainEvent, to_cloudevent
+from contracts.errors import Conflict, WenyunError
+from kit.bus import confirming_connection, events_exchange
+from kit.engine import is_sqlite, make_engine
+from kit.metrics import OUTBOX_BACKLOG, OUTBOX_PUBLISHED
+from kit.settings import get_settings
+from kit.tables import add_kit_tables
+
+log = logging.getLogger(__name__)
+
+
+class AlreadyProcessed(Exception):
+    """This consumer already applied this event: nothing to do (not an error)."""
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Transaction:
+    def __init__(self, session: Session, outbox, inbox):
+        self.session = session
+        self._outbox = outbox
+        self._inbox = inbox
+        self.emitted: list[str] = []
+        self._now = utcnow()
+
+    def emit(self, event: DomainEvent, *, subject: str | None = None) -> str:
+        """Record a fact to publish once this transaction commits. Returns the CloudEvent id."""
+        import uuid
+
+        event_id = str(uuid.uuid4())
+        self.session.execute(
+            insert(self._outbox).values(
+                id=event_id,
+                seq=len(self.emitted),
+                exchange=event.exchange(),
+                event_type=event.event_type,
+                payload=to_cloudevent(event, subject=subject, event_id=event_id).decode("utf-8"),
+                created_at=self._now,
+                attempts=0,
+            )
+        )
+        self.emitted.append(event_id)
+        return event_id
+
+    def claim(self, event_id: str, consumer: str, event_type: str) -> None:
+        """Record that `consumer` applies `event_id`; raise AlreadyProcessed if it already did."""
+        inbox = self._inbox
+        seen = self.session.execute(
+            select(inbox.c.event_id).where(inbox.c.event_id == event_id, inbox.c.consumer == consumer)
+        ).first()
+        if seen:
+            raise AlreadyProcessed(event_id)
+        try:
+            self.session.execute(
+                insert(inbox).values(event_id=event_id, consumer=consumer, event_type=event_type, processed_at=utcnow())
+            )
+        except IntegrityError as exc:  # a concurrent delivery of the same event won the race
+            raise AlreadyProcessed(event_id) from exc
+
+
+class OutboxRelay:
+    """Publishes committed outbox rows in order, with publisher confirms, and marks them sent."""
+
+    def __init__(self, engine, outbox, amqp_uri: str, service: str, batch: int = 200):
+        self.engine = engine
+        self.outbox = outbox
+        self.amqp_uri = amqp_uri
+        self.service = service
+        self.batch = batch
+        self._connection = None
+        self._producer = None
+        self._declared: set[str] = set()
+        self._lock = eventlet.semaphore.Semaphore()
+        self._postgres = not is_sqlite(str(engine.url))
+
+    def _ensure_producer(self):
+        if self._producer is None:
+            self._connection = confirming_connection(self.amqp_uri)
+            self._connection.ensure_connection(max_retries=3)
+            self._producer = self._connection.Producer()
+            self._declared.clear()
+        return self._producer
+
+    def _reset(self):
+        try:
+            if self._connection is not None:
+                self._connection.release()
+        except Exception:  # noqa: BLE001 - the connection is being thrown away anyway
+            pass
+        self._connection = self._producer = None
+
+    def close(self):
+        self._reset()
+
+    def _publish(self, row) -> None:
+        producer = self._ensure_producer()
+        service = row.exchange.rsplit(".events", 1)[0]
+        exchange = events_exchange(service)
+        if row.exchange not in self._declared:
+            exchange(producer.channel).declare()
+            self._declared.add(row.exchange)
+        producer.publish(
+            row.payload.encode("utf-8"),
+            exchange=exchange,
+            routing_key=row.event_type,
+            content_type="application/cloudevents+json",
+            content_encoding="utf-8",
+            delivery_mode=2,
+            message_id=row.id,
+            headers={"ce-id": row.id, "ce-type": row.event_type},
+        )
+
+    def publish_pending(self) -> int:
+        """Publish one batch of unsent rows; returns how many were published."""
+        with self._lock:
+            try:
+                return self._publish_batch()
+            except Exception:
+                self._reset()
+                raise
+
+    def _publish_batch(self) -> int:
+        outbox = self.outbox
+        query = (
+            select(outbox.c.id, outbox.c.exchange, outbox.c.event_type, outbox.c.payload)
+            .where(outbox.c.published_at.is_(None))
+            .order_by(outbox.c.created_at, outbox.c.seq)
+            .limit(self.batch)
+        )
+        if self._postgres:
+            # Replicas of a service share the outbox: each row is published by whoever locked it.
+            with self.engine.begin() as conn:
+                rows = conn.execute(query.with_for_update(skip_locked=True)).all()
+                for row in rows:
+                    self._publish(row)
+                if rows:
+                    conn.execute(
+                        update(outbox).where(outbox.c.id.in_([r.id for r in rows])).values(published_at=utcnow())
+                    )
+        else:
+            with self.engine.begin() as conn:
+                rows = conn.execute(query).all()
+            for row in rows:
+                self._publish(row)
+            if rows:
+                with self.engine.begin() as conn:
+                    conn.execute(
+                        update(outbox).where(outbox.c.id.in_([r.id for r in rows])).values(published_at=utcnow())
+                    )
+        if rows:
+            OUTBOX_PUBLISHED.labels(self.service).inc(len(rows))
+        return len(rows)
+
+    def backlog(self) -> int:
+        with self.engine.connect() as conn:
+            count = conn.execute(select(func.count()).where(self.outbox.c.published_at.is_(None))).scalar_one()
+        OUTBOX_BACKLOG.labels(self.service).set(count)
+        return count
+
+
+class Database(DependencyProvider):
+    """Engine, sessions, outbox and inbox of one service (its own database)."""
+
+    def __init__(self, metadata: MetaData):
+        self.metadata = metadata
+        self.outbox, self.inbox = add_kit_tables(metadata)
+
+    def setup(self):
+        config = self.container.config
+        self.settings = config.get("WENYUN_SETTINGS") or get_settings()
+        self.url = config["DATABASE_URL"]
+        self.engine = make_engine(self.url, pool_size=max(10, int(config.get("max_workers", 10))))
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.relay = OutboxRelay(self.engine, self.outbox, config["AMQP_URI"], self.container.service_name)
+        self._wake = LightQueue()
+        self._running = False
+
+    def start(self):
+        self._running = True
+        self.container.spawn_managed_thread(self._relay_loop, identifier="outbox-relay")
+
+    def stop(self):
+        self._running = False
+        self._wake.put(None)
+        eventlet.sleep(0)
+
+    def kill(self):
+        self._running = False
+
+    def wake_relay(self):
+        self._wake.put(None)
+
+    def _relay_loop(self):
+        interval = self.settings.outbox_sweep_interval
+        while self._running:
+            try:
+                self._wake.get(timeout=interval)
+            except Empty:
+                pass  # the periodic sweep: re-send what a crash or a broker outage left behind
+            while not self._wake.empty():
+                self._wake.get_nowait()
+            if not self._running:
+                break
+            try:
+                while self.relay.publish_pending() >= self.relay.batch:
+                    pass
+                self.relay.backlog()
+            except Exception as exc:  # noqa: BLE001 - broker/db down: the next sweep retries
+                log.warning("outbox relay of %s: %s; will retry", self.container.service_name, exc)
+                eventlet.sleep(min(interval, 1.0))
+        self.relay.close()
+        self.engine.dispose()
+
+    def get_dependency(self, worker_ctx):
+        return UnitOfWork(self, worker_ctx)
+
+    def health(self) -> dict:
+        with self.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        return {"database": "ok", "outbox_backlog": self.relay.backlog()}
+
+
+class UnitOfWork:
+    """What a worker sees as `self.db`."""
+
+    def __init__(self, provider: Database, worker_ctx):
+        self._provider = provider
+        self._worker_ctx = worker_ctx
+        self._claimed = False
+
+    @property
+    def engine(self):
+        return self._provider.engine
+
+    def health(self) -> dict:
+        return self._provider.health()
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for queries only."""
+        session = self._provider.sessions()
+        try:
+            yield session
+        finally:
+            session.rollback()
+            session.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        provider = self._provider
+        session = provider.sessions()
+        tx = Transaction(session, provider.outbox, provider.inbox)
+        try:
+            with session.begin():
+                self._claim_event(tx)
+                yield tx
+        except IntegrityError as exc:
+            # A unique/exclusion constraint caught what the checks could not see (a race).
+            raise Conflict("The change conflicts with another one made at the same time.", {"constraint": str(exc.orig)[:300]}) from exc
+        finally:
+            session.close()
+        if tx.emitted:
+            if provider.settings.fault == "crash_after_commit":
+                log.error("fault injection: crashing after commit, before publish")
+                os._exit(17)
+            provider.wake_relay()
+
+    def _claim_event(self, tx: Transaction) -> None:
+        """In an event-handler worker, the first transaction records the event in the inbox."""
+        entrypoint = self._worker_ctx.entrypoint
+        if self._claimed or not getattr(entrypoint, "delivers_cloudevents", False):
+            return
+        envelope = self._worker_ctx.args[0]
+        consumer = f"{self._provider.container.service_name}.{entrypoint.method_name}"
+        tx.claim(envelope.id, consumer, envelope.type)
+        self._claimed = True
+
+
+__all__ = ["AlreadyProcessed", "Database", "Transaction", "UnitOfWork", "WenyunError"]

@@ -1,0 +1,82 @@
+"""SQLAlchemy engines for the two supported databases.
+
+SQLite (the embedded default) gets WAL, a busy timeout and `BEGIN IMMEDIATE` transactions, so a
+read-check-write (a booking's conflict check) can never interleave with another writer; the pool
+holds ONE connection per process so eventlet workers queue for it cooperatively instead of
+blocking the whole hub inside sqlite's busy handler. PostgreSQL gets a normal pool; under eventlet
+the driver is made green by psycogreen (see kit.serve).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.pool import QueuePool
+
+
+def is_sqlite(url: str) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def make_engine(url: str, *, pool_size: int = 10) -> Engine:
+    if is_sqlite(url):
+        database = make_url(url).database
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(
+            url,
+            poolclass=QueuePool,
+            pool_size=1,
+            max_overflow=0,
+            pool_timeout=60,
+            connect_args={"check_same_thread": False, "timeout": 30},
+        )
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_connect(dbapi_connection, _record):
+            # Let SQLAlchemy's "begin" below decide transaction boundaries.
+            dbapi_connection.isolation_level = None
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(conn):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
+    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, pool_recycle=1800)
+
+
+def ensure_database(url: str) -> None:
+    """Create the PostgreSQL database named in `url` if it does not exist (no-op for SQLite)."""
+    if is_sqlite(url):
+        return
+    parsed = make_url(url)
+    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": parsed.database}).scalar()
+            if not exists:
+                conn.exec_driver_sql(f'CREATE DATABASE "{parsed.database}"')
+    finally:
+        admin.dispose()
+
+
+def drop_database(url: str) -> None:
+    if is_sqlite(url):
+        database = make_url(url).database
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{database}{suffix}").unlink(missing_ok=True)
+        return
+    parsed = make_url(url)
+    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)')
+    finally:
+        admin.dispose()

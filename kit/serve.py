@@ -1,0 +1,65 @@
+"""Run one service in this process: migrations, durable queues, metrics, then the nameko container.
+
+Called as `wenyun serve <service>`; eventlet's monkey patching and psycogreen must happen before
+anything imports socket-using modules, which is why `wenyun.cli` calls `green()` first.
+"""
+from __future__ import annotations
+
+import importlib
+import logging
+import signal
+import sys
+
+
+def green() -> None:
+    import eventlet
+
+    eventlet.monkey_patch()
+    from psycogreen.eventlet import patch_psycopg
+
+    patch_psycopg()  # psycopg2 waits cooperatively instead of blocking the eventlet hub
+
+
+def service_class(service: str):
+    module = importlib.import_module(f"services.{service}.service")
+    return module.SERVICE
+
+
+def prepare(service: str, settings) -> None:
+    """The deploy step of one service: its migrations and its durable queues."""
+    from kit.migrations import upgrade
+    from kit.topology import declare_topology
+
+    upgrade(service, settings.database_url(service))
+    declare_topology(settings.amqp_uri, [service_class(service)])
+
+
+def run_service(service: str) -> int:
+    import eventlet
+    from nameko.runners import ServiceRunner
+
+    from kit.bus import BrokerUnreachable, check_broker
+    from kit.metrics import start_metrics_server
+    from kit.settings import get_settings, nameko_config
+
+    logging.basicConfig(level=logging.INFO, format=f"%(asctime)s {service} %(levelname)s %(name)s: %(message)s")
+    settings = get_settings()
+    try:
+        check_broker(settings.amqp_uri)
+    except BrokerUnreachable as exc:
+        print(f"wenyun: {exc}", file=sys.stderr)
+        return 2
+    prepare(service, settings)
+    start_metrics_server(settings.metrics_port(service))
+    runner = ServiceRunner(nameko_config(service, settings))
+    runner.add_service(service_class(service))
+
+    def shutdown(_signum, _frame):
+        eventlet.spawn(runner.stop)
+
+    signal.signal(signal.SIGTERM, shutdown)
+    signal.signal(signal.SIGINT, shutdown)
+    runner.start()
+    logging.getLogger(__name__).info("%s is up", service)
+    runner.wait()
+    return 0

@@ -1,0 +1,91 @@
+"""Platform settings, read from the environment (pydantic-settings).
+
+Every process (service, gateway, CLI) reads the same variables, so one `export` configures a whole
+deployment. Defaults give the embedded set-up: SQLite under `var/`, RabbitMQ on localhost.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SERVICE_NAMES = ("venues", "events", "volunteers", "notifications")
+METRICS_PORTS = {"venues": 9101, "events": 9102, "volunteers": 9103, "notifications": 9104}
+
+
+class PlatformSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="WENYUN_", extra="ignore")
+
+    amqp_uri: str = Field(
+        "amqp://guest:guest@localhost:5672/", validation_alias=AliasChoices("AMQP_URI", "WENYUN_AMQP_URI")
+    )
+    var_dir: Path = Path("var")
+    # When set (e.g. postgresql://postgres@localhost:5432), each service without its own
+    # <SERVICE>_DATABASE_URL uses the database wenyun_<service> on that server.
+    postgres_url: str | None = None
+    secret_key: str | None = None
+    public_base_url: str = Field(
+        "http://localhost:8000", validation_alias=AliasChoices("PUBLIC_BASE_URL", "WENYUN_PUBLIC_BASE_URL")
+    )
+    rpc_timeout: float = 8.0
+    # Event handlers: attempts before a message goes to the dead-letter queue.
+    handler_max_attempts: int = 4
+    handler_retry_delay: float = 0.5
+    outbox_sweep_interval: float = 2.0
+    max_workers: int = 10
+    # Fault injection for tests only, e.g. "crash_after_commit".
+    fault: str | None = None
+    gateway_port: int = 8000
+
+    def resolved_var_dir(self) -> Path:
+        path = self.var_dir.expanduser().resolve()
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def database_url(self, service: str) -> str:
+        own = os.environ.get(f"{service.upper()}_DATABASE_URL")
+        if own:
+            return own
+        if self.postgres_url:
+            return f"{self.postgres_url.rstrip('/')}/wenyun_{service}"
+        return f"sqlite:///{self.resolved_var_dir() / f'{service}.db'}"
+
+    def signing_key(self) -> bytes:
+        """The secret that signs bearer tokens and volunteer links.
+
+        Taken from WENYUN_SECRET_KEY; otherwise generated once into var/secret.key so a
+        development machine works with no set-up and nothing secret is ever committed.
+        """
+        if self.secret_key:
+            return self.secret_key.encode()
+        key_file = self.resolved_var_dir() / "secret.key"
+        if not key_file.exists():
+            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_urlsafe(48))
+        return key_file.read_text().strip().encode()
+
+    def metrics_port(self, service: str) -> int:
+        return int(os.environ.get("METRICS_PORT", METRICS_PORTS.get(service, 0)))
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> PlatformSettings:
+    return PlatformSettings()
+
+
+def nameko_config(service: str, settings: PlatformSettings | None = None) -> dict:
+    """The nameko config dict of one service process, derived from the settings."""
+    settings = settings or get_settings()
+    return {
+        "AMQP_URI": settings.amqp_uri,
+        "DATABASE_URL": settings.database_url(service),
+        "max_workers": settings.max_workers,
+        "serializer": "json",
+        "ACCEPT": ["json", "cloudevents"],
+        "WENYUN_SETTINGS": settings,
+    }

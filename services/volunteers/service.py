@@ -1,0 +1,30 @@
+"""volunteers: volunteers, teams, training and hours, dispatch to events (entrypoints only)."""
+from __future__ import annotations
+
+from nameko.rpc import rpc
+
+from contracts.envelope import Envelope
+from kit.database import Database
+from kit.events import handle_event
+from kit.metrics import Metrics
+from services.volunteers import venue_copy
+from services.volunteers.tables import metadata
+
+
+class VolunteersService:
+    name = "volunteers"
+    db = Database(metadata)
+    metrics = Metrics()
+
+    @rpc
+    def health(self):
+        return {"service": self.name, "status": "ok", **self.db.health()}
+
+    @handle_event("venues", "venue.registered")
+    def on_venue_registered(self, event: Envelope):
+        # Venue coordinates feed the distance part of dispatch ranking.
+        with self.db.transaction() as tx:
+            venue_copy.remember_venue(tx.session, event.typed())
+
+
+SERVICE = VolunteersService

@@ -1,0 +1,5 @@
+import sys
+
+from wenyun.cli import main
+
+sys.exit(main())

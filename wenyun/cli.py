@@ -1,0 +1,204 @@
+"""`wenyun` — the one operator command.
+
+    wenyun run                  migrations, queues, the four services and the gateway (honcho)
+    wenyun serve SERVICE        one process: venues | events | volunteers | notifications | gateway
+    wenyun migrate              migrations of every service + durable queues (the deploy step)
+    wenyun token --role ROLE    print a bearer token
+    wenyun seed                 load the 嘉平镇 cultural service centre (seed 000)
+    wenyun dead-letters [list|replay [--id ID]]
+    wenyun health SERVICE       exit 0 when the service answers (container healthcheck)
+    wenyun docs                 regenerate docs/openapi.json, docs/asyncapi.json, docs/schemas/
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+SERVICES = ("venues", "events", "volunteers", "notifications")
+
+
+def _settings():
+    from kit.settings import get_settings
+
+    return get_settings()
+
+
+def _require_broker(settings) -> None:
+    from kit.bus import BrokerUnreachable, check_broker
+
+    try:
+        check_broker(settings.amqp_uri)
+    except BrokerUnreachable as exc:
+        print(f"wenyun: {exc}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def cmd_migrate(args) -> int:
+    from kit.serve import prepare
+
+    settings = _settings()
+    _require_broker(settings)
+    for service in SERVICES:
+        prepare(service, settings)
+        print(f"{service}: migrated ({_describe_db(settings.database_url(service))}), queues declared")
+    return 0
+
+
+def _describe_db(url: str) -> str:
+    return url.split("@")[-1] if "@" in url else url
+
+
+def cmd_run(args) -> int:
+    from honcho.manager import Manager
+
+    settings = _settings()
+    _require_broker(settings)
+    cmd_migrate(args)
+    env = dict(os.environ)
+    env.setdefault("PYTHONUNBUFFERED", "1")
+    manager = Manager()
+    for service in (*SERVICES, "gateway"):
+        manager.add_process(service, f"{sys.executable} -m wenyun serve {service}", env=env)
+    print(f"wenyun: gateway on http://localhost:{settings.gateway_port} (docs at /docs); Ctrl-C stops everything")
+    manager.loop()
+    return manager.returncode or 0
+
+
+def cmd_serve(args) -> int:
+    if args.service == "gateway":
+        import uvicorn
+
+        from gateway.app import create_app
+
+        settings = _settings()
+        uvicorn.run(create_app(settings), host=args.host, port=args.port or settings.gateway_port,
+                    log_level="info", access_log=False)
+        return 0
+    from kit.serve import green, run_service
+
+    green()
+    return run_service(args.service)
+
+
+def cmd_token(args) -> int:
+    from gateway.auth import issue_token
+
+    token = issue_token(_settings().signing_key(), sub=args.sub or f"{args.role}-cli", role=args.role,
+                        scopes=args.scope or [], name=args.name, ttl_seconds=args.days * 86400)
+    print(token)
+    return 0
+
+
+def _rpc(service: str, method: str, timeout: float = 10, **kwargs):
+    from nameko.standalone.rpc import ClusterRpcProxy
+
+    from kit.settings import nameko_config
+
+    config = {k: v for k, v in nameko_config(service).items() if k != "WENYUN_SETTINGS"}
+    with ClusterRpcProxy(config, timeout=timeout) as cluster:
+        return getattr(getattr(cluster, service), method)(**kwargs)
+
+
+def cmd_seed(args) -> int:
+    settings = _settings()
+    _require_broker(settings)
+    actor = {"sub": "wenyun-seed", "role": "admin", "scopes": []}
+    result = _rpc("venues", "seed_demo", timeout=30, actor=actor)
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+    return 0
+
+
+def cmd_health(args) -> int:
+    try:
+        result = _rpc(args.service, "health", timeout=args.timeout)
+    except Exception as exc:  # noqa: BLE001 - any failure is unhealthy
+        print(f"{args.service}: down ({exc.__class__.__name__}: {exc})", file=sys.stderr)
+        return 1
+    print(json.dumps(result))
+    return 0 if result.get("status") == "ok" else 1
+
+
+def cmd_dead_letters(args) -> int:
+    from kit.dead_letters import list_dead_letters, replay_dead_letters
+
+    settings = _settings()
+    _require_broker(settings)
+    if args.action == "replay":
+        items = replay_dead_letters(settings.amqp_uri, message_id=args.id)
+        print(f"replayed {len(items)} message(s)")
+    else:
+        items = list_dead_letters(settings.amqp_uri)
+        print(f"{len(items)} dead letter(s)")
+    for item in items:
+        print(json.dumps(item, ensure_ascii=False))
+    return 0
+
+
+def cmd_docs(args) -> int:
+    from contracts.asyncapi import write_docs
+    from gateway.app import create_app
+
+    out = Path(args.out)
+    written = write_docs(out)
+    openapi = out / "openapi.json"
+    openapi.write_text(json.dumps(create_app().openapi(), ensure_ascii=False, indent=2) + "\n")
+    print(f"wrote {len(written) + 1} files under {out}/")
+    return 0
+
+
+def cmd_makemigration(args) -> int:
+    from kit.migrations import make_revision
+
+    scratch = Path(args.scratch) / f"{args.service}.db"
+    scratch.unlink(missing_ok=True)
+    make_revision(args.service, f"sqlite:///{scratch}", args.message)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="wenyun", description="Wenyun (文云) operator command")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="run the whole platform").set_defaults(func=cmd_run)
+    serve = sub.add_parser("serve", help="run one service or the gateway")
+    serve.add_argument("service", choices=(*SERVICES, "gateway"))
+    serve.add_argument("--host", default="0.0.0.0")
+    serve.add_argument("--port", type=int, default=None)
+    serve.set_defaults(func=cmd_serve)
+    sub.add_parser("migrate", help="apply migrations and declare queues").set_defaults(func=cmd_migrate)
+    token = sub.add_parser("token", help="print a bearer token")
+    token.add_argument("--role", required=True)
+    token.add_argument("--sub", help="the subject (user id); defaults to <role>-cli")
+    token.add_argument("--scope", action="append", help="an object scope such as venue:<id> (repeatable)")
+    token.add_argument("--name")
+    token.add_argument("--days", type=int, default=30)
+    token.set_defaults(func=cmd_token)
+    sub.add_parser("seed", help="load the 嘉平镇 demo data").set_defaults(func=cmd_seed)
+    health = sub.add_parser("health", help="ask one service's health RPC")
+    health.add_argument("service", choices=SERVICES)
+    health.add_argument("--timeout", type=float, default=5)
+    health.set_defaults(func=cmd_health)
+    dead = sub.add_parser("dead-letters", help="list or replay dead-lettered messages")
+    dead.add_argument("action", nargs="?", choices=("list", "replay"), default="list")
+    dead.add_argument("--id", help="replay only this message id")
+    dead.set_defaults(func=cmd_dead_letters)
+    docs = sub.add_parser("docs", help="regenerate the OpenAPI/AsyncAPI documents")
+    docs.add_argument("--out", default="docs")
+    docs.set_defaults(func=cmd_docs)
+    mig = sub.add_parser("makemigration", help="developers: autogenerate a migration")
+    mig.add_argument("service", choices=SERVICES)
+    mig.add_argument("-m", "--message", required=True)
+    mig.add_argument("--scratch", default="/tmp")
+    mig.set_defaults(func=cmd_makemigration)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args) or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
