@@ -1,0 +1,29 @@
+"""The domain package stays plain Python: no framework, no database, no network (DESIGN §2)."""
+
+import ast
+import sys
+from pathlib import Path
+
+import services.notifications.domain as domain
+
+ALLOWED_THIRD_PARTY = {"standardwebhooks"}
+IO_MODULES = {"socket", "smtplib", "subprocess", "urllib.request", "http", "sqlite3", "requests", "httpx"}
+
+
+def imported_modules(path: Path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0:
+            yield node.module
+
+
+def test_domain_imports_only_stdlib_and_standardwebhooks():
+    files = sorted(Path(domain.__file__).parent.glob("*.py"))
+    assert len(files) >= 5
+    for path in files:
+        for module in imported_modules(path):
+            top = module.split(".")[0]
+            assert top in sys.stdlib_module_names or top in ALLOWED_THIRD_PARTY, (path.name, module)
+            assert module not in IO_MODULES and top not in IO_MODULES, (path.name, module)
