@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from contracts.common import Coordinates
+from contracts.common import ContactPoint, Coordinates
 from contracts.envelope import DomainEvent
 
 VenueKind = Literal[
@@ -61,3 +61,78 @@ class VenueRegistered(DomainEvent):
     coordinates: Coordinates | None = None
     accessibility: list[Accessibility] = []
     registered_by: str
+
+
+class VenueClosed(DomainEvent):
+    source_service = "venues"
+    event_type = "venue.closed"
+    summary = "A venue or one of its rooms is closed, with the reason and the expected reopening (seed 004)."
+
+    closure_id: str
+    venue_id: str
+    venue_name: str
+    room_id: str | None = None  # None: the whole venue
+    room_name: str | None = None
+    start: datetime
+    expected_reopening: datetime
+    reason: str
+    cancelled_booking_ids: list[str] = []
+
+
+class VenueReopened(DomainEvent):
+    source_service = "venues"
+    event_type = "venue.reopened"
+    summary = "A closure ended (early, on time or late) or its expected reopening moved."
+
+    closure_id: str
+    venue_id: str
+    venue_name: str
+    room_id: str | None = None
+    room_name: str | None = None
+    reopened_at: datetime | None = None  # None while still closed but the expected reopening changed
+    expected_reopening: datetime | None = None
+
+
+class BookingFact(DomainEvent):
+    """Common shape of the booking.* facts."""
+
+    booking_id: str
+    venue_id: str
+    venue_name: str
+    room_id: str
+    room_name: str
+    start: datetime
+    end: datetime
+    status: str
+    booker_id: str | None = None  # the person or organisation the room is for
+    booker_name: str | None = None
+    booked_by: str  # who entered it (differs from the booker for phone/desk/on-behalf bookings)
+    channel: Literal["online", "phone", "desk", "on_behalf"] = "online"
+    purpose: str = ""
+    event_id: str | None = None  # set when the booking is a room hold for a cultural event
+    reason: str | None = None
+    contact: ContactPoint | None = None
+
+
+class BookingRequested(BookingFact):
+    source_service = "venues"
+    event_type = "booking.requested"
+    summary = "A booking waits for a venue manager's approval."
+
+
+class BookingConfirmed(BookingFact):
+    source_service = "venues"
+    event_type = "booking.confirmed"
+    summary = "A room is booked."
+
+
+class BookingRejected(BookingFact):
+    source_service = "venues"
+    event_type = "booking.rejected"
+    summary = "A venue manager refused a booking, with the reason."
+
+
+class BookingCancelled(BookingFact):
+    source_service = "venues"
+    event_type = "booking.cancelled"
+    summary = "A booking was cancelled (by its booker, a manager, or a closure — see reason)."
