@@ -2,6 +2,7 @@
 (SQLite in a temp dir, or a fresh PostgreSQL database), as DESIGN §7 asks. No mocks."""
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -29,15 +30,29 @@ def _rabbitmqctl(*args: str) -> bool:
     return subprocess.run(["rabbitmqctl", "-q", *args], capture_output=True, timeout=60).returncode == 0
 
 
-@pytest.fixture
-def amqp_uri():
+@contextlib.contextmanager
+def private_vhost():
     """A private vhost so queues and messages of one test never meet another's."""
     vhost = f"wenyun-test-{uuid.uuid4().hex[:10]}"
     if _rabbitmqctl("add_vhost", vhost) and _rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*"):
-        yield f"{AMQP_BASE}/{vhost}"
-        _rabbitmqctl("delete_vhost", vhost)
+        try:
+            yield f"{AMQP_BASE}/{vhost}"
+        finally:
+            _rabbitmqctl("delete_vhost", vhost)
     else:  # no rabbitmqctl rights here: share the default vhost
         yield f"{AMQP_BASE}/"
+
+
+@pytest.fixture
+def amqp_uri():
+    with private_vhost() as uri:
+        yield uri
+
+
+@pytest.fixture(scope="module")
+def module_amqp_uri():
+    with private_vhost() as uri:
+        yield uri
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
