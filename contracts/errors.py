@@ -18,6 +18,9 @@ class WenyunError(Exception):
         self.detail = detail
         self.extra = extra or {}
 
+    def __str__(self) -> str:
+        return self.detail
+
 
 class BadRequest(WenyunError):
     pass
@@ -46,3 +49,10 @@ class Unprocessable(WenyunError):
 ERRORS_BY_NAME: dict[str, type[WenyunError]] = {
     cls.__name__: cls for cls in (WenyunError, BadRequest, Unauthorized, Forbidden, NotFound, Conflict, Unprocessable)
 }
+
+
+class Unavailable(WenyunError):
+    status, title, code = 503, "Service unavailable", "service_unavailable"
+
+
+ERRORS_BY_NAME["Unavailable"] = Unavailable
