@@ -1,14 +1,37 @@
-"""How a route reaches a service: one RPC with the caller passed along."""
+"""How a route reaches a service: one RPC with the caller passed along.
+
+Every write carries an idempotency key — the client's `Idempotency-Key` header when it sends one
+(so a client may safely retry), otherwise one made for this HTTP request — and the service claims it
+in the command's own transaction: a request redelivered after a crash is not applied twice.
+"""
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from fastapi import Request
 
 from contracts.common import Actor
+from contracts.errors import BadRequest
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def idempotency_key(request: Request) -> str | None:
+    if request.method in SAFE_METHODS:
+        return None
+    key = getattr(request.state, "idempotency_key", None)
+    if key is None:
+        given = request.headers.get("idempotency-key")
+        if given is not None and not (1 <= len(given) <= 64 and given.isprintable()):
+            raise BadRequest("The Idempotency-Key header must be 1–64 printable characters.",
+                             {"header": "Idempotency-Key"})
+        key = f"{request.method}:{given}" if given else uuid.uuid4().hex
+        request.state.idempotency_key = key[:64]
+    return request.state.idempotency_key
 
 
 async def call(request: Request, service: str, method: str, *, actor: Actor | None = None, **kwargs: Any) -> Any:
     if actor is not None:
         kwargs["actor"] = actor.model_dump()
-    return await request.app.state.rpc.call(service, method, **kwargs)
+    return await request.app.state.rpc.call(service, method, idempotency_key=idempotency_key(request), **kwargs)

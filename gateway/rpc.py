@@ -64,7 +64,8 @@ class RpcClient:
         if future is not None and not future.done():
             future.set_result(json.loads(message.body))
 
-    async def call(self, service: str, method: str, *args: Any, timeout: float | None = None, **kwargs: Any) -> Any:
+    async def call(self, service: str, method: str, *args: Any, timeout: float | None = None,
+                   idempotency_key: str | None = None, **kwargs: Any) -> Any:
         if not self.connected:
             raise ServiceUnavailable(service, "the message broker is not reachable")
         timeout = timeout or self.timeout
@@ -75,7 +76,9 @@ class RpcClient:
         try:
             await self._exchange.publish(
                 aio_pika.Message(body, content_type="application/json", correlation_id=correlation_id,
-                                 reply_to=self._reply_queue.name, expiration=timeout),
+                                 reply_to=self._reply_queue.name, expiration=timeout,
+                                 # nameko hands "nameko.*" headers to the worker as context data
+                                 headers={"nameko.idempotency_key": idempotency_key} if idempotency_key else None),
                 routing_key=f"{service}.{method}", mandatory=True, timeout=timeout,
             )
             reply = await asyncio.wait_for(future, timeout)

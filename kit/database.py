@@ -30,6 +30,7 @@ from contracts.errors import Conflict, WenyunError
 from kit.bus import confirming_connection, events_exchange
 from kit.engine import is_sqlite, make_engine
 from kit.metrics import OUTBOX_BACKLOG, OUTBOX_PUBLISHED
+from kit.rpc import IDEMPOTENCY_KEY
 from kit.settings import get_settings
 from kit.tables import add_kit_tables
 
@@ -295,14 +296,27 @@ class UnitOfWork:
             provider.wake_relay()
 
     def _claim_event(self, tx: Transaction) -> None:
-        """In an event-handler worker, the first transaction records the event in the inbox."""
-        entrypoint = self._worker_ctx.entrypoint
-        if self._claimed or not getattr(entrypoint, "delivers_cloudevents", False):
+        """The first transaction of a worker records what it is applying, so a redelivery is a no-op:
+        in an event handler the CloudEvent id; in an RPC command the caller's idempotency key."""
+        if self._claimed:
             return
-        envelope = self._worker_ctx.args[0]
+        entrypoint = self._worker_ctx.entrypoint
         consumer = f"{self._provider.container.service_name}.{entrypoint.method_name}"
-        tx.claim(envelope.id, consumer, envelope.type)
-        self._claimed = True
+        if getattr(entrypoint, "delivers_cloudevents", False):
+            envelope = self._worker_ctx.args[0]
+            tx.claim(envelope.id, consumer, envelope.type)
+            self._claimed = True
+            return
+        key = (self._worker_ctx.data or {}).get(IDEMPOTENCY_KEY)
+        if key:
+            try:
+                tx.claim(str(key)[:64], consumer, "rpc")
+            except AlreadyProcessed as exc:
+                raise Conflict(
+                    "This request was already applied; it is not applied twice (same Idempotency-Key).",
+                    {"idempotency_key": str(key)[:64]},
+                ) from exc
+            self._claimed = True
 
 
 __all__ = ["AlreadyProcessed", "Database", "Transaction", "UnitOfWork", "WenyunError"]

@@ -1,23 +1,69 @@
-"""RPC from one service to another, always with a timeout (DESIGN §2).
+"""RPC entrypoints and calls between services.
+
+`rpc` — use instead of nameko's: same entrypoint, but a reply that cannot be published (the broker
+is restarting) is logged and the request left unacked, so it is redelivered once the connection is
+back, instead of the error killing the whole service container (nameko's default after 3 tries).
+Redelivered commands are harmless because the gateway gives every write an idempotency key that
+the command's transaction claims (kit.database).
+
+`TimedRpcProxy` — calling another service, always with a timeout (DESIGN §2):
 
     venues = TimedRpcProxy("venues", timeout=5)
-    ...
     hold = self.venues.hold_room(actor=..., room_id=...)
 
-A `contracts.errors` error raised by the other service is raised again here as the same class (so a
+A `contracts.errors` error raised by the other service is raised here as the same class (so a
 `Conflict` in venues reaches the gateway as a 409); no answer in time raises `Unavailable` (503).
 """
 from __future__ import annotations
 
+import logging
+
 import eventlet
+from nameko.amqp.publish import Publisher
 from nameko.exceptions import registry
-from nameko.rpc import RpcProxy
+from nameko.rpc import Responder, Rpc, RpcConsumer, RpcProxy
 
 from contracts.errors import ERRORS_BY_NAME, Unavailable
+
+log = logging.getLogger(__name__)
+IDEMPOTENCY_KEY = "idempotency_key"  # travels as the AMQP header "nameko.idempotency_key"
 
 # Let nameko rebuild our errors as the same classes (with their args) on the calling side.
 for _cls in ERRORS_BY_NAME.values():
     registry[f"{_cls.__module__}.{_cls.__name__}"] = _cls
+
+
+class _PatientPublisher(Publisher):
+    # Ride out a short broker blip before giving up on a reply.
+    retry_policy = {"max_retries": 6, "interval_start": 0.2, "interval_step": 0.5, "interval_max": 2}
+
+
+class _PatientResponder(Responder):
+    publisher_cls = _PatientPublisher
+
+
+class ResilientRpcConsumer(RpcConsumer):
+    def handle_result(self, message, result, exc_info):
+        from nameko.constants import AMQP_URI_CONFIG_KEY, DEFAULT_SERIALIZER, SERIALIZER_CONFIG_KEY
+        from nameko.rpc import get_rpc_exchange
+
+        config = self.container.config
+        responder = _PatientResponder(config[AMQP_URI_CONFIG_KEY], get_rpc_exchange(config),
+                                      config.get(SERIALIZER_CONFIG_KEY, DEFAULT_SERIALIZER), message)
+        try:
+            result, exc_info = responder.send_response(result, exc_info)
+        except Exception as exc:  # noqa: BLE001 - broker unreachable: leave it unacked, it comes back
+            log.warning("could not send an RPC reply (%s); the request stays unacked and will be redelivered", exc)
+            return result, exc_info
+        self.queue_consumer.ack_message(message)
+        return result, exc_info
+
+
+class ResilientRpc(Rpc):
+    rpc_consumer = ResilientRpcConsumer()
+
+
+rpc = ResilientRpc.decorator
 
 
 class TimedRpcProxy(RpcProxy):
@@ -26,20 +72,28 @@ class TimedRpcProxy(RpcProxy):
         self.timeout = timeout
 
     def get_dependency(self, worker_ctx):
-        return _TimedServiceProxy(super().get_dependency(worker_ctx), self.target_service, self.timeout)
+        return _TimedServiceProxy(super().get_dependency(worker_ctx), worker_ctx, self.target_service, self.timeout)
 
 
 class _TimedServiceProxy:
-    def __init__(self, proxy, service: str, timeout: float):
-        self._proxy, self._service, self._timeout = proxy, service, timeout
+    def __init__(self, proxy, worker_ctx, service: str, timeout: float):
+        self._proxy, self._worker_ctx, self._service, self._timeout = proxy, worker_ctx, service, timeout
 
     def __getattr__(self, method: str):
         def call(*args, **kwargs):
-            reply = getattr(self._proxy, method).call_async(*args, **kwargs)
+            # The caller's idempotency key belongs to the caller's command: a redelivered command
+            # must be able to repeat its (idempotent) calls, so the key is not passed on.
+            key = self._worker_ctx.data.pop(IDEMPOTENCY_KEY, None)
+            try:
+                reply = getattr(self._proxy, method).call_async(*args, **kwargs)
+            finally:
+                if key is not None:
+                    self._worker_ctx.data[IDEMPOTENCY_KEY] = key
             try:
                 with eventlet.Timeout(self._timeout):
                     return reply.result()
             except eventlet.Timeout as exc:
                 raise Unavailable(f"The {self._service} service did not answer {method} within {self._timeout:g} s.",
                                   {"service": self._service}) from exc
+
         return call

@@ -31,7 +31,7 @@ def outside_queue(amqp_uri, name="outside-subscriber"):
     return conn, queue
 
 
-def drain(conn, queue, expect, timeout=10.0):
+def drain(conn, queue, expect, timeout=30.0):
     got, deadline = [], time.time() + timeout
     bound = queue(conn.default_channel)
     while time.time() < deadline and len(got) < expect:
@@ -149,7 +149,7 @@ def test_failing_handler_retries_then_dead_letters_and_replays(container_factory
     event_id = str(uuid.uuid4())
     publish_raw(amqp_uri, to_cloudevent(fact, event_id=event_id))
     publish_raw(amqp_uri, b'{"not": "a cloudevent"}')
-    deadline = time.time() + 10
+    deadline = time.time() + 30
     letters = []
     while time.time() < deadline and len(letters) < 2:
         time.sleep(0.2)
@@ -163,7 +163,7 @@ def test_failing_handler_retries_then_dead_letters_and_replays(container_factory
     assert len(list_dead_letters(amqp_uri)) == 2
     replayed = replay_dead_letters(amqp_uri, message_id=event_id)
     assert [r["message_id"] for r in replayed] == [event_id]
-    deadline = time.time() + 10
+    deadline = time.time() + 30
     while time.time() < deadline and len(FlakyService.calls) < 2 * test_settings.handler_max_attempts:
         time.sleep(0.1)
     assert len(FlakyService.calls) == 2 * test_settings.handler_max_attempts
