@@ -42,12 +42,19 @@ class Conflict(WenyunError):
     status, title, code = 409, "Conflict", "conflict"
 
 
+class Gone(WenyunError):
+    """The thing existed but is over for good (an expired or withdrawn offer link)."""
+
+    status, title, code = 410, "Gone", "gone"
+
+
 class Unprocessable(WenyunError):
     status, title, code = 422, "Unprocessable request", "unprocessable"
 
 
 ERRORS_BY_NAME: dict[str, type[WenyunError]] = {
-    cls.__name__: cls for cls in (WenyunError, BadRequest, Unauthorized, Forbidden, NotFound, Conflict, Unprocessable)
+    cls.__name__: cls
+    for cls in (WenyunError, BadRequest, Unauthorized, Forbidden, NotFound, Conflict, Gone, Unprocessable)
 }
 
 

@@ -83,12 +83,16 @@ class Platform:
         return code
 
     def start_all(self) -> "Platform":
-        # Deploy step first (migrations + durable queues), as `wenyun run` does.
-        subprocess.run([sys.executable, "-m", "wenyun", "migrate"], cwd=ROOT, env=self.env, check=True,
-                       capture_output=True, timeout=180)
-        for name in (*SERVICE_NAMES, "gateway"):
-            self.start(name)
-        self.wait_healthy()
+        try:
+            # Deploy step first (migrations + durable queues), as `wenyun run` does.
+            subprocess.run([sys.executable, "-m", "wenyun", "migrate"], cwd=ROOT, env=self.env, check=True,
+                           capture_output=True, timeout=180)
+            for name in (*SERVICE_NAMES, "gateway"):
+                self.start(name)
+            self.wait_healthy()
+        except BaseException:
+            self.stop_all()  # no processes or databases left behind by a failed start
+            raise
         return self
 
     def wait_healthy(self, timeout: float = 90) -> dict:
