@@ -28,6 +28,8 @@ log = logging.getLogger("wenyun.gateway")
 HTTP_REQUESTS = Counter("wenyun_http_requests_total", "HTTP requests", ["method", "route", "status"])
 HTTP_DURATION = Histogram("wenyun_http_request_duration_seconds", "HTTP request time", ["method", "route"])
 
+PROBLEM_MEMBERS = {"type", "title", "status", "detail", "instance", "code", "headers"}
+
 DESCRIPTION = """Wenyun (文云) — the district public-cultural-services platform.
 
 Public reads need no token; writes need a bearer token (`wenyun token --role ROLE`).
@@ -65,8 +67,10 @@ def _install_error_handlers(app) -> None:
     @app.exception_handler(WenyunError)
     async def domain_error(request: Request, exc: WenyunError):
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        # A service's extra members never overwrite the problem's own (RFC 9457 §3.1).
+        extra = {(f"{k}_" if k in PROBLEM_MEMBERS else k): v for k, v in exc.extra.items()}
         return problem(exc.status, exc.title, exc.detail, code=exc.code, instance=request.url.path,
-                       headers=headers, **exc.extra)
+                       headers=headers, **extra)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError):

@@ -37,7 +37,10 @@ class CloudEventHandler(EventHandler):
     def setup(self):
         super().setup()
         self.settings = self.container.config.get("WENYUN_SETTINGS") or get_settings()
-        self._connection = confirming_connection(self.container.config["AMQP_URI"])
+        self._amqp_uri = self.container.config["AMQP_URI"]
+        self._connection = confirming_connection(self._amqp_uri)
+        # One AMQP connection must not be used by two greenthreads at once (workers run concurrently).
+        self._publish_lock = eventlet.semaphore.Semaphore()
         self._dlq_declared = False
 
     def stop(self):
@@ -83,24 +86,34 @@ class CloudEventHandler(EventHandler):
         self.queue_consumer.ack_message(message)
         return result, exc_info
 
-    def _producer(self):
-        self._connection.ensure_connection(max_retries=3)
-        return self._connection.Producer()
+    def _publish(self, body, *, routing_key: str, declare_dlq: bool = False, **properties) -> None:
+        """Publish (confirmed) to the default exchange; one reconnect on a broken connection."""
+        with self._publish_lock:
+            for attempt in (1, 2):
+                try:
+                    self._connection.ensure_connection(max_retries=3)
+                    producer = self._connection.Producer()
+                    if declare_dlq and not self._dlq_declared:
+                        dead_letter_queue()(producer.channel).declare()
+                        self._dlq_declared = True
+                    producer.publish(body, exchange=Exchange(""), routing_key=routing_key, delivery_mode=2,
+                                     **properties)
+                    return
+                except Exception:  # noqa: BLE001 - a fresh connection gets one more try
+                    self._connection.release()
+                    self._connection = confirming_connection(self._amqp_uri)
+                    self._dlq_declared = False
+                    if attempt == 2:
+                        raise
 
     def _republish(self, message, attempt: int) -> None:
         headers = dict(message.headers or {})
         headers[ATTEMPT_HEADER] = attempt
-        self._producer().publish(
-            message.body, exchange=Exchange(""), routing_key=self.queue.name,
-            content_type=message.content_type, content_encoding=message.content_encoding,
-            headers=headers, delivery_mode=2, message_id=message.properties.get("message_id"),
-        )
+        self._publish(message.body, routing_key=self.queue.name, content_type=message.content_type,
+                      content_encoding=message.content_encoding, headers=headers,
+                      message_id=message.properties.get("message_id"))
 
     def _dead_letter(self, message, error: str, attempts: int) -> None:
-        producer = self._producer()
-        if not self._dlq_declared:
-            dead_letter_queue()(producer.channel).declare()
-            self._dlq_declared = True
         headers = dict(message.headers or {})
         headers.update({
             "x-original-queue": self.queue.name,
@@ -110,11 +123,9 @@ class CloudEventHandler(EventHandler):
             "x-failed-at": datetime.now(timezone.utc).isoformat(),
         })
         headers.pop(ATTEMPT_HEADER, None)
-        producer.publish(
-            message.body, exchange=Exchange(""), routing_key=DEAD_LETTER_QUEUE,
-            content_type=message.content_type, content_encoding=message.content_encoding,
-            headers=headers, delivery_mode=2, message_id=message.properties.get("message_id"),
-        )
+        self._publish(message.body, routing_key=DEAD_LETTER_QUEUE, declare_dlq=True, content_type=message.content_type,
+                      content_encoding=message.content_encoding, headers=headers,
+                      message_id=message.properties.get("message_id"))
         DEAD_LETTERS.labels(self.container.service_name).inc()
         log.error("dead-lettered a message from %s after %s attempts: %s", self.queue.name, attempts, error)
 
