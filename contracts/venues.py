@@ -1,10 +1,10 @@
 """Contracts of the venues service: commands/queries (RPC payloads) and the facts it publishes."""
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Literal
+from datetime import date, datetime
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from contracts.common import ContactPoint, Coordinates
 from contracts.envelope import DomainEvent
@@ -35,12 +35,497 @@ class VenueCreate(BaseModel):
     contact_phone: str | None = Field(None, max_length=40)
     contact_email: str | None = Field(None, max_length=200)
     description: str = Field("", max_length=2000)
+    services: list[Annotated[str, Field(min_length=1, max_length=300)]] = Field(
+        [], max_length=50, description="Service items published in the public notice (公示).")
+    asset_number_prefix: str | None = Field(
+        None, pattern=r"^[A-Z][A-Z0-9]{0,9}$", description="Prefix of the asset ledger's numbers, e.g. JP → JP-0001.")
 
 
 class Venue(VenueCreate):
     id: str
     status: Literal["open", "closed"] = "open"
     created_at: datetime
+
+
+Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+HolidayRuleName = Literal["open", "closed", "by_arrangement"]
+BookingPolicyName = Literal["public", "organisations_only", "approval_required"]
+BookingStatusName = Literal["pending", "confirmed", "rejected", "cancelled", "checked_in", "no_show"]
+BookerKind = Literal["individual", "organisation"]
+BookingChannel = Literal["online", "phone", "desk", "on_behalf"]
+VisitorGroupName = Literal["elderly", "minors", "disabled", "migrant_workers", "general"]
+AssetConditionName = Literal["good", "faulty", "under_repair", "retired"]
+IntervalText = Annotated[str, Field(pattern=r"^\s*\d{1,2}:\d{2}\s*[-–~]\s*\d{1,2}:\d{2}\s*$",
+                                    examples=["09:00-12:00"], description="An open period, local time: HH:MM-HH:MM.")]
+ShortText = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class VenueUpdate(BaseModel):
+    """The fields of a venue to change; the ones left out stay as they are."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str | None = Field(None, min_length=1, max_length=200)
+    parent_id: str | None = None
+    town: str | None = Field(None, max_length=100)
+    village: str | None = Field(None, max_length=100)
+    address: str | None = Field(None, max_length=300)
+    coordinates: Coordinates | None = None
+    accessibility: list[Accessibility] | None = None
+    contact_phone: str | None = Field(None, max_length=40)
+    contact_email: str | None = Field(None, max_length=200)
+    description: str | None = Field(None, max_length=2000)
+    services: list[Annotated[str, Field(min_length=1, max_length=300)]] | None = Field(None, max_length=50)
+    asset_number_prefix: str | None = Field(None, pattern=r"^[A-Z][A-Z0-9]{0,9}$")
+
+
+# ---- rooms ---------------------------------------------------------------------------------------
+
+class RoomCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1, max_length=100)
+    kind: str = Field(min_length=1, max_length=40, pattern=r"^[a-z][a-z0-9_]*$", examples=["multi_function_room"])
+    code: str | None = Field(None, max_length=60, pattern=r"^[a-z0-9][a-z0-9\-]*$",
+                             description="A stable key of the room within its venue.")
+    area_m2: float | None = Field(None, gt=0, le=1_000_000)
+    capacity: int = Field(ge=1, le=100_000)
+    equipment: list[ShortText] = Field([], max_length=100, examples=[["10台电脑", "阅览椅20把"]])
+    staff_on_duty: list[Annotated[str, Field(min_length=1, max_length=60)]] = Field([], max_length=30)
+    purpose: str = Field("", max_length=1000)
+    booking_policy: BookingPolicyName = "public"
+    buffer_minutes: int = Field(0, ge=0, le=240, description="Setup and cleanup time kept free after each booking.")
+    no_booking_needed: bool = Field(False, description="Walk-in use needs no booking (seed 002).")
+
+
+class RoomUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str | None = Field(None, min_length=1, max_length=100)
+    kind: str | None = Field(None, min_length=1, max_length=40, pattern=r"^[a-z][a-z0-9_]*$")
+    area_m2: float | None = Field(None, gt=0, le=1_000_000)
+    capacity: int | None = Field(None, ge=1, le=100_000)
+    equipment: list[ShortText] | None = Field(None, max_length=100)
+    staff_on_duty: list[Annotated[str, Field(min_length=1, max_length=60)]] | None = Field(None, max_length=30)
+    purpose: str | None = Field(None, max_length=1000)
+    booking_policy: BookingPolicyName | None = None
+    buffer_minutes: int | None = Field(None, ge=0, le=240)
+    no_booking_needed: bool | None = None
+
+
+class Room(RoomCreate):
+    id: str
+    venue_id: str
+    venue_name: str
+    status: Literal["open", "closed"] = "open"
+    created_at: datetime
+
+
+class RoomLookup(BaseModel):
+    """What another service needs to know about a room (RPC `get_room`)."""
+
+    id: str
+    venue_id: str
+    venue_name: str
+    name: str
+    capacity: int
+    town: str | None = None
+    village: str | None = None
+    coordinates: Coordinates | None = None
+    booking_policy: BookingPolicyName
+
+
+# ---- opening hours, calendar, compliance ---------------------------------------------------------
+
+class OpeningHours(BaseModel):
+    """The weekly template: each weekday's open periods (a weekday left out is closed all day)."""
+
+    model_config = ConfigDict(extra="forbid")
+    weekly: dict[Weekday, list[IntervalText]] = Field(
+        examples=[{"monday": ["09:00-12:00", "14:00-18:00"], "saturday": ["09:30-11:30", "14:30-17:30"]}])
+    holiday_rule: HolidayRuleName = Field(
+        "by_arrangement", description="Statutory holidays: open (weekend hours), closed, or by arrangement "
+                                      "(closed unless a dated exception opens the day).")
+
+
+class DateExceptionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    intervals: list[IntervalText] = Field([], description="No intervals: closed all day.")
+    note: str = Field("", max_length=300)
+
+
+class DateExceptionView(DateExceptionIn):
+    date: date
+
+
+class OpeningHoursView(OpeningHours):
+    venue_id: str
+    notice_zh: str
+    weekly_open_hours: float
+    exceptions: list[DateExceptionView] = []
+
+
+class CalendarDay(BaseModel):
+    date: date
+    weekday: str
+    kind: Literal["regular", "statutory_holiday", "adjusted_workday", "exception", "closure"]
+    intervals: list[str]
+    open_hours: float
+    holiday_name: str | None = None
+    holiday_name_zh: str | None = None
+    by_arrangement: bool = False
+    note: str | None = None
+    calendar_known: bool = True
+
+
+class VenueCalendar(BaseModel):
+    venue_id: str
+    room_id: str | None = None
+    start_date: date
+    end_date: date
+    days: list[CalendarDay]
+
+
+class RoomOpenAt(BaseModel):
+    room_id: str
+    venue_id: str
+    at: datetime
+    open: bool
+    interval: str | None = Field(None, description="The open period containing `at`.")
+    day: CalendarDay
+
+
+class ComplianceStandard(BaseModel):
+    min_weekly_hours: float
+    min_daily_hours: float
+    weekend_required: bool
+    holidays_required: bool
+
+
+class ComplianceDay(BaseModel):
+    date: date
+    weekday: str
+    kind: str
+    open_hours: float
+    holiday_name: str | None = None
+    holiday_name_zh: str | None = None
+    by_arrangement: bool = False
+
+
+class ComplianceFinding(BaseModel):
+    code: str
+    message_zh: str
+    message_en: str
+    dates: list[date] = []
+
+
+class ComplianceHoliday(BaseModel):
+    date: date
+    name: str
+    name_zh: str | None = None
+    open_hours: float
+
+
+class ComplianceReport(BaseModel):
+    venue_id: str
+    venue_name: str
+    level: VenueLevel
+    week: str
+    dates: list[date]
+    standard: ComplianceStandard
+    weekly_open_hours: float
+    days: list[ComplianceDay]
+    open_days: int
+    open_dates: list[date]
+    days_below_daily_minimum: list[date]
+    weekend_open: bool
+    statutory_holidays: list[ComplianceHoliday]
+    calendar_known: bool
+    compliant: bool
+    findings: list[ComplianceFinding]
+
+
+# ---- closures ------------------------------------------------------------------------------------
+
+class ClosureCreate(BaseModel):
+    """Close a venue (room_id left out) or one room. Seed 004: a reason and an expected reopening are
+    required — the service refuses a closure without them, with the seed's wording."""
+
+    model_config = ConfigDict(extra="forbid")
+    room_id: str | None = None
+    start: AwareDatetime | None = Field(None, description="Default: now.")
+    expected_reopening: AwareDatetime | None = None
+    reason: str = Field("", max_length=500)
+
+
+class ClosureReopen(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    at: AwareDatetime | None = Field(None, description="When it reopened (default: now).")
+
+
+class ClosureExtend(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    expected_reopening: AwareDatetime
+    reason: str | None = Field(None, max_length=500)
+
+
+class ClosureView(BaseModel):
+    id: str
+    venue_id: str
+    venue_name: str
+    room_id: str | None = None
+    room_name: str | None = None
+    start: datetime
+    expected_reopening: datetime
+    reopened_at: datetime | None = None
+    reason: str
+    status: Literal["scheduled", "active", "ended"]
+    notice_zh: str
+    cancelled_booking_ids: list[str] = []
+    created_at: datetime
+
+
+# ---- bookings ------------------------------------------------------------------------------------
+
+class BookingCreate(BaseModel):
+    """A room for a time (场地预订). Staff recording a phone, desk or on-behalf booking (代预约) give
+    the name of the person it is for; residents and organisers book for themselves online."""
+
+    model_config = ConfigDict(extra="forbid")
+    room_id: str
+    start: AwareDatetime = Field(examples=["2026-11-24T15:00:00+08:00"])
+    end: AwareDatetime = Field(examples=["2026-11-24T16:00:00+08:00"])
+    attendees: int = Field(ge=1, le=100_000)
+    purpose: str = Field("", max_length=500)
+    booker_kind: BookerKind = "individual"
+    booker_id: str | None = Field(None, max_length=100)
+    booker_name: str | None = Field(None, max_length=100)
+    channel: BookingChannel = "online"
+    contact: ContactPoint | None = None
+
+
+class RecurringBookingCreate(BookingCreate):
+    weeks: int = Field(ge=1, le=52, description="The same slot on this many consecutive weeks, the first included.")
+
+
+class BookingActionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: str | None = Field(None, max_length=500)
+
+
+class Booking(BaseModel):
+    id: str
+    room_id: str
+    room_name: str
+    venue_id: str
+    venue_name: str
+    start: datetime
+    end: datetime
+    attendees: int
+    purpose: str = ""
+    booker_kind: BookerKind
+    booker_id: str | None = None
+    booker_name: str | None = None
+    booked_by: str
+    channel: BookingChannel
+    contact: ContactPoint | None = None
+    status: BookingStatusName
+    reason: str | None = None
+    event_id: str | None = None
+    series_id: str | None = None
+    closure_id: str | None = None
+    decided_by: str | None = None
+    created_at: datetime
+    updated_at: datetime
+
+
+class OccurrenceReport(BaseModel):
+    date: date
+    start: datetime
+    end: datetime
+    accepted: bool
+    status: str | None = None
+    booking_id: str | None = None
+    reason_code: str | None = None
+    message: str | None = None
+    message_zh: str | None = None
+    conflicting_booking_ids: list[str] = []
+
+
+class RecurringBookingResult(BaseModel):
+    series_id: str
+    all_accepted: bool
+    refused_dates: list[date]
+    occurrences: list[OccurrenceReport]
+    bookings: list[Booking]
+
+
+class HoldRoomRequest(BaseModel):
+    """RPC `hold_room`: events holds a room for a cultural event."""
+
+    model_config = ConfigDict(extra="forbid")
+    room_id: str
+    start: AwareDatetime
+    end: AwareDatetime
+    event_id: str = Field(min_length=1, max_length=100)
+    title: str = Field("", max_length=500)
+
+
+class MoveHoldRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    event_id: str = Field(min_length=1, max_length=100)
+    start: AwareDatetime
+    end: AwareDatetime
+
+
+class ReleaseHoldRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    event_id: str = Field(min_length=1, max_length=100)
+    reason: str = Field("", max_length=500)
+
+
+class RoomHold(BaseModel):
+    booking_id: str
+    status: BookingStatusName
+    room_id: str
+    event_id: str
+    start: datetime
+    end: datetime
+
+
+# ---- registers -----------------------------------------------------------------------------------
+
+class VisitEntryCreate(BaseModel):
+    """One line of the visit register (五簿一册): visitors of each group on one day (in one room)."""
+
+    model_config = ConfigDict(extra="forbid")
+    date: date
+    room_id: str | None = None
+    counts: dict[VisitorGroupName, Annotated[int, Field(ge=0, le=1_000_000)]] = Field(min_length=1)
+
+
+class VisitEntry(VisitEntryCreate):
+    id: str
+    venue_id: str
+    total: int
+    recorded_by: str
+    created_at: datetime
+
+
+class DailyFootfall(BaseModel):
+    date: date
+    total: int
+    by_group: dict[str, int]
+    by_room: dict[str, int] = Field(description="Room id → visitors; the key '' is the venue as a whole.")
+
+
+class VisitsReport(BaseModel):
+    venue_id: str
+    start_date: date
+    end_date: date
+    total: int
+    days: list[DailyFootfall]
+
+
+class AssetCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1, max_length=200)
+    category: str = Field(min_length=1, max_length=60)
+    room_id: str | None = None
+    condition: AssetConditionName = "good"
+    number: str | None = Field(None, max_length=30, description="Default: the next number of the venue's ledger.")
+    note: str = Field("", max_length=500)
+
+
+class AssetUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str | None = Field(None, min_length=1, max_length=200)
+    category: str | None = Field(None, min_length=1, max_length=60)
+    room_id: str | None = None
+    condition: AssetConditionName | None = None
+    note: str | None = Field(None, max_length=500)
+
+
+class Asset(BaseModel):
+    id: str
+    venue_id: str
+    number: str
+    name: str
+    category: str
+    room_id: str | None = None
+    room_name: str | None = None
+    condition: AssetConditionName
+    note: str = ""
+    created_at: datetime
+    updated_at: datetime
+
+
+class UtilisationDay(BaseModel):
+    date: date
+    open_hours: float
+    booked_hours: float
+    utilisation: float | None = None
+
+
+class RoomUtilisation(BaseModel):
+    room_id: str
+    room_name: str
+    open_hours: float
+    booked_hours: float
+    utilisation: float | None = Field(None, description="Booked hours ÷ open hours; null when never open.")
+    per_day: list[UtilisationDay]
+
+
+class UtilisationReport(BaseModel):
+    venue_id: str
+    week: str
+    rooms: list[RoomUtilisation]
+
+
+# ---- public notice (公示) -------------------------------------------------------------------------
+
+class NoticeRoom(BaseModel):
+    id: str
+    name: str
+    kind: str
+    area_m2: float | None = None
+    capacity: int
+    equipment: list[str] = []
+    staff_on_duty: list[str] = []
+    purpose: str = ""
+    booking_policy: BookingPolicyName
+    no_booking_needed: bool = False
+    status: Literal["open", "closed"] = "open"
+
+
+class NoticeClosure(BaseModel):
+    id: str
+    room_id: str | None = None
+    room_name: str | None = None
+    start: datetime
+    expected_reopening: datetime
+    reason: str
+    notice_zh: str
+
+
+class PublicNotice(BaseModel):
+    venue_id: str
+    name: str
+    address: str = ""
+    contact_phone: str | None = None
+    accessibility: list[str] = []
+    status: Literal["open", "closed"] = "open"
+    hours_notice_zh: str
+    week: str
+    this_week: list[CalendarDay]
+    rooms: list[NoticeRoom]
+    services: list[str]
+    closures: list[NoticeClosure]
+    generated_at: datetime
+
+
+class SeedResult(BaseModel):
+    venue_id: str
+    parent_id: str
+    rooms: dict[str, str]
+    created: bool
 
 
 # ---- facts ---------------------------------------------------------------------------------------
@@ -61,6 +546,25 @@ class VenueRegistered(DomainEvent):
     coordinates: Coordinates | None = None
     accessibility: list[Accessibility] = []
     registered_by: str
+
+
+class VenueUpdated(DomainEvent):
+    source_service = "venues"
+    event_type = "venue.updated"
+    summary = "A venue's details changed (the whole current record, and which fields changed)."
+
+    venue_id: str
+    name: str
+    kind: VenueKind
+    level: VenueLevel
+    parent_id: str | None = None
+    town: str | None = None
+    village: str | None = None
+    address: str = ""
+    coordinates: Coordinates | None = None
+    accessibility: list[Accessibility] = []
+    changed: list[str] = []
+    updated_by: str
 
 
 class VenueClosed(DomainEvent):
@@ -136,3 +640,12 @@ class BookingCancelled(BookingFact):
     source_service = "venues"
     event_type = "booking.cancelled"
     summary = "A booking was cancelled (by its booker, a manager, or a closure — see reason)."
+
+
+class BookingRescheduled(BookingFact):
+    source_service = "venues"
+    event_type = "booking.rescheduled"
+    summary = "A booking (e.g. an event's room hold) moved to another time in the same room."
+
+    previous_start: datetime
+    previous_end: datetime

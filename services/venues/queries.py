@@ -1,13 +1,22 @@
 """Row ↔ contract mapping and the read queries of the venues database."""
 from __future__ import annotations
 
-from sqlalchemy import select
+import datetime as dt
+
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from contracts.common import Coordinates
-from contracts.venues import Venue, VenueCreate
-from services.venues.tables import venues
+from contracts.errors import NotFound
+from contracts.venues import Asset, Booking, Room, RoomLookup, Venue, VenueCreate
+from services.venues.domain.booking_rules import ACTIVE_STATUSES
+from services.venues.localtime import shown
+from services.venues.tables import assets, bookings, closures, rooms, venues
 
+ACTIVE = tuple(str(status) for status in ACTIVE_STATUSES)
+
+
+# ---- venues --------------------------------------------------------------------------------------
 
 def venue_columns(data: VenueCreate) -> dict:
     values = data.model_dump(exclude={"coordinates"})
@@ -20,6 +29,17 @@ def venue_row(session: Session, venue_id: str):
     return session.execute(select(venues).where(venues.c.id == venue_id)).first()
 
 
+def venue_or_404(session: Session, venue_id: str):
+    row = venue_row(session, venue_id)
+    if row is None:
+        raise NotFound(f"Venue {venue_id} does not exist.", {"venue_id": venue_id})
+    return row
+
+
+def venue_by_name(session: Session, name: str):
+    return session.execute(select(venues).where(venues.c.name == name).order_by(venues.c.created_at)).first()
+
+
 def venue_rows(session: Session, level: str | None = None, parent_id: str | None = None):
     query = select(venues).order_by(venues.c.created_at, venues.c.name)
     if level:
@@ -29,9 +49,209 @@ def venue_rows(session: Session, level: str | None = None, parent_id: str | None
     return session.execute(query).all()
 
 
-def venue_view(row) -> Venue:
-    values = dict(row._mapping)
-    lat, lon = values.pop("lat"), values.pop("lon")
-    values.pop("created_by", None)
-    values["coordinates"] = Coordinates(lat=lat, lon=lon) if lat is not None and lon is not None else None
+def coordinates(row) -> Coordinates | None:
+    return Coordinates(lat=row.lat, lon=row.lon) if row.lat is not None and row.lon is not None else None
+
+
+def venue_view(row, closed: bool = False) -> Venue:
+    values = {name: getattr(row, name) for name in Venue.model_fields if name not in ("coordinates", "status")}
+    values["services"] = row.services or []
+    values["accessibility"] = row.accessibility or []
+    values["coordinates"] = coordinates(row)
+    values["status"] = "closed" if closed else "open"
     return Venue.model_validate(values)
+
+
+# ---- closures in force ---------------------------------------------------------------------------
+
+def _in_force_at(moment: dt.datetime):
+    """Closures covering `moment`: started, not reopened yet, expected reopening still ahead."""
+    return and_(
+        closures.c.start <= moment,
+        closures.c.expected_reopening > moment,
+        or_(closures.c.reopened_at.is_(None), closures.c.reopened_at > moment),
+    )
+
+
+def closed_venue_ids(session: Session, moment: dt.datetime) -> set[str]:
+    query = select(closures.c.venue_id).where(closures.c.room_id.is_(None), _in_force_at(moment))
+    return set(session.execute(query).scalars())
+
+
+def closed_room_ids(session: Session, venue_id: str, moment: dt.datetime) -> set[str]:
+    query = select(closures.c.room_id).where(closures.c.venue_id == venue_id, closures.c.room_id.is_not(None),
+                                             _in_force_at(moment))
+    return set(session.execute(query).scalars())
+
+
+# ---- rooms ---------------------------------------------------------------------------------------
+
+def room_row(session: Session, room_id: str, *, for_update: bool = False):
+    query = select(rooms).where(rooms.c.id == room_id)
+    if for_update:
+        query = query.with_for_update()  # serialises bookings of one room on PostgreSQL
+    return session.execute(query).first()
+
+
+def room_or_404(session: Session, room_id: str, *, for_update: bool = False):
+    row = room_row(session, room_id, for_update=for_update)
+    if row is None:
+        raise NotFound(f"Room {room_id} does not exist.", {"room_id": room_id})
+    return row
+
+
+def room_rows(session: Session, venue_id: str, *, for_update: bool = False):
+    query = select(rooms).where(rooms.c.venue_id == venue_id).order_by(rooms.c.created_at, rooms.c.name)
+    if for_update:
+        query = query.with_for_update()
+    return session.execute(query).all()
+
+
+def room_names(session: Session, venue_id: str) -> dict[str, str]:
+    return dict(session.execute(select(rooms.c.id, rooms.c.name).where(rooms.c.venue_id == venue_id)).all())
+
+
+def room_view(row, venue, closed: bool = False) -> Room:
+    values = {name: getattr(row, name) for name in Room.model_fields
+              if name not in ("venue_name", "status") and hasattr(row, name)}
+    values["equipment"] = row.equipment or []
+    values["staff_on_duty"] = row.staff_on_duty or []
+    return Room.model_validate({**values, "venue_name": venue.name, "status": "closed" if closed else "open"})
+
+
+def room_lookup(row, venue) -> RoomLookup:
+    return RoomLookup(id=row.id, venue_id=venue.id, venue_name=venue.name, name=row.name, capacity=row.capacity,
+                      town=venue.town, village=venue.village, coordinates=coordinates(venue),
+                      booking_policy=row.booking_policy)
+
+
+# ---- bookings ------------------------------------------------------------------------------------
+
+def booking_row(session: Session, booking_id: str, *, for_update: bool = False):
+    query = select(bookings).where(bookings.c.id == booking_id)
+    if for_update:
+        query = query.with_for_update()
+    return session.execute(query).first()
+
+
+def booking_or_404(session: Session, booking_id: str, *, for_update: bool = False):
+    row = booking_row(session, booking_id, for_update=for_update)
+    if row is None:
+        raise NotFound(f"Booking {booking_id} does not exist.", {"booking_id": booking_id})
+    return row
+
+
+def active_bookings_overlapping(session: Session, room_ids: list[str], start: dt.datetime, end: dt.datetime,
+                                *, by_occupied_span: bool = True, exclude: tuple[str, ...] = ()):
+    """Active bookings of `room_ids` whose occupied span (or, with by_occupied_span=False, whose
+    booked time) overlaps [start, end)."""
+    first, last = (bookings.c.occupied_start, bookings.c.occupied_end) if by_occupied_span else (
+        bookings.c.starts_at, bookings.c.ends_at)
+    query = (select(bookings)
+             .where(bookings.c.room_id.in_(room_ids), bookings.c.status.in_(ACTIVE), first < end, last > start)
+             .order_by(bookings.c.starts_at))
+    if exclude:
+        query = query.where(bookings.c.id.not_in(exclude))
+    return session.execute(query).all()
+
+
+def booking_rows(session: Session, *, venue_ids: list[str] | None = None, room_id: str | None = None,
+                 person: str | None = None, status: str | None = None, start: dt.datetime | None = None,
+                 end: dt.datetime | None = None, event_id: str | None = None, limit: int = 200):
+    query = select(bookings).order_by(bookings.c.starts_at).limit(limit)
+    if venue_ids is not None:
+        query = query.where(bookings.c.venue_id.in_(venue_ids))
+    if room_id:
+        query = query.where(bookings.c.room_id == room_id)
+    if person:
+        query = query.where(or_(bookings.c.booked_by == person, bookings.c.booker_id == person))
+    if status:
+        query = query.where(bookings.c.status == status)
+    if start:
+        query = query.where(bookings.c.ends_at > start)
+    if end:
+        query = query.where(bookings.c.starts_at < end)
+    if event_id:
+        query = query.where(bookings.c.event_id == event_id)
+    return session.execute(query).all()
+
+
+def booking_view(row, room_name: str, venue_name: str) -> Booking:
+    values = dict(row._mapping) if hasattr(row, "_mapping") else dict(row)
+    values.update(start=shown(values.pop("starts_at")), end=shown(values.pop("ends_at")),
+                  created_at=shown(values["created_at"]), updated_at=shown(values["updated_at"]),
+                  room_name=room_name, venue_name=venue_name)
+    for name in ("occupied_start", "occupied_end"):
+        values.pop(name)
+    return Booking.model_validate(values)
+
+
+def booking_views(session: Session, rows) -> list[Booking]:
+    room_ids = {row.room_id for row in rows}
+    names = {}
+    if room_ids:
+        query = (select(rooms.c.id, rooms.c.name, venues.c.name.label("venue_name"))
+                 .join(venues, venues.c.id == rooms.c.venue_id).where(rooms.c.id.in_(room_ids)))
+        names = {r.id: (r.name, r.venue_name) for r in session.execute(query)}
+    return [booking_view(row, *names[row.room_id]) for row in rows]
+
+
+# ---- closures ------------------------------------------------------------------------------------
+
+def closure_row(session: Session, closure_id: str, *, for_update: bool = False):
+    query = select(closures).where(closures.c.id == closure_id)
+    if for_update:
+        query = query.with_for_update()
+    row = session.execute(query).first()
+    if row is None:
+        raise NotFound(f"Closure {closure_id} does not exist.", {"closure_id": closure_id})
+    return row
+
+
+def closure_rows(session: Session, venue_id: str, *, since: dt.datetime | None = None):
+    """The venue's closures (and its rooms'), newest first; with `since`, only those not over by then."""
+    query = select(closures).where(closures.c.venue_id == venue_id).order_by(closures.c.start.desc())
+    rows = session.execute(query).all()
+    if since is not None:
+        rows = [row for row in rows if effective_end(row) > since and not withdrawn(row)]
+    return rows
+
+
+def _closure_values(row) -> dict:
+    return row if isinstance(row, dict) else dict(row._mapping)
+
+
+def effective_end(row) -> dt.datetime:
+    """When a closure ends: its recorded reopening, else the expected one (row or dict)."""
+    values = _closure_values(row)
+    return values["reopened_at"] if values["reopened_at"] is not None else values["expected_reopening"]
+
+
+def withdrawn(row) -> bool:
+    """Reopened before it began: the closure never took effect."""
+    values = _closure_values(row)
+    return values["reopened_at"] is not None and values["reopened_at"] <= values["start"]
+
+
+def cancelled_by_closure(session: Session, closure_id: str) -> list[str]:
+    query = select(bookings.c.id).where(bookings.c.closure_id == closure_id).order_by(bookings.c.starts_at)
+    return list(session.execute(query).scalars())
+
+
+# ---- assets --------------------------------------------------------------------------------------
+
+def asset_row(session: Session, asset_id: str, *, for_update: bool = False):
+    query = select(assets).where(assets.c.id == asset_id)
+    if for_update:
+        query = query.with_for_update()
+    row = session.execute(query).first()
+    if row is None:
+        raise NotFound(f"Asset {asset_id} does not exist.", {"asset_id": asset_id})
+    return row
+
+
+def asset_view(row, room_names_by_id: dict[str, str]) -> Asset:
+    mapping = dict(row._mapping) if hasattr(row, "_mapping") else dict(row)
+    values = {name: mapping[name] for name in Asset.model_fields if name != "room_name"}
+    room_id = mapping.get("room_id")
+    return Asset.model_validate({**values, "room_name": room_names_by_id.get(room_id) if room_id else None})

@@ -1,59 +1,53 @@
-"""venues: the venue network, rooms, opening hours, closures and bookings (entrypoints only)."""
+"""venues: the venue network, rooms, opening hours, closures, bookings and registers.
+
+The entrypoints live in `entrypoints/` by area; this class composes them with the dependencies
+they share. The rules are in `domain/`, the rows and facts in the *_commands modules.
+"""
 from __future__ import annotations
 
-import uuid
+import logging
 
-from nameko.rpc import rpc
+from nameko.dependency_providers import Config
+from kit.rpc import rpc
 
-from contracts.common import Actor
-from contracts.errors import Forbidden, NotFound
-from contracts.venues import Venue, VenueCreate, VenueRegistered
-from kit.database import Database, utcnow
+from contracts.venues import Venue
+from contracts.errors import WenyunError
+from kit.database import Database
 from kit.metrics import Metrics
-from services.venues import queries
-from services.venues.tables import metadata, venues
+from services.venues.entrypoints.bookings import BookingEntrypoints
+from services.venues.entrypoints.closures import ClosureEntrypoints
+from services.venues.entrypoints.holds import HoldEntrypoints
+from services.venues.entrypoints.hours import HoursEntrypoints
+from services.venues.entrypoints.network import NetworkEntrypoints
+from services.venues.entrypoints.registers import RegisterEntrypoints
+from services.venues.tables import metadata
 
 
-class VenuesService:
+class RefusalsWithoutTracebacks(logging.Filter):
+    """A refused request (409, 422, …) is an answer, not a failure: nameko logs it at INFO without a
+    traceback, so a rush of refused bookings neither floods the log nor costs the CPU of formatting
+    hundreds of tracebacks. Real errors keep theirs."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and isinstance(record.exc_info[1], WenyunError):
+            record.exc_info, record.exc_text = None, None
+            record.levelno, record.levelname = logging.INFO, "INFO"
+        return True
+
+
+logging.getLogger("nameko.containers").addFilter(RefusalsWithoutTracebacks())
+
+
+class VenuesService(NetworkEntrypoints, HoursEntrypoints, ClosureEntrypoints, BookingEntrypoints, HoldEntrypoints,
+                    RegisterEntrypoints):
     name = "venues"
     db = Database(metadata)
     metrics = Metrics()
+    config = Config()
 
     @rpc
     def health(self):
         return {"service": self.name, "status": "ok", **self.db.health()}
-
-    @rpc
-    def register_venue(self, actor: dict, venue: dict) -> dict:
-        actor = Actor.model_validate(actor)
-        if actor.role != "admin":
-            raise Forbidden("Only the district administrator registers venues.")
-        data = VenueCreate.model_validate(venue)
-        venue_id = str(uuid.uuid4())
-        with self.db.transaction() as tx:
-            if data.parent_id and queries.venue_row(tx.session, data.parent_id) is None:
-                raise NotFound(f"Parent venue {data.parent_id} does not exist.", {"parent_id": data.parent_id})
-            tx.session.execute(venues.insert().values(
-                id=venue_id, created_by=actor.sub, created_at=utcnow(), status="open",
-                **queries.venue_columns(data),
-            ))
-            tx.emit(VenueRegistered(venue_id=venue_id, registered_by=actor.sub,
-                                    **data.model_dump(include=set(VenueRegistered.model_fields))), subject=venue_id)
-        return self.get_venue(venue_id)
-
-    @rpc
-    def get_venue(self, venue_id: str) -> dict:
-        with self.db.read() as session:
-            row = queries.venue_row(session, venue_id)
-        if row is None:
-            raise NotFound(f"Venue {venue_id} does not exist.", {"venue_id": venue_id})
-        return queries.venue_view(row).model_dump(mode="json")
-
-    @rpc
-    def list_venues(self, level: str | None = None, parent_id: str | None = None) -> list[dict]:
-        with self.db.read() as session:
-            rows = queries.venue_rows(session, level=level, parent_id=parent_id)
-        return [queries.venue_view(r).model_dump(mode="json") for r in rows]
 
 
 SERVICE = VenuesService

@@ -1,0 +1,1 @@
+"""The RPC entrypoints of the venues service, grouped by area; `service.py` composes them."""
