@@ -250,19 +250,64 @@ def _split_for(places: EventPlaces, channel: Channel, party_size: int, free_kept
     return party_size, 0
 
 
-def decide(places: EventPlaces, request: RegistrationRequest) -> Decision:
-    """Confirm or waitlist ``request`` against ``places`` (which is not changed; see :func:`register`)."""
-    _check_request(places, request)
+def _decide(places: EventPlaces, request: RegistrationRequest, waiting_ahead: int, offline_ahead: bool) -> Decision:
     channel = Channel(request.channel)
-    ahead = [entry for entry in places.waitlist if entry.seq < request.arrived_seq]
     general, kept_back = _split_for(places, channel, request.party_size, places.free_kept_back)
 
     # Fairness: earlier arrivals waiting for the same places go first, even if the newcomer fits.
-    blocked_on_kept_back = kept_back > 0 and any(entry.channel.is_offline for entry in ahead)
-    blocked_on_general = general > 0 and (bool(ahead) or general > places.free_general)
+    blocked_on_kept_back = kept_back > 0 and offline_ahead
+    blocked_on_general = general > 0 and (waiting_ahead > 0 or general > places.free_general)
     if blocked_on_kept_back or blocked_on_general:
-        return Decision(RegistrationStatus.WAITLISTED, waitlist_position=len(ahead) + 1)
+        return Decision(RegistrationStatus.WAITLISTED, waitlist_position=waiting_ahead + 1)
     return Decision(RegistrationStatus.CONFIRMED, general_places=general, kept_back_places=kept_back)
+
+
+def decide(places: EventPlaces, request: RegistrationRequest) -> Decision:
+    """Confirm or waitlist ``request`` against ``places`` (which is not changed; see :func:`register`)."""
+    _check_request(places, request)
+    ahead = [entry for entry in places.waitlist if entry.seq < request.arrived_seq]
+    return _decide(places, request, len(ahead), any(entry.channel.is_offline for entry in ahead))
+
+
+@dataclass(frozen=True)
+class WaitlistSummary:
+    """What a request arriving after everyone on the waitlist needs to know about it: how many parties
+    wait and how many of them came through an offline channel (phone, desk, on behalf)."""
+
+    parties: int = 0
+    offline_parties: int = 0
+
+    def __post_init__(self) -> None:
+        for name in ("parties", "offline_parties"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise RuleViolation(f"{name} must be a whole number ≥ 0", code="places.bad_number", field=name)
+        if self.offline_parties > self.parties:
+            raise RuleViolation("more offline parties than parties on the waitlist", code="places.bad_number")
+
+
+def register_newcomer(
+    places: EventPlaces, waiting: WaitlistSummary, request: RegistrationRequest
+) -> tuple[EventPlaces, Decision]:
+    """:func:`register` for a request that arrives after everyone waiting (a new registration, whose
+    arrival number is the highest yet), decided from a :class:`WaitlistSummary` instead of the whole
+    waitlist: the same rule, so the service need not load the waitlist under the event lock.
+
+    ``places`` carries the counters; its own ``waitlist`` is not consulted (pass it empty). The new
+    snapshot has the counters of a confirmed party added; a waitlisted party is the caller's to store.
+    """
+    _check_request(places, request)
+    decision = _decide(places, request, waiting.parties, waiting.offline_parties > 0)
+    if not decision.confirmed:
+        return places, decision
+    return (
+        replace(
+            places,
+            confirmed_general=places.confirmed_general + decision.general_places,
+            confirmed_kept_back=places.confirmed_kept_back + decision.kept_back_places,
+        ),
+        decision,
+    )
 
 
 def register(places: EventPlaces, request: RegistrationRequest) -> tuple[EventPlaces, Decision]:
