@@ -1,20 +1,30 @@
-"""volunteers: volunteers, teams, training and hours, dispatch to events (entrypoints only)."""
+"""volunteers: volunteers, teams, training and hours, dispatch to events (entrypoints only).
+
+The entrypoints live in `entrypoints/` by area and are mixed in here; rules are in `domain/`, rows and
+queries in the plain modules next to this file.
+"""
 from __future__ import annotations
 
-from nameko.rpc import rpc
+from kit.rpc import rpc
 
 from contracts.envelope import Envelope
 from kit.database import Database
 from kit.events import handle_event
 from kit.metrics import Metrics
 from services.volunteers import venue_copy
+from services.volunteers.entrypoints.dispatch import DispatchEntrypoints
+from services.volunteers.entrypoints.profiles import ProfileEntrypoints
+from services.volunteers.entrypoints.records import RecordEntrypoints
+from services.volunteers.entrypoints.teams import TeamEntrypoints
+from services.volunteers.settings import Settings
 from services.volunteers.tables import metadata
 
 
-class VolunteersService:
+class VolunteersService(ProfileEntrypoints, TeamEntrypoints, RecordEntrypoints, DispatchEntrypoints):
     name = "volunteers"
     db = Database(metadata)
     metrics = Metrics()
+    settings = Settings()
 
     @rpc
     def health(self):

@@ -1,0 +1,1 @@
+"""The entrypoints of the volunteers service, grouped by area (mixed into `VolunteersService`)."""
