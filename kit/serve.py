@@ -39,10 +39,11 @@ def run_service(service: str) -> int:
     from nameko.runners import ServiceRunner
 
     from kit.bus import BrokerUnreachable, check_broker
+    from kit.logs import configure_service_logging
     from kit.metrics import start_metrics_server
     from kit.settings import get_settings, nameko_config
 
-    logging.basicConfig(level=logging.INFO, format=f"%(asctime)s {service} %(levelname)s %(name)s: %(message)s")
+    configure_service_logging(service)
     settings = get_settings()
     try:
         check_broker(settings.amqp_uri)

@@ -5,13 +5,10 @@ they share. The rules are in `domain/`, the rows and facts in the *_commands mod
 """
 from __future__ import annotations
 
-import logging
-
 from nameko.dependency_providers import Config
 from kit.rpc import rpc
 
 from contracts.venues import Venue
-from contracts.errors import WenyunError
 from kit.database import Database
 from kit.metrics import Metrics
 from services.venues.entrypoints.bookings import BookingEntrypoints
@@ -21,21 +18,6 @@ from services.venues.entrypoints.hours import HoursEntrypoints
 from services.venues.entrypoints.network import NetworkEntrypoints
 from services.venues.entrypoints.registers import RegisterEntrypoints
 from services.venues.tables import metadata
-
-
-class RefusalsWithoutTracebacks(logging.Filter):
-    """A refused request (409, 422, …) is an answer, not a failure: nameko logs it at INFO without a
-    traceback, so a rush of refused bookings neither floods the log nor costs the CPU of formatting
-    hundreds of tracebacks. Real errors keep theirs."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if record.exc_info and isinstance(record.exc_info[1], WenyunError):
-            record.exc_info, record.exc_text = None, None
-            record.levelno, record.levelname = logging.INFO, "INFO"
-        return True
-
-
-logging.getLogger("nameko.containers").addFilter(RefusalsWithoutTracebacks())
 
 
 class VenuesService(NetworkEntrypoints, HoursEntrypoints, ClosureEntrypoints, BookingEntrypoints, HoldEntrypoints,
