@@ -9,7 +9,6 @@ import logging
 from datetime import datetime
 
 from nameko.dependency_providers import Config
-from kit.rpc import rpc
 from nameko.timer import timer
 
 from contracts.envelope import Envelope
@@ -17,7 +16,7 @@ from contracts.errors import BadRequest
 from kit.database import Database
 from kit.events import handle_event
 from kit.metrics import Metrics
-from kit.rpc import TimedRpcProxy
+from kit.rpc import rpc, TimedRpcProxy
 from kit.settings import get_settings
 from services.events import event_commands, menu_commands, queries, registration_commands, venue_copy
 from services.events.boundary import actor_of, domain_errors, local_day_start

@@ -6,11 +6,11 @@ they share. The rules are in `domain/`, the rows and facts in the *_commands mod
 from __future__ import annotations
 
 from nameko.dependency_providers import Config
-from kit.rpc import rpc
 
 from contracts.venues import Venue
 from kit.database import Database
 from kit.metrics import Metrics
+from kit.rpc import rpc
 from services.venues.entrypoints.bookings import BookingEntrypoints
 from services.venues.entrypoints.closures import ClosureEntrypoints
 from services.venues.entrypoints.holds import HoldEntrypoints

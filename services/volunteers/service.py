@@ -5,12 +5,12 @@ queries in the plain modules next to this file.
 """
 from __future__ import annotations
 
-from kit.rpc import rpc
 
 from contracts.envelope import Envelope
 from kit.database import Database
 from kit.events import handle_event
 from kit.metrics import Metrics
+from kit.rpc import rpc
 from services.volunteers import venue_copy
 from services.volunteers.entrypoints.dispatch import DispatchEntrypoints
 from services.volunteers.entrypoints.profiles import ProfileEntrypoints

@@ -9,11 +9,11 @@ import uuid
 from datetime import datetime, timedelta, timezone
 
 from kombu import Connection, Queue
-from kit.rpc import rpc
 from nameko.testing.services import entrypoint_hook
 
 from contracts.errors import Conflict, NotFound
 from kit.bus import events_exchange
+from kit.rpc import rpc
 
 # The kept-back release timer ticks fast in tests (read when services.events.service is first imported).
 os.environ.setdefault("WENYUN_EVENTS_RELEASE_INTERVAL", "0.5")

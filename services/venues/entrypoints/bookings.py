@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import uuid
 
-from kit.rpc import rpc
 
 from contracts.errors import Conflict, Forbidden, Unprocessable
 from contracts.venues import BookingActionIn, BookingCreate, RecurringBookingCreate, RecurringBookingResult
+from kit.rpc import rpc
 from services.venues import booking_commands as commands
 from services.venues import inputs, queries
 from services.venues.access import require_manager

@@ -2,10 +2,10 @@
 bookings inside are cancelled in the same transaction; reopening early or later is announced too."""
 from __future__ import annotations
 
-from kit.rpc import rpc
 
 from contracts.errors import NotFound
 from contracts.venues import ClosureCreate, ClosureExtend, ClosureReopen, ClosureView
+from kit.rpc import rpc
 from services.venues import closure_commands, inputs, queries
 from services.venues.access import require_manager
 from services.venues.localtime import now

@@ -4,10 +4,10 @@ A hold is a booking with `event_id`, booked online by the organiser as an organi
 the same rules (opening hours, no overlap, policy) and publishes the same booking.* facts."""
 from __future__ import annotations
 
-from kit.rpc import rpc
 
 from contracts.errors import Conflict, Forbidden, NotFound
 from contracts.venues import HoldRoomRequest, MoveHoldRequest, ReleaseHoldRequest, RoomHold
+from kit.rpc import rpc
 from services.venues import booking_commands as commands
 from services.venues import inputs, queries
 from services.venues.access import manages, require_manager

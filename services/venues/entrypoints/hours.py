@@ -1,7 +1,6 @@
 """Opening hours, the resolved calendar, "is room R open at T?", compliance, utilisation, the public notice."""
 from __future__ import annotations
 
-from kit.rpc import rpc
 from sqlalchemy import delete, select
 
 from contracts.errors import NotFound
@@ -9,6 +8,7 @@ from contracts.venues import (
     ComplianceReport, DateExceptionIn, OpeningHours, OpeningHoursView, PublicNotice, RoomOpenAt,
     UtilisationReport, VenueCalendar,
 )
+from kit.rpc import rpc
 from services.venues import inputs, notice, queries, schedule
 from services.venues.domain.opening_hours import DateException, ScheduleError, weekly_open_hours
 from services.venues.access import require_manager

@@ -1,9 +1,9 @@
 """The venue network (总分馆) and its rooms; lookups for other services; the 嘉平镇 demo data."""
 from __future__ import annotations
 
-from kit.rpc import rpc
 
 from contracts.venues import RoomCreate, RoomUpdate, SeedResult, VenueCreate, VenueUpdate
+from kit.rpc import rpc
 from services.venues import inputs, network_commands, queries, seed
 from services.venues.access import require_admin, require_manager
 from services.venues.localtime import now

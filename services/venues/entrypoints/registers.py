@@ -1,9 +1,9 @@
 """The registers a venue keeps: visits per room and group (五簿一册) and the numbered asset ledger."""
 from __future__ import annotations
 
-from kit.rpc import rpc
 
 from contracts.venues import Asset, AssetCreate, AssetUpdate, VisitEntry, VisitEntryCreate, VisitsReport
+from kit.rpc import rpc
 from services.venues import inputs, queries
 from services.venues import register_commands as commands
 from services.venues.access import require_manager

@@ -6,12 +6,12 @@ import logging
 from dataclasses import replace
 from datetime import timedelta
 
-from kit.rpc import rpc
 
 from contracts.envelope import Envelope
 from contracts.errors import Forbidden, NotFound, Unprocessable
 from kit.database import utcnow
 from kit.events import handle_event
+from kit.rpc import rpc
 from services.volunteers import crediting, dispatching, links
 from services.volunteers.access import actor_of, require_event_organiser, require_self_or_staff
 from services.volunteers.dispatch_views import dispatch_view, offers_of_volunteer, one_offer

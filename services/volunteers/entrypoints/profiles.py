@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 
-from kit.rpc import rpc
 
 from contracts.common import Coordinates
 from contracts.errors import Conflict, Forbidden, Unprocessable
@@ -22,6 +21,7 @@ from contracts.volunteers import (
     VolunteerUpdated,
 )
 from kit.database import utcnow
+from kit.rpc import rpc
 from services.volunteers import records
 from services.volunteers.access import actor_of, is_staff, require_self_or_staff, require_staff
 from services.volunteers.domain.profiles import SKILLS, InvalidTransition, VolunteerStatus, transition

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import uuid
 
-from kit.rpc import rpc
 from sqlalchemy import select
 
 from contracts.errors import Conflict, Unprocessable
 from contracts.volunteers import HoursEntryCreate, RatingCreate, ServiceRating, TrainingCreate
 from kit.database import utcnow
+from kit.rpc import rpc
 from services.volunteers import dispatching, records, service_records
 from services.volunteers.access import actor_of, require_event_organiser, require_self_or_staff, require_staff
 from services.volunteers.tables import hours_log, offers, service_ratings, training_records

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import uuid
 
-from kit.rpc import rpc
 
 from contracts.errors import Conflict, NotFound, Unprocessable
 from contracts.volunteers import TeamCreate, TeamMemberInput, TeamUpdate
 from kit.database import utcnow
+from kit.rpc import rpc
 from services.volunteers import records, team_records
 from services.volunteers.access import actor_of, is_staff, require_staff
 from services.volunteers.tables import team_members, teams
