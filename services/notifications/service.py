@@ -1,48 +1,70 @@
-"""notifications: turns facts into messages for people, and feeds other district systems."""
+"""notifications: turns facts into messages for people, and feeds other district systems.
+
+- one reliable event handler per published fact type (`on_<type>`, e.g. `on_venue_registered`),
+  generated from the contracts so that a new fact is heard (and offered to webhooks) without edits
+  here; each writes inbox messages, pending e-mail/SMS deliveries and webhook deliveries in one
+  transaction (fanout.py);
+- two timers send what is due: e-mail and SMS (sender.py), webhooks (webhook_sender.py);
+- RPC for the inbox, the people directory, delivery logs and webhook subscriptions (api.py).
+"""
 from __future__ import annotations
 
-import uuid
+import logging
 
-from nameko.rpc import rpc
-from sqlalchemy import or_, select
 
-from contracts.common import Actor
-from contracts.envelope import Envelope
+from contracts.envelope import Envelope, registered_events
 from kit.database import Database, utcnow
 from kit.events import handle_event
 from kit.metrics import Metrics
-from services.notifications.tables import inbox_messages, metadata
+from kit.rpc import rpc
+from services.notifications import sender, webhook_sender
+from services.notifications.api import DeliveriesApi, InboxApi, PeopleApi, WebhooksApi
+from services.notifications.fanout import fan_out
+from services.notifications.runtime import Runtime, every
+from services.notifications.tables import metadata
+
+log = logging.getLogger(__name__)
 
 
-class NotificationsService:
+class NotificationsService(InboxApi, PeopleApi, DeliveriesApi, WebhooksApi):
     name = "notifications"
     db = Database(metadata)
     metrics = Metrics()
+    runtime = Runtime()
 
     @rpc
     def health(self):
         return {"service": self.name, "status": "ok", **self.db.health()}
 
-    @handle_event("venues", "venue.registered")
-    def on_venue_registered(self, event: Envelope):
-        fact = event.typed()
+    def on_fact(self, event: Envelope) -> None:
+        """Every handler: the fact's effects in one transaction (a redelivery is recognised by the inbox)."""
         with self.db.transaction() as tx:
-            tx.session.execute(inbox_messages.insert().values(
-                id=str(uuid.uuid4()), recipient="role:admin", event_id=event.id, event_type=event.type,
-                subject=f"新场馆已登记：{fact.name}", body=f"{fact.name}（{fact.level}）已加入场馆网络。",
-                created_at=utcnow(),
-            ))
+            counts = fan_out(tx.session, event, self.runtime.settings, utcnow())
+        log.info("%s %s → %s", event.type, event.id, counts)
 
-    @rpc
-    def inbox(self, actor: dict, limit: int = 50) -> list[dict]:
-        actor = Actor.model_validate(actor)
-        with self.db.read() as session:
-            rows = session.execute(
-                select(inbox_messages)
-                .where(or_(inbox_messages.c.recipient == actor.sub, inbox_messages.c.recipient == f"role:{actor.role}"))
-                .order_by(inbox_messages.c.created_at.desc()).limit(min(limit, 200))
-            ).all()
-        return [{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in r._mapping.items()} for r in rows]
+    @every("send_interval")
+    def send_due_messages(self) -> int:
+        return sender.send_due_messages(self.db, self.runtime.settings, self.runtime.outlets, self.runtime.fault)
 
+    @every("webhook_interval")
+    def send_due_webhooks(self) -> int:
+        return webhook_sender.send_due_webhooks(self.db, self.runtime.settings)
+
+
+def handler_name(event_type: str) -> str:
+    return "on_" + event_type.replace(".", "_").replace("-", "_")
+
+
+def _add_fact_handlers(cls) -> None:
+    for event_type, model in registered_events().items():
+        def handler(self, event: Envelope) -> None:
+            self.on_fact(event)
+
+        handler.__name__ = handler.__qualname__ = handler_name(event_type)
+        handler.__doc__ = f"{event_type} from {model.source_service}: {model.summary}"
+        setattr(cls, handler.__name__, handle_event(model.source_service, event_type)(handler))
+
+
+_add_fact_handlers(NotificationsService)
 
 SERVICE = NotificationsService

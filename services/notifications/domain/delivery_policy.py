@@ -77,7 +77,10 @@ PLAN_CHANGING_TYPES = frozenset(
         "booking.rejected",  # a "no" for tomorrow's room leaves a day to find another
         "event.cancelled",
         "event.rescheduled",
+        "event.displaced",  # the organiser must find another place or time
+        "booking.rescheduled",
         "registration.cancelled",
+        "registration.rescheduled",
         "dispatch.withdrawn",
     }
 )
@@ -116,7 +119,7 @@ def _takes_effect_at(event_type: str, data: Mapping[str, Any], now: datetime) ->
     start = parse_instant(data.get("start"))
     if event_type == "venue.closed":
         return start or now  # a closure without a start date is in force already
-    if event_type == "event.rescheduled":
+    if event_type.endswith(".rescheduled"):
         # Whichever comes first matters: people planned for the old time.
         times = [t for t in (parse_instant(data.get("previous_start")), start) if t is not None]
         return min(times) if times else None

@@ -239,6 +239,43 @@ _ZH: dict[tuple[str, Audience], _Template] = {
         ("您在{title}的志愿服务[{hours}小时]已记入服务档案。", "感谢您的付出！"),
         "您在{title}的志愿服务[{hours}小时]已记入服务档案，感谢您的付出！",
     ),
+    ("registration.rescheduled", _A.APPLICANT): _T(
+        "活动改期：{title}",
+        (
+            "您预约的{title}[改期至{when}|已改期，新时间另行通知][，地点：{place}]。",
+            "[原定时间：{previous_when}。]",
+            "您的预约继续有效；如不能参加，请取消预约，把名额让给他人。",
+        ),
+        "您预约的{title}[改期至{when}|已改期，新时间另行通知][，地点{place}]。如不能参加请取消预约。",
+    ),
+    ("booking.rescheduled", _A.APPLICANT): _T(
+        "场地预约时间调整[：{place}]",
+        ("您的场地预约[（{place}）]时间已调整[为{when}]。", "[原定时间：{previous_when}。]", "[原因：{reason}。]"),
+        "您的场地预约[（{place}）]时间已调整[为{when}][，原因：{reason}]。",
+    ),
+    ("event.displaced", _A.ORGANISER): _T(
+        "活动需改期：{title}",
+        (
+            "{title}[（{when}）]所用场地暂停开放[，原因：{reason}]。",
+            "活动已保留，报名者名额不变；请尽快改期，改期后系统会通知报名者。",
+        ),
+        "{title}[（{when}）]所用场地暂停开放[，原因：{reason}]，请尽快改期。",
+    ),
+    ("volunteer.rejected", _A.VOLUNTEER): _T(
+        "志愿者申请未通过",
+        ("很抱歉，您的文化志愿者申请未通过[，原因：{reason}]。", "欢迎以后再次申请。"),
+        "很抱歉，您的文化志愿者申请未通过[，原因：{reason}]。欢迎以后再次申请。",
+    ),
+    ("volunteer.suspended", _A.VOLUNTEER): _T(
+        "志愿服务已暂停",
+        ("您的文化志愿者身份已暂停[，原因：{reason}]，暂停期间不会收到服务邀请。", "如有疑问，请联系文化馆。"),
+        "您的文化志愿者身份已暂停[，原因：{reason}]，暂停期间不会收到服务邀请。",
+    ),
+    ("volunteer.retired", _A.VOLUNTEER): _T(
+        "感谢您的志愿服务",
+        ("您已退出文化志愿者队伍，感谢您一直以来的付出！", "欢迎随时再次申请。"),
+        "您已退出文化志愿者队伍，感谢您的付出！欢迎随时再次申请。",
+    ),
 }
 
 _EN: dict[tuple[str, Audience], _Template] = {
@@ -423,6 +460,44 @@ _EN: dict[tuple[str, Audience], _Template] = {
         "Service hours recorded[: {hours} h]",
         ("Your volunteering at {title}[ ({hours} h)] has been added to your record.", "Thank you!"),
         "Your volunteering at {title}[ ({hours} h)] has been recorded. Thank you!",
+    ),
+    ("registration.rescheduled", _A.APPLICANT): _T(
+        "Rescheduled: {title}",
+        (
+            "{title}, which you registered for, [has moved to {when}|has been rescheduled; "
+            "the new time will be announced][, at {place}].",
+            "[It was planned for {previous_when}.]",
+            "Your registration stays valid. If you cannot come, please cancel so someone else can take the place.",
+        ),
+        "{title} [moved to {when}|has been rescheduled][, at {place}]. Can't come? Please cancel.",
+    ),
+    ("booking.rescheduled", _A.APPLICANT): _T(
+        "Booking moved[: {place}]",
+        ("Your booking[ of {place}] has moved[ to {when}].", "[It was planned for {previous_when}.]", "[Reason: {reason}.]"),
+        "Your booking[ of {place}] has moved[ to {when}][: {reason}].",
+    ),
+    ("event.displaced", _A.ORGANISER): _T(
+        "Event must be rescheduled: {title}",
+        (
+            "The venue of {title}[ ({when})] is closed[: {reason}].",
+            "The event is kept and registrants keep their places; please reschedule it soon and they will be told.",
+        ),
+        "The venue of {title}[ ({when})] is closed[: {reason}]. Please reschedule.",
+    ),
+    ("volunteer.rejected", _A.VOLUNTEER): _T(
+        "Volunteer application not accepted",
+        ("Sorry, your application as a cultural volunteer was not accepted[: {reason}].", "You are welcome to apply again later."),
+        "Sorry, your volunteer application was not accepted[: {reason}].",
+    ),
+    ("volunteer.suspended", _A.VOLUNTEER): _T(
+        "Volunteering suspended",
+        ("Your volunteering is suspended[: {reason}]; you will get no invitations meanwhile.", "Please contact the cultural centre with any questions."),
+        "Your volunteering is suspended[: {reason}]. No invitations meanwhile.",
+    ),
+    ("volunteer.retired", _A.VOLUNTEER): _T(
+        "Thank you for volunteering",
+        ("You have left the cultural volunteers. Thank you for everything you did!", "You are welcome to apply again at any time."),
+        "You have left the cultural volunteers. Thank you! You may apply again any time.",
     ),
 }
 

@@ -187,3 +187,11 @@ def test_dedupe_key_refuses_missing_parts():
         dedupe_key("", "p1", "sms")
     with pytest.raises(ValueError):
         dedupe_key("e1", "p1", "fax")
+
+
+def test_every_kind_of_reschedule_counts_from_the_old_time():
+    soon, far = iso(NOW + timedelta(hours=10)), iso(NOW + timedelta(days=10))
+    for event_type in ("registration.rescheduled", "booking.rescheduled"):
+        assert is_urgent(event_type, {"previous_start": soon, "start": far}, NOW)
+        assert not is_urgent(event_type, {"previous_start": far, "start": far}, NOW)
+    assert is_urgent("event.displaced", {"start": soon}, NOW)

@@ -20,6 +20,8 @@ EVENT_TYPES = [
     "dispatch.requested", "dispatch.offered", "dispatch.accepted", "dispatch.declined",
     "dispatch.expired", "dispatch.filled", "dispatch.unfilled", "dispatch.withdrawn",
     "hours.credited",
+    "registration.rescheduled", "booking.rescheduled", "event.displaced",
+    "volunteer.rejected", "volunteer.suspended", "volunteer.retired",
 ]  # fmt: skip
 
 FULL_DATA = {

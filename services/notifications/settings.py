@@ -1,0 +1,90 @@
+"""Settings of the notifications service (environment variables; see docs/subscribing.md).
+
+    SMTP_HOST, SMTP_PORT, SMTP_SENDER      e-mail; with no SMTP_HOST e-mails are logged and marked
+                                           `skipped` (a development machine without a mail server)
+    SMTP_STARTTLS, SMTP_USERNAME, SMTP_PASSWORD
+    NOTIFICATIONS_SMS_PROVIDER             dev (default: stores texts in NOTIFICATIONS_SMS_DEV_PATH,
+                                           var/sms-dev.jsonl) | none (SMS skipped)
+    NOTIFICATIONS_SEND_INTERVAL            seconds between sweeps of due e-mail/SMS (1)
+    NOTIFICATIONS_SEND_LEASE               seconds after which a send that never finished is
+                                           considered interrupted by a crash (120)
+    NOTIFICATIONS_EMAIL_AFTER_CRASH        unconfirmed (default: at most once) | resend (at least once)
+    NOTIFICATIONS_WEBHOOK_RETRY_DELAYS     e.g. "0,5,300,1800,7200,18000,36000" (Svix's schedule)
+    NOTIFICATIONS_WEBHOOK_DISABLE_AFTER_DAYS   5
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from services.notifications.domain.webhook_policy import (
+    DEFAULT_DISABLE_AFTER_DAYS,
+    DEFAULT_RETRY_DELAYS,
+    RetrySchedule,
+)
+
+Delays = Annotated[tuple[float, ...], NoDecode]
+
+
+def _alias(name: str) -> AliasChoices:
+    return AliasChoices(name, f"NOTIFICATIONS_{name}")
+
+
+class NotificationSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="NOTIFICATIONS_", extra="ignore")
+
+    smtp_host: str | None = Field(None, validation_alias=_alias("SMTP_HOST"))
+    smtp_port: int = Field(1025, validation_alias=_alias("SMTP_PORT"))
+    smtp_sender: str = Field("文云 <noreply@wenyun.local>", validation_alias=_alias("SMTP_SENDER"))
+    smtp_starttls: bool = Field(False, validation_alias=_alias("SMTP_STARTTLS"))
+    smtp_username: str | None = Field(None, validation_alias=_alias("SMTP_USERNAME"))
+    smtp_password: str | None = Field(None, validation_alias=_alias("SMTP_PASSWORD"))
+    smtp_timeout: float = 15.0
+
+    sms_provider: Literal["dev", "none"] = "dev"
+    sms_dev_path: Path | None = None  # default: <WENYUN_VAR_DIR>/sms-dev.jsonl
+    sms_signature: str = "【文云】"
+
+    send_interval: float = 1.0
+    send_lease: float = 120.0
+    send_batch: int = 100
+    # Waits after failed attempts 1, 2, …; len + 1 attempts in all, then `failed`.
+    send_retry_delays: Delays = (30.0, 120.0, 600.0, 1800.0)
+    email_after_crash: Literal["unconfirmed", "resend"] = "unconfirmed"
+
+    webhook_interval: float = 1.0
+    webhook_retry_delays: Delays = DEFAULT_RETRY_DELAYS
+    webhook_timeout: float = 10.0
+    webhook_lease: float = 60.0
+    webhook_batch: int = 20  # per run: at most webhook_batch / concurrency × timeout, well inside the lease
+    webhook_concurrency: int = 10
+    webhook_disable_after_days: float = DEFAULT_DISABLE_AFTER_DAYS
+
+    @field_validator("send_retry_delays", "webhook_retry_delays", mode="before")
+    @classmethod
+    def _delays(cls, value):
+        if isinstance(value, str):
+            text = value.strip()
+            value = json.loads(text) if text.startswith("[") else [p for p in text.split(",") if p.strip()]
+        return tuple(float(v) for v in value)
+
+    @property
+    def webhook_schedule(self) -> RetrySchedule:
+        return RetrySchedule(self.webhook_retry_delays)
+
+    def sms_store(self, var_dir: Path) -> Path:
+        return self.sms_dev_path or var_dir / "sms-dev.jsonl"
+
+
+def notification_settings(config: dict) -> NotificationSettings:
+    """The settings of one container: given in its config (tests) or read from the environment."""
+    given = config.get("NOTIFICATIONS_SETTINGS")
+    if isinstance(given, NotificationSettings):
+        return given
+    if isinstance(given, dict):
+        return NotificationSettings(**given)
+    return NotificationSettings()
