@@ -140,6 +140,18 @@ def _install_metrics_middleware(app) -> None:
         return response
 
 
+def _token_is_optional(route) -> bool:
+    """True when the route reads a token if one is sent (optional_actor) but requires none."""
+    from gateway.auth import optional_actor
+
+    calls, stack = set(), [route.dependant]
+    while stack:
+        dependant = stack.pop()
+        calls.add(dependant.call)
+        stack.extend(dependant.dependencies)
+    return optional_actor in calls and not any(getattr(c, "requires_token", False) for c in calls)
+
+
 def _add_problem_schema(app) -> None:
     original = app.openapi
 
@@ -148,6 +160,13 @@ def _add_problem_schema(app) -> None:
             return app.openapi_schema
         schema = original()
         schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = Problem.model_json_schema()
+        # Public reads that show more to a signed-in caller: the token is optional there.
+        for route in (r for router in ROUTERS for r in router.routes):
+            if getattr(route, "include_in_schema", False) and hasattr(route, "dependant") and _token_is_optional(route):
+                for method in route.methods:
+                    operation = schema["paths"].get(route.path_format, {}).get(method.lower())
+                    if operation and "security" in operation:
+                        operation["security"] = [{}, *operation["security"]]
         app.openapi_schema = schema
         return schema
 

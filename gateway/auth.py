@@ -50,4 +50,5 @@ def require(*roles: str):
             raise Forbidden(f"The role {actor.role} may not do this; needs one of: {', '.join(roles)}.")
         return actor
 
+    dependency.requires_token = True
     return dependency

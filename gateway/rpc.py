@@ -15,6 +15,7 @@ from typing import Any
 
 import aio_pika
 from aio_pika.exceptions import DeliveryError
+from aiormq.exceptions import ChannelInvalidStateError
 
 from contracts.errors import ERRORS_BY_NAME, WenyunError
 
@@ -74,18 +75,23 @@ class RpcClient:
         self._pending[correlation_id] = future
         body = json.dumps({"args": list(args), "kwargs": kwargs}, default=str).encode()
         try:
-            await self._exchange.publish(
-                aio_pika.Message(body, content_type="application/json", correlation_id=correlation_id,
-                                 reply_to=self._reply_queue.name, expiration=timeout,
-                                 # nameko hands "nameko.*" headers to the worker as context data
-                                 headers={"nameko.idempotency_key": idempotency_key} if idempotency_key else None),
-                routing_key=f"{service}.{method}", mandatory=True, timeout=timeout,
-            )
-            reply = await asyncio.wait_for(future, timeout)
+            # One deadline for the whole call: publishing (which waits while the broker reconnects)
+            # and the answer together never take longer than `timeout`.
+            async with asyncio.timeout(timeout):
+                await self._exchange.publish(
+                    aio_pika.Message(body, content_type="application/json", correlation_id=correlation_id,
+                                     reply_to=self._reply_queue.name, expiration=timeout,
+                                     # nameko hands "nameko.*" headers to the worker as context data
+                                     headers={"nameko.idempotency_key": idempotency_key} if idempotency_key else None),
+                    routing_key=f"{service}.{method}", mandatory=True,
+                )
+                reply = await future
         except DeliveryError as exc:
             raise ServiceUnavailable(service, "the service has never started (no queue)") from exc
         except asyncio.TimeoutError as exc:
             raise ServiceUnavailable(service, f"no answer within {timeout:g} s") from exc
+        except (aio_pika.exceptions.AMQPError, ChannelInvalidStateError, ConnectionError) as exc:
+            raise ServiceUnavailable(service, f"the message broker connection failed ({exc.__class__.__name__})") from exc
         finally:
             self._pending.pop(correlation_id, None)
         error = reply.get("error")

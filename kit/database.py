@@ -14,20 +14,25 @@ from __future__ import annotations
 
 import logging
 import os
+import time
+import uuid
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Iterator
 
+import amqp
 import eventlet
 from eventlet.queue import Empty, LightQueue
+from kombu import Connection
 from nameko.extensions import DependencyProvider
 from sqlalchemy import MetaData, func, insert, select, text, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from contracts.envelope import DomainEvent, to_cloudevent
-from contracts.errors import Conflict, WenyunError
-from kit.bus import confirming_connection, events_exchange
+from contracts.errors import Conflict, Unavailable, WenyunError
 from kit.engine import is_sqlite, make_engine
 from kit.metrics import OUTBOX_BACKLOG, OUTBOX_PUBLISHED
 from kit.rpc import IDEMPOTENCY_KEY
@@ -55,8 +60,6 @@ class Transaction:
 
     def emit(self, event: DomainEvent, *, subject: str | None = None) -> str:
         """Record a fact to publish once this transaction commits. Returns the CloudEvent id."""
-        import uuid
-
         event_id = str(uuid.uuid4())
         self.session.execute(
             insert(self._outbox).values(
@@ -73,43 +76,64 @@ class Transaction:
         return event_id
 
     def claim(self, event_id: str, consumer: str, event_type: str) -> None:
-        """Record that `consumer` applies `event_id`; raise AlreadyProcessed if it already did."""
-        inbox = self._inbox
-        seen = self.session.execute(
-            select(inbox.c.event_id).where(inbox.c.event_id == event_id, inbox.c.consumer == consumer)
-        ).first()
-        if seen:
+        """Record that `consumer` applies `event_id`; raise AlreadyProcessed if it already did.
+
+        One INSERT … ON CONFLICT DO NOTHING: on PostgreSQL a concurrent delivery of the same event
+        waits for the first transaction and then finds the row, so only one of them proceeds."""
+        insert = postgresql_insert if self.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        result = self.session.execute(
+            insert(self._inbox)
+            .values(event_id=event_id, consumer=consumer, event_type=event_type, processed_at=utcnow())
+            .on_conflict_do_nothing(index_elements=["event_id", "consumer"])
+        )
+        if result.rowcount == 0:
             raise AlreadyProcessed(event_id)
-        try:
-            self.session.execute(
-                insert(inbox).values(event_id=event_id, consumer=consumer, event_type=event_type, processed_at=utcnow())
-            )
-        except IntegrityError as exc:  # a concurrent delivery of the same event won the race
-            raise AlreadyProcessed(event_id) from exc
 
 
 class OutboxRelay:
-    """Publishes committed outbox rows in order, with publisher confirms, and marks them sent."""
+    """Publishes committed outbox rows in order and marks them sent once the broker confirmed them.
 
-    def __init__(self, engine, outbox, amqp_uri: str, service: str, batch: int = 200):
+    A batch is published in one go and its publisher confirms are awaited together (pipelined),
+    instead of one round trip per message; nothing is marked sent before the broker has it.
+    """
+
+    def __init__(self, engine, outbox, amqp_uri: str, service: str, batch: int = 200, confirm_timeout: float = 15.0):
         self.engine = engine
         self.outbox = outbox
         self.amqp_uri = amqp_uri
         self.service = service
         self.batch = batch
+        self.confirm_timeout = confirm_timeout
         self._connection = None
-        self._producer = None
+        self._channel = None
         self._declared: set[str] = set()
+        self._unconfirmed: set[int] = set()
+        self._nacked = False
+        self._next_tag = 0
         self._lock = eventlet.semaphore.Semaphore()
         self._postgres = not is_sqlite(str(engine.url))
 
-    def _ensure_producer(self):
-        if self._producer is None:
-            self._connection = confirming_connection(self.amqp_uri)
+    def _ensure_channel(self):
+        if self._channel is None:
+            self._connection = Connection(self.amqp_uri, connect_timeout=5)
             self._connection.ensure_connection(max_retries=3)
-            self._producer = self._connection.Producer()
+            channel = self._connection.connection.channel()
+            channel.confirm_select()
+            channel.events["basic_ack"].add(self._on_ack)
+            channel.events["basic_nack"].add(self._on_nack)
+            self._channel, self._next_tag, self._unconfirmed, self._nacked = channel, 0, set(), False
             self._declared.clear()
-        return self._producer
+        return self._channel
+
+    def _on_ack(self, delivery_tag, multiple):
+        if multiple:
+            self._unconfirmed = {t for t in self._unconfirmed if t > delivery_tag}
+        else:
+            self._unconfirmed.discard(delivery_tag)
+
+    def _on_nack(self, delivery_tag, multiple):
+        self._nacked = True
+        self._on_ack(delivery_tag, multiple)
 
     def _reset(self):
         try:
@@ -117,28 +141,35 @@ class OutboxRelay:
                 self._connection.release()
         except Exception:  # noqa: BLE001 - the connection is being thrown away anyway
             pass
-        self._connection = self._producer = None
+        self._connection = self._channel = None
 
     def close(self):
         self._reset()
 
-    def _publish(self, row) -> None:
-        producer = self._ensure_producer()
-        service = row.exchange.rsplit(".events", 1)[0]
-        exchange = events_exchange(service)
-        if row.exchange not in self._declared:
-            exchange(producer.channel).declare()
-            self._declared.add(row.exchange)
-        producer.publish(
-            row.payload.encode("utf-8"),
-            exchange=exchange,
-            routing_key=row.event_type,
-            content_type="application/cloudevents+json",
-            content_encoding="utf-8",
-            delivery_mode=2,
-            message_id=row.id,
-            headers={"ce-id": row.id, "ce-type": row.event_type},
-        )
+    def _publish_all(self, rows) -> None:
+        channel = self._ensure_channel()
+        for row in rows:
+            if row.exchange not in self._declared:
+                # Same arguments as nameko's event exchanges (kit.bus.events_exchange).
+                channel.exchange_declare(row.exchange, "topic", durable=True, auto_delete=False)
+                self._declared.add(row.exchange)
+            self._next_tag += 1
+            self._unconfirmed.add(self._next_tag)
+            channel.basic_publish(
+                amqp.Message(row.payload.encode("utf-8"), content_type="application/cloudevents+json",
+                             content_encoding="utf-8", delivery_mode=2, message_id=row.id,
+                             application_headers={"ce-id": row.id, "ce-type": row.event_type}),
+                exchange=row.exchange, routing_key=row.event_type,
+            )
+        deadline = time.monotonic() + self.confirm_timeout
+        while self._unconfirmed:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError(f"the broker did not confirm {len(self._unconfirmed)} message(s)")
+            self._connection.connection.drain_events(timeout=remaining)
+        if self._nacked:
+            self._nacked = False
+            raise RuntimeError("the broker refused (nacked) a message; the batch will be sent again")
 
     def publish_pending(self) -> int:
         """Publish one batch of unsent rows; returns how many were published."""
@@ -161,18 +192,16 @@ class OutboxRelay:
             # Replicas of a service share the outbox: each row is published by whoever locked it.
             with self.engine.begin() as conn:
                 rows = conn.execute(query.with_for_update(skip_locked=True)).all()
-                for row in rows:
-                    self._publish(row)
                 if rows:
+                    self._publish_all(rows)
                     conn.execute(
                         update(outbox).where(outbox.c.id.in_([r.id for r in rows])).values(published_at=utcnow())
                     )
         else:
             with self.engine.begin() as conn:
                 rows = conn.execute(query).all()
-            for row in rows:
-                self._publish(row)
             if rows:
+                self._publish_all(rows)
                 with self.engine.begin() as conn:
                     conn.execute(
                         update(outbox).where(outbox.c.id.in_([r.id for r in rows])).values(published_at=utcnow())
@@ -250,6 +279,13 @@ class Database(DependencyProvider):
         return {"database": "ok", "outbox_backlog": self.relay.backlog()}
 
 
+def _database_unavailable(exc: OperationalError) -> Unavailable:
+    # The connection dropped or the server is restarting: nothing was committed; the caller may retry.
+    log.warning("database unavailable: %s", str(exc.orig)[:200])
+    return Unavailable("The service's database did not answer; nothing was changed. Try again shortly.",
+                       {"retry_after_seconds": 5})
+
+
 class UnitOfWork:
     """What a worker sees as `self.db`."""
 
@@ -271,6 +307,8 @@ class UnitOfWork:
         session = self._provider.sessions()
         try:
             yield session
+        except OperationalError as exc:
+            raise _database_unavailable(exc) from exc
         finally:
             session.rollback()
             session.close()
@@ -287,6 +325,8 @@ class UnitOfWork:
         except IntegrityError as exc:
             # A unique/exclusion constraint caught what the checks could not see (a race).
             raise Conflict("The change conflicts with another one made at the same time.", {"constraint": str(exc.orig)[:300]}) from exc
+        except OperationalError as exc:
+            raise _database_unavailable(exc) from exc
         finally:
             session.close()
         if tx.emitted:

@@ -54,7 +54,7 @@ class CloudEventHandler(EventHandler):
         except Exception as exc:  # noqa: BLE001 - a malformed message can never succeed: park it
             log.error("malformed message on %s: %s", self.queue.name, exc)
             self._dead_letter(message, f"malformed CloudEvent: {exc}", attempts=0)
-            self.queue_consumer.ack_message(message)
+            self._settle(message, requeue=False)
             return
         context_data = self.unpack_message_headers(message)
         handle_result = lambda worker_ctx, result=None, exc_info=None: self.handle_result(  # noqa: E731
@@ -63,11 +63,11 @@ class CloudEventHandler(EventHandler):
         try:
             self.container.spawn_worker(self, (envelope,), {}, context_data=context_data, handle_result=handle_result)
         except ContainerBeingKilled:
-            self.queue_consumer.requeue_message(message)
+            self._settle(message, requeue=True)
 
     def handle_result(self, message, worker_ctx, result=None, exc_info=None):
         if exc_info is not None and exc_info[0].__name__ == "AlreadyProcessed":
-            self.queue_consumer.ack_message(message)
+            self._settle(message, requeue=False)
             return None, None
         if exc_info is not None:
             attempts = int((message.headers or {}).get(ATTEMPT_HEADER, 1))
@@ -81,10 +81,21 @@ class CloudEventHandler(EventHandler):
                     self._dead_letter(message, error, attempts)
             except Exception:  # noqa: BLE001 - could not park it: give it back to the broker
                 log.exception("could not retry/dead-letter a message from %s; requeueing", self.queue.name)
-                self.queue_consumer.requeue_message(message)
+                self._settle(message, requeue=True)
                 return result, exc_info
-        self.queue_consumer.ack_message(message)
+        self._settle(message, requeue=False)
         return result, exc_info
+
+    def _settle(self, message, *, requeue: bool) -> None:
+        """Ack (or requeue) if the channel is still there; if the broker went away the message is
+        redelivered anyway, and the inbox makes that harmless — never let it kill the container."""
+        try:
+            if requeue:
+                self.queue_consumer.requeue_message(message)
+            else:
+                self.queue_consumer.ack_message(message)
+        except Exception as exc:  # noqa: BLE001
+            log.warning("could not settle a message from %s (%s); the broker will redeliver it", self.queue.name, exc)
 
     def _publish(self, body, *, routing_key: str, declare_dlq: bool = False, **properties) -> None:
         """Publish (confirmed) to the default exchange; one reconnect on a broken connection."""

@@ -12,7 +12,9 @@ class RefusalsWithoutTracebacks(logging.Filter):
     nor costs the CPU of formatting hundreds of tracebacks. Real errors keep theirs."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.exc_info and isinstance(record.exc_info[1], WenyunError):
+        error = record.exc_info[1] if record.exc_info else None
+        # AlreadyProcessed: a redelivered event the inbox recognised — expected under at-least-once.
+        if error is not None and (isinstance(error, WenyunError) or type(error).__name__ == "AlreadyProcessed"):
             record.exc_info, record.exc_text = None, None
             record.levelno, record.levelname = logging.INFO, "INFO"
         return True

@@ -55,7 +55,10 @@ class ResilientRpcConsumer(RpcConsumer):
         except Exception as exc:  # noqa: BLE001 - broker unreachable: leave it unacked, it comes back
             log.warning("could not send an RPC reply (%s); the request stays unacked and will be redelivered", exc)
             return result, exc_info
-        self.queue_consumer.ack_message(message)
+        try:
+            self.queue_consumer.ack_message(message)
+        except Exception as exc:  # noqa: BLE001 - the broker redelivers it; the idempotency key makes that harmless
+            log.warning("could not ack an RPC request (%s); it will be redelivered", exc)
         return result, exc_info
 
 

@@ -38,7 +38,7 @@ async def list_teams(request: Request, town: str | None = None, village: str | N
 async def get_team(team_id: str, request: Request, actor: Actor | None = Depends(optional_actor)):
     """One team; public, with the roster for staff."""
     return await call(request, "volunteers", "get_team", team_id=team_id,
-                      actor=actor.model_dump() if actor else None)
+                      actor=actor)
 
 
 @router.patch("/{team_id}", response_model=TeamView, responses=problem_responses(401, 403, 404, 422, 503))

@@ -85,12 +85,6 @@ def _rpc_backlog(amqp_uri: str, count: int) -> None:
         channel.close()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "kit: when the broker drops the connection while an RPC worker finishes, the ack of the request "
-    "(kit/rpc.py ResilientRpcConsumer.handle_result -> queue_consumer.ack_message) raises "
-    "ConnectionResetError outside the try, the error kills the venues container and `wenyun serve` "
-    "exits; nothing restarts it. The ack must be best-effort too (the broker requeues an unacked "
-    "request of a dead connection; its idempotency key makes the redelivery harmless)."))
 def test_broker_restart_while_commands_are_in_flight_heals_by_itself(platform):
     prefix = f"broker-cmds-{uuid.uuid4().hex[:6]}"
     subscriber = OutsideSubscriber(platform.amqp_uri)

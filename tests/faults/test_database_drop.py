@@ -38,7 +38,7 @@ def test_dropped_database_connections_lose_nothing_committed(platform):
     assert terminated > 0
     stream.finish()
     statuses = stream.statuses()
-    assert set(statuses) <= {201, 500, 503}, statuses
+    assert set(statuses) <= {201, 409, 503}, statuses  # a dropped connection is a 503 problem, never a 500
     # Afterwards everything works again (the pool replaces dead connections: pre-ping).
     after = VenueStream(platform, f"{prefix}-after", workers=1, limit=5).start()
     after.finish()
