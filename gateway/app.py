@@ -128,11 +128,22 @@ def _install_platform_routes(app) -> None:
         return JSONResponse(asyncapi_document())
 
 
+def _contains_nul(request: Request, body: bytes) -> bool:
+    # PostgreSQL text cannot hold NUL; no field of ours has a use for it.
+    return ("\x00" in request.url.path or "%00" in request.url.query or b"\x00" in body
+            or b"\\u0000" in body)
+
+
 def _install_metrics_middleware(app) -> None:
     @app.middleware("http")
     async def record(request: Request, call_next):
         started = time.perf_counter()
-        response = await call_next(request)
+        body = await request.body() if request.method not in ("GET", "HEAD", "OPTIONS") else b""
+        if _contains_nul(request, body):
+            response = problem(400, "Malformed request", "NUL characters are not allowed in a request.",
+                               code="nul_character", instance=request.url.path)
+        else:
+            response = await call_next(request)
         route = request.scope.get("route")
         path = getattr(route, "path", "unmatched")
         HTTP_REQUESTS.labels(request.method, path, str(response.status_code)).inc()

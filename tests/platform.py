@@ -119,8 +119,18 @@ class Platform:
         raise RuntimeError(f"{name} did not come back\n{self.tail_logs()}")
 
     def stop_all(self) -> None:
-        for name in list(self.processes):
-            self.kill(name, signal.SIGTERM if name != "gateway" else signal.SIGKILL)
+        # Signal every process first and then wait: each takes ~2 s to stop gracefully.
+        stopping = {}
+        for name, process in list(self.processes.items()):
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM if name != "gateway" else signal.SIGKILL)
+            stopping[name] = self.processes.pop(name)
+        for name, process in stopping.items():
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=10)
         if self.db_kind == "postgresql":
             for url in self.database_urls.values():
                 drop_database(url)

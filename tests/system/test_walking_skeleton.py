@@ -82,6 +82,9 @@ def test_bad_requests_are_problems_and_store_nothing(platform):
         assert any(e["loc"][-1] == "kind" for e in wrong.json()["errors"])
         extra = http.post("/api/v1/venues", json={**VENUE, "owner": "me"})
         assert extra.status_code == 422
+        nul_body = http.post("/api/v1/venues", json={**VENUE, "name": "嘉平\u0000镇"})
+        assert nul_body.status_code == 400 and nul_body.json()["type"].endswith("nul_character")
+        assert http.get("/api/v1/notice-board", params={"village": "a\x00b"}).status_code == 400
         missing = http.get("/api/v1/venues/does-not-exist")
         assert missing.status_code == 404 and missing.json()["title"] == "Not found"
         assert http.get("/api/v1/venues").json() == []
