@@ -15,7 +15,11 @@ import argparse
 import json
 import os
 import sys
+import warnings
 from pathlib import Path
+
+# nameko runs on eventlet, which now prints a deprecation banner on import: known, and noise here.
+warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
 
 SERVICES = ("venues", "events", "volunteers", "notifications")
 
