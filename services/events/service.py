@@ -13,16 +13,17 @@ from nameko.timer import timer
 
 from contracts.envelope import Envelope
 from contracts.errors import BadRequest
-from kit.database import Database
+from kit.database import Database, utcnow
 from kit.events import handle_event
 from kit.metrics import Metrics
 from kit.rpc import rpc, TimedRpcProxy
 from kit.settings import get_settings
-from services.events import event_commands, menu_commands, queries, registration_commands, venue_copy
+from kit.venue_directory import remember_venue
+from services.events import event_commands, menu_commands, queries, registration_commands
 from services.events.boundary import actor_of, domain_errors, local_day_start
 from services.events.domain import festivals
 from services.events.settings import SETTINGS
-from services.events.tables import metadata
+from services.events.tables import metadata, venue_directory
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +92,12 @@ class EventEntrypoints:
     @handle_event("venues", "venue.registered")
     def on_venue_registered(self, event: Envelope):
         with self.db.transaction() as tx:
-            venue_copy.remember_venue(tx.session, event.typed())
+            remember_venue(tx.session, venue_directory, event.typed(), utcnow())
+
+    @handle_event("venues", "venue.updated")
+    def on_venue_updated(self, event: Envelope):
+        with self.db.transaction() as tx:
+            remember_venue(tx.session, venue_directory, event.typed(), utcnow())
 
 
 class RegistrationEntrypoints:

@@ -7,17 +7,17 @@ from __future__ import annotations
 
 
 from contracts.envelope import Envelope
-from kit.database import Database
+from kit.database import Database, utcnow
 from kit.events import handle_event
 from kit.metrics import Metrics
 from kit.rpc import rpc
-from services.volunteers import venue_copy
+from kit.venue_directory import remember_venue
 from services.volunteers.entrypoints.dispatch import DispatchEntrypoints
 from services.volunteers.entrypoints.profiles import ProfileEntrypoints
 from services.volunteers.entrypoints.records import RecordEntrypoints
 from services.volunteers.entrypoints.teams import TeamEntrypoints
 from services.volunteers.settings import Settings
-from services.volunteers.tables import metadata
+from services.volunteers.tables import metadata, venue_directory
 
 
 class VolunteersService(ProfileEntrypoints, TeamEntrypoints, RecordEntrypoints, DispatchEntrypoints):
@@ -34,7 +34,12 @@ class VolunteersService(ProfileEntrypoints, TeamEntrypoints, RecordEntrypoints, 
     def on_venue_registered(self, event: Envelope):
         # Venue coordinates feed the distance part of dispatch ranking.
         with self.db.transaction() as tx:
-            venue_copy.remember_venue(tx.session, event.typed())
+            remember_venue(tx.session, venue_directory, event.typed(), utcnow())
+
+    @handle_event("venues", "venue.updated")
+    def on_venue_updated(self, event: Envelope):
+        with self.db.transaction() as tx:
+            remember_venue(tx.session, venue_directory, event.typed(), utcnow())
 
 
 SERVICE = VolunteersService
