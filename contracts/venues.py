@@ -530,39 +530,34 @@ class SeedResult(BaseModel):
 
 # ---- facts ---------------------------------------------------------------------------------------
 
-class VenueRegistered(DomainEvent):
+class VenueRecord(DomainEvent):
+    """The venue as it stands: the common part of venue.registered and venue.updated."""
+
+    venue_id: str
+    name: str
+    kind: VenueKind
+    level: VenueLevel
+    parent_id: str | None = None
+    town: str | None = None
+    village: str | None = None
+    address: str = ""
+    coordinates: Coordinates | None = None
+    accessibility: list[Accessibility] = []
+
+
+class VenueRegistered(VenueRecord):
     source_service = "venues"
     event_type = "venue.registered"
     summary = "A venue joined the network (总分馆体系)."
 
-    venue_id: str
-    name: str
-    kind: VenueKind
-    level: VenueLevel
-    parent_id: str | None = None
-    town: str | None = None
-    village: str | None = None
-    address: str = ""
-    coordinates: Coordinates | None = None
-    accessibility: list[Accessibility] = []
     registered_by: str
 
 
-class VenueUpdated(DomainEvent):
+class VenueUpdated(VenueRecord):
     source_service = "venues"
     event_type = "venue.updated"
     summary = "A venue's details changed (the whole current record, and which fields changed)."
 
-    venue_id: str
-    name: str
-    kind: VenueKind
-    level: VenueLevel
-    parent_id: str | None = None
-    town: str | None = None
-    village: str | None = None
-    address: str = ""
-    coordinates: Coordinates | None = None
-    accessibility: list[Accessibility] = []
     changed: list[str] = []
     updated_by: str
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import Column, Float, MetaData, String, Table, select
 
-from contracts.venues import VenueRegistered, VenueUpdated
+from contracts.venues import VenueRecord
 from kit.tables import UtcDateTime
 
 
@@ -28,7 +28,7 @@ def venue_directory_table(metadata: MetaData) -> Table:
     )
 
 
-def remember_venue(session, table: Table, fact: VenueRegistered | VenueUpdated, at) -> None:
+def remember_venue(session, table: Table, fact: VenueRecord, at) -> None:
     values = dict(
         name=fact.name, level=fact.level, town=fact.town, village=fact.village,
         lat=fact.coordinates.lat if fact.coordinates else None,
