@@ -280,10 +280,12 @@ class Database(DependencyProvider):
 
 
 def _database_unavailable(exc: OperationalError) -> Unavailable:
-    # The connection dropped or the server is restarting: nothing was committed; the caller may retry.
+    # The connection dropped or the server is restarting.
     log.warning("database unavailable: %s", str(exc.orig)[:200])
-    return Unavailable("The service's database did not answer; nothing was changed. Try again shortly.",
-                       {"retry_after_seconds": 5})
+    # Not "nothing changed": a read after a committed write can fail too; the idempotency key makes a
+    # retry of the same request safe either way.
+    return Unavailable("The service's database did not answer. Try again shortly (a retried write is never "
+                       "applied twice).", {"retry_after_seconds": 5})
 
 
 class UnitOfWork:
@@ -310,8 +312,11 @@ class UnitOfWork:
         except OperationalError as exc:
             raise _database_unavailable(exc) from exc
         finally:
-            session.rollback()
-            session.close()
+            try:
+                session.rollback()
+                session.close()
+            except OperationalError as exc:  # the connection died under us: it is discarded anyway
+                raise _database_unavailable(exc) from exc
 
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
@@ -328,7 +333,10 @@ class UnitOfWork:
         except OperationalError as exc:
             raise _database_unavailable(exc) from exc
         finally:
-            session.close()
+            try:
+                session.close()
+            except OperationalError:  # a dead connection is discarded by the pool anyway
+                log.warning("could not close a session whose database connection died")
         if tx.emitted:
             if provider.settings.fault == "crash_after_commit":
                 log.error("fault injection: crashing after commit, before publish")
