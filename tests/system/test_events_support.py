@@ -5,16 +5,13 @@
 """
 from __future__ import annotations
 
-import json
 import time
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 
 import httpx
-from kombu import Connection, Queue
 
-from kit.bus import events_exchange
+from tests.outside import OutsideSubscriber
 
 CST = timezone(timedelta(hours=8))
 ORGANISER = {"sub": "org-district", "name": "江津区文化馆"}
@@ -42,32 +39,9 @@ def published_event(platform, **fields) -> dict:
         return ok(http.post(f"/api/v1/events/{draft['id']}/publish"))
 
 
-class Subscriber:
-    """Another district system's own queue on events.events (bound before the facts happen)."""
-
-    def __init__(self, amqp_uri: str, routing_key: str = "#"):
-        self.conn = Connection(amqp_uri)
-        self.bound = Queue(f"district-archive-{uuid.uuid4().hex[:6]}", exchange=events_exchange("events"),
-                           routing_key=routing_key, durable=True)(self.conn.default_channel)
-        self.bound.declare()
-        self.seen: list[dict] = []
-
-    def wait_for(self, predicate, count: int = 1, timeout: float = 15.0) -> list[dict]:
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            matching = [e for e in self.seen if predicate(e)]
-            if len(matching) >= count:
-                return matching
-            message = self.bound.get(no_ack=True)
-            if message is None:
-                time.sleep(0.05)
-            else:
-                self.seen.append(json.loads(message.body))
-        return [e for e in self.seen if predicate(e)]
-
-    def close(self):
-        self.bound.delete()
-        self.conn.release()
+def Subscriber(amqp_uri: str, routing_key: str = "#") -> OutsideSubscriber:
+    """Another district system: its own queue bound to events.events (tests/outside.py)."""
+    return OutsideSubscriber(amqp_uri, "events", routing_key)
 
 
 def thousand_registrations(platform, *, people: int = 1000, workers: int = 50) -> float:

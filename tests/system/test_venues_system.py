@@ -9,17 +9,14 @@ import json
 import subprocess
 import sys
 import threading
-import time
-import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
-from kombu import Connection, Queue
 
-from kit.bus import events_exchange
 from tests.platform import ROOT
+from tests.outside import OutsideSubscriber as SharedSubscriber
 
 PROBLEM = "application/problem+json"
 TUESDAY = "2026-11-24"
@@ -40,36 +37,14 @@ def later_tuesday() -> dt.date:
         day += dt.timedelta(weeks=1)
 
 
-class OutsideSubscriber:
-    """Another district system: its own durable queue bound to venues.events."""
-
-    def __init__(self, amqp_uri: str):
-        self.conn = Connection(amqp_uri)
-        self.queue = Queue(f"district-archive-venues-{uuid.uuid4().hex[:8]}", exchange=events_exchange("venues"),
-                           routing_key="#", exclusive=True)
-        self.queue(self.conn.default_channel).declare()
-        self.seen: list[dict] = []
-
-    def wait_for(self, predicate, timeout: float = 15.0) -> dict:
-        bound, deadline = self.queue(self.conn.default_channel), time.time() + timeout
-        for event in self.seen:
-            if predicate(event):
-                return event
-        while time.time() < deadline:
-            message = bound.get(no_ack=True)
-            if message is None:
-                time.sleep(0.05)
-                continue
-            event = json.loads(message.body)
-            self.seen.append(event)
-            if predicate(event):
-                return event
-        raise AssertionError(f"no such fact within {timeout}s; saw {[e['type'] for e in self.seen]}")
+def venues_subscriber(amqp_uri: str) -> SharedSubscriber:
+    """Another district system: its own queue bound to venues.events (tests/outside.py)."""
+    return SharedSubscriber(amqp_uri, "venues", "#")
 
 
 @pytest.fixture(scope="module")
 def outside(shared_platform):
-    subscriber = OutsideSubscriber(shared_platform.amqp_uri)
+    subscriber = venues_subscriber(shared_platform.amqp_uri)
     yield subscriber
     subscriber.conn.release()
 
@@ -135,7 +110,7 @@ def test_bookings_through_the_gateway(shared_platform, jiaping, outside):
         assert "not to individuals" in policy.json()["detail"] and "原则上不对个人开放" in policy.json()["detail_zh"]
         naive = resident.post("/api/v1/bookings", json={**booking("09:00", "10:00"), "start": f"{TUESDAY}T09:00:00"})
         assert naive.status_code == 422
-    fact = outside.wait_for(lambda e: e["type"] == "booking.confirmed" and e["data"]["booking_id"] == confirmed["id"])
+    fact = outside.one(lambda e: e["type"] == "booking.confirmed" and e["data"]["booking_id"] == confirmed["id"])
     assert fact["data"]["booker_name"] == "王秀英" and fact["source"] == "/wenyun/venues"
     # 代预约 at the desk, by a manager of this venue; a manager of another venue gets 403.
     with shared_platform.client("venue_manager", sub="mgr-jp", scopes=[f"venue:{jiaping['venue_id']}"]) as desk:
@@ -169,9 +144,9 @@ def test_a_closure_cancels_the_booking_inside_and_says_so_on_the_bus(shared_plat
         assert closure.json()["cancelled_booking_ids"] == [booked.json()["id"]]
         after = manager.get(f"/api/v1/bookings/{booked.json()['id']}").json()
         assert after["status"] == "cancelled" and "墙面翻新" in after["reason"]
-    closed = outside.wait_for(lambda e: e["type"] == "venue.closed" and e["data"]["room_id"] == room)
+    closed = outside.one(lambda e: e["type"] == "venue.closed" and e["data"]["room_id"] == room)
     assert closed["data"]["cancelled_booking_ids"] == [booked.json()["id"]]
-    cancelled = outside.wait_for(lambda e: e["type"] == "booking.cancelled"
+    cancelled = outside.one(lambda e: e["type"] == "booking.cancelled"
                                  and e["data"]["booking_id"] == booked.json()["id"])
     assert cancelled["data"]["booker_id"] == "org-3" and "墙面翻新" in cancelled["data"]["reason"]
     with shared_platform.client() as public:
@@ -180,7 +155,7 @@ def test_a_closure_cancels_the_booking_inside_and_says_so_on_the_bus(shared_plat
     with shared_platform.client("venue_manager", sub="mgr-jp", scopes=[f"venue:{jiaping['venue_id']}"]) as manager:
         reopened = manager.post(f"/api/v1/closures/{closure.json()['id']}/reopen")
         assert reopened.status_code == 200 and reopened.json()["status"] == "ended", reopened.text
-    outside.wait_for(lambda e: e["type"] == "venue.reopened" and e["data"]["closure_id"] == closure.json()["id"])
+    outside.one(lambda e: e["type"] == "venue.reopened" and e["data"]["closure_id"] == closure.json()["id"])
 
 
 def test_registers_through_the_gateway(shared_platform, jiaping):

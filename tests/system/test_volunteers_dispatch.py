@@ -10,20 +10,19 @@
 """
 from __future__ import annotations
 
-import json
-import time
 import uuid
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from kombu import Connection, Queue
+from kombu import Connection
 
 from contracts.common import Coordinates
 from contracts.envelope import to_cloudevent
 from contracts.events import DispatchRequested, EventCancelled, EventCompleted, VolunteerNeed
 from kit.bus import events_exchange
 from tests.platform import Platform
+from tests.outside import OutsideSubscriber
 
 RESPONSE_SECONDS = 10
 SITE = (29.80, 106.70)
@@ -43,33 +42,9 @@ def volunteer_platform(module_amqp_uri, tmp_path_factory):
     running.stop_all()
 
 
-class Subscriber:
-    """Another district system: its own durable queue bound to volunteers.events; keeps what it has not used."""
-
-    def __init__(self, amqp_uri: str):
-        self.conn = Connection(amqp_uri)
-        queue = Queue(f"district-volunteer-watch-{uuid.uuid4().hex[:6]}", exchange=events_exchange("volunteers"),
-                      routing_key="#", durable=True)
-        self.bound = queue(self.conn.default_channel)
-        self.bound.declare()
-        self.buffer: list[dict] = []
-
-    def take(self, expect: int, types: tuple[str, ...], timeout: float = 10.0, event_id: str | None = None):
-        deadline = time.time() + timeout
-
-        def matching():
-            return [e for e in self.buffer if e["type"] in types
-                    and (event_id is None or e["data"].get("event_id") == event_id)]
-
-        while time.time() < deadline and len(matching()) < expect:
-            message = self.bound.get(no_ack=True)
-            if message is None:
-                time.sleep(0.05)
-            else:
-                self.buffer.append(json.loads(message.body))
-        got = matching()[:expect]
-        self.buffer = [e for e in self.buffer if all(e is not g for g in got)]
-        return got
+def Subscriber(amqp_uri: str) -> OutsideSubscriber:
+    """Another district system: its own queue bound to volunteers.events (tests/outside.py)."""
+    return OutsideSubscriber(amqp_uri, "volunteers", "#")
 
 
 @pytest.fixture(scope="module")

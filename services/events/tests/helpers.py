@@ -2,18 +2,15 @@
 real broker), an outside subscriber bound to events.events, and time helpers."""
 from __future__ import annotations
 
-import json
 import os
-import time
 import uuid
 from datetime import datetime, timedelta, timezone
 
-from kombu import Connection, Queue
 from nameko.testing.services import entrypoint_hook
 
 from contracts.errors import Conflict, NotFound
-from kit.bus import events_exchange
 from kit.rpc import rpc
+from tests.outside import OutsideSubscriber
 
 # The kept-back release timer ticks fast in tests (read when services.events.service is first imported).
 os.environ.setdefault("WENYUN_EVENTS_RELEASE_INTERVAL", "0.5")
@@ -110,33 +107,6 @@ def start_services(container_factory, service_config, amqp_uri):
     return events
 
 
-class Subscriber:
-    """Another district system: its own queue bound to every fact on events.events."""
-
-    def __init__(self, amqp_uri: str, routing_key: str = "#"):
-        self.conn = Connection(amqp_uri)
-        self.queue = Queue(f"outside-{uuid.uuid4().hex[:8]}", exchange=events_exchange("events"),
-                           routing_key=routing_key, durable=False, auto_delete=True)
-        self.bound = self.queue(self.conn.default_channel)
-        self.bound.declare()
-        self.seen: list[dict] = []
-
-    def wait_for(self, predicate, count: int = 1, timeout: float = 10.0) -> list[dict]:
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            matching = [e for e in self.seen if predicate(e)]
-            if len(matching) >= count:
-                return matching
-            message = self.bound.get(no_ack=True)
-            if message is None:
-                time.sleep(0.05)
-            else:
-                self.seen.append(json.loads(message.body))
-        return [e for e in self.seen if predicate(e)]
-
-    def of_type(self, event_type: str, count: int = 1, timeout: float = 10.0, **data) -> list[dict]:
-        return self.wait_for(lambda e: e["type"] == event_type and all(e["data"].get(k) == v for k, v in data.items()),
-                             count, timeout)
-
-    def close(self):
-        self.conn.release()
+def Subscriber(amqp_uri: str, routing_key: str = "#") -> OutsideSubscriber:
+    """Another district system: its own queue bound to events.events (tests/outside.py)."""
+    return OutsideSubscriber(amqp_uri, "events", routing_key)

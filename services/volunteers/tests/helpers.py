@@ -2,16 +2,15 @@
 bound to volunteers.events, publishing events-service facts, application data."""
 from __future__ import annotations
 
-import json
-import time
 import uuid
 
-from kombu import Connection, Queue
+from kombu import Connection
 
 from contracts.envelope import to_cloudevent
 from kit.bus import events_exchange
 from services.volunteers.service import VolunteersService
 from services.volunteers.settings import VolunteersSettings
+from tests.outside import OutsideSubscriber
 
 ADMIN = {"sub": "admin-1", "role": "admin", "scopes": []}
 ORGANISER = {"sub": "org-1", "role": "organiser", "scopes": []}
@@ -35,40 +34,9 @@ def start_service(container_factory, service_config, **settings):
     return container, config
 
 
-class Subscriber:
-    """What another district system does: its own durable queue bound to volunteers.events."""
-
-    def __init__(self, amqp_uri: str, routing_key: str = "#"):
-        self.conn = Connection(amqp_uri)
-        self.queue = Queue(f"outside-{uuid.uuid4().hex[:8]}", exchange=events_exchange("volunteers"),
-                           routing_key=routing_key, durable=True)
-        self.bound = self.queue(self.conn.default_channel)
-        self.bound.declare()
-        self.buffer: list[dict] = []
-
-    def take(self, expect: int, timeout: float = 10.0, types: tuple[str, ...] | None = None) -> list[dict]:
-        """Wait for `expect` facts (of `types`); others stay buffered for a later take."""
-        deadline = time.time() + timeout
-
-        def matching():
-            return [e for e in self.buffer if types is None or e["type"] in types]
-
-        while time.time() < deadline and len(matching()) < expect:
-            message = self.bound.get(no_ack=True)
-            if message is None:
-                time.sleep(0.05)
-                continue
-            self.buffer.append(json.loads(message.body))
-        got = matching()[:expect]
-        self.buffer = [e for e in self.buffer if all(e is not g for g in got)]
-        return got
-
-    def rest(self, types: tuple[str, ...] | None = None, wait: float = 0.5) -> list[dict]:
-        """Everything else that arrives within `wait` seconds (to prove nothing more was sent)."""
-        return self.take(10_000, timeout=wait, types=types)
-
-    def close(self):
-        self.conn.release()
+def Subscriber(amqp_uri: str, routing_key: str = "#") -> OutsideSubscriber:
+    """Another district system: its own queue bound to volunteers.events (tests/outside.py)."""
+    return OutsideSubscriber(amqp_uri, "volunteers", routing_key)
 
 
 def publish(amqp_uri: str, fact, event_id: str | None = None) -> str:
