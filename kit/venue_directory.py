@@ -2,13 +2,16 @@
 
 events and volunteers both need a venue's name, level, town, village and coordinates without
 asking venues every time (and without reading its tables): each keeps this table, fed by
-`venue.registered` and `venue.updated`.
+`venue.registered` and `venue.updated` through the `FollowsVenues` entrypoints.
 """
 from __future__ import annotations
 
 from sqlalchemy import Column, Float, MetaData, String, Table, select
 
+from contracts.envelope import Envelope
 from contracts.venues import VenueRecord
+from kit.database import utcnow
+from kit.events import handle_event
 from kit.tables import UtcDateTime
 
 
@@ -28,14 +31,31 @@ def venue_directory_table(metadata: MetaData) -> Table:
     )
 
 
-def remember_venue(session, table: Table, fact: VenueRecord, at) -> None:
+def remember_venue(session, table: Table, fact: VenueRecord) -> None:
     values = dict(
         name=fact.name, level=fact.level, town=fact.town, village=fact.village,
         lat=fact.coordinates.lat if fact.coordinates else None,
         lon=fact.coordinates.lon if fact.coordinates else None,
-        updated_at=at,
+        updated_at=utcnow(),
     )
     if session.execute(select(table.c.venue_id).where(table.c.venue_id == fact.venue_id)).first():
         session.execute(table.update().where(table.c.venue_id == fact.venue_id).values(**values))
     else:
         session.execute(table.insert().values(venue_id=fact.venue_id, status="open", **values))
+
+
+class FollowsVenues:
+    """Service mixin: keeps the service's `venue_directory` table (set it on the class) in step with
+    venue facts; each handler applies a fact once (inbox) in the service's own `db`."""
+
+    venue_directory: Table
+
+    @handle_event("venues", "venue.registered")
+    def on_venue_registered(self, event: Envelope):
+        with self.db.transaction() as tx:
+            remember_venue(tx.session, self.venue_directory, event.typed())
+
+    @handle_event("venues", "venue.updated")
+    def on_venue_updated(self, event: Envelope):
+        with self.db.transaction() as tx:
+            remember_venue(tx.session, self.venue_directory, event.typed())

@@ -13,12 +13,12 @@ from nameko.timer import timer
 
 from contracts.envelope import Envelope
 from contracts.errors import BadRequest
-from kit.database import Database, utcnow
+from kit.database import Database
 from kit.events import handle_event
 from kit.metrics import Metrics
 from kit.rpc import rpc, TimedRpcProxy
 from kit.settings import get_settings
-from kit.venue_directory import remember_venue
+from kit.venue_directory import FollowsVenues
 from services.events import event_commands, menu_commands, queries, registration_commands
 from services.events.boundary import actor_of, domain_errors, local_day_start
 from services.events.domain import festivals
@@ -88,16 +88,6 @@ class EventEntrypoints:
             affected = event_commands.on_venue_closed(tx, event.typed())
         if affected:
             log.info("venue closure %s affected events %s", event.subject, affected)
-
-    @handle_event("venues", "venue.registered")
-    def on_venue_registered(self, event: Envelope):
-        with self.db.transaction() as tx:
-            remember_venue(tx.session, venue_directory, event.typed(), utcnow())
-
-    @handle_event("venues", "venue.updated")
-    def on_venue_updated(self, event: Envelope):
-        with self.db.transaction() as tx:
-            remember_venue(tx.session, venue_directory, event.typed(), utcnow())
 
 
 class RegistrationEntrypoints:
@@ -216,12 +206,13 @@ class PublicEntrypoints:
                 for s in seasons]
 
 
-class EventsService(EventEntrypoints, RegistrationEntrypoints, MenuEntrypoints, PublicEntrypoints):
+class EventsService(EventEntrypoints, RegistrationEntrypoints, MenuEntrypoints, PublicEntrypoints, FollowsVenues):
     name = "events"
     db = Database(metadata)
     metrics = Metrics()
     config = Config()
     venues = TimedRpcProxy("venues", timeout=SETTINGS.venues_timeout)
+    venue_directory = venue_directory  # venue names for the notice board and feeds
 
     @rpc
     def health(self):
