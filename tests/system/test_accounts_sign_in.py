@@ -1,0 +1,153 @@
+"""Issue 11's sign-in, over HTTP only, against the running platform (PostgreSQL):
+
+- a new number gets a code (read from the development SMS store), signs in (first time: the privacy
+  notice must be accepted) and registers for an event with the token it got; the code is never in
+  an answer; a second send inside a minute is 429 problem+json with Retry-After;
+- five wrong codes lock that code: the right one is refused afterwards;
+- the access token verifies with PyJWT's PyJWKClient against /.well-known/jwks.json alone; a token
+  signed by anyone else fails there and at the gateway;
+- a refresh token is single use: used twice, the family is revoked (both refresh tokens 401, and
+  the access token of that session refused at once); sign-out refuses the access token at once.
+"""
+from __future__ import annotations
+
+import json
+import re
+import time
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from tests.system.test_events_support import SHIMEN_SITE, in_days, ok, published_event
+
+
+def sms_texts(platform, phone: str) -> list[str]:
+    store = platform.workdir / "var" / "sms-dev.jsonl"
+    if not store.exists():
+        return []
+    lines = [json.loads(line) for line in store.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [m["text"] for m in lines if m["phone"].endswith(phone)]
+
+
+def latest_code(platform, phone: str, timeout: float = 5) -> str:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        texts = sms_texts(platform, phone)
+        if texts:
+            return re.search(r"\d{6}", texts[-1]).group(0)
+        time.sleep(0.1)
+    raise AssertionError(f"no SMS to {phone}")
+
+
+def sign_in_by_sms(http, platform, phone: str) -> dict:
+    sent = http.post("/api/v1/auth/sms-codes", json={"phone": phone})
+    assert sent.status_code == 202, sent.text
+    return ok(http.post("/api/v1/auth/sms-sign-in", json={"phone": phone, "code": latest_code(platform, phone),
+                                                          "accept_privacy_notice": True}))
+
+
+def bearer(token: str) -> dict:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_a_new_number_signs_in_by_sms_and_registers_for_an_event(shared_platform):
+    phone = "13800138001"
+    event = published_event(shared_platform, title="嘉平讲堂·老年人防诈骗", kind="lecture", site=SHIMEN_SITE,
+                            start=in_days(10, 9).isoformat(), end=in_days(10, 11).isoformat(), capacity=30)
+    with shared_platform.client() as http:
+        sent = http.post("/api/v1/auth/sms-codes", json={"phone": phone})
+        assert sent.status_code == 202 and sent.json() == {"retry_after": 60}
+        code = latest_code(shared_platform, phone)
+        assert code not in sent.text
+        again = http.post("/api/v1/auth/sms-codes", json={"phone": phone})
+        assert again.status_code == 429 and again.headers["content-type"].startswith("application/problem+json")
+        assert 1 <= int(again.headers["Retry-After"]) <= 60 and again.json()["status"] == 429
+        assert len(sms_texts(shared_platform, phone)) == 1
+
+        no_consent = http.post("/api/v1/auth/sms-sign-in", json={"phone": phone, "code": code})
+        assert no_consent.status_code == 422 and no_consent.json()["reason"] == "privacy_notice_not_accepted"
+        pair = ok(http.post("/api/v1/auth/sms-sign-in",
+                            json={"phone": phone, "code": code, "accept_privacy_notice": True}))
+        assert pair["token_type"] == "Bearer" and pair["expires_in"] == 900
+        account = pair["account"]
+        assert account["role"] == "resident" and account["phone_masked"] == "138****8001"
+        claims = jwt.decode(pair["access_token"], options={"verify_signature": False})
+        assert claims["sub"] == account["id"] and claims["exp"] - claims["iat"] == 900 and claims["sid"]
+
+        reused = http.post("/api/v1/auth/sms-sign-in", json={"phone": phone, "code": code})
+        assert reused.status_code == 401 and reused.json()["reason"] == "used"
+
+        me = ok(http.get("/api/v1/me", headers=bearer(pair["access_token"])))
+        assert me["id"] == account["id"] and "13800138001" not in json.dumps(me)
+        registration = http.post(f"/api/v1/events/{event['id']}/registrations", json={},
+                                 headers=bearer(pair["access_token"]))
+        assert registration.status_code == 201, registration.text
+        assert registration.json()["person_id"] == account["id"]
+
+
+def test_five_wrong_codes_lock_the_code(shared_platform):
+    phone = "13900139002"
+    with shared_platform.client() as http:
+        assert http.post("/api/v1/auth/sms-codes", json={"phone": phone}).status_code == 202
+        code = latest_code(shared_platform, phone)
+        wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+        for _ in range(5):
+            answer = http.post("/api/v1/auth/sms-sign-in",
+                               json={"phone": phone, "code": wrong, "accept_privacy_notice": True})
+            assert answer.status_code == 401 and answer.json()["reason"] == "wrong"
+        locked = http.post("/api/v1/auth/sms-sign-in", json={"phone": phone, "code": code, "accept_privacy_notice": True})
+        assert locked.status_code == 401 and locked.json()["reason"] == "locked"
+
+
+def test_tokens_verify_with_the_published_keys_only(shared_platform):
+    with shared_platform.client() as http:
+        pair = sign_in_by_sms(http, shared_platform, "13700137003")
+    keys = jwt.PyJWKClient(f"{shared_platform.base_url}/.well-known/jwks.json")
+    signing_key = keys.get_signing_key_from_jwt(pair["access_token"])
+    claims = jwt.decode(pair["access_token"], signing_key.key, algorithms=["EdDSA"], audience="wenyun", issuer="wenyun")
+    assert claims["sub"] == pair["account"]["id"] and claims["role"] == "resident"
+
+    # Someone else's key, even claiming our key id, is refused by the outside verifier and the gateway.
+    forged = jwt.encode({**claims, "role": "admin"}, Ed25519PrivateKey.generate(), algorithm="EdDSA",
+                        headers={"kid": signing_key.key_id})
+    with pytest.raises(jwt.InvalidSignatureError):
+        jwt.decode(forged, keys.get_signing_key_from_jwt(forged).key, algorithms=["EdDSA"], audience="wenyun")
+    with shared_platform.client() as http:
+        assert http.get("/api/v1/me", headers=bearer(forged)).status_code == 401
+        assert http.get("/api/v1/me", headers=bearer(pair["access_token"])).status_code == 200
+    # `wenyun token` (the operators' and tests' tokens) signs with the same key.
+    operator = shared_platform.token("admin")
+    assert jwt.decode(operator, keys.get_signing_key_from_jwt(operator).key, algorithms=["EdDSA"],
+                      audience="wenyun")["role"] == "admin"
+
+
+def test_refresh_rotates_reuse_revokes_the_family_and_sign_out_is_at_once(shared_platform):
+    with shared_platform.client() as http:
+        first = sign_in_by_sms(http, shared_platform, "13600136004")
+        second = ok(http.post("/api/v1/auth/refresh", json={"refresh_token": first["refresh_token"]}))
+        assert second["refresh_token"] != first["refresh_token"]
+        assert http.get("/api/v1/me", headers=bearer(second["access_token"])).status_code == 200
+
+        reuse = http.post("/api/v1/auth/refresh", json={"refresh_token": first["refresh_token"]})
+        assert reuse.status_code == 401 and reuse.json()["reason"] == "reused"
+        after = http.post("/api/v1/auth/refresh", json={"refresh_token": second["refresh_token"]})
+        assert after.status_code == 401 and after.json()["reason"] == "revoked"
+        eventually_refused(http, second["access_token"])
+
+        # Sign-out: the session's access token is refused at once, though it has not expired.
+        other = sign_in_by_sms(http, shared_platform, "13600136005")
+        assert http.get("/api/v1/me", headers=bearer(other["access_token"])).status_code == 200
+        assert http.post("/api/v1/auth/sign-out", json={"refresh_token": other["refresh_token"]}).status_code == 204
+        eventually_refused(http, other["access_token"])
+        assert http.post("/api/v1/auth/refresh", json={"refresh_token": other["refresh_token"]}).status_code == 401
+
+
+def eventually_refused(http, access_token: str, within: float = 3.0) -> None:
+    """'At once': the revocation fact reaches the gateway within moments (no call to accounts per request)."""
+    deadline = time.time() + within
+    while time.time() < deadline:
+        if http.get("/api/v1/me", headers=bearer(access_token)).status_code == 401:
+            return
+        time.sleep(0.05)
+    raise AssertionError("the access token of a revoked session is still accepted")
