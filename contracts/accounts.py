@@ -71,6 +71,58 @@ class TokenPair(BaseModel):
     account: Account
 
 
+class AccountCreate(BaseModel):
+    """A staff account (an administrator creates it): signs in with user name and password."""
+
+    model_config = ConfigDict(extra="forbid")
+    username: str = Field(min_length=3, max_length=100, pattern=r"^[A-Za-z0-9._@-]+$", examples=["chengbiqun"])
+    password: str = Field(min_length=10, max_length=200, description="At least 10 characters.")
+    role: Role
+    name: str = Field(min_length=1, max_length=100, examples=["程必群"])
+
+
+class RoleChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    role: Role
+
+
+class AuditEntry(BaseModel):
+    id: str
+    at: datetime
+    action: str
+    actor_id: str | None = None
+    account_id: str | None = None
+    client_ip: str | None = None
+    detail: dict = {}
+
+
+class TotpSetup(BaseModel):
+    secret: str = Field(description="Base32; enter it in an authenticator app or scan `otpauth_uri` as a QR code.")
+    otpauth_uri: str
+
+
+class TotpConfirm(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    code: str = Field(pattern=r"^\d{6}$")
+
+
+class OrganisationCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1, max_length=200, examples=["嘉平镇老年协会"])
+    kind: str = Field(min_length=1, max_length=40, pattern=r"^[a-z][a-z0-9_]*$", examples=["association"])
+
+
+class Organisation(OrganisationCreate):
+    id: str
+    members: list[str] = []
+
+
+class DependantCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1, max_length=100, examples=["王秀英"])
+    relation: str = Field(min_length=1, max_length=40, examples=["mother"])
+
+
 class PublicKeys(BaseModel):
     """A JSON Web Key Set (RFC 7517): the public keys that verify access tokens."""
 

@@ -1,9 +1,9 @@
 """/api/v1/me — the signed-in person's own account."""
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Request, Response, status
 
-from contracts.accounts import Account
+from contracts.accounts import Account, TotpConfirm, TotpSetup
 from contracts.common import Actor
 from gateway.auth import require
 from gateway.calls import call
@@ -16,3 +16,18 @@ router = APIRouter(prefix="/api/v1/me", tags=["me"])
 async def me(request: Request, actor: Actor = Depends(require())):
     """Who I am: role, name, masked phone, scopes and linked dependants."""
     return await call(request, "accounts", "me", actor=actor)
+
+
+@router.post("/totp", status_code=status.HTTP_201_CREATED, response_model=TotpSetup,
+             responses=problem_responses(401, 404, 503))
+async def offer_totp(request: Request, actor: Actor = Depends(require())):
+    """Start a TOTP second factor: a secret for the authenticator app, active once confirmed with a code."""
+    return await call(request, "accounts", "offer_totp", actor=actor)
+
+
+@router.post("/totp/confirm", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(401, 404, 422, 503))
+async def confirm_totp(body: TotpConfirm, request: Request, actor: Actor = Depends(require())):
+    """Confirm with a current code: from now on password sign-in also needs a TOTP code."""
+    await call(request, "accounts", "confirm_totp", actor=actor, confirmation=body.model_dump(mode="json"),
+               client_ip=request.client.host if request.client else None)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -4,10 +4,10 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from contracts.accounts import Account, DependantView
+from contracts.accounts import Account, AuditEntry, DependantView
 from contracts.errors import NotFound
 from services.accounts.domain.phones import masked
-from services.accounts.tables import account_scopes, accounts, dependants, organisation_members
+from services.accounts.tables import account_scopes, accounts, audit_log, dependants, organisation_members
 
 
 def account_row(session: Session, account_id: str, *, for_update: bool = False):
@@ -46,3 +46,22 @@ def account_view(session: Session, row) -> Account:
                    scopes=granted_scopes(session, row.id),
                    dependants=[DependantView(id=d.id, name=d.name, relation=d.relation)
                                for d in dependant_rows(session, row.id)])
+
+
+def account_rows(session: Session, role: str | None = None, limit: int = 200):
+    query = select(accounts).where(accounts.c.status == "active")
+    if role:
+        query = query.where(accounts.c.role == role)
+    return session.execute(query.order_by(accounts.c.created_at, accounts.c.id).limit(limit)).all()
+
+
+def audit_entries(session: Session, account_id: str | None = None, action: str | None = None,
+                  limit: int = 100) -> list[dict]:
+    query = select(audit_log)
+    if account_id:
+        query = query.where(audit_log.c.account_id == account_id)
+    if action:
+        query = query.where(audit_log.c.action == action)
+    rows = session.execute(query.order_by(audit_log.c.at.desc(), audit_log.c.id).limit(limit)).all()
+    return [AuditEntry(id=r.id, at=r.at, action=r.action, actor_id=r.actor_id, account_id=r.account_id,
+                       client_ip=r.client_ip, detail=r.detail or {}).model_dump(mode="json") for r in rows]

@@ -10,14 +10,16 @@ from nameko.dependency_providers import Config
 from kit.database import Database
 from kit.metrics import Metrics
 from kit.rpc import TimedRpcProxy, rpc
+from services.accounts.entrypoints.admin import AdminEntrypoints
 from services.accounts.entrypoints.me import MeEntrypoints
 from services.accounts.entrypoints.sessions import SessionEntrypoints
 from services.accounts.entrypoints.sms_sign_in import SmsSignInEntrypoints
+from services.accounts.entrypoints.staff import StaffEntrypoints
 from services.accounts.keys import Keys
 from services.accounts.tables import metadata
 
 
-class AccountsService(SessionEntrypoints, SmsSignInEntrypoints, MeEntrypoints):
+class AccountsService(SessionEntrypoints, SmsSignInEntrypoints, StaffEntrypoints, MeEntrypoints, AdminEntrypoints):
     name = "accounts"
     db = Database(metadata)
     metrics = Metrics()

@@ -22,7 +22,8 @@ accounts = Table(
     Column("phone", String(20), nullable=True, unique=True),  # 11 digits, mainland mobile
     Column("username", String(100), nullable=True, unique=True),
     Column("password_hash", String(200), nullable=True),
-    Column("totp_secret", String(64), nullable=True),
+    Column("totp_secret", String(64), nullable=True),  # set: a TOTP code is needed to sign in
+    Column("totp_pending_secret", String(64), nullable=True),  # offered, not yet confirmed with a code
     Column("status", String(20), nullable=False, default="active"),  # active | closed
     Column("privacy_notice_accepted_at", UtcDateTime(), nullable=True),
     Column("privacy_notice_version", String(20), nullable=True),

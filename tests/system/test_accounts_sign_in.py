@@ -151,3 +151,92 @@ def eventually_refused(http, access_token: str, within: float = 3.0) -> None:
             return
         time.sleep(0.05)
     raise AssertionError("the access token of a revoked session is still accepted")
+
+
+# -- staff ---------------------------------------------------------------------------------------------
+
+ADMIN_ACTOR = {"sub": "district-admin", "role": "admin", "scopes": []}
+ROOM = {"name": "少儿阅读角", "kind": "reading_room", "capacity": 12}
+
+
+@pytest.fixture(scope="module")
+def jiaping(shared_platform):
+    from nameko.standalone.rpc import ClusterRpcProxy
+
+    with ClusterRpcProxy({"AMQP_URI": shared_platform.amqp_uri}, timeout=30) as cluster:
+        seeded = cluster.venues.seed_demo(actor=ADMIN_ACTOR)
+    return {"venue_id": seeded["venue_id"], "other_venue_id": seeded["parent_id"]}
+
+
+def password_sign_in(http, username: str, password: str, **extra) -> dict:
+    return ok(http.post("/api/v1/auth/password-sign-in", json={"username": username, "password": password, **extra}))
+
+
+def test_staff_accounts_scopes_and_their_withdrawal(shared_platform, jiaping):
+    venue_id = jiaping["venue_id"]
+    with shared_platform.client("admin", sub="district-admin") as admin, shared_platform.client() as http:
+        manager = ok(admin.post("/api/v1/accounts", json={"username": "chengbiqun", "password": "jiaping-2026!",
+                                                          "role": "venue_manager", "name": "程必群"}), 201)
+        organiser = ok(admin.post("/api/v1/accounts", json={"username": "renmin", "password": "organise-2026!",
+                                                            "role": "organiser", "name": "任敏"}), 201)
+        assert admin.post("/api/v1/accounts", json={"username": "renmin", "password": "another-2026!",
+                                                    "role": "organiser", "name": "x"}).status_code == 409
+        ok(admin.put(f"/api/v1/accounts/{manager['id']}/scopes/venue:{venue_id}"))
+        assert ok(admin.put(f"/api/v1/accounts/{organiser['id']}/scopes/town:嘉平镇"))["scopes"] == ["town:嘉平镇"]
+        assert admin.put(f"/api/v1/accounts/{organiser['id']}/scopes/org:x").status_code == 422  # not grantable
+
+        organiser_pair = password_sign_in(http, "renmin", "organise-2026!")
+        assert organiser_pair["account"]["scopes"] == ["town:嘉平镇"]
+        pair = password_sign_in(http, "chengbiqun", "jiaping-2026!")
+        token = pair["access_token"]
+        assert pair["account"]["role"] == "venue_manager" and pair["account"]["scopes"] == [f"venue:{venue_id}"]
+        assert http.post(f"/api/v1/venues/{venue_id}/rooms", json=ROOM, headers=bearer(token)).status_code == 201
+        other = http.post(f"/api/v1/venues/{jiaping['other_venue_id']}/rooms", json=ROOM, headers=bearer(token))
+        assert other.status_code == 403
+
+        # Withdrawn: the current access token still works until it expires (≤ 15 min), the next refresh does not.
+        assert ok(admin.delete(f"/api/v1/accounts/{manager['id']}/scopes/venue:{venue_id}"))["scopes"] == []
+        refreshed = ok(http.post("/api/v1/auth/refresh", json={"refresh_token": pair["refresh_token"]}))
+        assert refreshed["account"]["scopes"] == []
+        room = {**ROOM, "name": "第二阅读角"}
+        assert http.post(f"/api/v1/venues/{venue_id}/rooms", json=room,
+                         headers=bearer(refreshed["access_token"])).status_code == 403
+        # …and after sign-out no token of that session works at all.
+        assert http.post("/api/v1/auth/sign-out", json={"refresh_token": refreshed["refresh_token"]}).status_code == 204
+        eventually_refused(http, token)
+
+        audit = ok(admin.get("/api/v1/audit", params={"account_id": manager["id"]}))
+        actions = [entry["action"] for entry in audit]
+        assert {"account_created", "scope_granted", "sign_in", "scope_withdrawn", "sign_out"} <= set(actions)
+        granted = next(e for e in audit if e["action"] == "scope_granted")
+        assert granted["actor_id"] == "district-admin" and granted["client_ip"] == "127.0.0.1"
+        assert http.get("/api/v1/audit", headers=bearer(organiser_pair["access_token"])).status_code == 403
+
+
+def test_staff_lockout_with_back_off_and_totp(shared_platform):
+    import pyotp
+
+    with shared_platform.client("admin") as admin, shared_platform.client() as http:
+        ok(admin.post("/api/v1/accounts", json={"username": "wangjun", "password": "correct-horse-1",
+                                                "role": "organiser", "name": "王军"}), 201)
+        for _ in range(5):
+            wrong = http.post("/api/v1/auth/password-sign-in", json={"username": "wangjun", "password": "nope-nope-1"})
+            assert wrong.status_code == 401
+        locked = http.post("/api/v1/auth/password-sign-in", json={"username": "wangjun", "password": "correct-horse-1"})
+        assert locked.status_code == 429 and 1 <= int(locked.headers["Retry-After"]) <= 61
+        assert locked.json()["reason"] == "locked"
+        unknown = http.post("/api/v1/auth/password-sign-in", json={"username": "nobody", "password": "whatever-1"})
+        assert unknown.status_code == 401
+
+        ok(admin.post("/api/v1/accounts", json={"username": "lina", "password": "correct-horse-2",
+                                                "role": "venue_manager", "name": "李娜"}), 201)
+        pair = password_sign_in(http, "lina", "correct-horse-2")
+        offer = ok(http.post("/api/v1/me/totp", headers=bearer(pair["access_token"])), 201)
+        totp = pyotp.TOTP(offer["secret"])
+        assert http.post("/api/v1/me/totp/confirm", json={"code": f"{(int(totp.now()) + 7) % 10**6:06d}"},
+                         headers=bearer(pair["access_token"])).status_code == 422
+        assert http.post("/api/v1/me/totp/confirm", json={"code": totp.now()},
+                         headers=bearer(pair["access_token"])).status_code == 204
+        needs = http.post("/api/v1/auth/password-sign-in", json={"username": "lina", "password": "correct-horse-2"})
+        assert needs.status_code == 401 and needs.json()["reason"] == "totp_required"
+        assert password_sign_in(http, "lina", "correct-horse-2", totp_code=totp.now())["account"]["username"] == "lina"
