@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request, Response, status
 
-from contracts.accounts import Account, TotpConfirm, TotpSetup
+from contracts.accounts import Account, DependantCreate, DependantView, TotpConfirm, TotpSetup
 from contracts.common import Actor
 from gateway.auth import require
 from gateway.calls import call
@@ -31,3 +31,12 @@ async def confirm_totp(body: TotpConfirm, request: Request, actor: Actor = Depen
     await call(request, "accounts", "confirm_totp", actor=actor, confirmation=body.model_dump(mode="json"),
                client_ip=request.client.host if request.client else None)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/dependants", status_code=status.HTTP_201_CREATED, response_model=DependantView,
+             responses=problem_responses(400, 401, 404, 409, 422, 503))
+async def link_dependant(body: DependantCreate, request: Request, actor: Actor = Depends(require())):
+    """Link a dependant (e.g. an elderly parent without a phone). Its id is a person id to register or book
+    for (`person_id`); refresh the token to carry `dependant:<id>`."""
+    return await call(request, "accounts", "link_dependant", actor=actor, dependant=body.model_dump(mode="json"),
+                      client_ip=request.client.host if request.client else None)

@@ -240,3 +240,27 @@ def test_staff_lockout_with_back_off_and_totp(shared_platform):
         needs = http.post("/api/v1/auth/password-sign-in", json={"username": "lina", "password": "correct-horse-2"})
         assert needs.status_code == 401 and needs.json()["reason"] == "totp_required"
         assert password_sign_in(http, "lina", "correct-horse-2", totp_code=totp.now())["account"]["username"] == "lina"
+
+
+# -- acting for someone --------------------------------------------------------------------------------
+
+def test_a_daughter_registers_her_mother_for_a_lecture(shared_platform):
+    lecture = published_event(shared_platform, title="嘉平讲堂·健康养生", kind="lecture", site=SHIMEN_SITE,
+                              start=in_days(11, 9).isoformat(), end=in_days(11, 11).isoformat(), capacity=20)
+    with shared_platform.client() as http:
+        daughter = sign_in_by_sms(http, shared_platform, "13500135006")
+        mother = ok(http.post("/api/v1/me/dependants", json={"name": "王秀英", "relation": "mother"},
+                              headers=bearer(daughter["access_token"])), 201)
+        url = f"/api/v1/events/{lecture['id']}/registrations"
+        body = {"person_id": mother["id"], "person_name": "王秀英"}
+        # The old token does not carry the link yet; the refreshed one does.
+        assert http.post(url, json=body, headers=bearer(daughter["access_token"])).status_code == 403
+        refreshed = ok(http.post("/api/v1/auth/refresh", json={"refresh_token": daughter["refresh_token"]}))
+        assert f"dependant:{mother['id']}" in refreshed["account"]["scopes"]
+        assert refreshed["account"]["dependants"] == [{"id": mother["id"], "name": "王秀英", "relation": "mother"}]
+        registration = ok(http.post(url, json=body, headers=bearer(refreshed["access_token"])), 201)
+        assert registration["person_id"] == mother["id"] and registration["person_name"] == "王秀英"
+        assert registration["registered_by"] == daughter["account"]["id"]  # who registered whom
+        # A stranger's id is still refused.
+        other = {"person_id": "someone-else", "person_name": "张三"}
+        assert http.post(url, json=other, headers=bearer(refreshed["access_token"])).status_code == 403
