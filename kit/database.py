@@ -58,6 +58,11 @@ class Transaction:
         self.emitted: list[str] = []
         self._now = utcnow()
 
+    @property
+    def outbox(self):
+        """The outbox table (kit.forgetting masks a closed account's phone numbers in kept facts)."""
+        return self._outbox
+
     def emit(self, event: DomainEvent, *, subject: str | None = None) -> str:
         """Record a fact to publish once this transaction commits. Returns the CloudEvent id."""
         event_id = str(uuid.uuid4())

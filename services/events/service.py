@@ -19,6 +19,7 @@ from kit.metrics import Metrics
 from kit.rpc import rpc, TimedRpcProxy
 from kit.settings import get_settings
 from kit.venue_directory import FollowsVenues
+from services.events.forgetting import ForgetsPeople
 from services.events import event_commands, menu_commands, queries, registration_commands
 from services.events.boundary import actor_of, domain_errors, local_day_start
 from services.events.domain import festivals
@@ -206,7 +207,8 @@ class PublicEntrypoints:
                 for s in seasons]
 
 
-class EventsService(EventEntrypoints, RegistrationEntrypoints, MenuEntrypoints, PublicEntrypoints, FollowsVenues):
+class EventsService(EventEntrypoints, RegistrationEntrypoints, MenuEntrypoints, PublicEntrypoints, FollowsVenues,
+                    ForgetsPeople):
     name = "events"
     db = Database(metadata)
     metrics = Metrics()
