@@ -124,6 +124,7 @@ class WebhooksApi:
     def create_webhook(self, actor: dict, subscription: dict) -> dict:
         actor = self._subscriber(actor)
         body = validated(WebhookSubscriptionCreate, subscription, "subscription")
+        webhooks.check_target(str(body.url), self.runtime.settings.webhook_target_policy)
         with self.db.transaction() as tx:
             return webhooks.create_subscription(tx.session, actor, body, utcnow())
 
@@ -143,6 +144,8 @@ class WebhooksApi:
     def update_webhook(self, actor: dict, subscription_id: str, changes: dict) -> dict:
         actor = self._subscriber(actor, subscription_id)
         body = validated(WebhookSubscriptionUpdate, changes, "change")
+        if body.url is not None:
+            webhooks.check_target(str(body.url), self.runtime.settings.webhook_target_policy)
         with self.db.transaction() as tx:
             return webhooks.update_subscription(tx.session, actor, subscription_id, body, utcnow())
 
