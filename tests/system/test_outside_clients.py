@@ -1,4 +1,6 @@
-"""Every cell of docs/authorisation.md, through the gateway on a running platform.
+"""What outside clients found (issue #16), through the gateway on one running platform.
+
+Every cell of docs/authorisation.md:
 
 Where the gateway can decide from the token (ⓑ in the table), each request carries an INVALID body: an
 allowed caller gets 422 (let through, then the body was refused), a refused one 403 — so the test also
@@ -104,3 +106,21 @@ def test_cell(shared_platform, records, http, row, actor):
     else:
         assert response.status_code == 403, f"{actor} on {name}: {response.status_code} {response.text}"
         assert response.headers["content-type"].startswith("application/problem+json")
+
+
+def test_a_retry_with_the_same_key_gets_the_first_answer_and_keys_are_per_caller(shared_platform, records, http):
+    """Idempotency-Key as Stripe and the IETF draft: the retry replays status and body; another caller's `1`
+    is theirs alone."""
+    path = f"/api/v1/events/{records['event_id']}/registrations"
+
+    def register(sub: str):
+        token = shared_platform.token("resident", sub=sub)
+        return http.post(path, json={}, headers={"Authorization": f"Bearer {token}", "Idempotency-Key": "1"})
+
+    first = register("res-retry-a")
+    retry = register("res-retry-a")
+    other = register("res-retry-b")
+    assert first.status_code == retry.status_code == 201, retry.text
+    assert retry.json() == first.json()
+    assert other.status_code == 201, other.text
+    assert other.json()["id"] != first.json()["id"] and other.json()["person_id"] == "res-retry-b"
