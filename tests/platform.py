@@ -53,6 +53,7 @@ class Platform:
             "WENYUN_OUTBOX_SWEEP_INTERVAL": "0.5",
             "WENYUN_HANDLER_RETRY_DELAY": "0.1",
             "PUBLIC_BASE_URL": self.base_url,
+            "NOTIFICATIONS_WEBHOOK_ALLOWED_NETWORKS": "127.0.0.0/8",  # the tests' webhook receivers
             "METRICS_PORT": "0",
             "PYTHONUNBUFFERED": "1",
             **{f"{s.upper()}_DATABASE_URL": url for s, url in self.database_urls.items()},
