@@ -9,11 +9,12 @@ from sqlalchemy.orm import Session
 from contracts.common import Coordinates
 from contracts.errors import NotFound
 from contracts.venues import Asset, Booking, Room, RoomLookup, Venue, VenueCreate
-from services.venues.domain.booking_rules import ACTIVE_STATUSES
+from services.venues.domain.booking_rules import ACTIVE_STATUSES, ROOM_HOLDING_STATUSES
 from services.venues.localtime import shown
 from services.venues.tables import assets, bookings, closures, rooms, venues
 
 ACTIVE = tuple(str(status) for status in ACTIVE_STATUSES)
+HOLDING = tuple(sorted(str(status) for status in ROOM_HOLDING_STATUSES))
 
 
 # ---- venues --------------------------------------------------------------------------------------
@@ -143,12 +144,12 @@ def booking_or_404(session: Session, booking_id: str, *, for_update: bool = Fals
 
 def active_bookings_overlapping(session: Session, room_ids: list[str], start: dt.datetime, end: dt.datetime,
                                 *, by_occupied_span: bool = True, exclude: tuple[str, ...] = ()):
-    """Active bookings of `room_ids` whose occupied span (or, with by_occupied_span=False, whose
-    booked time) overlaps [start, end)."""
+    """Bookings of `room_ids` that hold the room (pending, confirmed, checked in) whose occupied span
+    (or, with by_occupied_span=False, whose booked time) overlaps [start, end)."""
     first, last = (bookings.c.occupied_start, bookings.c.occupied_end) if by_occupied_span else (
         bookings.c.starts_at, bookings.c.ends_at)
     query = (select(bookings)
-             .where(bookings.c.room_id.in_(room_ids), bookings.c.status.in_(ACTIVE), first < end, last > start)
+             .where(bookings.c.room_id.in_(room_ids), bookings.c.status.in_(HOLDING), first < end, last > start)
              .order_by(bookings.c.starts_at))
     if exclude:
         query = query.where(bookings.c.id.not_in(exclude))

@@ -2,8 +2,9 @@
 
 Times are UTC (`UtcDateTime`); dates of registers and exceptions are local (Asia/Shanghai) dates.
 On PostgreSQL an exclusion constraint on `bookings` (added in a migration, see
-`migrations/versions/*_rooms_hours_closures_bookings_registers.py`) makes double booking impossible
-whatever the application does: no two active bookings of a room may overlap (buffer included).
+`migrations/versions/*_checked_in_bookings_hold_their_room.py`) makes double booking impossible
+whatever the application does: no two pending, confirmed or checked-in bookings of a room may overlap
+(buffer included).
 """
 from __future__ import annotations
 
