@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from contracts.common import Coordinates
@@ -117,6 +117,7 @@ def room_view(row, venue, closed: bool = False) -> Room:
               if name not in ("venue_name", "status") and hasattr(row, name)}
     values["equipment"] = row.equipment or []
     values["staff_on_duty"] = row.staff_on_duty or []
+    values["booking_limits"] = row.booking_limits or {}  # the defaults, shown
     return Room.model_validate({**values, "venue_name": venue.name, "status": "closed" if closed else "open"})
 
 
@@ -154,6 +155,17 @@ def active_bookings_overlapping(session: Session, room_ids: list[str], start: dt
     if exclude:
         query = query.where(bookings.c.id.not_in(exclude))
     return session.execute(query).all()
+
+
+def person_bookings_between(session: Session, room_id: str, person: str, start: dt.datetime, end: dt.datetime,
+                            *, exclude: tuple[str, ...] = ()) -> int:
+    """How many bookings of the room held for `person` start in [start, end) (for the weekly quota)."""
+    query = (select(func.count()).select_from(bookings)
+             .where(bookings.c.room_id == room_id, bookings.c.booker_id == person,
+                    bookings.c.status.in_(HOLDING), bookings.c.starts_at >= start, bookings.c.starts_at < end))
+    if exclude:
+        query = query.where(bookings.c.id.not_in(exclude))
+    return session.execute(query).scalar_one()
 
 
 def booking_rows(session: Session, *, venue_ids: list[str] | None = None, room_id: str | None = None,
