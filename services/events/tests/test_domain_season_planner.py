@@ -59,22 +59,24 @@ def test_a_troupe_is_never_in_two_places_at_once():
 
 def test_travel_between_the_morning_and_the_afternoon_site_must_fit():
     near, far = site(1), site(2, lat=31.2)  # ~130 km apart: over four hours on country roads
-    orders = [order(1, "s1", MONDAY, MONDAY + timedelta(days=1)), order(2, "s2", MONDAY, MONDAY + timedelta(days=1))]
-    plan = solve(problem([near, far], [troupe(1, lat=30.6)], orders))
-    assert len(plan.shows) == 2
-    assert plan.shows[0].day != plan.shows[1].day  # never morning at one and afternoon at the other
-    # With a close neighbour instead, both fit into one day (the nearer first show is in the morning).
-    plan = solve(problem([near, site(2, lat=30.05)], [troupe(1)], [order(1, "s1", MONDAY, MONDAY),
-                                                                   order(2, "s2", MONDAY, MONDAY)]))
+    one_day = [order(1, "s1", MONDAY, MONDAY), order(2, "s2", MONDAY, MONDAY)]
+    plan = solve(problem([near, far], [troupe(1, lat=30.6)], one_day))
+    assert len(plan.shows) == 1 and len(plan.unplanned) == 1  # never morning at one and afternoon at the other
+    # Given two days, both are served, one a day.
+    two_days = [order(1, "s1", MONDAY, MONDAY + timedelta(days=1)), order(2, "s2", MONDAY, MONDAY + timedelta(days=1))]
+    plan = solve(problem([near, far], [troupe(1, lat=30.6)], two_days))
+    assert len(plan.shows) == 2 and plan.shows[0].day != plan.shows[1].day
+    # With a close neighbour instead, both fit into one day.
+    plan = solve(problem([near, site(2, lat=30.05)], [troupe(1)], one_day))
     assert {s.half for s in plan.shows} == {Half.MORNING, Half.AFTERNOON}
 
 
 def test_an_uploaded_travel_matrix_overrides_the_estimate():
     sites = [site(1), site(2, lat=30.01)]  # a kilometre apart, but the river between them has no bridge
+    one_day = [order(1, "s1", MONDAY, MONDAY), order(2, "s2", MONDAY, MONDAY)]
+    assert len(solve(problem(sites, [troupe(1)], one_day)).shows) == 2
     travel = TravelTimes(matrix=parse_matrix_csv("from,to,minutes\ns1,s2,200\n"))
-    orders = [order(1, "s1", MONDAY, MONDAY + timedelta(days=1)), order(2, "s2", MONDAY, MONDAY + timedelta(days=1))]
-    plan = solve(problem(sites, [troupe(1)], orders), travel)
-    assert len(plan.shows) == 2 and plan.shows[0].day != plan.shows[1].day
+    assert len(solve(problem(sites, [troupe(1)], one_day), travel).shows) == 1
     with pytest.raises(RuleViolation):
         parse_matrix_csv("s1,s2,two hours\n")
 
@@ -117,14 +119,14 @@ def test_a_village_is_not_visited_twice_within_m_weeks_unless_it_ordered_twice()
     sites = [site(1)]
     twice = [order(1, "s1", MONDAY, MONDAY + timedelta(days=6)), order(2, "s1", MONDAY, MONDAY + timedelta(days=6))]
     assert len(solve(problem(sites, [troupe(1)], twice, spacing=2)).shows) == 2
-    # Two villages sharing a site list cannot stack coverage shows: one order each, far apart in time.
-    spaced = [order(1, "s1", MONDAY, MONDAY + timedelta(days=6)),
-              order(2, "s1", MONDAY + timedelta(days=21), MONDAY + timedelta(days=27))]
-    p = problem(sites, [troupe(1)], spaced, weeks=4, spacing=2, coverage_target=1)
-    plan = solve(p)
-    assert len(plan.shows) == 2  # both orders, no extra coverage show squeezed in between
-    weeks = sorted(p.season.week_of(s.day) for s in plan.shows)
-    assert weeks[1] - weeks[0] >= 2
+    # Weekly coverage would like a show each week; the spacing rule (2 weeks) allows one.
+    season = Season(MONDAY, MONDAY + timedelta(days=13), coverage_weeks=1, coverage_target=1,
+                    min_weeks_between_visits=2)
+    p = PlanProblem(season, {"s1": site(1)}, {"t1": troupe(1)}, {"play": Offering("play", "黄梅戏选段", 120)}, ())
+    assert len(solve(p).shows) == 1
+    spaced_out = Season(MONDAY, MONDAY + timedelta(days=13), coverage_weeks=1, coverage_target=1,
+                        min_weeks_between_visits=1)
+    assert len(solve(PlanProblem(spaced_out, p.sites, p.troupes, p.offerings, ())).shows) == 2
 
 
 def test_coverage_sends_a_show_to_a_village_that_ordered_nothing_longest_unserved_first():
