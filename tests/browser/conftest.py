@@ -83,15 +83,28 @@ class OutsideRequests(list):
 
 
 @pytest.fixture
-def context(browser, web_platform):
-    ctx = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", viewport=VIEWPORTS["390"],
-                              base_url=web_platform.web_url)
-    ctx.set_default_timeout(15_000)
-    outside = OutsideRequests({web_platform.web_url, web_platform.base_url})
-    ctx.on("request", outside)
-    yield ctx
-    ctx.close()
+def make_context(browser, web_platform):
+    """make_context(**options) → a new browser context (e.g. java_script_enabled=False); all are watched for
+    requests outside the platform and closed after the test."""
+    made, outside = [], OutsideRequests({web_platform.web_url, web_platform.base_url})
+
+    def make(**options):
+        ctx = browser.new_context(**{"locale": "zh-CN", "timezone_id": "Asia/Shanghai",
+                                     "viewport": VIEWPORTS["390"], "base_url": web_platform.web_url, **options})
+        ctx.set_default_timeout(15_000)
+        ctx.on("request", outside)
+        made.append(ctx)
+        return ctx
+
+    yield make
+    for ctx in made:
+        ctx.close()
     assert not outside, f"pages loaded things from outside the platform: {outside}"
+
+
+@pytest.fixture
+def context(make_context):
+    return make_context()
 
 
 @pytest.fixture
