@@ -12,6 +12,7 @@ tests need; the root conftest leaves it out when only tests/browser is collected
 """
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -50,8 +51,9 @@ def web_platform(session_amqp_uri, tmp_path_factory):
     """Everything running, with the 嘉平镇 seed loaded (venues, rooms, hours)."""
     running = Platform(session_amqp_uri, tmp_path_factory.mktemp("browser")).start_all()
     try:
-        subprocess.run([sys.executable, "-m", "wenyun", "seed"], cwd=ROOT, env=running.env, check=True,
-                       capture_output=True, timeout=60)
+        seeded = subprocess.run([sys.executable, "-m", "wenyun", "seed"], cwd=ROOT, env=running.env, check=True,
+                                capture_output=True, timeout=60, text=True)
+        running.seeded = json.loads(seeded.stdout)  # {venue_id, parent_id, rooms: {name: id}}
         yield running
     finally:
         running.stop_all()
