@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from contracts.access import is_self_or_reviewer, manages_venue, reviews_volunteers
 from contracts.common import Actor
 from contracts.errors import Forbidden, Unauthorized
 from kit.tokens import ROLES, signer_from
@@ -39,3 +40,31 @@ def require(*roles: str):
 
     dependency.requires_token = True
     return dependency
+
+
+# ---- object scopes that the token alone answers (docs/authorisation.md) ---------------------------
+# These run as dependencies, i.e. before FastAPI validates the body: a caller who may not act on the
+# record gets 403 and learns nothing about what a valid body would be. The services check again.
+
+def volunteer_reviewer(actor: Actor = Depends(require())) -> Actor:
+    """The volunteer reviewer (scope volunteers:review) or the administrator."""
+    if not reviews_volunteers(actor):
+        raise Forbidden("Only the volunteer reviewer (scope volunteers:review) or the administrator may do this.",
+                        {"needed_scope": "volunteers:review"})
+    return actor
+
+
+def volunteer_self_or_reviewer(volunteer_id: str, actor: Actor = Depends(require())) -> Actor:
+    """The volunteer named in the path, the reviewer or the administrator."""
+    if not is_self_or_reviewer(actor, volunteer_id):
+        raise Forbidden("You may change only your own volunteer record. 只能修改本人的志愿者信息。",
+                        {"volunteer_id": volunteer_id})
+    return actor
+
+
+def manager_of_path_venue(venue_id: str, actor: Actor = Depends(require("venue_manager"))) -> Actor:
+    """A manager of the venue named in the path (`venue:<venue_id>`) or the administrator."""
+    if not manages_venue(actor, venue_id):
+        raise Forbidden(f"Your token does not cover venue {venue_id}; it needs the scope venue:{venue_id}.",
+                        {"venue_id": venue_id, "needed_scope": f"venue:{venue_id}"})
+    return actor

@@ -8,6 +8,7 @@ from contracts.common import Actor
 from gateway.auth import require
 from gateway.calls import call
 from gateway.problems import problem_responses
+from gateway.routes.auth import call_unreplayed
 
 router = APIRouter(prefix="/api/v1/me", tags=["me"])
 
@@ -22,7 +23,7 @@ async def me(request: Request, actor: Actor = Depends(require())):
              responses=problem_responses(401, 404, 503))
 async def offer_totp(request: Request, actor: Actor = Depends(require())):
     """Start a TOTP second factor: a secret for the authenticator app, active once confirmed with a code."""
-    return await call(request, "accounts", "offer_totp", actor=actor)
+    return await call_unreplayed(request, "offer_totp", actor=actor.model_dump())
 
 
 @router.post("/totp/confirm", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(401, 404, 422, 503))

@@ -11,6 +11,7 @@ import uuid
 
 from sqlalchemy import select, update
 
+from contracts.access import staffs_event
 from contracts.common import Actor
 from contracts.errors import Conflict, Forbidden, NotFound, Unprocessable
 from contracts.events import (FeedbackCreate, FeedbackReceived, FeedbackView, RegistrationCancel,
@@ -26,11 +27,9 @@ from services.events.tables import feedback, registrations
 
 
 def is_staff_for(actor: Actor, event_row) -> bool:
-    """Staff who may register people by phone / at the desk and check them in: administrators, organisers,
-    and the manager of the venue the event is at."""
-    if actor.role in ("admin", "organiser"):
-        return True
-    return actor.role == "venue_manager" and bool(event_row.venue_id) and actor.has_scope("venue", event_row.venue_id)
+    """Staff who may register people by phone / at the desk, see the registrations and check people in:
+    the event's organisers and the manager of the venue it is at (docs/authorisation.md)."""
+    return staffs_event(actor, event_row.organiser_id, event_row.town, event_row.venue_id)
 
 
 def _check_may_act_for(actor: Actor, registration, event_row) -> None:
@@ -112,9 +111,11 @@ def register(db, actor: dict, event_id: str, body: dict) -> dict:
 
 def cancel(db, actor: dict, registration_id: str, body: dict | None) -> dict:
     actor = require_actor(actor)
+    with db.read() as session:  # who may cancel is answered before anything about the body
+        registration = _registration(session, registration_id)
+        _check_may_act_for(actor, registration, load_event(session, registration.event_id))
+        event_id = registration.event_id
     data = parse(RegistrationCancel, body or {})
-    with db.read() as session:
-        event_id = _registration(session, registration_id).event_id
     with db.transaction() as tx:
         event = lock_event(tx.session, event_id)
         registration = _registration(tx.session, registration_id)

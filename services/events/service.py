@@ -23,6 +23,7 @@ from services.events.forgetting import ForgetsPeople
 from services.events import event_commands, menu_commands, queries, registration_commands
 from services.events.boundary import actor_of, domain_errors, local_day_start
 from services.events.domain import festivals
+from services.events.entrypoints.planning import PlanningEntrypoints
 from services.events.settings import SETTINGS
 from services.events.tables import metadata, venue_directory
 
@@ -208,7 +209,7 @@ class PublicEntrypoints:
 
 
 class EventsService(EventEntrypoints, RegistrationEntrypoints, MenuEntrypoints, PublicEntrypoints, FollowsVenues,
-                    ForgetsPeople):
+                    PlanningEntrypoints, ForgetsPeople):
     name = "events"
     db = Database(metadata)
     metrics = Metrics()

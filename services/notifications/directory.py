@@ -13,10 +13,11 @@ from sqlalchemy import case, delete, select, update
 from sqlalchemy.orm import Session
 
 from contracts.notifications import Person, PersonContactUpdate
+from kit.forgetting import mask_kept_messages
 from services.notifications.domain.audience import GivenContact, contact_subject
 from services.notifications.domain.delivery_policy import Channel, Contact, Preferences
 from services.notifications.tables import (
-    contact_points, deliveries, inbox_messages, inbox_reads, people, registrants,
+    contact_points, deliveries, inbox, inbox_messages, inbox_reads, outbox, people, registrants,
 )
 
 DEFAULT_LANGUAGE = "zh-CN"
@@ -168,6 +169,7 @@ def forget_people(session: Session, person_ids: list[str]) -> None:
                                   .where(contact_points.c.person_id.in_(person_ids))).scalars())
     phones.discard(None)
     phones.discard("")
+    mask_kept_messages(session, outbox, inbox, phones)
     session.execute(delete(people).where(people.c.person_id.in_(person_ids)))
     session.execute(delete(contact_points).where(contact_points.c.person_id.in_(person_ids)
                                                  | contact_points.c.phone.in_(phones)))
