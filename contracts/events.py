@@ -4,11 +4,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from contracts.common import ContactPoint, Coordinates
 from contracts.envelope import DomainEvent
-from contracts.skills import skill_code
+from contracts.skills import SKILL_LABELS, skill_code
 
 Channel = Literal["online", "phone", "desk", "on_behalf"]
 
@@ -22,7 +22,9 @@ class VolunteerNeed(BaseModel):
 
     @field_validator("skills")
     @classmethod
-    def _known_skills(cls, skills: list[str]) -> list[str]:
+    def _known_skills(cls, skills: list[str], info: ValidationInfo) -> list[str]:
+        if (info.context or {}).get("reading"):  # stored or published before the vocabulary: read as it is
+            return list(dict.fromkeys(s if s not in SKILL_LABELS else skill_code(s) for s in skills))
         return list(dict.fromkeys(skill_code(s) for s in skills))
 
 

@@ -33,6 +33,7 @@ SKILLS: Mapping[str, str] = MappingProxyType(
     }
 )
 _BY_LABEL = {label: code for code, label in SKILLS.items()}
+SKILL_LABELS = frozenset(_BY_LABEL)
 
 
 def known_skills_text() -> str:
