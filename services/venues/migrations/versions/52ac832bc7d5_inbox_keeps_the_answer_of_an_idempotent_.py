@@ -1,7 +1,7 @@
 """inbox keeps the answer of an idempotent command
 
 Revision ID: 52ac832bc7d5
-Revises: e46080d4ce3f
+Revises: 8eaa225d895f
 Create Date: 2026-12-02 16:48:53.710920
 
 """
@@ -14,7 +14,7 @@ import kit.tables
 
 # revision identifiers, used by Alembic.
 revision: str = '52ac832bc7d5'
-down_revision: Union[str, Sequence[str], None] = 'e46080d4ce3f'
+down_revision: Union[str, Sequence[str], None] = '8eaa225d895f'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
