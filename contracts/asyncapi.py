@@ -24,6 +24,7 @@ EXCHANGES = {
     "venues.events": "Facts of the venues service.",
     "events.events": "Facts of the events service.",
     "volunteers.events": "Facts of the volunteers service.",
+    "accounts.events": "Facts of the accounts service (sign-in sessions).",
     "notifications.events": "The notifications service's exchange. It publishes no domain facts today (what it "
                             "sends goes to people and webhooks); it exists on the broker so a binding made now "
                             "receives the facts it may publish later.",
