@@ -11,7 +11,8 @@ from __future__ import annotations
 import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
 
-from tests.system.test_events_support import in_days, ok
+from tests.system.test_events_support import SHIMEN_SITE, in_days, ok
+from services.notifications.tests.helpers import wait_for
 
 ADMIN_ACTOR = {"sub": "district-admin", "role": "admin", "scopes": []}
 TOWN = "嘉平镇"
@@ -124,3 +125,37 @@ def test_a_retry_with_the_same_key_gets_the_first_answer_and_keys_are_per_caller
     assert retry.json() == first.json()
     assert other.status_code == 201, other.text
     assert other.json()["id"] != first.json()["id"] and other.json()["person_id"] == "res-retry-b"
+
+
+EVERY_DAY = [{"day": d, "start": "06:00", "end": "23:00"} for d in
+             ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")]
+
+
+def test_an_event_needing_free_text_skills_reaches_a_volunteer_with_them(shared_platform, records, http):
+    """One skill vocabulary from the event form to dispatch: 「搬运」 is the skill `carrying`; a skill nobody
+    can have is refused where it is entered; a published event's need becomes an offer."""
+    def as_(role, sub):
+        return {"Authorization": f"Bearer {shared_platform.token(role, sub=sub)}"}
+
+    ok(http.post("/api/v1/volunteers", headers=as_("volunteer", "vol-carrier"), json={
+        "name": "王搬运", "phone": "13900002222", "channels": ["inbox"], "skills": ["carrying"],
+        "availability": EVERY_DAY, "town": "嘉平镇", "village": "石门村",
+        "coordinates": SHIMEN_SITE["coordinates"]}), 201)
+    ok(http.post("/api/v1/volunteers/vol-carrier/review", headers=as_("admin", "admin-1"), json={"decision": "approve"}))
+
+    event = {"title": "晒坝电影放映", "kind": "film_screening", "target_groups": ["everyone"], "site": SHIMEN_SITE,
+             "start": in_days(9, 19).isoformat(), "end": in_days(9, 21).isoformat()}
+    organiser = as_("organiser", "org-own")
+    refused = http.post("/api/v1/events", headers=organiser,
+                        json={**event, "volunteer_needs": [{"role": "杂工", "count": 1, "skills": ["杂活"]}]})
+    assert refused.status_code == 422 and "carrying (搬运)" in refused.text, refused.text
+    draft = ok(http.post("/api/v1/events", headers=organiser,
+                         json={**event, "volunteer_needs": [{"role": "设备搬运", "count": 1, "skills": ["搬运"]}]}), 201)
+    assert draft["volunteer_needs"] == [{"role": "设备搬运", "count": 1, "skills": ["carrying"]}]
+    ok(http.post(f"/api/v1/events/{draft['id']}/publish", headers=organiser))
+
+    def offered():
+        offers = ok(http.get("/api/v1/volunteers/vol-carrier/offers", headers=as_("volunteer", "vol-carrier")))
+        return [o for o in offers if o["event_id"] == draft["id"]]
+    [offer] = wait_for(offered, timeout=30)
+    assert offer["role"] == "设备搬运" and offer["status"] == "offered"
