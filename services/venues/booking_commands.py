@@ -106,10 +106,13 @@ def placement_for(actor: Actor, data: BookingCreate, venue) -> Placement:
     if staff:
         booker_id = data.booker_id or (actor.sub if data.channel == "online" and not booker_name else None)
         booker_name = booker_name or (actor.name if booker_id == actor.sub else None)
+    elif data.booker_id and data.booker_id != actor.sub and actor.has_scope("dependant", data.booker_id):
+        # A relative books for a linked dependant (scope from accounts); booked_by keeps who did it.
+        booker_id = data.booker_id
     else:
         if data.booker_id and data.booker_id != actor.sub:
-            raise Forbidden("You can book only for yourself; the venue's desk books on someone else's behalf.",
-                            {"booker_id": data.booker_id})
+            raise Forbidden("You can book only for yourself or a linked dependant; the venue's desk books on "
+                            "someone else's behalf.", {"booker_id": data.booker_id})
         booker_id, booker_name = actor.sub, booker_name or actor.name
     return Placement(room_id=data.room_id, start=data.start, end=data.end, attendees=data.attendees,
                      booker_kind=data.booker_kind, booked_by=actor.sub, channel=data.channel,

@@ -162,3 +162,16 @@ def test_approval_cancellation_check_in_and_recurrence(facts, venues, jiaping):
             "room_id": hall, "start": f"{week1}T14:00:00+08:00", "end": f"{week1}T15:00:00+08:00",
             "attendees": 5, **ORGANISATION, "weeks": 2})
     assert none_fit.value.extra["report"]["refused_dates"] == [week1, week2]
+
+
+def test_a_relative_books_for_a_linked_dependant(venues, jiaping):
+    """The scope dependant:<id> (from accounts) lets a resident book for that person; booked_by keeps who did."""
+    room = jiaping["rooms"]["多功能活动室"]
+    daughter = {**RESIDENT, "sub": "daughter-1", "scopes": ["dependant:mother-1"]}
+    for_mother = book(venues, daughter, room, f"{TUESDAY}T09:00:00+08:00", f"{TUESDAY}T10:00:00+08:00",
+                      booker_id="mother-1", booker_name="王秀英", attendees=2)
+    assert (for_mother["booker_id"], for_mother["booker_name"], for_mother["booked_by"]) == (
+        "mother-1", "王秀英", "daughter-1")
+    with pytest.raises(Forbidden):
+        book(venues, daughter, room, f"{TUESDAY}T10:00:00+08:00", f"{TUESDAY}T11:00:00+08:00",
+             booker_id="a-stranger", attendees=2)

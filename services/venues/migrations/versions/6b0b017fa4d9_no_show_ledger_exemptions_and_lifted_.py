@@ -1,7 +1,7 @@
 """no-show ledger exemptions and lifted pauses
 
 Revision ID: 6b0b017fa4d9
-Revises: 8eaa225d895f
+Revises: 52ac832bc7d5
 Create Date: 2026-12-02 16:47:46.519700
 
 """
@@ -14,7 +14,7 @@ import kit.tables
 
 # revision identifiers, used by Alembic.
 revision: str = '6b0b017fa4d9'
-down_revision: Union[str, Sequence[str], None] = '8eaa225d895f'
+down_revision: Union[str, Sequence[str], None] = '52ac832bc7d5'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
