@@ -1,7 +1,7 @@
 """season plans
 
 Revision ID: 93f04666ea55
-Revises: ded3e6d38a41
+Revises: 9693a4a71983
 Create Date: 2026-12-02 16:44:09.021737
 
 """
@@ -14,7 +14,7 @@ import kit.tables
 
 # revision identifiers, used by Alembic.
 revision: str = '93f04666ea55'
-down_revision: Union[str, Sequence[str], None] = 'ded3e6d38a41'
+down_revision: Union[str, Sequence[str], None] = '9693a4a71983'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
