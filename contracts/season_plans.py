@@ -58,7 +58,8 @@ class SeasonPlanRequest(BaseModel):
     last_day: date
     troupes: list[PlanTroupe] = Field(min_length=1, max_length=200)
     venue_ids: list[str] | None = Field(None, max_length=2000, description=(
-        "The villages (village-level venues) to cover; default every village venue with coordinates."))
+        "The villages (village-level venues) to plan for — their orders and their coverage; default every "
+        "village venue with coordinates and every open order."))
     coverage_weeks: int = Field(13, ge=1, le=52, description="A coverage period (13 weeks: a quarter).")
     coverage_target: int = Field(1, ge=0, le=10, description="Shows per village per coverage period.")
     min_weeks_between_visits: int = Field(4, ge=0, le=26, description=(

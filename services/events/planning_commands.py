@@ -16,7 +16,8 @@ from datetime import date, datetime, timedelta
 from eventlet import tpool
 from sqlalchemy import delete, func, select, update
 
-from contracts.errors import Conflict, NotFound, Unprocessable
+from contracts.access import organises
+from contracts.errors import Conflict, Forbidden, NotFound, Unprocessable
 from contracts.events import OrderScheduled
 from contracts.season_plans import SeasonPlanRequest, SeasonPlanResolve, SeasonPlanView
 from services.events.boundary import domain_errors, local_day_start, parse, require_actor, today, utcnow
@@ -68,9 +69,11 @@ class _Inputs:
                                    .order_by(venue_directory.c.venue_id)).all():
             if (wanted is None or row.venue_id in wanted) and row.status != "closed":
                 add_site(row.venue_id, row.name, row.town, row.village, row.lat, row.lon)
-        open_orders = session.execute(select(orders).where(
-            orders.c.status == "placed", orders.c.latest >= request.first_day,
-            orders.c.earliest <= request.last_day).order_by(orders.c.earliest, orders.c.id)).all()
+        query = select(orders).where(orders.c.status == "placed", orders.c.latest >= request.first_day,
+                                     orders.c.earliest <= request.last_day)
+        if wanted is not None:  # the plan is for these villages: their orders only
+            query = query.where(orders.c.venue_id.in_(wanted))
+        open_orders = session.execute(query.order_by(orders.c.earliest, orders.c.id)).all()
         plan_orders = []
         for row in open_orders:
             add_site(row.venue_id, row.venue_name, row.town, row.village, row.lat, row.lon)
@@ -208,6 +211,12 @@ def _view(session, plan_id: str) -> dict:
                           updated_at=row.updated_at, published_at=row.published_at).model_dump(mode="json")
 
 
+def _check_organiser(actor, row) -> None:
+    if not organises(actor, row.organiser_id):
+        raise Forbidden("Only the plan's organiser (or an administrator) may see or change it.",
+                        {"plan_id": row.id})
+
+
 def _check_draft(row) -> None:
     if row.status != "draft":
         raise Conflict(f"The season plan is {row.status}; only a draft can change.",
@@ -234,17 +243,19 @@ def create(db, actor: dict, body: dict) -> dict:
 
 
 def get(db, actor: dict, plan_id: str) -> dict:
-    require_actor(actor, "organiser")
+    actor = require_actor(actor, "organiser")
     with db.read() as session:
+        _check_organiser(actor, _plan_row(session, plan_id))
         return _view(session, plan_id)
 
 
 def change_item(db, actor: dict, plan_id: str, item_id: str, *, pinned: bool | None = None,
                 removed: bool | None = None) -> dict:
     """Pin an item (a re-solve keeps it as it is) or remove it (a re-solve never proposes it again)."""
-    require_actor(actor, "organiser")
+    actor = require_actor(actor, "organiser")
     with db.transaction() as tx:
         row = _plan_row(tx.session, plan_id, lock=True)
+        _check_organiser(actor, row)
         _check_draft(row)
         item = tx.session.execute(select(season_plan_items).where(
             season_plan_items.c.id == item_id, season_plan_items.c.plan_id == plan_id)).first()
@@ -262,10 +273,11 @@ def change_item(db, actor: dict, plan_id: str, item_id: str, *, pinned: bool | N
 
 def resolve(db, actor: dict, plan_id: str, body: dict | None) -> dict:
     """Plan again with the pinned items fixed and the removed ones excluded; everything else may move."""
-    require_actor(actor, "organiser")
+    actor = require_actor(actor, "organiser")
     data = parse(SeasonPlanResolve, body or {})
     with db.read() as session:
         row = _plan_row(session, plan_id)
+        _check_organiser(actor, row)
         _check_draft(row)
         request = SeasonPlanRequest.model_validate(row.request)
         items = _items(session, plan_id)
@@ -295,6 +307,7 @@ def publish(db, actor: dict, plan_id: str) -> dict:
     now = utcnow()
     with db.transaction() as tx:
         row = _plan_row(tx.session, plan_id, lock=True)
+        _check_organiser(actor, row)
         _check_draft(row)
         request = SeasonPlanRequest.model_validate(row.request)
         items = [i for i in _items(tx.session, plan_id) if not i.removed]

@@ -8,7 +8,7 @@ import pytest
 
 from contracts.errors import Conflict, Forbidden, Unprocessable
 from services.events.boundary import today
-from services.events.tests.helpers import ORGANISER, RESIDENT, VILLAGE_VENUE_ID, Subscriber, call, start_services
+from services.events.tests.helpers import ORGANISER, OTHER_ORGANISER, RESIDENT, VILLAGE_VENUE_ID, Subscriber, call, start_services
 
 
 def test_draft_remove_resolve_publish(container_factory, service_config, amqp_uri):
@@ -38,6 +38,10 @@ def test_draft_remove_resolve_publish(container_factory, service_config, amqp_ur
     assert (item["order_id"], item["site_name"], item["village"]) == (order["id"], "石门村文化室", "石门村")
     assert item["travel_minutes"] > 0 and draft["score"]["orders_fulfilled"] == 1
     # Remove the proposed show: the re-solve puts the order on another half-day.
+    with pytest.raises(Forbidden):  # another organiser's plan
+        call(events, "get_season_plan", actor=OTHER_ORGANISER, plan_id=draft["id"])
+    with pytest.raises(Forbidden):
+        call(events, "publish_season_plan", actor=OTHER_ORGANISER, plan_id=draft["id"])
     removed = call(events, "remove_season_plan_item", actor=ORGANISER, plan_id=draft["id"], item_id=item["id"])
     assert [i["removed"] for i in removed["items"]] == [True]
     again = call(events, "resolve_season_plan", actor=ORGANISER, plan_id=draft["id"], resolve={"time_limit_seconds": 2})
