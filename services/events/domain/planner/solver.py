@@ -2,7 +2,8 @@
 
 One boolean per candidate show (an order's show, or a coverage show for a village), the hard rules as
 linear constraints, and a single weighted objective (see the package docstring for the weights). The
-greedy baseline's plan is given as a hint, so the solver starts from it and only improves on it.
+greedy baseline's plan — festival orders moved onto their day where possible, coverage shows added
+greedily — is given as a hint, so the solver starts from a valid plan and only improves on it.
 """
 from __future__ import annotations
 
