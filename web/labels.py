@@ -24,10 +24,11 @@ OFFER_STATUS = {"offered": "待答复", "accepted": "已接受", "declined": "�
 ROLES = {"admin": "管理员", "venue_manager": "场馆管理员", "organiser": "活动组织者", "volunteer": "志愿者",
          "subscriber": "订阅系统", "resident": "居民"}
 WEEKDAYS = ["周一", "周二", "周三", "周四", "周五", "周六", "周日"]
+WEEKDAY_NAMES = dict(zip(("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"), WEEKDAYS))
 
 ALL = {"event_kind": EVENT_KINDS, "target_group": TARGET_GROUPS, "accessibility": ACCESSIBILITY,
        "registration_status": REGISTRATION_STATUS, "event_status": EVENT_STATUS, "offer_status": OFFER_STATUS,
-       "role": ROLES}
+       "role": ROLES, "weekday": WEEKDAY_NAMES}
 
 # The staff console (工作台)
 FESTIVALS = ["元旦", "腊八", "除夕", "春节", "元宵", "清明", "劳动节", "端午", "七夕", "中秋", "重阳", "国庆"]

@@ -12,6 +12,7 @@ tests need; the root conftest leaves it out when only tests/browser is collected
 """
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -50,8 +51,9 @@ def web_platform(session_amqp_uri, tmp_path_factory):
     """Everything running, with the 嘉平镇 seed loaded (venues, rooms, hours)."""
     running = Platform(session_amqp_uri, tmp_path_factory.mktemp("browser")).start_all()
     try:
-        subprocess.run([sys.executable, "-m", "wenyun", "seed"], cwd=ROOT, env=running.env, check=True,
-                       capture_output=True, timeout=60)
+        seeded = subprocess.run([sys.executable, "-m", "wenyun", "seed"], cwd=ROOT, env=running.env, check=True,
+                                capture_output=True, timeout=60, text=True)
+        running.seeded = json.loads(seeded.stdout)  # {venue_id, parent_id, rooms: {name: id}}
         yield running
     finally:
         running.stop_all()
@@ -83,15 +85,28 @@ class OutsideRequests(list):
 
 
 @pytest.fixture
-def context(browser, web_platform):
-    ctx = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", viewport=VIEWPORTS["390"],
-                              base_url=web_platform.web_url)
-    ctx.set_default_timeout(15_000)
-    outside = OutsideRequests({web_platform.web_url, web_platform.base_url})
-    ctx.on("request", outside)
-    yield ctx
-    ctx.close()
+def make_context(browser, web_platform):
+    """make_context(**options) → a new browser context (e.g. java_script_enabled=False); all are watched for
+    requests outside the platform and closed after the test."""
+    made, outside = [], OutsideRequests({web_platform.web_url, web_platform.base_url})
+
+    def make(**options):
+        ctx = browser.new_context(**{"locale": "zh-CN", "timezone_id": "Asia/Shanghai",
+                                     "viewport": VIEWPORTS["390"], "base_url": web_platform.web_url, **options})
+        ctx.set_default_timeout(15_000)
+        ctx.on("request", outside)
+        made.append(ctx)
+        return ctx
+
+    yield make
+    for ctx in made:
+        ctx.close()
     assert not outside, f"pages loaded things from outside the platform: {outside}"
+
+
+@pytest.fixture
+def context(make_context):
+    return make_context()
 
 
 @pytest.fixture

@@ -45,8 +45,10 @@ async def notice_board(request: Request, town: str = "", village: str = "", kind
     if group:
         events = [e for e in events if group in e["target_groups"] or "everyone" in e["target_groups"]]
     venues_by_id = {v["id"]: v for v in venues}
-    towns = sorted({v["town"] for v in venues if v.get("town")})
-    villages = sorted({v["village"] for v in venues if v.get("village") and (not town or v.get("town") == town)})
+    # Places to choose from: where there are venues, where events are on, and what is chosen now.
+    places = [*venues, *events, {"town": town, "village": village}]
+    towns = sorted({p["town"] for p in places if p.get("town")})
+    villages = sorted({p["village"] for p in places if p.get("village") and (not town or p.get("town") == town)})
     place = village or town or (venues_by_id.get(venue_id, {}).get("name") if venue_id else "")
     filters = {"town": town, "village": village, "kind": kind, "group": group, "date_from": date_from,
                "date_to": date_to, "venue_id": venue_id}
