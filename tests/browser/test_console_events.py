@@ -79,7 +79,7 @@ def test_organiser_creates_publishes_registers_at_the_desk_and_checks_in(context
 
     page.get_by_role("button", name="王秀英签到").click()
     assert page.get_by_text("王秀英已签到。").is_visible()
-    page.get_by_label("签到码（扫描群众的二维码或手工输入）").fill(online.json()["id"])
+    page.get_by_label("签到码（扫描群众的二维码或手工输入）").fill(f"WENYUN-REG:{online.json()['id']}")  # as a scanner types it
     page.get_by_role("button", name="签到", exact=True).first.click()
     assert page.get_by_text("已签到。").first.is_visible()
     registrations = web_platform.client("organiser", sub=ORGANISER).get(

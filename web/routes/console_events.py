@@ -16,6 +16,7 @@ from web.templating import DISTRICT, local, render
 
 router = APIRouter()
 STAFF_ROLES = ("organiser", "venue_manager", "admin")
+QR_PREFIX = "WENYUN-REG:"
 NEED_ROWS = 3  # volunteer roles on the form; more can be added by editing the event again
 
 
@@ -318,10 +319,11 @@ async def desk_registration(request: Request, event_id: str):
 
 @router.post("/console/events/{event_id}/check-in")
 async def check_in_by_code(request: Request, event_id: str):
-    """The code under the resident's QR (their registration number), typed or read by a scanner."""
+    """What a scanner reads from the resident's QR (`WENYUN-REG:<registration id>`, see `my.check_in_code`)
+    or the registration number typed in."""
     require_staff(request)
     form = await request.form()
-    code = form.get("code", "").strip()
+    code = form.get("code", "").strip().removeprefix(QR_PREFIX)
     registrations = await Api(request).get(f"/api/v1/events/{event_id}/registrations")
     match = next((r for r in registrations if code and r["id"] == code), None)
     if match is None:
