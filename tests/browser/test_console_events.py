@@ -90,3 +90,45 @@ def test_organiser_creates_publishes_registers_at_the_desk_and_checks_in(context
     page.goto("/console/events")
     assert page.get_by_role("link", name="送文化下乡·石门村川剧专场").is_visible()
     check_page(page, "console-events")
+
+
+def test_organiser_keeps_the_menu_and_answers_village_orders(context, page, web_platform):
+    sign_in_as(context, web_platform, "organiser", sub=ORGANISER, name="嘉平镇文化站 刘老师")
+    page.goto("/console/offerings")
+    page.get_by_label("名称").fill("川剧折子戏专场")
+    page.get_by_label("类型").select_option(label="送文化下乡")
+    page.get_by_label("提供方（剧团、讲师等）").fill("江津区川剧团")
+    page.get_by_label("时长（分钟）").fill("90")
+    page.get_by_label("老年人").check()
+    page.get_by_role("button", name="加入菜单").click()
+    assert page.get_by_text("「川剧折子戏专场」已加入菜单。").is_visible()
+    check_page(page, "console-offerings")
+
+    api = web_platform.client()
+    offering_id = next(o["id"] for o in api.get("/api/v1/offerings").json() if o["title"] == "川剧折子戏专场")
+    venue_id = next(v["id"] for v in api.get("/api/v1/venues").json() if v["name"] == "嘉平镇文化服务中心")
+    earliest, latest = date.today() + timedelta(days=10), date.today() + timedelta(days=20)
+    with web_platform.client("venue_manager", sub="manager-console-2", scopes=[f"venue:{venue_id}"]) as manager:
+        for note in ("重阳节前后", "农闲时节"):
+            placed = manager.post("/api/v1/orders", json={"offering_id": offering_id, "venue_id": venue_id,
+                                                          "earliest": earliest.isoformat(),
+                                                          "latest": latest.isoformat(), "note": note})
+            assert placed.status_code == 201, placed.text
+    page.goto("/console/orders")
+    first, second = (page.locator("section").filter(has_text=note) for note in ("重阳节前后", "农闲时节"))
+    check_page(page, "console-orders")
+    second.get_by_label("婉拒原因").fill("剧团本月档期已满")
+    second.get_by_role("button", name="婉拒").click()
+    assert page.get_by_text("已婉拒该点单").is_visible()
+    first = page.locator("section").filter(has_text="重阳节前后")
+    first.get_by_label("日期").fill((earliest + timedelta(days=2)).isoformat())
+    first.get_by_label("开始时间").fill("15:00")
+    first.get_by_label("名额（可不填）").fill("80")
+    first.get_by_label("预留名额").fill("10")
+    first.get_by_role("button", name="排期并发布").click()
+    assert page.get_by_text("排期「川剧折子戏专场」并发布活动").is_visible()
+    assert page.get_by_role("heading", level=1, name="川剧折子戏专场").is_visible()
+    assert page.get_by_text("已发布", exact=True).is_visible()
+    orders = {o["note"]: o for o in web_platform.client("organiser", sub=ORGANISER).get("/api/v1/orders").json()}
+    assert orders["农闲时节"]["status"] == "declined" and orders["农闲时节"]["decline_reason"] == "剧团本月档期已满"
+    assert orders["重阳节前后"]["status"] == "scheduled" and orders["重阳节前后"]["event_id"]
