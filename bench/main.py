@@ -25,7 +25,7 @@ from bench import scenarios  # noqa: E402
 from bench.stats import ScenarioResult  # noqa: E402
 from bench.target import connect  # noqa: E402
 
-SCENARIOS = ("rpc_roundtrip", "fanout", "registration_rush", "booking_contention", "dispatch_ranking")
+SCENARIOS = ("rpc_roundtrip", "fanout", "registration_rush", "booking_contention", "dispatch_ranking", "page_latency")
 
 
 def parse_args(argv=None):
@@ -63,6 +63,9 @@ def parse_args(argv=None):
     p.add_argument("--dispatch-candidates", type=int, default=20_000)
     p.add_argument("--dispatch-places", type=int, default=50)
     p.add_argument("--dispatch-repeat", type=int, default=5)
+    p.add_argument("--web-url", help="the web app of a running platform (env WENYUN_BENCH_WEB_URL; default "
+                                      "http://localhost:8080)")
+    p.add_argument("--page-requests", type=int, default=50, help="sequential requests per page (page_latency)")
     p.add_argument("--platform-env", action="append", default=[], metavar="KEY=VALUE",
                    help="environment of a platform the bench starts itself (e.g. WENYUN_MAX_WORKERS=50); repeatable")
     p.add_argument("--profile", action="store_true",

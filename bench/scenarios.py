@@ -9,6 +9,7 @@ import uuid
 import httpx
 import pika
 
+from bench.pages import page_latency  # noqa: F401 - the web app's pages (a scenario of its own module)
 from bench.runner import (BareHttpServer, figures_from_load, finish_load, parse_time, run_json, run_load,
                           start_load)
 from bench.stats import Figures, ScenarioResult, percentile

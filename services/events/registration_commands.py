@@ -59,9 +59,10 @@ def register(db, actor: dict, event_id: str, body: dict) -> dict:
     registration_id = str(uuid.uuid4())
     person_id = data.person_id or (f"guest-{registration_id}" if offline else actor.sub)
     person_name = data.person_name or (data.contact.name if data.contact else None)
-    if not offline and person_id != actor.sub and actor.role not in STAFF_ROLES:
-        raise Forbidden("Online, people register themselves; staff register others (channel on_behalf).",
-                        {"person_id": person_id})
+    if (not offline and person_id != actor.sub and actor.role not in STAFF_ROLES
+            and not actor.has_scope("dependant", person_id)):
+        raise Forbidden("Online, people register themselves or a dependant they act for; staff register others "
+                        "(channel on_behalf).", {"person_id": person_id})
     if offline and not (data.person_id or person_name):
         raise Unprocessable("Say who the places are for (person_id or person_name): who registered for whom is "
                             "recorded.", {"field": "person_name"})

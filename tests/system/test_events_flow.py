@@ -64,7 +64,7 @@ def test_published_events_are_on_the_notice_board_in_the_feeds_and_hold_the_room
         assert items["中秋诗会·月圆嘉平"]["organiser"] == "江津区文化馆"
         assert items["中秋诗会·月圆嘉平"]["time"] == "2027年9月14日（周二）14:30–16:30"
         assert items["送文化下乡·川剧《白蛇传》"]["place"] == "石门村晒坝"
-        page = public.get("/notice-board", params={"village": "石门村"})
+        page = public.get("/notice-board", params={"village": "石门村"}, follow_redirects=True)  # the web app's
         assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
         assert "送文化下乡·川剧《白蛇传》" in page.text and "石门村晒坝" in page.text
         by_venue = ok(public.get("/api/v1/notice-board", params={"venue_id": jiaping["venue_id"]}))
