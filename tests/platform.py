@@ -56,6 +56,7 @@ class Platform:
             "WENYUN_OUTBOX_SWEEP_INTERVAL": "0.5",
             "WENYUN_HANDLER_RETRY_DELAY": "0.1",
             "PUBLIC_BASE_URL": self.base_url,
+            "NOTIFICATIONS_WEBHOOK_ALLOWED_NETWORKS": "127.0.0.0/8",  # the tests' webhook receivers
             "WENYUN_WEB_PORT": str(self.web_port),
             "WENYUN_API_URL": self.base_url,
             "WENYUN_WEB_PUBLIC_URL": self.web_url,

@@ -1,7 +1,7 @@
 """`wenyun` — the one operator command.
 
-    wenyun run                  migrations, queues, the four services and the gateway (honcho)
-    wenyun serve SERVICE        one process: venues | events | volunteers | notifications | gateway | web
+    wenyun run                  migrations, queues, the services, the gateway and the web app (honcho)
+    wenyun serve SERVICE        one process: venues | events | volunteers | notifications | accounts | gateway | web
     wenyun migrate              migrations of every service + durable queues (the deploy step)
     wenyun token --role ROLE    print a bearer token
     wenyun seed                 load the 嘉平镇 cultural service centre (seed 000)
@@ -21,7 +21,7 @@ from pathlib import Path
 # nameko runs on eventlet, which now prints a deprecation banner on import: known, and noise here.
 warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
 
-SERVICES = ("venues", "events", "volunteers", "notifications")
+SERVICES = ("venues", "events", "volunteers", "notifications", "accounts")
 
 
 def _settings():
@@ -103,7 +103,8 @@ def cmd_serve(args) -> int:
 def cmd_token(args) -> int:
     from gateway.auth import issue_token
 
-    token = issue_token(_settings().signing_key(), sub=args.sub or f"{args.role}-cli", role=args.role,
+    # Signed with the accounts service's key (WENYUN_TOKEN_SIGNING_KEY or derived from the secret).
+    token = issue_token(_settings().token_signing_pem(), sub=args.sub or f"{args.role}-cli", role=args.role,
                         scopes=args.scope or [], name=args.name, ttl_seconds=args.days * 86400)
     print(token)
     return 0
