@@ -316,6 +316,8 @@ class EventView(BaseModel):
     kind_label: str
     festival: FestivalName | None = None
     festival_warning: str | None = Field(None, description="Set when the date is outside the festival's season.")
+    calendar_warning: str | None = Field(None, description="On publication in a room: the statutory holidays of "
+                                                           "that day are not published yet (venues says so).")
     target_groups: list[TargetGroup] = []
     organiser_id: str
     organiser_name: str | None = None

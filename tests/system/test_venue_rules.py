@@ -152,6 +152,13 @@ def test_2_a_year_the_calendar_library_does_not_know(shared_platform, admin):
                                                          "end": "2031-01-02T10:00:00+08:00", "attendees": 3})
         assert booked.status_code == 201, booked.text
         assert "2031" in booked.json()["calendar_warning"] and "尚未公布" in booked.json()["calendar_warning_zh"]
+        with shared_platform.client("organiser", sub="org-2031", name="嘉平镇文化站") as organiser:
+            draft = organiser.post("/api/v1/events", json={
+                "title": "新年书法展", "kind": "exhibition", "room_id": room, "start": "2031-01-02T14:00:00+08:00",
+                "end": "2031-01-02T16:00:00+08:00"})
+            assert draft.status_code == 201, draft.text
+            published = organiser.post(f"/api/v1/events/{draft.json()['id']}/publish")
+            assert published.status_code == 200 and "尚未公布" in published.json()["calendar_warning"], published.text
         # the administrator enters the notice; residents may not
         notice = {"notice": "国务院办公厅关于2031年部分节假日安排的通知",
                   "holidays": [{"name_zh": "元旦", "start": "2031-01-01", "end": "2031-01-01"},
