@@ -19,6 +19,7 @@ from kit.metrics import Metrics
 from kit.rpc import rpc, TimedRpcProxy
 from kit.settings import get_settings
 from kit.venue_directory import FollowsVenues
+from services.events.forgetting import ForgetsPeople
 from services.events import event_commands, menu_commands, queries, registration_commands
 from services.events.boundary import actor_of, domain_errors, local_day_start
 from services.events.domain import festivals
@@ -210,7 +211,7 @@ class PublicEntrypoints:
 
 
 class EventsService(EventEntrypoints, RegistrationEntrypoints, MenuEntrypoints, PublicEntrypoints, FollowsVenues,
-                    PlanningEntrypoints, VenueHoldEntrypoints, WalkInFeedbackEntrypoints):
+                    PlanningEntrypoints, VenueHoldEntrypoints, WalkInFeedbackEntrypoints, ForgetsPeople):
     name = "events"
     db = Database(metadata)
     metrics = Metrics()

@@ -11,6 +11,7 @@ from contracts.venues import Venue
 from kit.database import Database
 from kit.metrics import Metrics
 from kit.rpc import rpc
+from services.venues.forgetting import ForgetsPeople
 from services.venues.entrypoints.bookings import BookingEntrypoints
 from services.venues.entrypoints.closures import ClosureEntrypoints
 from services.venues.entrypoints.holds import HoldEntrypoints
@@ -23,7 +24,7 @@ from services.venues.tables import metadata
 
 
 class VenuesService(NetworkEntrypoints, HoursEntrypoints, ClosureEntrypoints, BookingEntrypoints, HoldEntrypoints,
-                    RegisterEntrypoints, StatutoryCalendarEntrypoints, NoShowEntrypoints):
+                    RegisterEntrypoints, StatutoryCalendarEntrypoints, NoShowEntrypoints, ForgetsPeople):
     name = "venues"
     db = Database(metadata)
     metrics = Metrics()

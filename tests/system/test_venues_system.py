@@ -79,10 +79,10 @@ def test_the_seeded_centre_its_compliance_and_its_holidays(shared_platform, jiap
         assert lunch["open"] is False
         bad_week = public.get(f"/api/v1/venues/{jiaping['venue_id']}/compliance", params={"week": "48"})
         assert bad_week.status_code == 422 and bad_week.headers["content-type"].startswith(PROBLEM)
-        page = public.get(f"/venues/{jiaping['venue_id']}/notice")
+        page = public.get(f"/venues/{jiaping['venue_id']}/notice", follow_redirects=True)  # the web app's page
         assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
         assert "多功能活动室" in page.text and "9:00-12:00" in page.text and 'name="viewport"' in page.text
-        assert public.get("/venues/nope/notice").status_code == 404
+        assert public.get("/venues/nope/notice", follow_redirects=True).status_code == 404
 
 
 def test_bookings_through_the_gateway(shared_platform, jiaping, outside):

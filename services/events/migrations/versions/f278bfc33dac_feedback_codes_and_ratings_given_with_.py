@@ -1,7 +1,7 @@
 """feedback codes and ratings given with them
 
 Revision ID: f278bfc33dac
-Revises: 93f04666ea55
+Revises: 81401406c893
 Create Date: 2026-12-02 17:13:44.545498
 
 """
@@ -14,7 +14,7 @@ import kit.tables
 
 # revision identifiers, used by Alembic.
 revision: str = 'f278bfc33dac'
-down_revision: Union[str, Sequence[str], None] = '93f04666ea55'
+down_revision: Union[str, Sequence[str], None] = '81401406c893'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
