@@ -333,7 +333,8 @@ def test_7_an_event_publishes_only_on_a_confirmed_hold_and_hears_when_the_venue_
     place = open_venue(shared_platform, admin, rooms={"排练厅": {"booking_policy": "approval_required"}})
     room = place["rooms"]["排练厅"]
     watch = OutsideSubscriber(shared_platform.amqp_uri, "events", "event.displaced", name="displaced-watch")
-    start = (local_now() + dt.timedelta(days=6)).replace(hour=19, minute=0, second=0, microsecond=0)
+    # 45 days ahead: events plan further ahead than the room's 30-day booking window, which binds residents only
+    start = (local_now() + dt.timedelta(days=45)).replace(hour=19, minute=0, second=0, microsecond=0)
     with shared_platform.client("organiser", sub="org-hold", name="江津区文化馆") as organiser, \
             place["manager"] as manager:
         draft = organiser.post("/api/v1/events", json={
