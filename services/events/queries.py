@@ -15,7 +15,7 @@ from services.events.boundary import utcnow
 from services.events.domain import calendar_feed, notice_board
 from services.events.domain.feedback import satisfaction
 from services.events.rows import event_view
-from services.events.tables import events, feedback, registrations, venue_directory
+from services.events.tables import events, feedback, registrations, venue_directory, walk_in_feedback
 
 PUBLIC_STATUSES = ("published", "completed", "cancelled")
 STANDING_LOOKBACK = timedelta(days=90)  # sessions looked at for "standing" free activities, either side of now
@@ -152,11 +152,10 @@ def calendar_ics(session, scope: str, key: str, base_url: str) -> str:
 
 
 def satisfaction_view(session, scope: str, key: str) -> dict:
-    column = {"event": feedback.c.event_id, "offering": feedback.c.offering_id,
-              "organiser": feedback.c.organiser_id}.get(scope)
-    if column is None:
+    if scope not in ("event", "offering", "organiser"):
         raise BadRequest(f"Unknown scope {scope!r}; one of event, offering, organiser.", {"scope": scope})
-    ratings = session.execute(select(feedback.c.rating).where(column == key)).scalars().all()
+    ratings = [rating for table in (feedback, walk_in_feedback)  # registrants' and the code's (issue 17.8)
+               for rating in session.execute(select(table.c.rating).where(table.c[f"{scope}_id"] == key)).scalars()]
     figures = satisfaction(int(r) for r in ratings)
     return SatisfactionView(scope=scope, id=key, count=figures["count"], average=figures["average"],
                             distribution={str(k): v for k, v in figures["distribution"].items()},

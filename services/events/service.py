@@ -25,6 +25,7 @@ from services.events.boundary import actor_of, domain_errors, local_day_start
 from services.events.domain import festivals
 from services.events.entrypoints.planning import PlanningEntrypoints
 from services.events.entrypoints.venue_holds import VenueHoldEntrypoints
+from services.events.entrypoints.walk_in_feedback import WalkInFeedbackEntrypoints
 from services.events.settings import SETTINGS
 from services.events.tables import metadata, venue_directory
 
@@ -210,7 +211,7 @@ class PublicEntrypoints:
 
 
 class EventsService(EventEntrypoints, RegistrationEntrypoints, MenuEntrypoints, PublicEntrypoints, FollowsVenues,
-                    PlanningEntrypoints, VenueHoldEntrypoints, ForgetsPeople):
+                    PlanningEntrypoints, VenueHoldEntrypoints, WalkInFeedbackEntrypoints, ForgetsPeople):
     name = "events"
     db = Database(metadata)
     metrics = Metrics()

@@ -57,7 +57,8 @@ class HoldEntrypoints:
             placement = commands.Placement(
                 room_id=room.id, start=data.start, end=data.end, attendees=1, booker_kind="organisation",
                 booked_by=actor.sub, channel="online", purpose=data.title, booker_id=actor.sub,
-                booker_name=actor.name, event_id=data.event_id)
+                booker_name=actor.name, event_id=data.event_id,
+                held_to_limits=False)  # an event is planned further ahead than residents book; not in the past
             values = commands.place(tx, placement, room, venue)
         return _hold(values)
 
