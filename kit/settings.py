@@ -17,6 +17,9 @@ SERVICE_NAMES = ("venues", "events", "volunteers", "notifications", "accounts")
 METRICS_PORTS = {"venues": 9101, "events": 9102, "volunteers": 9103, "notifications": 9104, "accounts": 9105}
 
 
+MIN_SECRET_BYTES = 32
+
+
 class PlatformSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="WENYUN_", extra="ignore")
 
@@ -43,6 +46,12 @@ class PlatformSettings(BaseSettings):
     # Fault injection for tests only, e.g. "crash_after_commit".
     fault: str | None = None
     gateway_port: int = 8000
+    # Gateway limits (gateway/limits.py): rates like "60/minute", "off" disables one.
+    max_body_bytes: int = 1_000_000
+    rate_limit_writes_per_client: str = "300/minute"
+    rate_limit_writes_per_token: str = "60/minute"
+    rate_limit_token_pages_per_client: str = "30/minute"
+    rate_limit_sign_in_per_client: str = "20/minute"
 
     def resolved_var_dir(self) -> Path:
         path = self.var_dir.expanduser().resolve()
@@ -64,6 +73,9 @@ class PlatformSettings(BaseSettings):
         development machine works with no set-up and nothing secret is ever committed.
         """
         if self.secret_key:
+            if len(self.secret_key.encode()) < MIN_SECRET_BYTES:  # RFC 7518 §3.2: at least the hash size
+                raise ValueError(f"WENYUN_SECRET_KEY must be at least {MIN_SECRET_BYTES} bytes "
+                                 "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))')")
             return self.secret_key.encode()
         key_file = self.resolved_var_dir() / "secret.key"
         if not key_file.exists():
