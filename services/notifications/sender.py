@@ -112,7 +112,9 @@ def _hand_over(settings: NotificationSettings, outlets: Outlets, job: dict) -> O
 
 def _send_email(settings: NotificationSettings, job: dict) -> Outcome:
     if not settings.smtp_host:
-        log.info("no SMTP server configured (SMTP_HOST): e-mail %s to %s skipped", job["dedupe_key"], job["address"])
+        # The recipient by id, never by address: logs are kept and read more widely than the directory.
+        log.info("no SMTP server configured (SMTP_HOST): e-mail %s to %s skipped", job["dedupe_key"],
+                 job.get("recipient", "?"))
         return Outcome("skipped", error="no SMTP server configured (set SMTP_HOST)")
     try:
         message = build_email(settings.smtp_sender, job["address"], job["subject"], job["body"], job["dedupe_key"])

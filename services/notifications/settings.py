@@ -30,6 +30,7 @@ from services.notifications.domain.webhook_policy import (
     RetrySchedule,
 )
 from services.notifications.domain.webhook_targets import TargetPolicy
+from services.notifications.webhook_secrets import SecretBox
 
 Delays = Annotated[tuple[float, ...], NoDecode]
 Names = Annotated[tuple[str, ...], NoDecode]
@@ -71,6 +72,9 @@ class NotificationSettings(BaseSettings):
     # Webhook targets (domain/webhook_targets.py): inward addresses are refused unless in one of these
     # administrator-allowed ranges, e.g. "10.8.0.0/16,172.20.0.0/16"; the platform's own host names are
     # refused too (the runtime adds the broker's and the public URL's).
+    # Encrypts webhook secrets at rest (webhook_secrets.py); the runtime derives one from the platform secret
+    # when unset.
+    webhook_secret_key: str | None = None
     webhook_allowed_networks: Names = ()
     webhook_refused_hosts: Names = ()
 
@@ -80,6 +84,12 @@ class NotificationSettings(BaseSettings):
         if isinstance(value, str):
             value = [p for p in value.split(",") if p.strip()]
         return tuple(str(v).strip() for v in value)
+
+    @property
+    def webhook_secret_box(self) -> SecretBox:
+        if not self.webhook_secret_key:
+            raise RuntimeError("no key for webhook secrets (the runtime sets one from WENYUN_SECRET_KEY)")
+        return SecretBox(self.webhook_secret_key.encode("utf-8"))
 
     @property
     def webhook_target_policy(self) -> TargetPolicy:
