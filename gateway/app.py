@@ -41,6 +41,10 @@ CloudEvents on RabbitMQ topic exchanges; see `/asyncapi.json`."""
 
 def create_app(settings: PlatformSettings | None = None) -> FastAPIOffline:
     settings = settings or get_settings()
+    if (unset := settings.public_url_problem()) is not None:
+        if settings.environment == "production":
+            raise ValueError(unset)
+        log.warning("%s", unset)
 
     @asynccontextmanager
     async def lifespan(app):

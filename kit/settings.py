@@ -9,6 +9,7 @@ import os
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -37,6 +38,12 @@ class PlatformSettings(BaseSettings):
     public_base_url: str = Field(
         "http://localhost:8000", validation_alias=AliasChoices("PUBLIC_BASE_URL", "WENYUN_PUBLIC_BASE_URL")
     )
+    # The web pages' public address (event pages linked from calendar feeds); PUBLIC_BASE_URL when unset.
+    public_web_url: str | None = Field(
+        None, validation_alias=AliasChoices("PUBLIC_WEB_URL", "WENYUN_PUBLIC_WEB_URL"))
+    # "production" refuses to start without PUBLIC_BASE_URL (links in texts, e-mails and feeds would point at
+    # localhost); "development" warns.
+    environment: Literal["development", "production"] = "development"
     rpc_timeout: float = 8.0
     # Event handlers: attempts before a message goes to the dead-letter queue.
     handler_max_attempts: int = 4
@@ -87,6 +94,16 @@ class PlatformSettings(BaseSettings):
     def token_signing_pem(self) -> bytes:
         """What `kit.tokens.signer_from` turns into the access-token signing key."""
         return self.token_signing_key.encode() if self.token_signing_key else self.signing_key()
+
+    def public_url_problem(self) -> str | None:
+        """Why the public base URL cannot be trusted (it was never set), or None."""
+        if "public_base_url" in self.model_fields_set:
+            return None
+        return (f"PUBLIC_BASE_URL is not set: links in SMS, e-mails and calendar feeds point at "
+                f"{self.public_base_url}. Set it to the platform's public address.")
+
+    def event_page_url(self, event_id: str) -> str:
+        return f"{(self.public_web_url or self.public_base_url).rstrip('/')}/events/{event_id}"
 
     def metrics_port(self, service: str) -> int:
         return int(os.environ.get("METRICS_PORT", METRICS_PORTS.get(service, 0)))

@@ -276,9 +276,10 @@ def cancel_in_tx(tx, row, reason: str):
         tx.session.execute(update(registrations).where(registrations.c.id == registration.id)
                            .values(status="cancelled", cancel_reason=reason, updated_at=now))
         tx.emit(registration_fact(RegistrationCancelled, registration, row, reason=reason), subject=registration.id)
+    # A significant change (RFC 5545 §3.8.7.4): SEQUENCE goes up, so subscribed calendars take the cancellation.
     tx.session.execute(update(events).where(events.c.id == row.id).values(
         status="cancelled", cancel_reason=reason, hold_booking_id=None, confirmed_general=0, confirmed_kept_back=0,
-        needs_reschedule=False, updated_at=now))
+        needs_reschedule=False, updated_at=now, sequence=row.sequence + 1))
     cancelled = reload(tx.session, row.id)
     if announce:
         tx.emit(event_fact(EventCancelled, cancelled, reason=reason), subject=row.id)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from icalendar import Calendar
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from tests.system.test_events_support import SHIMEN_SITE, in_days, ok
@@ -206,3 +207,23 @@ def test_a_body_over_the_cap_is_refused_with_413(shared_platform, records, http)
     streamed = httpx.post(f"{shared_platform.base_url}/api/v1/events", content=chunks(), timeout=15,
                           headers={**token, "content-type": "application/json"})
     assert streamed.status_code == 413, streamed.text
+
+
+def test_calendar_feeds_link_event_pages_and_raise_sequence_on_cancellation(shared_platform, records, http):
+    """RFC 5545: a significant change raises SEQUENCE, or subscribed calendars keep the old copy."""
+    organiser = {"Authorization": f"Bearer {shared_platform.token('organiser', sub='org-own')}"}
+    event = ok(http.post("/api/v1/events", headers=organiser, json={
+        "title": "取消测试·露天电影", "kind": "film_screening", "target_groups": ["everyone"], "site": SHIMEN_SITE,
+        "start": in_days(11, 19).isoformat(), "end": in_days(11, 21).isoformat()}), 201)
+    ok(http.post(f"/api/v1/events/{event['id']}/publish", headers=organiser))
+
+    def feed_entry():
+        feed = Calendar.from_ical(http.get("/calendar/villages/石门村.ics").content)
+        [entry] = [v for v in feed.walk("VEVENT") if str(v["UID"]) == f"{event['id']}@wenyun"]
+        return entry
+    published = feed_entry()
+    assert int(published["SEQUENCE"]) == 0 and str(published["STATUS"]) == "CONFIRMED"
+    assert str(published["URL"]) == f"{shared_platform.base_url}/events/{event['id']}"  # the page, not the API
+    ok(http.post(f"/api/v1/events/{event['id']}/cancel", headers=organiser, json={"reason": "天气原因"}))
+    cancelled = feed_entry()
+    assert int(cancelled["SEQUENCE"]) == 1 and str(cancelled["STATUS"]) == "CANCELLED"
