@@ -38,11 +38,11 @@ class PlatformSettings(BaseSettings):
     public_base_url: str = Field(
         "http://localhost:8000", validation_alias=AliasChoices("PUBLIC_BASE_URL", "WENYUN_PUBLIC_BASE_URL")
     )
-    # The web pages' public address (event pages linked from calendar feeds); PUBLIC_BASE_URL when unset.
-    public_web_url: str | None = Field(
-        None, validation_alias=AliasChoices("PUBLIC_WEB_URL", "WENYUN_PUBLIC_WEB_URL"))
-    # "production" refuses to start without PUBLIC_BASE_URL (links in texts, e-mails and feeds would point at
-    # localhost); "development" warns.
+    # Where the web app is reached (the gateway sends browsers asking for its old pages there; calendar
+    # feeds link its event pages).
+    web_public_url: str = "http://localhost:8080"
+    # "production" refuses to start without PUBLIC_BASE_URL and WENYUN_WEB_PUBLIC_URL (links in texts,
+    # e-mails and feeds would point at localhost); "development" warns.
     environment: Literal["development", "production"] = "development"
     rpc_timeout: float = 8.0
     # Event handlers: attempts before a message goes to the dead-letter queue.
@@ -96,14 +96,17 @@ class PlatformSettings(BaseSettings):
         return self.token_signing_key.encode() if self.token_signing_key else self.signing_key()
 
     def public_url_problem(self) -> str | None:
-        """Why the public base URL cannot be trusted (it was never set), or None."""
-        if "public_base_url" in self.model_fields_set:
+        """Why the public addresses cannot be trusted (never set), or None."""
+        unset = [name for field, name in (("public_base_url", "PUBLIC_BASE_URL"),
+                                          ("web_public_url", "WENYUN_WEB_PUBLIC_URL"))
+                 if field not in self.model_fields_set]
+        if not unset:
             return None
-        return (f"PUBLIC_BASE_URL is not set: links in SMS, e-mails and calendar feeds point at "
-                f"{self.public_base_url}. Set it to the platform's public address.")
+        return (f"{' and '.join(unset)} not set: links in SMS, e-mails and calendar feeds point at "
+                f"{self.public_base_url} / {self.web_public_url}. Set them to the platform's public addresses.")
 
     def event_page_url(self, event_id: str) -> str:
-        return f"{(self.public_web_url or self.public_base_url).rstrip('/')}/events/{event_id}"
+        return f"{self.web_public_url.rstrip('/')}/events/{event_id}"
 
     def metrics_port(self, service: str) -> int:
         return int(os.environ.get("METRICS_PORT", METRICS_PORTS.get(service, 0)))

@@ -64,6 +64,7 @@ class Platform:
             "WENYUN_RATE_LIMIT_TOKEN_PAGES_PER_CLIENT": "off", "WENYUN_RATE_LIMIT_SIGN_IN_PER_CLIENT": "off",
             "WENYUN_WEB_PORT": str(self.web_port),
             "WENYUN_API_URL": self.base_url,
+            "WENYUN_WEB_PUBLIC_URL": self.web_url,
             "WENYUN_WEB_SESSION_KEY": self.web_session_key,
             "METRICS_PORT": "0",
             "PYTHONUNBUFFERED": "1",

@@ -44,16 +44,17 @@ def test_a_short_platform_secret_is_refused():
 
 
 def test_an_unset_public_base_url_is_refused_in_production_and_warned_about_otherwise(caplog, monkeypatch):
-    monkeypatch.delenv("PUBLIC_BASE_URL", raising=False)
-    monkeypatch.delenv("WENYUN_PUBLIC_BASE_URL", raising=False)
+    for name in ("PUBLIC_BASE_URL", "WENYUN_PUBLIC_BASE_URL", "WENYUN_WEB_PUBLIC_URL"):
+        monkeypatch.delenv(name, raising=False)
     secret = "x" * 32
     with pytest.raises(ValueError, match="PUBLIC_BASE_URL"):
         create_app(PlatformSettings(secret_key=secret, environment="production"))
     with caplog.at_level(logging.WARNING, logger="wenyun.gateway"):
         create_app(PlatformSettings(secret_key=secret))
-    assert "PUBLIC_BASE_URL is not set" in caplog.text
+    assert "PUBLIC_BASE_URL and WENYUN_WEB_PUBLIC_URL not set" in caplog.text
     caplog.clear()
-    configured = PlatformSettings(secret_key=secret, environment="production", public_base_url="https://wenyun.example.cn")
+    configured = PlatformSettings(secret_key=secret, environment="production", public_base_url="https://api.wenyun.example.cn",
+                                  web_public_url="https://wenyun.example.cn")
     with caplog.at_level(logging.WARNING, logger="wenyun.gateway"):
         create_app(configured)
     assert "PUBLIC_BASE_URL" not in caplog.text

@@ -64,6 +64,7 @@ ROWS = [
     ("add training", "POST", "/api/v1/volunteers/{volunteer_id}/training", {"course": None}, REVIEWERS, {422}),
     ("change an offering", "PATCH", "/api/v1/offerings/{offering_id}", {"description": "说明"},
      {"organiser_own", "admin"}, {200}),
+    ("read a season plan", "GET", "/api/v1/season-plans/{plan_id}", None, {"organiser_own", "admin"}, {200}),
     ("change a team", "PATCH", "/api/v1/teams/{team_id}", {"name": "石门村志愿服务队"},
      {"organiser_own", "organiser_town", "reviewer", "admin"}, {200}),
     ("set opening hours", "PUT", "/api/v1/venues/{venue_id}/hours", {"weekly": "always"},
@@ -90,6 +91,11 @@ def records(shared_platform):
             "title": "川剧折子戏", "kind": "mobile_performance", "provider": "江津川剧团", "duration_minutes": 90}), 201)
         team = ok(organiser.post("/api/v1/teams", json={"name": "石门村志愿服务队", "kind": "volunteer_team",
                                                         "town": TOWN}), 201)
+        plan = ok(organiser.post("/api/v1/season-plans", json={
+            "first_day": in_days(10).date().isoformat(), "last_day": in_days(40).date().isoformat(),
+            "coverage_target": 0, "time_limit_seconds": 1, "troupes": [{
+                "troupe_id": "troupe-1", "name": "江津川剧团", "base": {"lat": 29.0, "lon": 106.2},
+                "offering_ids": [offering["id"]]}]}), 201)
     assert event["town"] == TOWN and event["venue_id"] == seeded["venue_id"]
     with platform.client("resident", sub="res-owner") as resident:
         registration = ok(resident.post(f"/api/v1/events/{event['id']}/registrations", json={}), 201)
@@ -97,7 +103,7 @@ def records(shared_platform):
         ok(volunteer.post("/api/v1/volunteers", json={"name": "李志愿", "phone": "13800001111", "channels": ["sms"]}), 201)
     return {"event_id": event["id"], "registration_id": registration["id"], "resident_id": "res-owner",
             "volunteer_id": "vol-owner", "offering_id": offering["id"], "team_id": team["id"],
-            "venue_id": seeded["venue_id"]}
+            "venue_id": seeded["venue_id"], "plan_id": plan["id"]}
 
 
 CELLS = [(row, actor) for row in ROWS for actor in ACTORS]
@@ -223,7 +229,7 @@ def test_calendar_feeds_link_event_pages_and_raise_sequence_on_cancellation(shar
         return entry
     published = feed_entry()
     assert int(published["SEQUENCE"]) == 0 and str(published["STATUS"]) == "CONFIRMED"
-    assert str(published["URL"]) == f"{shared_platform.base_url}/events/{event['id']}"  # the page, not the API
+    assert str(published["URL"]) == f"{shared_platform.web_url}/events/{event['id']}"  # the page, not the API
     ok(http.post(f"/api/v1/events/{event['id']}/cancel", headers=organiser, json={"reason": "天气原因"}))
     cancelled = feed_entry()
     assert int(cancelled["SEQUENCE"]) == 1 and str(cancelled["STATUS"]) == "CANCELLED"
