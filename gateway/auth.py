@@ -62,6 +62,14 @@ def volunteer_self_or_reviewer(volunteer_id: str, actor: Actor = Depends(require
     return actor
 
 
+async def organiser_of_path_event(event_id: str, request: Request,
+                                  actor: Actor = Depends(require("organiser"))) -> Actor:
+    """The event's organiser, an organiser for its town, or the administrator — asked of events before the
+    body is read (one RPC), so someone else's event answers 403 whatever the body says."""
+    await request.app.state.rpc.call("events", "check_event_organiser", actor=actor.model_dump(), event_id=event_id)
+    return actor
+
+
 def manager_of_path_venue(venue_id: str, actor: Actor = Depends(require("venue_manager"))) -> Actor:
     """A manager of the venue named in the path (`venue:<venue_id>`) or the administrator."""
     if not manages_venue(actor, venue_id):

@@ -48,6 +48,12 @@ def check_owner(actor: Actor, row) -> None:
                         "change it.", {"event_id": row.id, "organiser_id": row.organiser_id})
 
 
+def check_may_change(db, actor: dict, event_id: str) -> None:
+    who = require_actor(actor)
+    with db.read() as session:
+        check_owner(who, load_event(session, event_id))
+
+
 def checked_plan(plan: dict, place: Place) -> dict:
     """Validate an event's plan with the domain rules; the columns to store."""
     with domain_errors():
