@@ -48,6 +48,12 @@ def check_owner(actor: Actor, row) -> None:
                         "change it.", {"event_id": row.id, "organiser_id": row.organiser_id})
 
 
+def check_may_change(db, actor: dict, event_id: str) -> None:
+    who = require_actor(actor)
+    with db.read() as session:
+        check_owner(who, load_event(session, event_id))
+
+
 def checked_plan(plan: dict, place: Place) -> dict:
     """Validate an event's plan with the domain rules; the columns to store."""
     with domain_errors():
@@ -290,9 +296,10 @@ def cancel_in_tx(tx, row, reason: str):
         tx.session.execute(update(registrations).where(registrations.c.id == registration.id)
                            .values(status="cancelled", cancel_reason=reason, updated_at=now))
         tx.emit(registration_fact(RegistrationCancelled, registration, row, reason=reason), subject=registration.id)
+    # A significant change (RFC 5545 §3.8.7.4): SEQUENCE goes up, so subscribed calendars take the cancellation.
     tx.session.execute(update(events).where(events.c.id == row.id).values(
         status="cancelled", cancel_reason=reason, hold_booking_id=None, confirmed_general=0, confirmed_kept_back=0,
-        needs_reschedule=False, updated_at=now))
+        needs_reschedule=False, updated_at=now, sequence=row.sequence + 1))
     cancelled = reload(tx.session, row.id)
     if announce:
         tx.emit(event_fact(EventCancelled, cancelled, reason=reason), subject=row.id)

@@ -3,6 +3,7 @@ iCalendar feeds and the satisfaction figures."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select
@@ -128,7 +129,7 @@ def notice_board_view(session, *, venue_id: str | None = None, town: str | None 
                        standing_free_activities=standing).model_dump(mode="json")
 
 
-def calendar_ics(session, scope: str, key: str, base_url: str) -> str:
+def calendar_ics(session, scope: str, key: str, page_url: Callable[[str], str]) -> str:
     """The RFC 5545 feed of a venue, town or village: published events, completed ones of the last 90 days,
     and cancelled ones (STATUS:CANCELLED, so subscribed calendars drop them)."""
     column = {"venue": events.c.venue_id, "town": events.c.town, "village": events.c.village}.get(scope)
@@ -147,7 +148,7 @@ def calendar_ics(session, scope: str, key: str, base_url: str) -> str:
         location=r.place_name + (f"（{r.address}）" if r.address else ""), organiser=r.organiser_name or r.organiser_id,
         status=r.status, updated_at=r.updated_at, target_groups=tuple(r.target_groups or ()),
         description=r.description or "", sequence=r.sequence, latitude=r.lat, longitude=r.lon, kind=r.kind,
-        festival=r.festival, url=f"{base_url.rstrip('/')}/api/v1/events/{r.id}") for r in rows]
+        festival=r.festival, url=page_url(r.id)) for r in rows]  # the event's page, not the JSON API
     return calendar_feed.render_ics(f"文云 · {name} 文化活动", entries).decode("utf-8")
 
 

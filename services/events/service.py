@@ -40,6 +40,11 @@ class EventEntrypoints:
         return event_commands.create(self.db, self.venues, actor, event)
 
     @rpc
+    def check_event_organiser(self, actor: dict, event_id: str) -> None:
+        """403/404 unless the caller may change the event (the gateway asks before it reads a body)."""
+        return event_commands.check_may_change(self.db, actor, event_id)
+
+    @rpc
     def update_event(self, actor: dict, event_id: str, changes: dict) -> dict:
         return event_commands.update_event(self.db, self.venues, actor, event_id, changes)
 
@@ -144,6 +149,11 @@ class MenuEntrypoints:
         return menu_commands.create_offering(self.db, actor, offering)
 
     @rpc
+    def check_offering_owner(self, actor: dict, offering_id: str) -> None:
+        """403/404 unless the caller may change the offering (the gateway asks before it reads a body)."""
+        return menu_commands.check_may_change_offering(self.db, actor, offering_id)
+
+    @rpc
     def update_offering(self, actor: dict, offering_id: str, changes: dict) -> dict:
         return menu_commands.update_offering(self.db, actor, offering_id, changes)
 
@@ -197,7 +207,7 @@ class PublicEntrypoints:
         """RFC 5545 text of the feed of a venue, town or village."""
         settings = self.config.get("WENYUN_SETTINGS") or get_settings()
         with self.db.read() as session:
-            return queries.calendar_ics(session, scope, key, settings.public_base_url)
+            return queries.calendar_ics(session, scope, key, settings.event_page_url)
 
     @rpc
     def festival_days(self, year: int) -> list:
