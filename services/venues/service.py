@@ -17,13 +17,14 @@ from services.venues.entrypoints.closures import ClosureEntrypoints
 from services.venues.entrypoints.holds import HoldEntrypoints
 from services.venues.entrypoints.hours import HoursEntrypoints
 from services.venues.entrypoints.network import NetworkEntrypoints
+from services.venues.entrypoints.no_shows import NoShowEntrypoints
 from services.venues.entrypoints.registers import RegisterEntrypoints
 from services.venues.entrypoints.statutory_calendar import StatutoryCalendarEntrypoints
 from services.venues.tables import metadata
 
 
 class VenuesService(NetworkEntrypoints, HoursEntrypoints, ClosureEntrypoints, BookingEntrypoints, HoldEntrypoints,
-                    RegisterEntrypoints, StatutoryCalendarEntrypoints, ForgetsPeople):
+                    RegisterEntrypoints, StatutoryCalendarEntrypoints, NoShowEntrypoints, ForgetsPeople):
     name = "venues"
     db = Database(metadata)
     metrics = Metrics()
