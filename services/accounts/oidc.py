@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import httpx
+from authlib.common.errors import AuthlibBaseError
 from authlib.common.security import generate_token
 from authlib.integrations.httpx_client import OAuth2Client
 from joserfc import jwt
@@ -87,7 +88,7 @@ class OidcRelyingParty:
                                   aud={"essential": True, "value": self.settings.oidc_client_id},
                                   nonce={"essential": True, "value": nonce},
                                   sub={"essential": True}).validate(id_token.claims)
-        except (httpx.HTTPError, JoseError, KeyError, ValueError, Exception) as exc:  # noqa: BLE001 - any failure
+        except (AuthlibBaseError, httpx.HTTPError, JoseError, KeyError, ValueError, TypeError) as exc:
             raise ProviderRefused(f"{exc.__class__.__name__}: {str(exc)[:200]}") from exc
         subject = str(id_token.claims["sub"])
         if userinfo and str(userinfo.get("sub")) != subject:

@@ -52,7 +52,7 @@ def oidc_platform(module_amqp_uri, tmp_path_factory):
         provider.wait(timeout=10)
 
 
-def sign_in_at_the_provider(platform: Platform, username: str) -> httpx.Response:
+def sign_in_at_the_provider(platform: Platform, username: str, tamper_with_code: bool = False) -> httpx.Response:
     """What a browser does: start at the gateway, log in and consent on the provider's pages, and come
     back to the gateway's callback with the code. Returns the callback's answer."""
     with httpx.Client(follow_redirects=False, timeout=15) as browser:
@@ -70,6 +70,8 @@ def sign_in_at_the_provider(platform: Platform, username: str) -> httpx.Response
             if str(target).startswith(f"{platform.base_url}/api/v1/auth/oidc/callback"):
                 query = parse_qs(urlsplit(str(target)).query)
                 assert set(query) >= {"code", "state"}
+                if tamper_with_code:
+                    target = target.copy_set_param("code", query["code"][0][:-2] + "xx")
                 return browser.get(target)
             response = browser.get(target)
         raise AssertionError(f"never came back to the callback: {response.status_code} {response.text[:300]}")
@@ -93,6 +95,9 @@ def test_a_staff_member_signs_in_through_the_provider_with_their_roles_and_scope
         # Someone the provider knows but Wenyun does not: refused.
         stranger = sign_in_at_the_provider(oidc_platform, "nobody-here")
         assert stranger.status_code == 401 and stranger.json()["reason"] == "no_account"
+        # A code the provider did not issue (the exchange fails there) is refused.
+        tampered = sign_in_at_the_provider(oidc_platform, "chengbiqun", tamper_with_code=True)
+        assert tampered.status_code == 401 and tampered.json()["reason"] == "provider_refused"
         # A callback that was never started here (forged state) is refused too.
         forged = http.get("/api/v1/auth/oidc/callback", params={"code": "x", "state": "not-started-here"})
         assert forged.status_code == 401 and forged.json()["reason"] == "unknown_state"
