@@ -7,11 +7,12 @@ import json
 import re
 import time
 import uuid
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from tests.browser.conftest import check_page, sign_in_as
-from tests.system.test_events_support import SHIMEN_SITE, in_days, ok, published_event
+from tests.system.test_events_support import SHIMEN_SITE, in_days, ok, organiser, published_event
 
 
 @pytest.fixture(scope="module")
@@ -150,3 +151,29 @@ def test_a_resident_adds_her_mother_and_registers_her_for_an_event(page, web_pla
     assert page.get_by_text("已预约：刘桂英，1 人").is_visible()
     page.get_by_role("link", name="我的预约").click()
     assert page.locator("li.card", has_text="石门村坝坝电影《我和我的家乡》").get_by_text("已预约：刘桂英，1 人").is_visible()
+
+
+def test_after_attending_a_resident_rates_the_event(page, web_platform):
+    sign_in_with_code(page, web_platform, "13900139003")
+    start = datetime.now(timezone(timedelta(hours=8))) + timedelta(seconds=25)
+    end = start + timedelta(seconds=3)
+    talk = published_event(web_platform, title="书法讲座·颜体入门", kind="lecture", site=SHIMEN_SITE, capacity=10,
+                           organiser_name="江津区文化馆", start=start.isoformat(), end=end.isoformat())
+    page.goto(f"/events/{talk['id']}")
+    page.get_by_role("button", name="预约", exact=True).click()
+    assert page.get_by_text("预约成功：1 人").is_visible()
+    with organiser(web_platform) as desk:  # at the door: checked in; afterwards the event is completed
+        [mine] = ok(desk.get(f"/api/v1/events/{talk['id']}/registrations"))
+        ok(desk.post(f"/api/v1/registrations/{mine['id']}/check-in"))
+        time.sleep(max(0.0, (end - datetime.now(timezone.utc)).total_seconds()) + 1)
+        ok(desk.post(f"/api/v1/events/{talk['id']}/complete"))
+    page.goto("/my/registrations")
+    card = page.locator("li.card", has_text="书法讲座·颜体入门")
+    assert card.get_by_text("已参加").is_visible()
+    card.get_by_label("5 分").check()
+    card.get_by_label("意见建议（可不填）").fill("讲得很好，希望多办")
+    check_page(page, "my-registrations-attended")
+    card.get_by_role("button", name="提交评价").click()
+    assert page.get_by_text("感谢您的评价").is_visible()
+    with web_platform.client() as public:
+        assert ok(public.get(f"/api/v1/events/{talk['id']}/satisfaction"))["average"] == 5
