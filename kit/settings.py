@@ -13,8 +13,8 @@ from pathlib import Path
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-SERVICE_NAMES = ("venues", "events", "volunteers", "notifications")
-METRICS_PORTS = {"venues": 9101, "events": 9102, "volunteers": 9103, "notifications": 9104}
+SERVICE_NAMES = ("venues", "events", "volunteers", "notifications", "reports")
+METRICS_PORTS = {"venues": 9101, "events": 9102, "volunteers": 9103, "notifications": 9104, "reports": 9105}
 
 
 class PlatformSettings(BaseSettings):
