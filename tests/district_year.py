@@ -54,22 +54,18 @@ class Generated:
         self.facts.append((fact, at))
 
 
-def generate(seed: int = 2026) -> Generated:
+def generate(seed: int = 2026, *, months: int = 11, town_venue: str | None = None,
+             village_venues: dict | None = None) -> Generated:
+    """January to `months` of 2026. With `town_venue`/`village_venues` (registered through the API) no
+    venue facts are generated."""
     rng = random.Random(seed)
     g = Generated()
-    g.town_venue = _id()
-    g.add(VenueRegistered(venue_id=g.town_venue, name="嘉平镇文化服务中心", kind="town_service_centre", level="town",
-                          town=TOWN, address="嘉平镇正街1号", coordinates=Coordinates(lat=29.06, lon=106.23),
-                          registered_by="admin-1"), datetime(2026, 1, 1, 9, tzinfo=LOCAL))
-    for village, (lat, lon, _last) in VILLAGES.items():
-        venue_id = _id()
-        g.village_venues[village] = venue_id
-        g.add(VenueRegistered(venue_id=venue_id, name=f"{village}综合文化服务中心", kind="village_centre",
-                              level="village", parent_id=g.town_venue, town=TOWN, village=village,
-                              address=f"{TOWN}{village}", coordinates=Coordinates(lat=lat, lon=lon),
-                              registered_by="admin-1"), datetime(2026, 1, 1, 9, 30, tzinfo=LOCAL))
+    if town_venue:
+        g.town_venue, g.village_venues = town_venue, dict(village_venues)
+    else:
+        _venues(g)
     rooms = [(_id(), "多功能活动室"), (_id(), "图书阅览室")]
-    for month in range(1, 12):
+    for month in range(1, months + 1):
         for n in range(5):  # activities at the town centre
             day = 2 + n * 5
             festival = FESTIVAL_MONTHS.get(month) if n == 0 else None
@@ -84,7 +80,7 @@ def generate(seed: int = 2026) -> Generated:
             elif rng.random() < 0.25:
                 _order(g, rng, village, None)
         for room_id, room_name in rooms:
-            for n in range(2):
+            for n in range(1):
                 start = datetime(2026, month, 3 + n * 9, 9, 0, tzinfo=LOCAL)
                 booking = dict(booking_id=_id(), room_id=room_id, room_name=room_name, start=start,
                                end=start + timedelta(hours=rng.choice([1, 2, 3])),
@@ -107,6 +103,20 @@ def generate(seed: int = 2026) -> Generated:
     return g
 
 
+def _venues(g: Generated) -> None:
+    g.town_venue = _id()
+    g.add(VenueRegistered(venue_id=g.town_venue, name="嘉平镇文化服务中心", kind="town_service_centre", level="town",
+                          town=TOWN, address="嘉平镇正街1号", coordinates=Coordinates(lat=29.06, lon=106.23),
+                          registered_by="admin-1"), datetime(2026, 1, 1, 9, tzinfo=LOCAL))
+    for village, (lat, lon, _last) in VILLAGES.items():
+        venue_id = _id()
+        g.village_venues[village] = venue_id
+        g.add(VenueRegistered(venue_id=venue_id, name=f"{village}综合文化服务中心", kind="village_centre",
+                              level="village", parent_id=g.town_venue, town=TOWN, village=village,
+                              address=f"{TOWN}{village}", coordinates=Coordinates(lat=lat, lon=lon),
+                              registered_by="admin-1"), datetime(2026, 1, 1, 9, 30, tzinfo=LOCAL))
+
+
 def _event(g: Generated, rng: random.Random, *, kind, festival, venue_id, village, start, cancel=False) -> dict:
     end = start + timedelta(hours=2)
     groups = sorted(rng.sample(GROUPS, rng.randint(0, 2))) or ["everyone"]
@@ -118,7 +128,7 @@ def _event(g: Generated, rng: random.Random, *, kind, festival, venue_id, villag
                   place_name=village or "嘉平镇文化服务中心", town=TOWN, village=village, start=start, end=end,
                   capacity=60, sequence=0)
     g.add(EventPublished(**common), start - timedelta(days=14))
-    for n in range(rng.randint(1, 3)):
+    for n in range(rng.randint(1, 2)):
         registration = dict(registration_id=_id(), event_id=event["event_id"], party_size=rng.randint(1, 3),
                             cancelled=rng.random() < 0.2)
         g.registrations.append(registration)

@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from services.reports.domain.periods import Period, months_before
+from services.reports.domain.periods import LOCAL, Period, months_before
 
 FESTIVALS = ("春节", "端午", "中秋", "国庆")  # seed 002: the festivals every centre marks
 SPECIAL_GROUPS = ("elderly", "minors", "left_behind_children", "disabled", "migrant_workers")
@@ -290,6 +290,15 @@ def district_report(district: District, period: Period, *, as_of: datetime, targ
             figures["meets_activity_target"] = None if target is None else figures["activities"] >= target
         rows.append({**row, **figures})
 
+    trend: dict[str, Counter] = {}
+    for month_start in period.month_starts():
+        trend[month_start.strftime("%Y-%m")] = Counter()
+    for event in in_period.values():
+        if event.status == "completed":
+            month = trend[event.start.astimezone(LOCAL).strftime("%Y-%m")]
+            month["activities"] += 1
+            month["attended"] += event.attended
+
     coverage = village_coverage(district, period, as_of=as_of, months=unserved_months)
     return {
         "period": {"label": period.label, "kind": period.kind, "start": period.start.isoformat(),
@@ -310,6 +319,7 @@ def district_report(district: District, period: Period, *, as_of: datetime, targ
                  for o in offering_titles if offering_orders[o] <= rare_orders),
                 key=lambda r: (r["orders"], r["offering"])),
         },
+        "trend": [{"month": m, "activities": c["activities"], "attended": c["attended"]} for m, c in trend.items()],
         "villages": coverage,
         "unserved_villages": [v for v in coverage if v["unserved"]],
         "unserved_months": unserved_months,

@@ -25,6 +25,9 @@ class Period:
     def contains(self, moment: datetime) -> bool:
         return self.start <= moment < self.end
 
+    def month_starts(self) -> list[datetime]:
+        return [_first_of(self.start.year, self.start.month + n) for n in range(self.months)]
+
     def overlap_hours(self, start: datetime, end: datetime) -> float:
         seconds = (min(end, self.end) - max(start, self.start)).total_seconds()
         return max(seconds, 0.0) / 3600

@@ -1,0 +1,79 @@
+"""/api/v1/reports — the district report (服务效能, 送文化下乡 coverage) as JSON, CSV or XLSX, and
+/reports/district — the same report as a printable page with charts."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, Response
+
+from contracts.common import Actor
+from contracts.reports import ActivityTargets, RebuildResult
+from gateway import report_exports
+from gateway.auth import require
+from gateway.calls import call
+from gateway.problems import problem_responses
+
+router = APIRouter(tags=["reports"])
+READERS = ("organiser", "venue_manager")  # and administrators
+PERIOD = Query(pattern=r"^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$", examples=["2026", "2026-Q3", "2026-07"],
+               description="a year, a quarter or a month (local time)")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+async def _report(request: Request, actor: Actor, period: str, unserved_months: int) -> dict:
+    return await call(request, "reports", "district_report", actor=actor, period=period,
+                      unserved_months=unserved_months)
+
+
+@router.get("/api/v1/reports/district", responses={
+    **problem_responses(401, 403, 422, 503),
+    200: {"content": {"application/json": {}, "text/csv": {}, XLSX: {}},
+          "description": "the report (JSON), its figures per unit (CSV), or every table as a sheet (XLSX)"}})
+async def district_report(request: Request, period: str = PERIOD,
+                          format: Literal["json", "csv", "xlsx"] = "json",
+                          unserved_months: int = Query(4, ge=1, le=36),
+                          actor: Actor = Depends(require(*READERS))):
+    """服务效能 of the district, each town, village and venue for the period: activities against the
+    standards, festival activities, reach and special groups, satisfaction, bookings, closures, volunteer
+    hours, village orders; villages unserved for `unserved_months` months; rarely ordered offerings."""
+    report = await _report(request, actor, period, unserved_months)
+    if format == "csv":
+        return Response(report_exports.to_csv(report), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="district-{period}.csv"'})
+    if format == "xlsx":
+        return Response(await run_in_threadpool(report_exports.to_xlsx, report), media_type=XLSX,
+                        headers={"Content-Disposition": f'attachment; filename="district-{period}.xlsx"'})
+    return report
+
+
+@router.get("/reports/district", response_class=HTMLResponse, responses=problem_responses(401, 403, 422, 503))
+async def district_report_page(request: Request, period: str = PERIOD, unserved_months: int = Query(4, ge=1, le=36),
+                               actor: Actor = Depends(require(*READERS))):
+    """The report as a printable page with its charts (trend, town/village comparison, a map of served and
+    unserved villages), drawn on the server as SVG."""
+    report = await _report(request, actor, period, unserved_months)
+    return HTMLResponse(await run_in_threadpool(report_exports.to_html, report))
+
+
+@router.get("/api/v1/reports/unserved-villages", responses=problem_responses(401, 403, 422, 503))
+async def unserved_villages(request: Request, months: int = Query(4, ge=1, le=36),
+                            actor: Actor = Depends(require(*READERS))) -> list[dict]:
+    """Villages with no completed 送文化下乡 performance in the last `months` months (as of now)."""
+    report = await _report(request, actor, str(datetime.now(timezone.utc).year), months)
+    return report["unserved_villages"]
+
+
+@router.put("/api/v1/reports/targets", responses=problem_responses(400, 401, 403, 422, 503))
+async def set_targets(body: ActivityTargets, request: Request, actor: Actor = Depends(require("admin"))) -> dict:
+    """Change the activities-per-year standards of town and village centres (administrators)."""
+    return await call(request, "reports", "set_activity_targets", actor=actor,
+                      targets=body.model_dump(mode="json", exclude_none=True))
+
+
+@router.post("/api/v1/reports/rebuild", response_model=RebuildResult, responses=problem_responses(401, 403, 503))
+async def rebuild(request: Request, actor: Actor = Depends(require("admin"))):
+    """Rebuild the read models from the fact log (after a rule changed); administrators."""
+    return await call(request, "reports", "rebuild", actor=actor)
