@@ -173,6 +173,11 @@ _ZH: dict[tuple[str, Audience], _Template] = {
         ("很抱歉，您点的{title}暂无法安排。", "[原因：{reason}。]", "欢迎选择菜单中的其他项目。"),
         "很抱歉，您点的{title}暂无法安排[，原因：{reason}]。",
     ),
+    ("loan.overdue", _A.APPLICANT): _T(
+        "借阅到期提醒：{item}",
+        ("您在{venue}借的{item}[（编号 {asset_number}）]已于{due_on}到期。", "请尽快归还或到馆办理续借。"),
+        "您在{venue}借的{item}已于{due_on}到期，请尽快归还或续借。",
+    ),
     ("volunteer.applied", _A.VOLUNTEER): _T(
         "志愿者申请已收到",
         ("您的文化志愿者申请已收到。", "审核通过后会通知您。"),
@@ -401,6 +406,12 @@ _EN: dict[tuple[str, Audience], _Template] = {
         ("Sorry, your order for {title} cannot be scheduled.", "[Reason: {reason}.]", "Please choose another item from the menu."),
         "Sorry, your order for {title} cannot be scheduled[: {reason}].",
     ),
+    ("loan.overdue", _A.APPLICANT): _T(
+        "Please return: {item}",
+        ("{item}[ (no. {asset_number})], borrowed from {venue}, was due on {due_on}.",
+         "Please return it soon or renew it at the venue."),
+        "{item} from {venue} was due on {due_on}. Please return or renew it.",
+    ),
     ("volunteer.applied", _A.VOLUNTEER): _T(
         "Volunteer application received",
         ("Your application as a cultural volunteer has been received.", "We will let you know once it is approved."),
@@ -617,8 +628,9 @@ def _values(data: Mapping[str, Any], english: bool) -> dict[str, str]:
         if instant:
             put(name, fmt(instant))
 
-    for name in ("reason", "organiser", "role"):
+    for name in ("reason", "organiser", "role", "asset_number", "due_on"):
         put(name, _text(data.get(name)))
+    values["item"] = _text(data.get("item_name")) or ("the item" if english else "物品")
     for name in ("accept_url", "decline_url", "feedback_url"):
         # Links are used verbatim: trimming a trailing character could break them.
         put(name, str(data.get(name) or "").strip() or None)
