@@ -80,6 +80,18 @@ class VenueUpdate(BaseModel):
 
 # ---- rooms ---------------------------------------------------------------------------------------
 
+class BookingLimits(BaseModel):
+    """A room's booking limits, set by its manager; the venue's own staff are held only to "not in the past"."""
+
+    model_config = ConfigDict(extra="forbid")
+    advance_days: int = Field(30, ge=1, le=3660, description="A start may be at most this many days ahead.")
+    max_minutes: int = Field(480, ge=15, le=1440, description="The longest a single booking may be.")
+    weekly_quota: int | None = Field(5, ge=1, le=100, description="Bookings one person may hold in this room per "
+                                                                  "week (a weekly series counts each week); null: none.")
+    cancel_cutoff_hours: int = Field(0, ge=0, le=336, description="The booker may cancel until this many hours "
+                                                                  "before the start; 0: until the start.")
+
+
 class RoomCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str = Field(min_length=1, max_length=100)
@@ -94,6 +106,7 @@ class RoomCreate(BaseModel):
     booking_policy: BookingPolicyName = "public"
     buffer_minutes: int = Field(0, ge=0, le=240, description="Setup and cleanup time kept free after each booking.")
     no_booking_needed: bool = Field(False, description="Walk-in use needs no booking (seed 002).")
+    booking_limits: BookingLimits | None = Field(None, description="None: the defaults.")
 
 
 class RoomUpdate(BaseModel):
@@ -108,6 +121,7 @@ class RoomUpdate(BaseModel):
     booking_policy: BookingPolicyName | None = None
     buffer_minutes: int | None = Field(None, ge=0, le=240)
     no_booking_needed: bool | None = None
+    booking_limits: BookingLimits | None = None
 
 
 class Room(RoomCreate):
@@ -173,6 +187,48 @@ class CalendarDay(BaseModel):
     by_arrangement: bool = False
     note: str | None = None
     calendar_known: bool = True
+    calendar_source: Literal["library", "administrator"] | None = "library"
+
+
+class StatutoryHolidayIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name_zh: str = Field(min_length=1, max_length=40, examples=["春节"])
+    start: date = Field(examples=["2027-02-06"])
+    end: date = Field(examples=["2027-02-13"], description="The last day off (inclusive).")
+
+
+class AdjustedWorkdayIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    date: date
+    name_zh: str = Field(min_length=1, max_length=40, description="The holiday it is worked for.", examples=["春节"])
+
+
+class StatutoryYearIn(BaseModel):
+    """A year's statutory holidays and adjusted working days (调休) from the State Council's notice, used
+    while chinese-calendar does not know the year."""
+
+    model_config = ConfigDict(extra="forbid")
+    notice: str = Field(min_length=1, max_length=300, examples=["国务院办公厅关于2027年部分节假日安排的通知"])
+    holidays: list[StatutoryHolidayIn] = Field(min_length=1, max_length=20)
+    workdays: list[AdjustedWorkdayIn] = Field([], max_length=20)
+
+
+class StatutoryDay(BaseModel):
+    date: date
+    name_zh: str
+
+
+class StatutoryYear(BaseModel):
+    year: int
+    source: Literal["library", "administrator", "unknown"] = Field(
+        description="Who decides the year's holidays: chinese-calendar when it knows the year, else the entered data.")
+    library_knows: bool
+    notice: str | None = None
+    holidays: list[StatutoryDay] = []
+    workdays: list[StatutoryDay] = []
+    differences: list[str] = Field([], description="Where the entered data disagrees with chinese-calendar (which wins).")
+    entered_by: str | None = None
+    entered_at: datetime | None = None
 
 
 class VenueCalendar(BaseModel):
@@ -334,6 +390,9 @@ class Booking(BaseModel):
     decided_by: str | None = None
     created_at: datetime
     updated_at: datetime
+    calendar_warning: str | None = Field(None, description="On a new booking: the statutory holidays of that day "
+                                                           "are not known yet (the day may turn out a holiday).")
+    calendar_warning_zh: str | None = None
 
 
 class OccurrenceReport(BaseModel):
@@ -388,6 +447,8 @@ class RoomHold(BaseModel):
     event_id: str
     start: datetime
     end: datetime
+    calendar_warning: str | None = None
+    calendar_warning_zh: str | None = None
 
 
 # ---- registers -----------------------------------------------------------------------------------

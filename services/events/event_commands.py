@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import and_, or_, select, update
 
+from contracts.access import organises
 from contracts.common import Actor
 from contracts.errors import Conflict, Forbidden, Unprocessable
 from contracts.events import (DispatchRequested, EventCancel, EventCancelled, EventCompleted, EventCreate,
@@ -42,9 +43,9 @@ def reload(session, event_id: str):
 
 
 def check_owner(actor: Actor, row) -> None:
-    if actor.role != "admin" and row.organiser_id != actor.sub:
-        raise Forbidden("Only the event's organiser (or an administrator) may change it.",
-                        {"event_id": row.id, "organiser_id": row.organiser_id})
+    if not organises(actor, row.organiser_id, row.town):
+        raise Forbidden("Only the event's organiser (or an organiser for its town, or an administrator) may "
+                        "change it.", {"event_id": row.id, "organiser_id": row.organiser_id})
 
 
 def checked_plan(plan: dict, place: Place) -> dict:

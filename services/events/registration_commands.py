@@ -11,6 +11,7 @@ import uuid
 
 from sqlalchemy import select, update
 
+from contracts.access import staffs_event
 from contracts.common import Actor
 from contracts.errors import Conflict, Forbidden, NotFound, Unprocessable
 from contracts.events import (FeedbackCreate, FeedbackReceived, FeedbackView, RegistrationCancel,
@@ -26,11 +27,9 @@ from services.events.tables import feedback, registrations
 
 
 def is_staff_for(actor: Actor, event_row) -> bool:
-    """Staff who may register people by phone / at the desk and check them in: administrators, organisers,
-    and the manager of the venue the event is at."""
-    if actor.role in ("admin", "organiser"):
-        return True
-    return actor.role == "venue_manager" and bool(event_row.venue_id) and actor.has_scope("venue", event_row.venue_id)
+    """Staff who may register people by phone / at the desk, see the registrations and check people in:
+    the event's organisers and the manager of the venue it is at (docs/authorisation.md)."""
+    return staffs_event(actor, event_row.organiser_id, event_row.town, event_row.venue_id)
 
 
 def _check_may_act_for(actor: Actor, registration, event_row) -> None:
@@ -59,9 +58,11 @@ def register(db, actor: dict, event_id: str, body: dict) -> dict:
     registration_id = str(uuid.uuid4())
     person_id = data.person_id or (f"guest-{registration_id}" if offline else actor.sub)
     person_name = data.person_name or (data.contact.name if data.contact else None)
-    if not offline and person_id != actor.sub and actor.role not in STAFF_ROLES:
-        raise Forbidden("Online, people register themselves; staff register others (channel on_behalf).",
-                        {"person_id": person_id})
+    # A relative registers a linked dependant (scope dependant:<id>, issued by accounts); registered_by keeps who.
+    for_dependant = person_id != actor.sub and f"dependant:{person_id}" in actor.scopes
+    if not offline and person_id != actor.sub and actor.role not in STAFF_ROLES and not for_dependant:
+        raise Forbidden("Online, people register themselves or a linked dependant; staff register others "
+                        "(channel on_behalf).", {"person_id": person_id})
     if offline and not (data.person_id or person_name):
         raise Unprocessable("Say who the places are for (person_id or person_name): who registered for whom is "
                             "recorded.", {"field": "person_name"})
@@ -110,9 +111,11 @@ def register(db, actor: dict, event_id: str, body: dict) -> dict:
 
 def cancel(db, actor: dict, registration_id: str, body: dict | None) -> dict:
     actor = require_actor(actor)
+    with db.read() as session:  # who may cancel is answered before anything about the body
+        registration = _registration(session, registration_id)
+        _check_may_act_for(actor, registration, load_event(session, registration.event_id))
+        event_id = registration.event_id
     data = parse(RegistrationCancel, body or {})
-    with db.read() as session:
-        event_id = _registration(session, registration_id).event_id
     with db.transaction() as tx:
         event = lock_event(tx.session, event_id)
         registration = _registration(tx.session, registration_id)

@@ -22,6 +22,7 @@ from kit.venue_directory import FollowsVenues
 from services.events import event_commands, menu_commands, queries, registration_commands
 from services.events.boundary import actor_of, domain_errors, local_day_start
 from services.events.domain import festivals
+from services.events.entrypoints.planning import PlanningEntrypoints
 from services.events.settings import SETTINGS
 from services.events.tables import metadata, venue_directory
 
@@ -206,7 +207,8 @@ class PublicEntrypoints:
                 for s in seasons]
 
 
-class EventsService(EventEntrypoints, RegistrationEntrypoints, MenuEntrypoints, PublicEntrypoints, FollowsVenues):
+class EventsService(EventEntrypoints, RegistrationEntrypoints, MenuEntrypoints, PublicEntrypoints, FollowsVenues,
+                    PlanningEntrypoints):
     name = "events"
     db = Database(metadata)
     metrics = Metrics()

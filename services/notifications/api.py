@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any, get_args
 
 
+from contracts.access import may_manage_contact
 from contracts.common import Actor
 from contracts.errors import Forbidden, Unprocessable
 from contracts.notifications import (
@@ -23,7 +24,6 @@ from kit.rpc import rpc
 from services.notifications import directory, inbox, sender, webhooks
 from services.notifications.runtime import bounded, identifier, lookup, one_of, validated
 
-STAFF_ROLES = ("admin", "venue_manager", "organiser")  # may enter contact details for someone else
 DELIVERY_STATUSES = get_args(DeliveryStatus)
 
 
@@ -60,7 +60,7 @@ class InboxApi:
 class PeopleApi:
     @rpc
     def get_person(self, actor: dict, person_id: str | None = None) -> dict:
-        """A directory entry: one's own (person_id None) or, for staff, anyone's."""
+        """A directory entry: one's own (person_id None) or, for the administrator, anyone's."""
         actor = validated(Actor, actor, "actor")
         person_id = self._person_for(actor, person_id)
         with self.db.read() as session:
@@ -85,8 +85,9 @@ class PeopleApi:
         person_id = identifier(person_id, "person_id", optional=True)
         if person_id is None or person_id == actor.sub:
             return actor.sub
-        if actor.role not in STAFF_ROLES:
-            raise Forbidden("Only staff may read or change someone else's contact details.", {"role": actor.role})
+        if not may_manage_contact(actor, person_id):  # docs/authorisation.md
+            raise Forbidden("Only the person or an administrator may read or change someone's contact details.",
+                            {"role": actor.role})
         return person_id
 
 
@@ -123,6 +124,7 @@ class WebhooksApi:
     def create_webhook(self, actor: dict, subscription: dict) -> dict:
         actor = self._subscriber(actor)
         body = validated(WebhookSubscriptionCreate, subscription, "subscription")
+        webhooks.check_target(str(body.url), self.runtime.settings.webhook_target_policy)
         with self.db.transaction() as tx:
             return webhooks.create_subscription(tx.session, actor, body, utcnow())
 
@@ -142,6 +144,8 @@ class WebhooksApi:
     def update_webhook(self, actor: dict, subscription_id: str, changes: dict) -> dict:
         actor = self._subscriber(actor, subscription_id)
         body = validated(WebhookSubscriptionUpdate, changes, "change")
+        if body.url is not None:
+            webhooks.check_target(str(body.url), self.runtime.settings.webhook_target_policy)
         with self.db.transaction() as tx:
             return webhooks.update_subscription(tx.session, actor, subscription_id, body, utcnow())
 

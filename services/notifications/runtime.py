@@ -3,6 +3,7 @@ whose interval comes from the settings, and contract validation that answers 422
 from __future__ import annotations
 
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from nameko.extensions import DependencyProvider
 from nameko.timer import Timer
@@ -22,7 +23,7 @@ class Runtime(DependencyProvider):
     def setup(self):
         config = self.container.config
         self.platform = config.get("WENYUN_SETTINGS") or get_settings()
-        self.settings = notification_settings(config)
+        self.settings = with_platform_hosts(notification_settings(config), self.platform)
         self.outlets = Outlets(self.settings, self.platform.resolved_var_dir())
 
     @property
@@ -31,6 +32,13 @@ class Runtime(DependencyProvider):
 
     def get_dependency(self, worker_ctx):
         return self
+
+
+def with_platform_hosts(settings, platform):
+    """The platform's own hosts (broker, public address) are never webhook targets."""
+    own = {urlsplit(platform.amqp_uri).hostname, urlsplit(platform.public_base_url).hostname}
+    hosts = tuple(dict.fromkeys([*settings.webhook_refused_hosts, *sorted(h for h in own if h)]))
+    return settings.model_copy(update={"webhook_refused_hosts": hosts})
 
 
 class SettingsTimer(Timer):

@@ -20,13 +20,14 @@ from kit.rpc import rpc
 from services.notifications import sender, webhook_sender
 from services.notifications.api import DeliveriesApi, InboxApi, PeopleApi, WebhooksApi
 from services.notifications.fanout import fan_out
+from services.notifications.one_time_sms import OneTimeSmsApi
 from services.notifications.runtime import Runtime, every
 from services.notifications.tables import metadata
 
 log = logging.getLogger(__name__)
 
 
-class NotificationsService(InboxApi, PeopleApi, DeliveriesApi, WebhooksApi):
+class NotificationsService(InboxApi, PeopleApi, DeliveriesApi, WebhooksApi, OneTimeSmsApi):
     name = "notifications"
     db = Database(metadata)
     metrics = Metrics()

@@ -24,8 +24,11 @@ from services.venues.domain.booking_rules import (
     BookingAction, BookingDecision, BookingRefusal, BookingRequest, InvalidTransition, RoomBookingProfile,
     allowed_actions, check_booking, transition,
 )
+from services.venues.domain.booking_limits import (
+    BookingLimits, cancellation_refusal, iso_week_bounds, limits_refusal, past_start_refusal,
+)
 from services.venues.domain.opening_hours import ResolvedDay
-from services.venues.localtime import from_local, now, shown, to_local
+from services.venues.localtime import from_local, now, now_local, shown, to_local
 from services.venues.tables import bookings
 
 ACTION_FACTS = {BookingAction.CONFIRM: BookingConfirmed, BookingAction.REJECT: BookingRejected,
@@ -49,6 +52,7 @@ class Placement:
     contact: dict | None = None
     event_id: str | None = None
     series_id: str | None = None
+    held_to_limits: bool = True  # the room's booking limits apply (not to the venue's own staff)
 
 
 def sentence(text: str) -> str:
@@ -82,15 +86,19 @@ def placement_for(actor: Actor, data: BookingCreate, venue) -> Placement:
     if staff:
         booker_id = data.booker_id or (actor.sub if data.channel == "online" and not booker_name else None)
         booker_name = booker_name or (actor.name if booker_id == actor.sub else None)
+    elif data.booker_id and data.booker_id != actor.sub and actor.has_scope("dependant", data.booker_id):
+        # A relative books for a linked dependant (scope from accounts); booked_by keeps who did it.
+        booker_id = data.booker_id
     else:
         if data.booker_id and data.booker_id != actor.sub:
-            raise Forbidden("You can book only for yourself; the venue's desk books on someone else's behalf.",
-                            {"booker_id": data.booker_id})
+            raise Forbidden("You can book only for yourself or a linked dependant; the venue's desk books on "
+                            "someone else's behalf.", {"booker_id": data.booker_id})
         booker_id, booker_name = actor.sub, booker_name or actor.name
     return Placement(room_id=data.room_id, start=data.start, end=data.end, attendees=data.attendees,
                      booker_kind=data.booker_kind, booked_by=actor.sub, channel=data.channel,
                      purpose=data.purpose, booker_id=booker_id, booker_name=booker_name,
-                     contact=data.contact.model_dump(mode="json") if data.contact else None)
+                     contact=data.contact.model_dump(mode="json") if data.contact else None,
+                     held_to_limits=not staff)
 
 
 def _gap_note(day: ResolvedDay, start: dt.time, end: dt.time) -> str:
@@ -129,9 +137,28 @@ def refusal_error(refusal: BookingRefusal, room, day: ResolvedDay | None = None,
     return Unprocessable(sentence(detail), extra)
 
 
+def room_limits(room) -> BookingLimits:
+    return BookingLimits.from_json(room.booking_limits)
+
+
+def _limits_refusal(session, room, start_local: dt.datetime, end_local: dt.datetime, held_to_limits: bool,
+                    person: str | None, exclude: tuple[str, ...]) -> BookingRefusal | None:
+    moment = now_local()
+    if not held_to_limits:
+        return past_start_refusal(start_local, moment)
+    week_start, week_end = iso_week_bounds(start_local.date())
+    held = (queries.person_bookings_between(session, room.id, person, from_local(week_start), from_local(week_end),
+                                            exclude=exclude) if person else None)
+    return limits_refusal(start_local, end_local, moment, room_limits(room), held)
+
+
 def decide(session, room, venue, start: dt.datetime, end: dt.datetime, attendees: int, booker_kind: str,
-           channel: str = "online", booker_name: str | None = None, exclude: tuple[str, ...] = ()):
-    """The domain's decision for this room and time, with the resolved day it was taken on."""
+           channel: str = "online", booker_name: str | None = None, exclude: tuple[str, ...] = (), *,
+           held_to_limits: bool = False, person: str | None = None):
+    """The domain's decision for this room and time, with the resolved day it was taken on.
+
+    Every booking must start in the future; with `held_to_limits` the room's limits (advance window,
+    length, `person`'s weekly quota) apply as well."""
     start_local, end_local = to_local(start), to_local(end)
     day = schedule.resolve(session, venue, start_local.date(), start_local.date(), room_id=room.id)[0]
     buffer = dt.timedelta(minutes=room.buffer_minutes)
@@ -141,7 +168,12 @@ def decide(session, room, venue, start: dt.datetime, end: dt.datetime, attendees
                              channel=channel, booked_for=booker_name)
     profile = RoomBookingProfile(capacity=room.capacity, policy=room.booking_policy,
                                  buffer_minutes=room.buffer_minutes)
-    return check_booking(request, profile, day, existing), day
+    decision = check_booking(request, profile, day, existing)
+    if isinstance(decision, BookingRefusal):
+        # "in the past" says more than "closed then" or "taken"; the quota query is spared for the refused
+        return (decision if decision.code == "invalid_time" else past_start_refusal(start_local, now_local())
+                or decision), day
+    return _limits_refusal(session, room, start_local, end_local, held_to_limits, person, exclude) or decision, day
 
 
 def _write(session, room, statement, occupied: tuple[dt.datetime, dt.datetime], exclude: tuple[str, ...] = ()):
@@ -191,18 +223,31 @@ def precheck(session, placement: Placement, room, venue) -> None:
     199 losers of a rush for one slot) is answered at once instead of queueing for the lock. An
     accepted request is decided again under the lock by `place`."""
     decision, day = decide(session, room, venue, placement.start, placement.end, placement.attendees,
-                           placement.booker_kind, placement.channel, placement.booker_name)
+                           placement.booker_kind, placement.channel, placement.booker_name,
+                           held_to_limits=placement.held_to_limits, person=placement.booker_id)
     if isinstance(decision, BookingRefusal):
         raise refusal_error(decision, room, day, (to_local(placement.start), to_local(placement.end)))
+
+
+def calendar_warning(day: ResolvedDay) -> dict:
+    """What the person booking must hear about a day whose statutory holidays nobody knows yet."""
+    if day.calendar_known:
+        return {}
+    return {"calendar_warning": f"The statutory holidays of {day.date.year} are not published yet: {day.date} may "
+                                f"still become a holiday or an adjusted working day, and the venue's hours with it.",
+            "calendar_warning_zh": f"{day.date.year}年法定节假日安排尚未公布，{day.date}可能调整为节假日或调休工作日，"
+                                   f"开放时间可能随之变化。"}
 
 
 def place(tx, placement: Placement, room, venue) -> dict:
-    """Check and store one booking, or raise the 409/422 that says why not."""
+    """Check and store one booking, or raise the 409/422 that says why not. The values returned carry
+    the calendar warning of the day, if any (not stored: it is news for the person booking)."""
     decision, day = decide(tx.session, room, venue, placement.start, placement.end, placement.attendees,
-                           placement.booker_kind, placement.channel, placement.booker_name)
+                           placement.booker_kind, placement.channel, placement.booker_name,
+                           held_to_limits=placement.held_to_limits, person=placement.booker_id)
     if isinstance(decision, BookingRefusal):
         raise refusal_error(decision, room, day, (to_local(placement.start), to_local(placement.end)))
-    return insert(tx, placement, room, venue, decision)
+    return {**insert(tx, placement, room, venue, decision), **calendar_warning(day)}
 
 
 def change_status(tx, booking, room, venue, action: BookingAction, actor_sub: str, reason: str | None = None,
@@ -243,6 +288,16 @@ def move(tx, booking, room, venue, start: dt.datetime, end: dt.datetime) -> dict
     tx.emit(fact(BookingRescheduled, values, room, venue, previous_start=shown(booking.starts_at),
                  previous_end=shown(booking.ends_at)), subject=booking.id)
     return values
+
+
+def require_cancellable_by_booker(actor: Actor, booking, room) -> None:
+    """The room's cancellation cut-off binds the booker; the venue's managers may cancel any time."""
+    if manages(actor, booking.venue_id):
+        return
+    refusal = cancellation_refusal(to_local(booking.starts_at), now_local(), room_limits(room))
+    if refusal is not None:
+        raise Unprocessable(sentence(refusal.message), {"reason_code": refusal.code, "detail_zh": refusal.message_zh,
+                                                        "booking_id": booking.id})
 
 
 def may_see(actor: Actor, booking) -> bool:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from contracts.errors import Unprocessable
-from services.venues import queries
+from services.venues import queries, statutory_years
 from services.venues.domain.compliance import DEFAULT_VILLAGE_WEEKLY_HOURS, standard_for_level, weekly_compliance
 from services.venues.domain.opening_hours import (
     WEEKDAY_NAMES_EN, Closure, DateException, HolidayRule, Interval, ResolvedDay, ScheduleError, WeeklySchedule,
@@ -109,9 +109,10 @@ def resolve(session: Session, venue, start_date: dt.date, end_date: dt.date,
     exceptions = [DateException(date=row.date, intervals=parse_intervals(row.intervals), note=row.note)
                   for row in exceptions_between(session, venue.id, start_date, end_date)]
     span_start, span_end = span_of_dates(start_date, end_date)
+    entered = statutory_years.entered_years(session, range(start_date.year, end_date.year + 1))
     return resolve_calendar(weekly_schedule(venue.weekly_hours), exceptions, HolidayRule(venue.holiday_rule),
                             closures_between(session, venue.id, room_id, span_start, span_end),
-                            start_date, end_date)
+                            start_date, end_date, entered)
 
 
 def day_view(day: ResolvedDay) -> dict:
@@ -126,6 +127,7 @@ def day_view(day: ResolvedDay) -> dict:
         "by_arrangement": day.by_arrangement,
         "note": day.note,
         "calendar_known": day.calendar_known,
+        "calendar_source": day.calendar_source,
     }
 
 

@@ -18,11 +18,12 @@ from services.venues.entrypoints.hours import HoursEntrypoints
 from services.venues.entrypoints.lending import LendingEntrypoints
 from services.venues.entrypoints.network import NetworkEntrypoints
 from services.venues.entrypoints.registers import RegisterEntrypoints
+from services.venues.entrypoints.statutory_calendar import StatutoryCalendarEntrypoints
 from services.venues.tables import metadata
 
 
 class VenuesService(NetworkEntrypoints, HoursEntrypoints, ClosureEntrypoints, BookingEntrypoints, HoldEntrypoints,
-                    RegisterEntrypoints, LendingEntrypoints):
+                    RegisterEntrypoints, StatutoryCalendarEntrypoints, LendingEntrypoints):
     name = "venues"
     db = Database(metadata)
     metrics = Metrics()
@@ -30,7 +31,13 @@ class VenuesService(NetworkEntrypoints, HoursEntrypoints, ClosureEntrypoints, Bo
 
     @rpc
     def health(self):
-        return {"service": self.name, "status": "ok", **self.db.health()}
+        """`warnings` (still "ok"): e.g. a coming year whose statutory holidays nobody knows."""
+        health = {"service": self.name, "status": "ok", **self.db.health()}
+        try:
+            health["warnings"] = self.calendar_warnings()
+        except Exception as error:  # noqa: BLE001 - health answers whatever the calendar does
+            health["warnings"] = [f"statutory calendar not checked: {error}"]
+        return health
 
 
 SERVICE = VenuesService

@@ -2,8 +2,9 @@
 
 Times are UTC (`UtcDateTime`); dates of registers and exceptions are local (Asia/Shanghai) dates.
 On PostgreSQL an exclusion constraint on `bookings` (added in a migration, see
-`migrations/versions/*_rooms_hours_closures_bookings_registers.py`) makes double booking impossible
-whatever the application does: no two active bookings of a room may overlap (buffer included).
+`migrations/versions/*_checked_in_bookings_hold_their_room.py`) makes double booking impossible
+whatever the application does: no two pending, confirmed or checked-in bookings of a room may overlap
+(buffer included).
 """
 from __future__ import annotations
 
@@ -60,6 +61,7 @@ rooms = Table(
     Column("booking_policy", String(30), nullable=False),
     Column("buffer_minutes", Integer, nullable=False, default=0),
     Column("no_booking_needed", Boolean, nullable=False, default=False),
+    Column("booking_limits", JSON, nullable=True),  # contracts.venues.BookingLimits; None: the defaults
     Column("created_by", String(100), nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),
     Column("updated_at", UtcDateTime(), nullable=False),
@@ -76,6 +78,19 @@ opening_exceptions = Table(
     Column("note", String(300), nullable=False, default=""),
     Column("updated_by", String(100), nullable=False),
     Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+# A year's statutory holidays entered from the State Council's notice, used while chinese_calendar
+# does not know the year (issue 17.2). {"2027-01-01": "元旦", ...}
+statutory_years = Table(
+    "statutory_years",
+    metadata,
+    Column("year", Integer, primary_key=True, autoincrement=False),
+    Column("notice", String(300), nullable=False),
+    Column("holidays", JSON, nullable=False),
+    Column("workdays", JSON, nullable=False),
+    Column("entered_by", String(100), nullable=False),
+    Column("entered_at", UtcDateTime(), nullable=False),
 )
 
 closures = Table(

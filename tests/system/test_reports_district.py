@@ -151,3 +151,28 @@ def test_reports_are_for_district_staff(shared_platform, district):
     with shared_platform.client("organiser") as http:
         assert http.get("/api/v1/reports/district", params={"period": "2026-13"}).status_code == 422
         assert http.post("/api/v1/reports/rebuild").status_code == 403
+
+
+def test_an_overdue_book_gets_its_borrower_exactly_one_reminder_and_returning_it_clears_it(shared_platform, district):
+    """Issue 14 item 6 over the real bus: venues reports the overdue loan once, notifications reminds once."""
+    venue_id = district.town_venue
+    today = datetime.now(LOCAL).date()
+    with shared_platform.client("venue_manager", scopes=[f"venue:{venue_id}"]) as manager:
+        book = ok(manager.post(f"/api/v1/venues/{venue_id}/assets", json={"name": "《红岩》", "category": "图书"}), 201)
+        loan = ok(manager.post(f"/api/v1/venues/{venue_id}/loans", json={
+            "asset_id": book["id"], "borrower_id": "resident-borrower", "borrower_name": "王秀英",
+            "lent_on": str(today - timedelta(days=16)), "due_on": str(today - timedelta(days=2))}), 201)
+        for _check in range(3):
+            overdue = ok(manager.get(f"/api/v1/venues/{venue_id}/loans", params={"status": "overdue"}))
+            assert [o["id"] for o in overdue] == [loan["id"]]
+    with shared_platform.client("resident", sub="resident-borrower") as borrower:
+        deadline, reminders = time.time() + 10, []
+        while time.time() < deadline and not reminders:
+            reminders = [m for m in ok(borrower.get("/api/v1/inbox")) if m["event_type"] == "loan.overdue"]
+            time.sleep(0.3)
+        time.sleep(1.5)  # anything more would have arrived by now
+        reminders = [m for m in ok(borrower.get("/api/v1/inbox")) if m["event_type"] == "loan.overdue"]
+    assert len(reminders) == 1 and "《红岩》" in reminders[0]["subject"] and "到期" in reminders[0]["body"]
+    with shared_platform.client("venue_manager", scopes=[f"venue:{venue_id}"]) as manager:
+        assert ok(manager.post(f"/api/v1/loans/{loan['id']}/return"))["status"] == "returned"
+        assert ok(manager.get(f"/api/v1/venues/{venue_id}/loans", params={"status": "overdue"})) == []

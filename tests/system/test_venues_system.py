@@ -87,9 +87,10 @@ def test_the_seeded_centre_its_compliance_and_its_holidays(shared_platform, jiap
 
 def test_bookings_through_the_gateway(shared_platform, jiaping, outside):
     room = jiaping["rooms"]["多功能活动室"]
+    tuesday = later_tuesday()  # bookings in the past are refused
 
     def booking(start, end, **extra):
-        return {"room_id": room, "start": f"{TUESDAY}T{start}:00+08:00", "end": f"{TUESDAY}T{end}:00+08:00",
+        return {"room_id": room, "start": f"{tuesday}T{start}:00+08:00", "end": f"{tuesday}T{end}:00+08:00",
                 "attendees": 20, "purpose": "政策宣讲", **extra}
 
     with shared_platform.client("resident", sub="resident-7", name="王秀英") as resident:
@@ -108,7 +109,7 @@ def test_bookings_through_the_gateway(shared_platform, jiaping, outside):
                                                          "room_id": jiaping["rooms"]["文化活动室"]})
         assert policy.status_code == 422 and policy.json()["reason_code"] == "policy_refused"
         assert "not to individuals" in policy.json()["detail"] and "原则上不对个人开放" in policy.json()["detail_zh"]
-        naive = resident.post("/api/v1/bookings", json={**booking("09:00", "10:00"), "start": f"{TUESDAY}T09:00:00"})
+        naive = resident.post("/api/v1/bookings", json={**booking("09:00", "10:00"), "start": f"{tuesday}T09:00:00"})
         assert naive.status_code == 422
     fact = outside.one(lambda e: e["type"] == "booking.confirmed" and e["data"]["booking_id"] == confirmed["id"])
     assert fact["data"]["booker_name"] == "王秀英" and fact["source"] == "/wenyun/venues"
@@ -174,7 +175,8 @@ def test_registers_through_the_gateway(shared_platform, jiaping):
         assert [a["name"] for a in faulty] == ["投影仪"]
     with shared_platform.client("resident") as resident:
         assert resident.get(f"/api/v1/venues/{venue_id}/assets").status_code == 403
-        usage = resident.get(f"/api/v1/venues/{venue_id}/utilisation", params={"week": "2026-W48"}).json()
+        booked_week = "{}-W{:02d}".format(*later_tuesday().isocalendar()[:2])  # test_bookings_through_the_gateway
+        usage = resident.get(f"/api/v1/venues/{venue_id}/utilisation", params={"week": booked_week}).json()
         by_room = {r["room_name"]: r for r in usage["rooms"]}
         assert by_room["多功能活动室"]["open_hours"] == 45 and by_room["多功能活动室"]["booked_hours"] >= 1
 
@@ -212,7 +214,7 @@ def assert_exactly_one_booking(responses: list[httpx.Response]) -> None:
 
 def test_two_hundred_parallel_requests_make_exactly_one_booking_on_postgresql(shared_platform, jiaping):
     room = jiaping["rooms"]["健身房及艺术展厅"]
-    assert_exactly_one_booking(storm(shared_platform, room, "2026-11-26"))
+    assert_exactly_one_booking(storm(shared_platform, room, later_tuesday().isoformat()))
     with shared_platform.client("venue_manager", sub="mgr-jp", scopes=[f"venue:{jiaping['venue_id']}"]) as manager:
         held = manager.get("/api/v1/bookings", params={"room_id": room, "status": "confirmed"}).json()
         assert len(held) == 1

@@ -56,10 +56,13 @@ class BookingAction(StrEnum):
     MARK_NO_SHOW = "mark_no_show"
 
 
-# Bookings in these states hold the room.
+# Bookings in these states are still ahead of their use: a closure cancels them, a hold can move.
 ACTIVE_STATUSES = frozenset({BookingStatus.PENDING, BookingStatus.CONFIRMED})
+# Bookings in these states keep the room from others: a checked-in booking holds it until its end.
+ROOM_HOLDING_STATUSES = ACTIVE_STATUSES | {BookingStatus.CHECKED_IN}
 
-RefusalCode = Literal["outside_opening_hours", "conflict", "over_capacity", "policy_refused", "invalid_time"]
+RefusalCode = Literal["outside_opening_hours", "conflict", "over_capacity", "policy_refused", "invalid_time",
+                      "in_the_past", "too_far_ahead", "too_long", "weekly_quota_reached", "cancellation_closed"]
 
 
 @dataclass(frozen=True)

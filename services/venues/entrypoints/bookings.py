@@ -57,12 +57,14 @@ class BookingEntrypoints:
             decisions, booked = [], {}
             for index, (start_local, end_local) in enumerate(occurrences):
                 start, end = from_local(start_local), from_local(end_local)
-                decision, _day = commands.decide(tx.session, room, venue, start, end, template.attendees,
-                                                 template.booker_kind, template.channel, template.booker_name)
+                decision, day = commands.decide(tx.session, room, venue, start, end, template.attendees,
+                                                 template.booker_kind, template.channel, template.booker_name,
+                                                 held_to_limits=template.held_to_limits, person=template.booker_id)
                 decisions.append(decision)
                 if not isinstance(decision, BookingRefusal):
                     placement = commands.Placement(**{**template.__dict__, "start": start, "end": end})
-                    booked[index] = commands.insert(tx, placement, room, venue, decision)
+                    booked[index] = {**commands.insert(tx, placement, room, venue, decision),
+                                     **commands.calendar_warning(day)}
             report = recurring_booking_report(occurrences, decisions).to_dict()
             for index, outcome in enumerate(report["occurrences"]):
                 outcome["reason_code"] = outcome.pop("code", None)
@@ -130,6 +132,8 @@ class BookingEntrypoints:
                 require_manager(actor, venue.id, venue.name)
             else:
                 commands.require_owner_or_manager(actor, booking, venue)
+            if action is BookingAction.CANCEL:
+                commands.require_cancellable_by_booker(actor, booking, room)
             if reason is None and default_reason:
                 own = actor.sub in (booking.booked_by, booking.booker_id)
                 reason = "cancelled by the booker" if own else default_reason

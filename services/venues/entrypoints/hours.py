@@ -9,7 +9,7 @@ from contracts.venues import (
     UtilisationReport, VenueCalendar,
 )
 from kit.rpc import rpc
-from services.venues import inputs, notice, queries, schedule
+from services.venues import hours_changes, inputs, notice, queries, schedule
 from services.venues.domain.opening_hours import DateException, ScheduleError, weekly_open_hours
 from services.venues.access import require_manager
 from services.venues.localtime import now, to_local
@@ -55,6 +55,8 @@ class HoursEntrypoints:
         with self.db.transaction() as tx:
             venue = queries.venue_or_404(tx.session, venue_id)
             require_manager(actor, venue.id, venue.name)
+            hours_changes.require_no_hidden_closure(tx.session, venue, day, schedule.parse_intervals(intervals),
+                                                    data.note)
             tx.session.execute(delete(opening_exceptions).where(opening_exceptions.c.venue_id == venue_id,
                                                                 opening_exceptions.c.date == day))
             tx.session.execute(opening_exceptions.insert().values(venue_id=venue_id, date=day, intervals=intervals,
@@ -69,6 +71,8 @@ class HoursEntrypoints:
         with self.db.transaction() as tx:
             venue = queries.venue_or_404(tx.session, venue_id)
             require_manager(actor, venue.id, venue.name)
+            hours_changes.require_no_stranded_bookings(tx.session, venue, day,
+                                                       hours_changes.hours_without_exception(tx.session, venue, day))
             deleted = tx.session.execute(delete(opening_exceptions).where(
                 opening_exceptions.c.venue_id == venue_id, opening_exceptions.c.date == day)).rowcount
         if not deleted:

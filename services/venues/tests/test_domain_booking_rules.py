@@ -265,3 +265,11 @@ def test_other_transitions_are_refused(status, action):
 def test_allowed_actions():
     assert set(allowed_actions("confirmed")) == {BookingAction.CANCEL, BookingAction.CHECK_IN, BookingAction.MARK_NO_SHOW}
     assert allowed_actions("cancelled") == []
+
+
+def test_a_checked_in_booking_holds_its_room_but_is_no_longer_cancellable_by_a_closure():
+    from services.venues.domain.booking_rules import ACTIVE_STATUSES, ROOM_HOLDING_STATUSES
+
+    assert BookingStatus.CHECKED_IN in ROOM_HOLDING_STATUSES
+    assert BookingStatus.CHECKED_IN not in ACTIVE_STATUSES
+    assert not ROOM_HOLDING_STATUSES & {BookingStatus.CANCELLED, BookingStatus.REJECTED, BookingStatus.NO_SHOW}

@@ -10,9 +10,10 @@ from sqlalchemy.exc import IntegrityError
 
 from contracts.errors import Conflict, Forbidden, Unprocessable
 from services.venues.tables import bookings
-from services.venues.tests.conftest import ORGANISER, RESIDENT, manager_of
+from services.venues.tests.conftest import ORGANISER, RESIDENT, future_weekday, manager_of
 
-TUESDAY = "2026-11-24"
+TUESDAY_DATE = future_weekday(1)  # bookings in the past are refused: always a coming Tuesday
+TUESDAY, WEDNESDAY = TUESDAY_DATE.isoformat(), (TUESDAY_DATE + dt.timedelta(days=1)).isoformat()
 
 
 def book(venues, actor, room_id, start, end, **extra):
@@ -47,7 +48,7 @@ def test_booking_rules(facts, venues, jiaping):
         book(venues, RESIDENT, room, f"{TUESDAY}T09:00:00+08:00", f"{TUESDAY}T10:00:00+08:00", attendees=51)
     assert crowd.value.extra["reason_code"] == "over_capacity"
     with pytest.raises(Unprocessable):  # not the same day
-        book(venues, RESIDENT, room, f"{TUESDAY}T17:00:00+08:00", "2026-11-25T09:30:00+08:00")
+        book(venues, RESIDENT, room, f"{TUESDAY}T17:00:00+08:00", f"{WEDNESDAY}T09:30:00+08:00")
     with pytest.raises(Unprocessable):  # no offset
         book(venues, RESIDENT, room, f"{TUESDAY}T09:00:00", f"{TUESDAY}T10:00:00")
     # 代预约: staff book on someone's behalf and must say for whom; residents cannot use staff channels.
@@ -135,12 +136,14 @@ def test_approval_cancellation_check_in_and_recurrence(facts, venues, jiaping):
                      "booking.requested", "booking.confirmed", "booking.cancelled"]
     # Weekly for 4 weeks: the week already taken is reported with the booking in its way; the rest are booked.
     hall = jiaping["rooms"]["书画室"]
-    taken = book(venues, ORGANISER, hall, "2026-12-08T14:30:00+08:00", "2026-12-08T15:30:00+08:00",
+    venues.update_room(actor=manager, room_id=hall, changes={"booking_limits": {"advance_days": 90}})
+    week1, week2 = (TUESDAY_DATE + dt.timedelta(weeks=1)).isoformat(), (TUESDAY_DATE + dt.timedelta(weeks=2)).isoformat()
+    taken = book(venues, ORGANISER, hall, f"{week2}T14:30:00+08:00", f"{week2}T15:30:00+08:00",
                  booker_kind="organisation", booker_name="书法协会")
     series = venues.create_recurring_booking(actor=ORGANISER, booking={
-        "room_id": hall, "start": "2026-12-01T14:00:00+08:00", "end": "2026-12-01T16:00:00+08:00", "attendees": 15,
+        "room_id": hall, "start": f"{week1}T14:00:00+08:00", "end": f"{week1}T16:00:00+08:00", "attendees": 15,
         "booker_kind": "organisation", "booker_name": "老年书画班", "weeks": 4, "purpose": "书画培训"})
-    assert series["all_accepted"] is False and series["refused_dates"] == ["2026-12-08"]
+    assert series["all_accepted"] is False and series["refused_dates"] == [week2]
     assert [o["accepted"] for o in series["occurrences"]] == [True, False, True, True]
     assert series["occurrences"][1]["conflicting_booking_ids"] == [taken["id"]]
     assert series["occurrences"][1]["reason_code"] == "conflict"
@@ -148,6 +151,19 @@ def test_approval_cancellation_check_in_and_recurrence(facts, venues, jiaping):
     assert series["occurrences"][2]["booking_id"] == series["bookings"][1]["id"]
     with pytest.raises(Conflict) as none_fit:
         venues.create_recurring_booking(actor=ORGANISER, booking={
-            "room_id": hall, "start": "2026-12-01T14:00:00+08:00", "end": "2026-12-01T15:00:00+08:00",
+            "room_id": hall, "start": f"{week1}T14:00:00+08:00", "end": f"{week1}T15:00:00+08:00",
             "attendees": 5, "booker_kind": "organisation", "weeks": 2})
-    assert none_fit.value.extra["report"]["refused_dates"] == ["2026-12-01", "2026-12-08"]
+    assert none_fit.value.extra["report"]["refused_dates"] == [week1, week2]
+
+
+def test_a_relative_books_for_a_linked_dependant(venues, jiaping):
+    """The scope dependant:<id> (from accounts) lets a resident book for that person; booked_by keeps who did."""
+    room = jiaping["rooms"]["多功能活动室"]
+    daughter = {**RESIDENT, "sub": "daughter-1", "scopes": ["dependant:mother-1"]}
+    for_mother = book(venues, daughter, room, f"{TUESDAY}T09:00:00+08:00", f"{TUESDAY}T10:00:00+08:00",
+                      booker_id="mother-1", booker_name="王秀英", attendees=2)
+    assert (for_mother["booker_id"], for_mother["booker_name"], for_mother["booked_by"]) == (
+        "mother-1", "王秀英", "daughter-1")
+    with pytest.raises(Forbidden):
+        book(venues, daughter, room, f"{TUESDAY}T10:00:00+08:00", f"{TUESDAY}T11:00:00+08:00",
+             booker_id="a-stranger", attendees=2)

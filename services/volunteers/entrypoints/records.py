@@ -5,7 +5,7 @@ import uuid
 
 from sqlalchemy import select
 
-from contracts.errors import Conflict, Unprocessable
+from contracts.errors import Conflict, Forbidden, Unprocessable
 from contracts.volunteers import HoursEntryCreate, RatingCreate, ServiceRating, TrainingCreate
 from kit.database import utcnow
 from kit.rpc import rpc
@@ -85,7 +85,8 @@ class RecordEntrypoints:
     def rate_service(self, actor: dict, volunteer_id: str, rating: dict) -> dict:
         """The event's organiser rates a volunteer's service there, 1–5 (rating again replaces it)."""
         actor = actor_of(actor)
-        require_staff(actor, "rate a volunteer's service")
+        if actor.role not in ("organiser", "admin"):
+            raise Forbidden("The organiser of the event rates its volunteers' service.", {"role": actor.role})
         data = RatingCreate.model_validate(rating)
         now = utcnow()
         with self.db.transaction() as tx:

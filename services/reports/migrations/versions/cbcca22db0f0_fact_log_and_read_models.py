@@ -42,6 +42,7 @@ def upgrade() -> None:
     sa.Column('consumer', sa.String(length=150), nullable=False),
     sa.Column('event_type', sa.String(length=100), nullable=False),
     sa.Column('processed_at', kit.tables.UtcDateTime(timezone=True), nullable=False),
+    sa.Column('response', sa.Text(), nullable=True),
     sa.PrimaryKeyConstraint('event_id', 'consumer')
     )
     op.create_table('outbox',
