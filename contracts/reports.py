@@ -2,6 +2,9 @@
 document of figures (see `services/reports/domain/efficiency.py` for each figure's meaning)."""
 from __future__ import annotations
 
+from datetime import date
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -15,3 +18,25 @@ class ActivityTargets(BaseModel):
 
 class RebuildResult(BaseModel):
     replayed_facts: int
+
+
+class InspectionCreate(BaseModel):
+    """An inspection (by the district, twice a year) or a centre's self-inspection (自查)."""
+
+    model_config = ConfigDict(extra="forbid")
+    venue_id: str = Field(min_length=1, max_length=36)
+    kind: Literal["inspection", "self_inspection"] = "inspection"
+    period: str = Field(pattern=r"^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$", examples=["2026", "2026-Q3"])
+    findings: str = Field("", max_length=4000, description="What the inspector found (free text).")
+
+
+class RectificationCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    description: str = Field(min_length=1, max_length=1000)
+    owner: str = Field(min_length=1, max_length=100, description="Who puts it right.")
+    due_on: date
+
+
+class RectificationClose(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    note: str = Field(min_length=1, max_length=1000, description="What was done.")

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 
 from contracts.common import Actor
-from contracts.reports import ActivityTargets, RebuildResult
+from contracts.reports import (ActivityTargets, InspectionCreate, RebuildResult, RectificationClose,
+                              RectificationCreate)
 from gateway import report_exports
 from gateway.auth import require
 from gateway.calls import call
@@ -77,3 +78,45 @@ async def set_targets(body: ActivityTargets, request: Request, actor: Actor = De
 async def rebuild(request: Request, actor: Actor = Depends(require("admin"))):
     """Rebuild the read models from the fact log (after a rule changed); administrators."""
     return await call(request, "reports", "rebuild", actor=actor)
+
+
+@router.get("/api/v1/reports/monthly-progress", responses=problem_responses(401, 403, 422, 503))
+async def monthly_progress(request: Request, year: int = Query(ge=2000, le=2100),
+                           actor: Actor = Depends(require(*READERS))) -> list[dict]:
+    """按月调度: activities and 送文化下乡 performances per month, per town and village."""
+    return await call(request, "reports", "monthly_progress", actor=actor, year=year)
+
+
+@router.post("/api/v1/inspections", status_code=status.HTTP_201_CREATED,
+             responses=problem_responses(400, 401, 403, 404, 422, 503))
+async def open_inspection(body: InspectionCreate, request: Request,
+                          actor: Actor = Depends(require("venue_manager"))) -> dict:
+    """Open an inspection (administrators) or a self-inspection (the centre's manager): the checklist of
+    the standards is evaluated from the centre's figures for the period; findings are recorded."""
+    return await call(request, "reports", "open_inspection", actor=actor, inspection=body.model_dump(mode="json"))
+
+
+@router.get("/api/v1/inspections/{inspection_id}", responses=problem_responses(401, 403, 404, 503))
+async def get_inspection(inspection_id: str, request: Request,
+                         actor: Actor = Depends(require("venue_manager"))) -> dict:
+    """The inspection with checklist, findings and rectification items; for a self-inspection this is the
+    centre's 自查整改报告."""
+    return await call(request, "reports", "get_inspection", actor=actor, inspection_id=inspection_id)
+
+
+@router.post("/api/v1/inspections/{inspection_id}/rectifications", status_code=status.HTTP_201_CREATED,
+             responses=problem_responses(400, 401, 403, 404, 422, 503))
+async def add_rectification(inspection_id: str, body: RectificationCreate, request: Request,
+                            actor: Actor = Depends(require("venue_manager"))) -> dict:
+    """A rectification item with an owner and a due date."""
+    return await call(request, "reports", "add_rectification", actor=actor, inspection_id=inspection_id,
+                      item=body.model_dump(mode="json"))
+
+
+@router.post("/api/v1/rectifications/{rectification_id}/close",
+             responses=problem_responses(400, 401, 403, 404, 409, 422, 503))
+async def close_rectification(rectification_id: str, body: RectificationClose, request: Request,
+                              actor: Actor = Depends(require("venue_manager"))) -> dict:
+    """Close a rectification item with a note of what was done."""
+    return await call(request, "reports", "close_rectification", actor=actor, rectification_id=rectification_id,
+                      closing=body.model_dump(mode="json"))

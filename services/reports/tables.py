@@ -7,7 +7,7 @@ Times are UTC.
 """
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, Float, Integer, MetaData, String, Table, Text
+from sqlalchemy import JSON, Column, Date, Float, Integer, MetaData, String, Table, Text
 
 from kit.tables import UtcDateTime, add_kit_tables
 
@@ -128,4 +128,35 @@ report_settings = Table(
     metadata,
     Column("key", String(60), primary_key=True),
     Column("value", JSON, nullable=False),
+)
+
+# Inspections (seed 004: two a year) and self-inspections (seed 001: 自查整改报告) of a centre: the
+# checklist evaluated from the read models when the inspection is opened, the inspector's findings,
+# and rectification items with an owner and a due date, tracked until closed. Not derived from facts.
+inspections = Table(
+    "inspections",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("venue_id", String(36), nullable=False, index=True),
+    Column("kind", String(20), nullable=False),  # inspection | self_inspection
+    Column("period", String(10), nullable=False),
+    Column("inspector", String(100), nullable=False),
+    Column("checklist", JSON, nullable=False),
+    Column("findings", Text, nullable=False, default=""),
+    Column("created_at", UtcDateTime(), nullable=False),
+)
+
+rectifications = Table(
+    "rectifications",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("inspection_id", String(36), nullable=False, index=True),
+    Column("venue_id", String(36), nullable=False, index=True),
+    Column("description", Text, nullable=False),
+    Column("owner", String(100), nullable=False),
+    Column("due_on", Date, nullable=False),
+    Column("status", String(20), nullable=False),  # open | closed
+    Column("closing_note", Text),
+    Column("closed_at", UtcDateTime()),
+    Column("created_at", UtcDateTime(), nullable=False),
 )

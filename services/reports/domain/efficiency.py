@@ -191,8 +191,13 @@ def district_report(district: District, period: Period, *, as_of: datetime, targ
     events = {e.event_id: e for e in district.events}
     in_period = {e.event_id: e for e in district.events if period.contains(e.start)}
 
+    # An event outdoors in a village (a 送文化下乡 performance on the threshing floor) counts for that
+    # village's centre too.
+    centres = {(v.town, v.village): v.venue_id for v in district.venues if v.level == "village" and v.village}
+
     def event_keys(event: EventRecord) -> list[tuple[str, str]]:
-        return _unit_keys(event.town, event.village, event.venue_id)
+        venue_id = event.venue_id or centres.get((event.town, event.village))
+        return _unit_keys(event.town, event.village, venue_id)
 
     for event in in_period.values():
         if event.status != "completed":

@@ -1,0 +1,53 @@
+"""Inspections and self-inspections of a centre (real container, SQLite and PostgreSQL): the checklist is
+evaluated from the facts, rectification items are tracked to closed, the self-inspection report sums it up."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from contracts.errors import Conflict, Forbidden, Unprocessable
+from services.reports.tests.conftest import ADMIN, publish_facts
+from tests.district_year import generate
+
+
+def test_a_self_inspection_from_the_facts_with_rectification_tracked_to_closed(reports):
+    g = generate(months=2)
+    publish_facts(reports.amqp_uri, g.facts)
+    assert reports.wait_logged(len(g.facts), timeout=40) == len(g.facts)
+    shimen = g.village_venues["石门村"]
+    manager = {"sub": "m-1", "role": "venue_manager", "scopes": [f"venue:{shimen}"], "name": "程必群"}
+
+    with pytest.raises(Forbidden):  # a manager self-inspects; inspections are the district's
+        reports.open_inspection(actor=manager, inspection={"venue_id": shimen, "period": "2026"})
+    report = reports.open_inspection(actor=manager, inspection={
+        "venue_id": shimen, "period": "2026", "kind": "self_inspection", "findings": "图书室借阅登记不全"})
+    items = {i["code"]: i for i in report["checklist"]}
+    done = [e for e in g.events if e["village"] == "石门村" and e["completed"]]
+    assert items["activities"]["actual"] == len(done) and items["activities"]["required"] == 12
+    assert items["activities"]["met"] is (len(done) >= 12)
+    assert items["mobile_performance"]["met"] is False  # nothing since February: unserved for 4 months
+    assert items["opening_hours"]["met"] is None  # checked on site
+    assert report["inspector"] == "程必群" and report["venue"] == "石门村综合文化服务中心"
+
+    due = date.today() + timedelta(days=30)
+    item = reports.add_rectification(actor=manager, inspection_id=report["id"], item={
+        "description": "补齐借阅登记", "owner": "程必群", "due_on": due.isoformat()})
+    assert item["status"] == "open" and item["overdue"] is False
+    with pytest.raises(Unprocessable):
+        reports.add_rectification(actor=manager, inspection_id=report["id"], item={
+            "description": "过期", "owner": "x", "due_on": (date.today() - timedelta(days=40)).isoformat()})
+    closed = reports.close_rectification(actor=manager, rectification_id=item["id"], closing={"note": "已补登"})
+    assert closed["status"] == "closed" and closed["closing_note"] == "已补登"
+    with pytest.raises(Conflict):
+        reports.close_rectification(actor=manager, rectification_id=item["id"], closing={"note": "again"})
+    summary = reports.get_inspection(actor=ADMIN, inspection_id=report["id"])["summary"]
+    assert (summary["rectifications_open"], summary["rectifications_closed"]) == (0, 1)
+    assert summary["standards_unmet"] >= 1 and summary["to_check_on_site"] == 3
+
+    progress = reports.monthly_progress(actor=ADMIN, year=2026)
+    january = {u["name"]: u for u in progress[0]["units"]}
+    assert january["全区"]["activities"] == len([e for e in g.events if e["completed"] and e["start"].month == 1])
+    assert [m["month"] for m in progress] == [f"2026-{m:02d}" for m in range(1, 13)]
+    with pytest.raises(Forbidden):
+        reports.monthly_progress(actor={"sub": "r", "role": "resident", "scopes": []}, year=2026)
