@@ -84,6 +84,20 @@ def to_xlsx(report: dict) -> bytes:
     return out.getvalue()
 
 
+def evaluator_xlsx(export: dict) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "events"
+    columns = _columns(export["events"])
+    sheet.append(columns)
+    for row in export["events"]:
+        sheet.append([row.get(column) for column in columns])
+    workbook.create_sheet("about").append([export["period"], export["note"]])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
 def _svg(figure: Figure) -> Markup:
     out = io.StringIO()
     figure.savefig(out, format="svg", bbox_inches="tight")

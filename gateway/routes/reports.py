@@ -80,6 +80,20 @@ async def rebuild(request: Request, actor: Actor = Depends(require("admin"))):
     return await call(request, "reports", "rebuild", actor=actor)
 
 
+@router.get("/api/v1/reports/evaluator-export", responses={
+    **problem_responses(401, 403, 422, 503),
+    200: {"content": {"application/json": {}, XLSX: {}}, "description": "the anonymised export"}})
+async def evaluator_export(request: Request, period: str = PERIOD, format: Literal["json", "xlsx"] = "json",
+                           actor: Actor = Depends(require("admin"))):
+    """For a third-party evaluator: the period's completed activities with reach and ratings, anonymised
+    (no person, no record id, no title); administrators hand it over."""
+    export = await call(request, "reports", "evaluator_export", actor=actor, period=period)
+    if format == "xlsx":
+        return Response(await run_in_threadpool(report_exports.evaluator_xlsx, export), media_type=XLSX,
+                        headers={"Content-Disposition": f'attachment; filename="evaluation-{period}.xlsx"'})
+    return export
+
+
 @router.get("/api/v1/reports/monthly-progress", responses=problem_responses(401, 403, 422, 503))
 async def monthly_progress(request: Request, year: int = Query(ge=2000, le=2100),
                            actor: Actor = Depends(require(*READERS))) -> list[dict]:

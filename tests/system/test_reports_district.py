@@ -155,6 +155,13 @@ def test_reports_are_for_district_staff(shared_platform, district):
     with shared_platform.client("organiser") as http:
         assert http.get("/api/v1/reports/district", params={"period": "2026-13"}).status_code == 422
         assert http.post("/api/v1/reports/rebuild").status_code == 403
+        assert http.get("/api/v1/reports/evaluator-export", params={"period": "2026"}).status_code == 403
+    with shared_platform.client("admin") as admin:
+        export = ok(admin.get("/api/v1/reports/evaluator-export", params={"period": "2026-Q3"}))
+        assert len(export["events"]) == expected_unit(district, *Q3)["activities"]
+        workbook = load_workbook(io.BytesIO(admin.get("/api/v1/reports/evaluator-export", params={
+            "period": "2026-Q3", "format": "xlsx"}).content), read_only=True)
+        assert workbook["events"].max_row == len(export["events"]) + 1
 
 
 def test_an_overdue_book_gets_its_borrower_exactly_one_reminder_and_returning_it_clears_it(shared_platform, district):

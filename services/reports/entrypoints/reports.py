@@ -8,6 +8,7 @@ from contracts.reports import ActivityTargets, RebuildResult
 from kit.rpc import rpc
 from services.reports import fact_commands, inputs, queries
 from services.reports.domain.efficiency import district_report
+from services.reports.domain.evaluation import anonymised_export
 from services.reports.domain.periods import BadPeriod, parse_period
 
 READERS = ("admin", "organiser", "venue_manager")
@@ -38,6 +39,19 @@ class ReportEntrypoints:
             district = queries.district(session)
             targets = queries.targets(session)
         return district_report(district, span, as_of=moment, targets=targets, unserved_months=months)
+
+    @rpc
+    def evaluator_export(self, actor: dict, period: str) -> dict:
+        """The anonymised export for a third-party evaluator (administrators hand it over)."""
+        actor = inputs.actor(actor)
+        _require_admin(actor, "exports data for an outside evaluator")
+        try:
+            span = parse_period(period)
+        except BadPeriod as exc:
+            raise Unprocessable(str(exc), {"field": "period", "value": str(period)}) from exc
+        with self.db.read() as session:
+            district = queries.district(session)
+        return anonymised_export(district, span)
 
     @rpc
     def set_activity_targets(self, actor: dict, targets: dict) -> dict:

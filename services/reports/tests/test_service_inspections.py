@@ -2,6 +2,8 @@
 evaluated from the facts, rectification items are tracked to closed, the self-inspection report sums it up."""
 from __future__ import annotations
 
+import json
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -51,3 +53,16 @@ def test_a_self_inspection_from_the_facts_with_rectification_tracked_to_closed(r
     assert [m["month"] for m in progress] == [f"2026-{m:02d}" for m in range(1, 13)]
     with pytest.raises(Forbidden):
         reports.monthly_progress(actor={"sub": "r", "role": "resident", "scopes": []}, year=2026)
+
+    # The evaluator's export: every completed activity of the period, nothing that identifies anyone.
+    export = reports.evaluator_export(actor=ADMIN, period="2026")
+    completed = [e for e in g.events if e["completed"]]
+    assert len(export["events"]) == len(completed) and export["events"][0]["ref"] == "E001"
+    assert sum(e["attended"] for e in export["events"]) == sum(e["attended"] for e in completed)
+    assert sum(e["ratings"] for e in export["events"]) == len(g.ratings)
+    text = json.dumps(export, ensure_ascii=False)
+    assert not re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-", text) and "resident-" not in text and "organiser" not in text
+    for e in g.events:
+        assert e["organiser"] not in text
+    with pytest.raises(Forbidden):
+        reports.evaluator_export(actor=manager, period="2026")
