@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from contracts.envelope import DomainEvent
+
 
 class ActivityTargets(BaseModel):
     """Activities per year per centre (seed 001; changeable by an administrator)."""
@@ -40,3 +42,30 @@ class RectificationCreate(BaseModel):
 class RectificationClose(BaseModel):
     model_config = ConfigDict(extra="forbid")
     note: str = Field(min_length=1, max_length=1000, description="What was done.")
+
+
+class SurveyCreate(BaseModel):
+    """A satisfaction survey (seed 002: third-party satisfaction survey) to a random sample of the people
+    who attended completed events recently; they are asked through notifications (their consented channels)."""
+
+    model_config = ConfigDict(extra="forbid")
+    days: int = Field(30, ge=1, le=365, description="Events completed in the last N days.")
+    sample_size: int = Field(50, ge=1, le=2000)
+
+
+class SurveyAnswer(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    rating: int = Field(ge=1, le=5, description="1 (very dissatisfied) … 5 (very satisfied)")
+
+
+class SurveyInvited(DomainEvent):
+    source_service = "reports"
+    event_type = "survey.invited"
+    summary = "A person who attended an event is asked to rate it (a random sample; one invitation each)."
+
+    survey_id: str
+    invitation_id: str
+    person_id: str
+    event_title: str
+    place_name: str | None = None
+    answer_path: str = Field(description="POST a rating (1–5) here, signed in as the person.")

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from contracts.common import Actor
 from contracts.reports import (ActivityTargets, InspectionCreate, RebuildResult, RectificationClose,
-                              RectificationCreate)
+                              RectificationCreate, SurveyAnswer, SurveyCreate)
 from gateway import report_exports
 from gateway.auth import require
 from gateway.calls import call
@@ -134,3 +134,26 @@ async def close_rectification(rectification_id: str, body: RectificationClose, r
     """Close a rectification item with a note of what was done."""
     return await call(request, "reports", "close_rectification", actor=actor, rectification_id=rectification_id,
                       closing=body.model_dump(mode="json"))
+
+
+@router.post("/api/v1/surveys", status_code=status.HTTP_201_CREATED,
+             responses=problem_responses(400, 401, 403, 422, 503))
+async def start_survey(body: SurveyCreate, request: Request, actor: Actor = Depends(require("admin"))) -> dict:
+    """Ask a random sample of the people who attended recently completed events to rate them; each is told
+    through notifications on the channels they agreed to (and in their inbox)."""
+    return await call(request, "reports", "start_survey", actor=actor, survey=body.model_dump(mode="json"))
+
+
+@router.post("/api/v1/survey-invitations/{invitation_id}/answer",
+             responses=problem_responses(400, 401, 403, 404, 409, 422, 503))
+async def answer_survey(invitation_id: str, body: SurveyAnswer, request: Request,
+                        actor: Actor = Depends(require())) -> dict:
+    """The invited person's rating (1–5), once."""
+    return await call(request, "reports", "answer_survey", actor=actor, invitation_id=invitation_id,
+                      answer=body.model_dump(mode="json"))
+
+
+@router.get("/api/v1/surveys/{survey_id}", responses=problem_responses(401, 403, 404, 503))
+async def survey_results(survey_id: str, request: Request, actor: Actor = Depends(require(*READERS))) -> dict:
+    """Invited, answered, mean and distribution of the ratings per venue (or village)."""
+    return await call(request, "reports", "survey_results", actor=actor, survey_id=survey_id)

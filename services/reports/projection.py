@@ -88,7 +88,7 @@ def _registration(status: str) -> Callable:
     def apply(session, fact: Fact) -> None:
         d = fact.data
         key = {"registration_id": d["registration_id"]}
-        values = dict(event_id=d["event_id"], party_size=d["party_size"], status=status)
+        values = dict(event_id=d["event_id"], party_size=d["party_size"], status=status, person_id=d.get("person_id"))
         _keep_later_status(session, rm_registrations, key, values)
         _put(session, rm_registrations, key, values)
     return apply

@@ -11,12 +11,12 @@ from kit.database import Database
 from kit.metrics import Metrics
 from kit.rpc import rpc
 from services.reports.entrypoints.facts import FactEntrypoints
-from services.reports.entrypoints.inspections import InspectionEntrypoints
+from services.reports.entrypoints.inspections import InspectionEntrypoints, SurveyEntrypoints
 from services.reports.entrypoints.reports import ReportEntrypoints
 from services.reports.tables import metadata
 
 
-class ReportsService(FactEntrypoints, ReportEntrypoints, InspectionEntrypoints):
+class ReportsService(FactEntrypoints, ReportEntrypoints, InspectionEntrypoints, SurveyEntrypoints):
     name = "reports"
     db = Database(metadata)
     metrics = Metrics()

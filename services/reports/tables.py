@@ -66,6 +66,7 @@ rm_registrations = Table(
     Column("event_id", String(36), nullable=False, index=True),
     Column("party_size", Integer, nullable=False),
     Column("status", String(20), nullable=False),  # confirmed | waitlisted | cancelled
+    Column("person_id", String(100), nullable=True),  # for the satisfaction survey's sample only
 )
 
 rm_feedback = Table(
@@ -158,5 +159,28 @@ rectifications = Table(
     Column("status", String(20), nullable=False),  # open | closed
     Column("closing_note", Text),
     Column("closed_at", UtcDateTime()),
+    Column("created_at", UtcDateTime(), nullable=False),
+)
+
+# Satisfaction surveys (seed 002): a random sample of recent attendees, one invitation each, answered once.
+surveys = Table(
+    "surveys",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("days", Integer, nullable=False),
+    Column("sample_size", Integer, nullable=False),
+    Column("created_by", String(100), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+)
+
+survey_invitations = Table(
+    "survey_invitations",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("survey_id", String(36), nullable=False, index=True),
+    Column("person_id", String(100), nullable=False),
+    Column("event_id", String(36), nullable=False),
+    Column("rating", Integer, nullable=True),
+    Column("answered_at", UtcDateTime(), nullable=True),
     Column("created_at", UtcDateTime(), nullable=False),
 )

@@ -121,6 +121,8 @@ def recipients(
             add(person, Audience.PARTICIPANT)
     elif family == "registration":
         add(_person_for(data.get("person_id"), contact, event_type, data), Audience.APPLICANT, contact)
+    elif event_type == "survey.invited":
+        add(data.get("person_id"), Audience.PARTICIPANT)
     elif event_type == "loan.overdue":
         add(_person_for(data.get("borrower_id"), contact, event_type, data), Audience.APPLICANT, contact)
     elif family == "order":

@@ -173,6 +173,11 @@ _ZH: dict[tuple[str, Audience], _Template] = {
         ("很抱歉，您点的{title}暂无法安排。", "[原因：{reason}。]", "欢迎选择菜单中的其他项目。"),
         "很抱歉，您点的{title}暂无法安排[，原因：{reason}]。",
     ),
+    ("survey.invited", _A.PARTICIPANT): _T(
+        "满意度调查：{title}",
+        ("感谢您参加{title}。", "请为本次活动打分（1–5 分），帮助我们改进公共文化服务。"),
+        "感谢参加{title}，请为本次活动打分（1–5分）。",
+    ),
     ("loan.overdue", _A.APPLICANT): _T(
         "借阅到期提醒：{item}",
         ("您在{venue}借的{item}[（编号 {asset_number}）]已于{due_on}到期。", "请尽快归还或到馆办理续借。"),
@@ -405,6 +410,11 @@ _EN: dict[tuple[str, Audience], _Template] = {
         "Order cannot be scheduled: {title}",
         ("Sorry, your order for {title} cannot be scheduled.", "[Reason: {reason}.]", "Please choose another item from the menu."),
         "Sorry, your order for {title} cannot be scheduled[: {reason}].",
+    ),
+    ("survey.invited", _A.PARTICIPANT): _T(
+        "How was {title}?",
+        ("Thank you for attending {title}.", "Please rate it from 1 to 5 to help us improve."),
+        "Thank you for attending {title}. Please rate it from 1 to 5.",
     ),
     ("loan.overdue", _A.APPLICANT): _T(
         "Please return: {item}",

@@ -1,12 +1,13 @@
 """Inspections (district inspectors) and self-inspections (a centre's manager), rectification items
-tracked to closed, and monthly progress."""
+tracked to closed, monthly progress; satisfaction surveys to a random sample of recent attendees."""
 from __future__ import annotations
 
 from contracts.errors import Forbidden, Unprocessable
-from contracts.reports import InspectionCreate, RectificationClose, RectificationCreate
+from contracts.reports import InspectionCreate, RectificationClose, RectificationCreate, SurveyAnswer, SurveyCreate
 from kit.rpc import rpc
 from services.reports import inputs
 from services.reports import inspection_commands as commands
+from services.reports import survey_commands
 
 
 def _may_inspect(actor, venue_id: str, kind: str) -> None:
@@ -62,3 +63,29 @@ class InspectionEntrypoints:
             raise Unprocessable("year must be a year like 2026.", {"field": "year", "value": str(year)})
         with self.db.read() as session:
             return commands.monthly_progress(session, year)
+
+
+class SurveyEntrypoints:
+    @rpc
+    def start_survey(self, actor: dict, survey: dict) -> dict:
+        actor = inputs.actor(actor)
+        if actor.role != "admin":
+            raise Forbidden("Only the district administrator starts a satisfaction survey.")
+        data = inputs.model(SurveyCreate, survey, "survey")
+        with self.db.transaction() as tx:
+            return survey_commands.start_survey(tx, actor.sub, data)
+
+    @rpc
+    def answer_survey(self, actor: dict, invitation_id: str, answer: dict) -> dict:
+        actor = inputs.actor(actor)
+        data = inputs.model(SurveyAnswer, answer, "answer")
+        with self.db.transaction() as tx:
+            return survey_commands.answer(tx.session, actor.sub, invitation_id, data)
+
+    @rpc
+    def survey_results(self, actor: dict, survey_id: str) -> dict:
+        actor = inputs.actor(actor)
+        if actor.role not in ("admin", "organiser", "venue_manager"):
+            raise Forbidden("Only district staff read the survey results.")
+        with self.db.read() as session:
+            return survey_commands.results(session, survey_id)

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date, timedelta
+import uuid
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
 from contracts.errors import Conflict, Forbidden, Unprocessable
+from sqlalchemy import create_engine, select
+
+from contracts.events import EventCompleted, EventPublished, RegistrationConfirmed
+from services.reports.tables import survey_invitations
 from services.reports.tests.conftest import ADMIN, publish_facts
 from tests.district_year import generate
 
@@ -66,3 +71,47 @@ def test_a_self_inspection_from_the_facts_with_rectification_tracked_to_closed(r
         assert e["organiser"] not in text
     with pytest.raises(Forbidden):
         reports.evaluator_export(actor=manager, period="2026")
+
+
+def test_a_survey_asks_a_random_sample_of_recent_attendees_once_each_and_aggregates_per_venue(reports):
+    g = generate(months=1)
+    now = datetime.now(timezone.utc)
+    village = "石门村"
+    common = dict(event_id=str(uuid.uuid4()), title="送文化下乡·川剧", kind="mobile_performance", target_groups=["elderly"],
+                  organiser_id="organiser-1", place_name="石门村晒坝", town="嘉平镇", village=village,
+                  start=now - timedelta(days=2), end=now - timedelta(days=2) + timedelta(hours=2), sequence=0)
+    facts = [f for f in g.facts if f[0].event_type == "venue.registered"]
+    facts.append((EventPublished(**common), now - timedelta(days=9)))
+    for n in range(3):
+        facts.append((RegistrationConfirmed(
+            registration_id=str(uuid.uuid4()), event_id=common["event_id"], event_title=common["title"],
+            start=common["start"], place_name=common["place_name"], person_id=f"person-{n}", party_size=1,
+            channel="online", registered_by=f"person-{n}"), now - timedelta(days=5)))
+    facts.append((EventCompleted(**common, attended=3), now - timedelta(days=1)))
+    publish_facts(reports.amqp_uri, facts)
+    assert reports.wait_logged(len(facts), timeout=30) == len(facts)
+
+    with pytest.raises(Forbidden):
+        reports.start_survey(actor={"sub": "o", "role": "organiser", "scopes": []}, survey={})
+    survey = reports.start_survey(actor=ADMIN, survey={"days": 7, "sample_size": 2})
+    assert (survey["eligible_people"], survey["invited"]) == (3, 2)
+    engine = create_engine(reports.database_url)
+    with engine.connect() as conn:
+        invited = conn.execute(select(survey_invitations.c.id, survey_invitations.c.person_id)).all()
+    engine.dispose()
+    assert len(invited) == 2 and {p for _i, p in invited} <= {"person-0", "person-1", "person-2"}
+    (first, first_person), (second, second_person) = invited
+    with pytest.raises(Forbidden):  # only the person invited answers
+        reports.answer_survey(actor={"sub": second_person, "role": "resident", "scopes": []}, invitation_id=first,
+                              answer={"rating": 5})
+    reports.answer_survey(actor={"sub": first_person, "role": "resident", "scopes": []}, invitation_id=first,
+                          answer={"rating": 4})
+    with pytest.raises(Conflict):  # once
+        reports.answer_survey(actor={"sub": first_person, "role": "resident", "scopes": []}, invitation_id=first,
+                              answer={"rating": 1})
+    results = reports.survey_results(actor=ADMIN, survey_id=survey["id"])
+    assert (results["invited"], results["answered"]) == (2, 1)
+    assert results["per_venue"] == [{"venue": "石门村综合文化服务中心", "invited": 2, "answered": 1,
+                                     "satisfaction_mean": 4.0,
+                                     "distribution": {"1": 0, "2": 0, "3": 0, "4": 1, "5": 0}}]
+
