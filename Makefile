@@ -4,12 +4,12 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test setup seed bench docs clean browser-deps
+.PHONY: run test setup seed bench docs clean browser-deps asyncapi-parser
 
 run: $(STAMP)  ## the four services, the gateway on :8000 and the web app on http://localhost:8080 (SQLite under var/, local RabbitMQ)
 	$(VENV)/bin/wenyun run
 
-test: $(STAMP) browser-deps  ## the whole test suite (needs the local RabbitMQ and PostgreSQL)
+test: $(STAMP) browser-deps asyncapi-parser  ## the whole test suite (needs the local RabbitMQ and PostgreSQL)
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/python -m pytest --ignore=tests/browser
 	# The browser tests in their own process: Playwright cannot run under eventlet's monkey-patching.
@@ -29,6 +29,12 @@ $(AXE): tests/browser/package.json tests/browser/package-lock.json
 	@touch $(AXE)
 
 setup: $(STAMP)
+
+# The official AsyncAPI parser for tests/contract/test_asyncapi_parser.py, installed once into
+# tools/asyncapi/node_modules (pinned by its package-lock.json); skipped when Node.js is absent.
+asyncapi-parser:
+	@if command -v npm >/dev/null 2>&1 && [ ! -d tools/asyncapi/node_modules/@asyncapi/parser ]; then \
+		cd tools/asyncapi && npm ci --no-audit --no-fund --silent; fi
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if (3, 11) <= sys.version_info[:2] < (3, 13) else "Wenyun needs Python 3.11 or 3.12 (nameko 2.14); set PYTHON=python3.11")'

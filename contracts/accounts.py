@@ -138,3 +138,26 @@ class SessionRevoked(DomainEvent):
     account_id: str
     reason: Literal["signed_out", "refresh_token_reused", "roles_changed", "account_closed"]
     revoked_at: datetime
+
+
+class AccountClosed(DomainEvent):
+    source_service = "accounts"
+    event_type = "account.closed"
+    summary = ("A person closed their account (PIPL): every service forgets or anonymises what it keeps of "
+               "these person ids (the account and its linked dependants): phone numbers, names, contacts.")
+    account_id: str
+    person_ids: list[str] = Field(description="The account id and the ids of its dependants.")
+    closed_at: datetime
+
+
+class MyData(BaseModel):
+    """Everything accounts keeps about the caller (PIPL export)."""
+
+    account: Account
+    phone: str | None = None
+    privacy_notice_accepted_at: datetime | None = None
+    privacy_notice_version: str | None = None
+    phone_purposes: list[str] = []
+    created_at: datetime
+    sessions: list[dict] = []
+    audit: list[AuditEntry] = []

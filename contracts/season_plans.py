@@ -49,16 +49,20 @@ class SiteRules(BaseModel):
     closures: list[DayRange] = Field([], max_length=100)
 
 
+FIRST_PLANNABLE_DAY, LAST_PLANNABLE_DAY = date(2000, 1, 1), date(2099, 12, 31)  # the festival calendar's years
+
+
 class SeasonPlanRequest(BaseModel):
     """Plan a season: open orders in it are served, villages reach their coverage target, troupes travel
     little. The draft comes back within the time limit with the best plan found and its optimality gap."""
 
     model_config = ConfigDict(extra="forbid")
-    first_day: date
-    last_day: date
+    first_day: date = Field(ge=FIRST_PLANNABLE_DAY, le=LAST_PLANNABLE_DAY)
+    last_day: date = Field(ge=FIRST_PLANNABLE_DAY, le=LAST_PLANNABLE_DAY)
     troupes: list[PlanTroupe] = Field(min_length=1, max_length=200)
     venue_ids: list[str] | None = Field(None, max_length=2000, description=(
-        "The villages (village-level venues) to cover; default every village venue with coordinates."))
+        "The villages (village-level venues) to plan for — their orders and their coverage; default every "
+        "village venue with coordinates and every open order."))
     coverage_weeks: int = Field(13, ge=1, le=52, description="A coverage period (13 weeks: a quarter).")
     coverage_target: int = Field(1, ge=0, le=10, description="Shows per village per coverage period.")
     min_weeks_between_visits: int = Field(4, ge=0, le=26, description=(

@@ -90,6 +90,10 @@ class BookingLimits(BaseModel):
                                                                   "week (a weekly series counts each week); null: none.")
     cancel_cutoff_hours: int = Field(0, ge=0, le=336, description="The booker may cancel until this many hours "
                                                                   "before the start; 0: until the start.")
+    check_in_opens_minutes: int = Field(15, ge=0, le=240, description="Check-in opens this long before the start.")
+    check_in_closes_minutes: int = Field(15, ge=0, le=240, description="Check-in closes this long after the start; "
+                                                                       "then the booking is a no-show and the rest "
+                                                                       "of the slot is released.")
 
 
 class RoomCreate(BaseModel):
@@ -351,6 +355,9 @@ class BookingCreate(BaseModel):
     attendees: int = Field(ge=1, le=100_000)
     purpose: str = Field("", max_length=500)
     booker_kind: BookerKind = "individual"
+    organisation_id: str | None = Field(None, max_length=100, description="The registered organisation booking: "
+                                        "an organisation booking needs it, and the caller's token the scope "
+                                        "org:<organisation_id> (the venue's desk may book for any organisation).")
     booker_id: str | None = Field(None, max_length=100)
     booker_name: str | None = Field(None, max_length=100)
     channel: BookingChannel = "online"
@@ -361,9 +368,34 @@ class RecurringBookingCreate(BookingCreate):
     weeks: int = Field(ge=1, le=52, description="The same slot on this many consecutive weeks, the first included.")
 
 
+class NoShowLedgerEntry(BaseModel):
+    booking_id: str
+    at: datetime
+    channel: BookingChannel
+    counted: bool
+
+
+class NoShowLedger(BaseModel):
+    person_id: str
+    no_shows: list[NoShowLedgerEntry]
+    exempt: bool
+    exemption_reason: str | None = None
+    paused_until: datetime | None = Field(None, description="Online booking is paused until then (staff still book "
+                                                            "on the person's behalf).")
+    lifted_at: datetime | None = None
+    policy: dict
+
+
+class NoShowExemptionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: str = Field(min_length=1, max_length=200, examples=["elderly (75)"])
+
+
 class BookingActionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     reason: str | None = Field(None, max_length=500)
+    signed_off_by: str | None = Field(None, max_length=100, description="Approving an individual's request for an "
+                                      "organisations-only room: the leader in charge who signed (分管领导).")
 
 
 class Booking(BaseModel):
@@ -377,10 +409,15 @@ class Booking(BaseModel):
     attendees: int
     purpose: str = ""
     booker_kind: BookerKind
+    organisation_id: str | None = None
     booker_id: str | None = None
     booker_name: str | None = None
     booked_by: str
     channel: BookingChannel
+    needs_sign_off: bool = Field(False, description="An individual's request for an organisations-only room: "
+                                                    "approved only with the leader's signed consent.")
+    signed_off_by: str | None = None
+    signed_off_at: datetime | None = None
     contact: ContactPoint | None = None
     status: BookingStatusName
     reason: str | None = None
@@ -672,6 +709,9 @@ class BookingFact(DomainEvent):
     event_id: str | None = None  # set when the booking is a room hold for a cultural event
     reason: str | None = None
     contact: ContactPoint | None = None
+    organisation_id: str | None = None  # the registered organisation it is for
+    signed_off_by: str | None = None  # the leader whose consent let an individual use an organisations-only room
+    closure_id: str | None = None  # set when a venue closure cancelled it (venue.closed says the rest)
 
 
 class BookingRequested(BookingFact):
@@ -696,6 +736,20 @@ class BookingCancelled(BookingFact):
     source_service = "venues"
     event_type = "booking.cancelled"
     summary = "A booking was cancelled (by its booker, a manager, or a closure — see reason)."
+
+
+class BookingCheckedIn(BookingFact):
+    source_service = "venues"
+    event_type = "booking.checked_in"
+    summary = "The booker arrived and was checked in; the room stays theirs until the end."
+
+
+class BookingNoShow(BookingFact):
+    source_service = "venues"
+    event_type = "booking.no_show"
+    summary = "The booker did not check in within the window; the rest of the slot is free again."
+
+    automatic: bool = False
 
 
 class BookingRescheduled(BookingFact):

@@ -55,7 +55,7 @@ def create_app(settings: PlatformSettings | None = None) -> FastAPIOffline:
         await app.state.rpc.close()
 
     app = FastAPIOffline(title="Wenyun 文云 API", version="1.0.0", description=DESCRIPTION, lifespan=lifespan,
-                         openapi_url="/openapi.json", docs_url="/docs", redoc_url=None)
+                         openapi_url="/openapi.json", docs_url=None, redoc_url=None)  # /docs: routes/api_docs.py
     app.state.settings = settings
     for router in ROUTERS:
         app.include_router(router)

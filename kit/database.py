@@ -59,6 +59,16 @@ class Transaction:
         self.emitted: list[str] = []
         self._now = utcnow()
 
+    @property
+    def outbox(self):
+        """The outbox table (kit.forgetting masks a closed account's phone numbers in kept facts)."""
+        return self._outbox
+
+    @property
+    def inbox(self):
+        """The inbox table (kit.forgetting masks them in kept answers too)."""
+        return self._inbox
+
     def emit(self, event: DomainEvent, *, subject: str | None = None) -> str:
         """Record a fact to publish once this transaction commits. Returns the CloudEvent id."""
         event_id = str(uuid.uuid4())

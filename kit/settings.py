@@ -35,6 +35,8 @@ class PlatformSettings(BaseSettings):
     public_base_url: str = Field(
         "http://localhost:8000", validation_alias=AliasChoices("PUBLIC_BASE_URL", "WENYUN_PUBLIC_BASE_URL")
     )
+    # Where the web app is reached (the gateway sends browsers asking for its old pages there).
+    web_public_url: str = "http://localhost:8080"
     rpc_timeout: float = 8.0
     # Event handlers: attempts before a message goes to the dead-letter queue.
     handler_max_attempts: int = 4

@@ -59,6 +59,7 @@ class Platform:
             "NOTIFICATIONS_WEBHOOK_ALLOWED_NETWORKS": "127.0.0.0/8",  # the tests' webhook receivers
             "WENYUN_WEB_PORT": str(self.web_port),
             "WENYUN_API_URL": self.base_url,
+            "WENYUN_WEB_PUBLIC_URL": self.web_url,
             "WENYUN_WEB_SESSION_KEY": self.web_session_key,
             "METRICS_PORT": "0",
             "PYTHONUNBUFFERED": "1",

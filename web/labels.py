@@ -29,3 +29,20 @@ WEEKDAY_NAMES = dict(zip(("Monday", "Tuesday", "Wednesday", "Thursday", "Friday"
 ALL = {"event_kind": EVENT_KINDS, "target_group": TARGET_GROUPS, "accessibility": ACCESSIBILITY,
        "registration_status": REGISTRATION_STATUS, "event_status": EVENT_STATUS, "offer_status": OFFER_STATUS,
        "role": ROLES, "weekday": WEEKDAY_NAMES}
+
+# The staff console (工作台)
+FESTIVALS = ["元旦", "腊八", "除夕", "春节", "元宵", "清明", "劳动节", "端午", "七夕", "中秋", "重阳", "国庆"]
+CHANNELS = {"online": "网上预约", "phone": "电话预约", "desk": "现场登记", "on_behalf": "代为预约"}
+DISPATCH_STATUS = {"open": "派单中", "filled": "已满员", "unfilled": "人手不足", "cancelled": "已取消",
+                   "completed": "已完成"}
+BOOKING_STATUS = {"pending": "待审批", "confirmed": "已确认", "rejected": "已拒绝", "cancelled": "已取消",
+                  "checked_in": "已签到", "no_show": "未到场"}
+ORDER_STATUS = {"placed": "待处理", "scheduled": "已排期", "declined": "已婉拒", "withdrawn": "已撤回"}
+HOLIDAY_RULES = {"open": "法定节假日按周末时间开放", "closed": "法定节假日闭馆",
+                 "by_arrangement": "法定节假日按活动组织要求开放"}
+WEEKDAY_KEYS = {"monday": "周一", "tuesday": "周二", "wednesday": "周三", "thursday": "周四", "friday": "周五",
+                "saturday": "周六", "sunday": "周日"}
+VENUE_LEVELS = {"district": "区级", "town": "镇（街道）级", "village": "村（社区）级"}
+
+ALL.update(channel=CHANNELS, dispatch_status=DISPATCH_STATUS, booking_status=BOOKING_STATUS,
+           order_status=ORDER_STATUS, venue_level=VENUE_LEVELS)

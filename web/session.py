@@ -93,3 +93,19 @@ def flash(request: Request, message: str, kind: str = "ok") -> None:
 
 def pop_flashes(request: Request) -> list[dict]:
     return request.session.pop("flash", [])
+
+
+def token_scopes(request: Request) -> list[str]:
+    """The scopes the access token carries (`venue:<id>`, `town:<name>`…), read for what the console shows
+    first; the API checks the signature and decides what is allowed."""
+    import jwt  # PyJWT; only the payload is read here
+
+    token = access_token(request)
+    if not token:
+        return []
+    try:
+        claims = jwt.decode(token, options={"verify_signature": False})
+    except jwt.PyJWTError:
+        return []
+    scopes = claims.get("scopes") or []
+    return [str(s) for s in scopes] if isinstance(scopes, list) else []

@@ -96,6 +96,16 @@ async def compliance(venue_id: str, request: Request, week: str = WEEK):
     return await call(request, "venues", "compliance", venue_id=venue_id, week=week)
 
 
+@router.post("/{venue_id}/hours/compliance-preview", response_model=ComplianceReport,
+             responses=problem_responses(400, 401, 403, 404, 422, 503))
+async def preview_compliance(venue_id: str, body: OpeningHours, request: Request, week: str = WEEK,
+                             actor: Actor = Depends(require(*MANAGERS))):
+    """The compliance report the venue would have for `week` with these weekly hours (its dated exceptions
+    and closures kept), before saving them; changes nothing."""
+    return await call(request, "venues", "preview_compliance", actor=actor, venue_id=venue_id,
+                      hours=body.model_dump(mode="json"), week=week)
+
+
 @router.get("/{venue_id}/notice", response_model=PublicNotice, responses=problem_responses(404, 422, 503))
 async def notice(venue_id: str, request: Request, week: str | None = Query(None, pattern=r"^\d{4}-W\d{2}$")):
     """The public notice (公示): rooms, this week's hours, services and closures. As a page: /venues/{id}/notice."""

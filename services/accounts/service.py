@@ -19,7 +19,8 @@ from services.accounts.keys import Keys
 from services.accounts.tables import metadata
 
 
-class AccountsService(SessionEntrypoints, SmsSignInEntrypoints, StaffEntrypoints, MeEntrypoints, AdminEntrypoints):
+class AccountsService(SessionEntrypoints, SmsSignInEntrypoints, StaffEntrypoints, MeEntrypoints,
+                      AdminEntrypoints):
     name = "accounts"
     db = Database(metadata)
     metrics = Metrics()

@@ -165,10 +165,19 @@ def publish_in_tx(tx, row, booking_id: str | None, now: datetime):
 
 
 def hold_for(venues, actor: Actor, row) -> str | None:
+    """The booking holding the event's room; Conflict while venues has not confirmed it (issue 17.7):
+    the event stays a draft, the hold waits for the venue manager, and publishing again succeeds once
+    it is confirmed."""
     if row.place_kind != "room":
         return None
-    return venues_client.hold(venues, actor, room_id=row.room_id, start=row.start, end=row.end, event_id=row.id,
-                              title=row.title)
+    hold = venues_client.hold_with_status(venues, actor, room_id=row.room_id, start=row.start, end=row.end,
+                                          event_id=row.id, title=row.title)
+    if hold["status"] == "pending":
+        raise Conflict("The venue has not confirmed the room hold yet (the room's manager confirms every booking); "
+                       "the event stays unpublished until it does — publish again then.",
+                       {"reason_code": "hold_pending", "hold_booking_id": hold["booking_id"],
+                        "detail_zh": "场地预订待场馆确认，确认后方可发布活动"})
+    return hold["booking_id"]
 
 
 def publish(db, venues, actor: dict, event_id: str) -> dict:

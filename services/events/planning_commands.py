@@ -16,10 +16,11 @@ from datetime import date, datetime, timedelta
 from eventlet import tpool
 from sqlalchemy import delete, func, select, update
 
-from contracts.errors import Conflict, NotFound, Unprocessable
+from contracts.access import organises
+from contracts.errors import Conflict, Forbidden, NotFound, Unprocessable
 from contracts.events import OrderScheduled
 from contracts.season_plans import SeasonPlanRequest, SeasonPlanResolve, SeasonPlanView
-from services.events.boundary import domain_errors, local_day_start, parse, require_actor, today, utcnow
+from services.events.boundary import domain_errors, local, local_day_start, parse, require_actor, today, utcnow
 from services.events.domain import festivals
 from services.events.domain import orders as order_rules
 from services.events.domain import planner
@@ -27,7 +28,8 @@ from services.events.domain.lifecycle import validate_event_times
 from services.events.domain.registrations import DEFAULT_RELEASE_LEAD
 from services.events.event_commands import checked_plan, publish_in_tx, reload
 from services.events.rows import Place, order_fact
-from services.events.tables import events, offerings, orders, season_plan_items, season_plans, venue_directory
+from services.events.tables import (events, offerings, orders, season_plan_items, season_plans, site_closures,
+                                    venue_directory)
 
 SERVED_STATUSES = ("published", "completed")
 
@@ -35,15 +37,18 @@ SERVED_STATUSES = ("published", "completed")
 # ---- inputs ----------------------------------------------------------------------------------------
 
 class _Inputs:
-    """The planning problem built from the database and the request, and what the views need to name things."""
+    """The planning problem built from the database and the request (plus the orders that cannot be planned
+    at all, e.g. without coordinates)."""
 
     def __init__(self, session, request: SeasonPlanRequest, items: Iterable = ()):
-        self.request = request
         self.unplanned: list[dict] = []
-        self.sites: dict[str, dict] = {}  # venue id → name, town, village
-        self.offerings = {r.id: r for r in session.execute(select(offerings)).all()}
-        self.troupe_names = {t.troupe_id: t.name for t in request.troupes}
+        offering_rows = session.execute(select(offerings)).all()
         rules = {r.venue_id: r for r in request.site_rules}
+        heard: dict[str, list] = {}  # whole-venue closures venues told us about
+        for closure in session.execute(select(site_closures).where(
+                site_closures.c.ends > local_day_start(request.first_day),
+                site_closures.c.starts < local_day_start(request.last_day + timedelta(days=1)))).all():
+            heard.setdefault(closure.venue_id, []).append(_closed_days(closure.starts, closure.ends))
         last_served = dict(session.execute(
             select(events.c.venue_id, func.max(events.c.start))
             .where(events.c.status.in_(SERVED_STATUSES), events.c.venue_id.is_not(None),
@@ -52,28 +57,29 @@ class _Inputs:
         wanted = set(request.venue_ids) if request.venue_ids is not None else None
         sites: dict[str, planner.Site] = {}
 
-        def add_site(venue_id, name, town, village, lat, lon):
+        def add_site(venue_id, name, village, lat, lon):
             if venue_id in sites or lat is None or lon is None:
                 return
             rule = rules.get(venue_id)
             served = last_served.get(venue_id)
+            given = [planner.DayRange(c.first_day, c.last_day) for c in rule.closures] if rule else []
             sites[venue_id] = planner.Site(
                 venue_id, name or venue_id, village or venue_id, planner.Point(lat, lon),
                 open_weekdays=frozenset(rule.open_weekdays) if rule else frozenset(range(7)),
-                closures=tuple(planner.DayRange(c.first_day, c.last_day) for c in rule.closures) if rule else (),
-                last_served=served.date() if served else None)
-            self.sites[venue_id] = {"name": name or venue_id, "town": town, "village": village}
+                closures=tuple(given + heard.get(venue_id, [])), last_served=served.date() if served else None)
 
         for row in session.execute(select(venue_directory).where(venue_directory.c.level == "village")
                                    .order_by(venue_directory.c.venue_id)).all():
             if (wanted is None or row.venue_id in wanted) and row.status != "closed":
-                add_site(row.venue_id, row.name, row.town, row.village, row.lat, row.lon)
-        open_orders = session.execute(select(orders).where(
-            orders.c.status == "placed", orders.c.latest >= request.first_day,
-            orders.c.earliest <= request.last_day).order_by(orders.c.earliest, orders.c.id)).all()
+                add_site(row.venue_id, row.name, row.village, row.lat, row.lon)
+        query = select(orders).where(orders.c.status == "placed", orders.c.latest >= request.first_day,
+                                     orders.c.earliest <= request.last_day)
+        if wanted is not None:  # the plan is for these villages: their orders only
+            query = query.where(orders.c.venue_id.in_(wanted))
+        open_orders = session.execute(query.order_by(orders.c.earliest, orders.c.id)).all()
         plan_orders = []
         for row in open_orders:
-            add_site(row.venue_id, row.venue_name, row.town, row.village, row.lat, row.lon)
+            add_site(row.venue_id, row.venue_name, row.village, row.lat, row.lon)
             if row.venue_id not in sites:
                 self.unplanned.append(dict(order_id=row.id, offering_id=row.offering_id, venue_id=row.venue_id,
                                            reason="no_coordinates",
@@ -84,7 +90,7 @@ class _Inputs:
                 row.id, row.venue_id, row.offering_id, planner.DayRange(row.earliest, row.latest),
                 _festival_date(festival, row.earliest, row.latest) if festival else None))
         self.order_ids = {o.order_id for o in plan_orders}
-        menu = {r.id: planner.Offering(r.id, r.title, r.duration_minutes) for r in self.offerings.values()}
+        menu = {r.id: planner.Offering(r.id, r.title, r.duration_minutes) for r in offering_rows}
         troupes = {}
         for t in request.troupes:
             unknown = [o for o in t.offering_ids if o not in menu]
@@ -115,6 +121,33 @@ class _Inputs:
         with domain_errors():
             return tpool.execute(planner.plan_season, self.problem, self.travel,
                                  time_limit_seconds=time_limit_seconds)
+
+
+def _closed_days(starts: datetime, ends: datetime) -> planner.DayRange:
+    """Local days touched by a closure; the reopening day too unless it reopens at midnight."""
+    last = local(ends)
+    last_day = last.date() if last.time() != datetime.min.time() else last.date() - timedelta(days=1)
+    return planner.DayRange(local(starts).date(), max(local(starts).date(), last_day))
+
+
+def remember_closure(tx, fact) -> None:
+    """venue.closed of a whole venue (a closed room leaves the village square usable)."""
+    if fact.room_id is not None:
+        return
+    values = dict(venue_id=fact.venue_id, starts=fact.start, ends=fact.expected_reopening)
+    if tx.session.execute(select(site_closures.c.closure_id)
+                          .where(site_closures.c.closure_id == fact.closure_id)).first():
+        tx.session.execute(update(site_closures).where(site_closures.c.closure_id == fact.closure_id).values(**values))
+    else:
+        tx.session.execute(site_closures.insert().values(closure_id=fact.closure_id, **values))
+
+
+def remember_reopening(tx, fact) -> None:
+    """venue.reopened: the closure ended (reopened_at) or its expected end moved."""
+    ends = fact.reopened_at or fact.expected_reopening
+    if ends is not None:
+        tx.session.execute(update(site_closures).where(site_closures.c.closure_id == fact.closure_id)
+                           .values(ends=ends))
 
 
 def _festival_date(name: str, earliest: date, latest: date) -> planner.FestivalDate | None:
@@ -208,6 +241,12 @@ def _view(session, plan_id: str) -> dict:
                           updated_at=row.updated_at, published_at=row.published_at).model_dump(mode="json")
 
 
+def _check_organiser(actor, row) -> None:
+    if not organises(actor, row.organiser_id):
+        raise Forbidden("Only the plan's organiser (or an administrator) may see or change it.",
+                        {"plan_id": row.id})
+
+
 def _check_draft(row) -> None:
     if row.status != "draft":
         raise Conflict(f"The season plan is {row.status}; only a draft can change.",
@@ -234,17 +273,19 @@ def create(db, actor: dict, body: dict) -> dict:
 
 
 def get(db, actor: dict, plan_id: str) -> dict:
-    require_actor(actor, "organiser")
+    actor = require_actor(actor, "organiser")
     with db.read() as session:
+        _check_organiser(actor, _plan_row(session, plan_id))
         return _view(session, plan_id)
 
 
 def change_item(db, actor: dict, plan_id: str, item_id: str, *, pinned: bool | None = None,
                 removed: bool | None = None) -> dict:
     """Pin an item (a re-solve keeps it as it is) or remove it (a re-solve never proposes it again)."""
-    require_actor(actor, "organiser")
+    actor = require_actor(actor, "organiser")
     with db.transaction() as tx:
         row = _plan_row(tx.session, plan_id, lock=True)
+        _check_organiser(actor, row)
         _check_draft(row)
         item = tx.session.execute(select(season_plan_items).where(
             season_plan_items.c.id == item_id, season_plan_items.c.plan_id == plan_id)).first()
@@ -262,10 +303,11 @@ def change_item(db, actor: dict, plan_id: str, item_id: str, *, pinned: bool | N
 
 def resolve(db, actor: dict, plan_id: str, body: dict | None) -> dict:
     """Plan again with the pinned items fixed and the removed ones excluded; everything else may move."""
-    require_actor(actor, "organiser")
+    actor = require_actor(actor, "organiser")
     data = parse(SeasonPlanResolve, body or {})
     with db.read() as session:
         row = _plan_row(session, plan_id)
+        _check_organiser(actor, row)
         _check_draft(row)
         request = SeasonPlanRequest.model_validate(row.request)
         items = _items(session, plan_id)
@@ -295,6 +337,7 @@ def publish(db, actor: dict, plan_id: str) -> dict:
     now = utcnow()
     with db.transaction() as tx:
         row = _plan_row(tx.session, plan_id, lock=True)
+        _check_organiser(actor, row)
         _check_draft(row)
         request = SeasonPlanRequest.model_validate(row.request)
         items = [i for i in _items(tx.session, plan_id) if not i.removed]

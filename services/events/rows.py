@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from contracts.common import ContactPoint, Coordinates
+from contracts.envelope import READING
 from contracts.events import (EventFact, EventPlaces, EventView, OfferingView, OrderFact, OrderView, RegistrationFact,
                               RegistrationView, VolunteerNeed)
 from services.events.boundary import local_day_end, local_day_start
@@ -114,7 +115,7 @@ def event_fact(cls: type[EventFact], row, **extra) -> EventFact:
 
 
 def needs_of(row) -> list[VolunteerNeed]:
-    return [VolunteerNeed.model_validate(n) for n in (_m(row)["volunteer_needs"] or [])]
+    return [VolunteerNeed.model_validate(n, context=READING) for n in (_m(row)["volunteer_needs"] or [])]
 
 
 def snapshot_of(row, waitlist_rows) -> places_rules.EventPlaces:

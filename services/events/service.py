@@ -19,10 +19,12 @@ from kit.metrics import Metrics
 from kit.rpc import rpc, TimedRpcProxy
 from kit.settings import get_settings
 from kit.venue_directory import FollowsVenues
+from services.events.forgetting import ForgetsPeople
 from services.events import event_commands, menu_commands, queries, registration_commands
 from services.events.boundary import actor_of, domain_errors, local_day_start
 from services.events.domain import festivals
 from services.events.entrypoints.planning import PlanningEntrypoints
+from services.events.entrypoints.venue_holds import VenueHoldEntrypoints
 from services.events.settings import SETTINGS
 from services.events.tables import metadata, venue_directory
 
@@ -208,7 +210,7 @@ class PublicEntrypoints:
 
 
 class EventsService(EventEntrypoints, RegistrationEntrypoints, MenuEntrypoints, PublicEntrypoints, FollowsVenues,
-                    PlanningEntrypoints):
+                    PlanningEntrypoints, VenueHoldEntrypoints, ForgetsPeople):
     name = "events"
     db = Database(metadata)
     metrics = Metrics()

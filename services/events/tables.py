@@ -196,3 +196,14 @@ season_plan_items = Table(
     Column("removed", Boolean, nullable=False, default=False),
     Column("event_id", String(36)),
 )
+
+# Whole-venue closures heard from venues (venue.closed / venue.reopened): the season planner keeps shows out
+# of them. A local copy of venues' facts, like the venue directory.
+site_closures = Table(
+    "site_closures",
+    metadata,
+    Column("closure_id", String(36), primary_key=True),
+    Column("venue_id", String(36), nullable=False, index=True),
+    Column("starts", UtcDateTime(), nullable=False),
+    Column("ends", UtcDateTime(), nullable=False),  # the expected reopening, or when it reopened
+)

@@ -16,7 +16,8 @@ from sqlalchemy.exc import IntegrityError
 from contracts.common import Actor, ContactPoint
 from contracts.errors import Conflict, Forbidden, Unprocessable
 from contracts.venues import (
-    BookingCancelled, BookingConfirmed, BookingCreate, BookingRejected, BookingRequested, BookingRescheduled,
+    BookingCancelled, BookingCheckedIn, BookingConfirmed, BookingCreate, BookingNoShow, BookingRejected,
+    BookingRequested, BookingRescheduled,
 )
 from services.venues import queries, schedule
 from services.venues.access import BOOKING_ROLES, STAFF_CHANNELS, manages, require_manager
@@ -32,7 +33,8 @@ from services.venues.localtime import from_local, now, now_local, shown, to_loca
 from services.venues.tables import bookings
 
 ACTION_FACTS = {BookingAction.CONFIRM: BookingConfirmed, BookingAction.REJECT: BookingRejected,
-                BookingAction.CANCEL: BookingCancelled}
+                BookingAction.CANCEL: BookingCancelled, BookingAction.CHECK_IN: BookingCheckedIn,
+                BookingAction.MARK_NO_SHOW: BookingNoShow}
 
 
 @dataclass
@@ -53,6 +55,7 @@ class Placement:
     event_id: str | None = None
     series_id: str | None = None
     held_to_limits: bool = True  # the room's booking limits apply (not to the venue's own staff)
+    organisation_id: str | None = None
 
 
 def sentence(text: str) -> str:
@@ -83,6 +86,23 @@ def placement_for(actor: Actor, data: BookingCreate, venue) -> Placement:
             raise Unprocessable("A phone, desk or on-behalf booking must name the person or organisation it is "
                                 "for (booker_name).", {"field": "booker_name",
                                                        "detail_zh": "电话、现场或代预约须填写预约人（单位）名称"})
+    organisation_id = (data.organisation_id or "").strip() or None
+    if organisation_id and data.booker_kind != "organisation":
+        raise Unprocessable("An organisation_id goes with booker_kind \"organisation\".",
+                            {"field": "organisation_id"})
+    if data.booker_kind == "organisation" and not staff:
+        # issue 17.3: only members of a registered organisation book as one (the sign-in service puts
+        # org:<id> in their token); the venue's desk records bookings for any organisation.
+        if not organisation_id:
+            raise Forbidden("An organisation booking names the registered organisation (organisation_id) you "
+                            "belong to; to book as a person, use booker_kind \"individual\".",
+                            {"field": "organisation_id", "needed_scope": "org:<organisation_id>",
+                             "detail_zh": "以单位名义预约须填写已登记单位（organisation_id），且账号须为该单位成员"})
+        if not actor.has_scope("org", organisation_id):
+            raise Forbidden(f"Your account is not a member of organisation {organisation_id}; its token needs the "
+                            f"scope org:{organisation_id}.",
+                            {"organisation_id": organisation_id, "needed_scope": f"org:{organisation_id}",
+                             "detail_zh": "您的账号不是该单位成员，不能以该单位名义预约"})
     if staff:
         booker_id = data.booker_id or (actor.sub if data.channel == "online" and not booker_name else None)
         booker_name = booker_name or (actor.name if booker_id == actor.sub else None)
@@ -98,7 +118,7 @@ def placement_for(actor: Actor, data: BookingCreate, venue) -> Placement:
                      booker_kind=data.booker_kind, booked_by=actor.sub, channel=data.channel,
                      purpose=data.purpose, booker_id=booker_id, booker_name=booker_name,
                      contact=data.contact.model_dump(mode="json") if data.contact else None,
-                     held_to_limits=not staff)
+                     held_to_limits=not staff, organisation_id=organisation_id)
 
 
 def _gap_note(day: ResolvedDay, start: dt.time, end: dt.time) -> str:
@@ -198,7 +218,9 @@ def fact(cls, booking, room, venue, **extra):
                status=values["status"], booker_id=values.get("booker_id"), booker_name=values.get("booker_name"),
                booked_by=values["booked_by"], channel=values["channel"], purpose=values.get("purpose") or "",
                event_id=values.get("event_id"), reason=values.get("reason"),
-               contact=ContactPoint.model_validate(contact) if contact else None, **extra)
+               contact=ContactPoint.model_validate(contact) if contact else None,
+               organisation_id=values.get("organisation_id"), signed_off_by=values.get("signed_off_by"),
+               closure_id=values.get("closure_id"), **extra)
 
 
 def insert(tx, placement: Placement, room, venue, decision: BookingDecision) -> dict:
@@ -210,8 +232,14 @@ def insert(tx, placement: Placement, room, venue, decision: BookingDecision) -> 
         booker_id=placement.booker_id, booker_name=placement.booker_name, booked_by=placement.booked_by,
         channel=placement.channel, contact=placement.contact, status=decision.status, reason=None,
         event_id=placement.event_id, series_id=placement.series_id, closure_id=None, decided_by=None,
-        created_at=moment, updated_at=moment,
+        created_at=moment, updated_at=moment, organisation_id=placement.organisation_id,
+        needs_sign_off=decision.needs_sign_off, signed_off_by=None, signed_off_at=None,
     )
+    if decision.needs_sign_off and not (placement.purpose or "").strip():
+        raise Unprocessable("An individual may use this room for a professional need once the leader in charge has "
+                            "signed; say what the need is (purpose) for the approval.",
+                            {"field": "purpose", "reason_code": "purpose_required",
+                             "detail_zh": "个人因专业需要租借本室须说明用途，经分管领导签字同意后方可使用"})
     _write(tx.session, room, bookings.insert().values(**values), (values["occupied_start"], values["occupied_end"]))
     cls = BookingConfirmed if decision.status == "confirmed" else BookingRequested
     tx.emit(fact(cls, values, room, venue), subject=values["id"])
@@ -251,7 +279,8 @@ def place(tx, placement: Placement, room, venue) -> dict:
 
 
 def change_status(tx, booking, room, venue, action: BookingAction, actor_sub: str, reason: str | None = None,
-                  closure_id: str | None = None) -> dict:
+                  closure_id: str | None = None, fact_extra: dict | None = None,
+                  signed_off_by: str | None = None) -> dict:
     """Move a booking through its state machine and publish the fact (if the move has one)."""
     try:
         status = transition(booking.status, action)
@@ -266,11 +295,18 @@ def change_status(tx, booking, room, venue, action: BookingAction, actor_sub: st
         changes["closure_id"] = closure_id
     if action in (BookingAction.CONFIRM, BookingAction.REJECT):
         changes["decided_by"] = actor_sub
+    if action is BookingAction.CONFIRM and booking.needs_sign_off:
+        if not signed_off_by:
+            raise Unprocessable("This is an individual's request for an organisations-only room: record the leader "
+                                "in charge who signed the consent (signed_off_by).",
+                                {"field": "signed_off_by", "booking_id": booking.id,
+                                 "detail_zh": "须经分管领导签字同意，请填写签字领导"})
+        changes.update(signed_off_by=signed_off_by, signed_off_at=changes["updated_at"])
     tx.session.execute(bookings.update().where(bookings.c.id == booking.id).values(**changes))
     values = {**dict(booking._mapping), **changes}
     cls = ACTION_FACTS.get(action)
     if cls is not None:
-        tx.emit(fact(cls, values, room, venue), subject=booking.id)
+        tx.emit(fact(cls, values, room, venue, **(fact_extra or {})), subject=booking.id)
     return values
 
 

@@ -196,6 +196,7 @@ def booking_view(row, room_name: str, venue_name: str) -> Booking:
                   room_name=room_name, venue_name=venue_name)
     for name in ("occupied_start", "occupied_end"):
         values.pop(name)
+    values["signed_off_at"] = shown(values.get("signed_off_at"))
     return Booking.model_validate(values)
 
 

@@ -11,19 +11,22 @@ from contracts.venues import Venue
 from kit.database import Database
 from kit.metrics import Metrics
 from kit.rpc import rpc
+from services.venues.forgetting import ForgetsPeople
 from services.venues.entrypoints.bookings import BookingEntrypoints
 from services.venues.entrypoints.closures import ClosureEntrypoints
 from services.venues.entrypoints.holds import HoldEntrypoints
 from services.venues.entrypoints.hours import HoursEntrypoints
 from services.venues.entrypoints.lending import LendingEntrypoints
 from services.venues.entrypoints.network import NetworkEntrypoints
+from services.venues.entrypoints.no_shows import NoShowEntrypoints
 from services.venues.entrypoints.registers import RegisterEntrypoints
 from services.venues.entrypoints.statutory_calendar import StatutoryCalendarEntrypoints
 from services.venues.tables import metadata
 
 
 class VenuesService(NetworkEntrypoints, HoursEntrypoints, ClosureEntrypoints, BookingEntrypoints, HoldEntrypoints,
-                    RegisterEntrypoints, StatutoryCalendarEntrypoints, LendingEntrypoints):
+                    RegisterEntrypoints, StatutoryCalendarEntrypoints, NoShowEntrypoints, ForgetsPeople,
+                    LendingEntrypoints):
     name = "venues"
     db = Database(metadata)
     metrics = Metrics()

@@ -30,9 +30,13 @@ def _entered(row) -> EnteredYear:
 
 
 def entered_years(session: Session, years: Iterable[int] | None = None) -> dict[int, EnteredYear]:
+    """The entered years (all, or of `years` that chinese_calendar does not know: where it knows, it wins)."""
     query = select(statutory_years)
     if years is not None:
-        query = query.where(statutory_years.c.year.in_(sorted(set(years))))
+        unknown = sorted(year for year in set(years) if not library_knows(year))
+        if not unknown:
+            return {}  # spares every booking in a known year a query
+        query = query.where(statutory_years.c.year.in_(unknown))
     return {row.year: _entered(row) for row in session.execute(query)}
 
 

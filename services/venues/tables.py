@@ -8,6 +8,7 @@ whatever the application does: no two pending, confirmed or checked-in bookings 
 """
 from __future__ import annotations
 
+from sqlalchemy import false
 from sqlalchemy import (
     JSON, Boolean, Column, Date, Float, ForeignKey, Index, Integer, MetaData, String, Table, Text, UniqueConstraint,
 )
@@ -135,7 +136,33 @@ bookings = Table(
     Column("decided_by", String(100), nullable=True),
     Column("created_at", UtcDateTime(), nullable=False),
     Column("updated_at", UtcDateTime(), nullable=False),
+    # Issue 17.3: the registered organisation booking, and an individual's sign-off for an organisations-only room.
+    Column("organisation_id", String(100), nullable=True),
+    Column("needs_sign_off", Boolean, nullable=False, server_default=false()),
+    Column("signed_off_by", String(100), nullable=True),
+    Column("signed_off_at", UtcDateTime(), nullable=True),
     Index("ix_bookings_room_status_span", "room_id", "status", "occupied_start"),
+)
+
+# The no-show ledger's overrides (issue 17.6): people exempt from pauses (e.g. the elderly), and the
+# moments a manager lifted a pause (no-shows before it no longer count).
+no_show_exemptions = Table(
+    "no_show_exemptions",
+    metadata,
+    Column("person_id", String(100), primary_key=True),
+    Column("reason", String(200), nullable=False),
+    Column("granted_by", String(100), nullable=False),
+    Column("granted_at", UtcDateTime(), nullable=False),
+)
+
+booking_pause_lifts = Table(
+    "booking_pause_lifts",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("person_id", String(100), nullable=False, index=True),
+    Column("reason", String(200), nullable=False),
+    Column("lifted_by", String(100), nullable=False),
+    Column("lifted_at", UtcDateTime(), nullable=False),
 )
 
 visits = Table(

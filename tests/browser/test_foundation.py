@@ -38,3 +38,13 @@ def test_an_unknown_page_is_a_friendly_404(page, web_platform):
     response = page.goto("/no-such-page")
     assert response.status == 404
     assert page.get_by_role("heading", name="页面不存在").is_visible()
+
+
+def test_the_gateways_old_pages_lead_to_the_web_app_and_the_api_docs_say_their_language(page, web_platform):
+    page.goto(f"{web_platform.base_url}/notice-board?village=石门村")
+    assert page.url.startswith(f"{web_platform.web_url}/notice-board?village=")
+    assert page.get_by_role("heading", level=1).inner_text() == "石门村 文化活动公示"
+    page.goto(f"{web_platform.base_url}/venues/{web_platform.seeded['venue_id']}/notice")
+    assert page.url == f"{web_platform.web_url}/venues/{web_platform.seeded['venue_id']}/notice"
+    page.goto(f"{web_platform.base_url}/docs")
+    assert page.locator("html").get_attribute("lang") == "en"

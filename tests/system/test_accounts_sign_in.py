@@ -264,3 +264,76 @@ def test_a_daughter_registers_her_mother_for_a_lecture(shared_platform):
         # A stranger's id is still refused.
         other = {"person_id": "someone-else", "person_name": "张三"}
         assert http.post(url, json=other, headers=bearer(refreshed["access_token"])).status_code == 403
+
+
+# -- PIPL: export and closing an account ---------------------------------------------------------------
+
+def databases_holding(platform, text: str) -> dict[str, list[str]]:
+    """Every table of every service's database (rows cast to text) that contains `text`."""
+    from sqlalchemy import create_engine, inspect
+    from sqlalchemy import text as sql
+
+    found = {}
+    for service, url in platform.database_urls.items():
+        engine = create_engine(url)
+        try:
+            with engine.connect() as db:
+                tables = inspect(db).get_table_names()
+                hits = [t for t in tables if db.execute(sql(f'SELECT count(*) FROM "{t}" AS r WHERE r::text LIKE :p'),
+                                                        {"p": f"%{text}%"}).scalar_one()]
+        finally:
+            engine.dispose()
+        if hits:
+            found[service] = hits
+    return found
+
+
+def wait_for(predicate, timeout: float = 15.0):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.3)
+    return predicate()
+
+
+def test_closing_an_account_leaves_the_phone_number_nowhere(shared_platform, jiaping):
+    from services.venues.tests.conftest import future_weekday
+
+    phone = "13300133007"
+    lecture = published_event(shared_platform, title="嘉平讲堂·反诈宣传", kind="lecture", site=SHIMEN_SITE,
+                              start=in_days(12, 9).isoformat(), end=in_days(12, 11).isoformat(), capacity=20)
+    contact = {"name": "赵敏", "phone": phone}
+    with shared_platform.client() as http:
+        pair = sign_in_by_sms(http, shared_platform, phone)
+        me = bearer(pair["access_token"])
+        ok(http.post("/api/v1/me/dependants", json={"name": "赵大爷", "relation": "father"}, headers=me), 201)
+        # (Before the registration: notifications also files the contact a registration fact carries.)
+        ok(http.put("/api/v1/people/me", json={**contact, "channels": ["inbox", "sms"]}, headers=me))
+        ok(http.post(f"/api/v1/events/{lecture['id']}/registrations", json={"contact": contact}, headers=me), 201)
+        ok(http.post("/api/v1/volunteers", json={"name": "赵敏", "phone": phone, "skills": [], "channels": ["sms"]},
+                     headers=me), 201)
+        tuesday = future_weekday(1)
+        rooms = {r["name"]: r["id"] for r in ok(http.get(f"/api/v1/venues/{jiaping['venue_id']}/rooms"))}
+        ok(http.post("/api/v1/bookings", headers=me, json={
+            "room_id": rooms["多功能活动室"], "start": f"{tuesday}T15:00:00+08:00", "end": f"{tuesday}T16:00:00+08:00",
+            "attendees": 3, "purpose": "家庭读书会", "contact": contact}), 201)
+
+        exported = ok(http.get("/api/v1/me/export", headers=me))
+        assert exported["phone"] == phone and exported["privacy_notice_version"] and exported["sessions"]
+        assert "sign_in" in {a["action"] for a in exported["audit"]}
+        # Before: the number is in accounts, events, venues, volunteers and notifications (so the search can fail).
+        everywhere = {"accounts", "events", "venues", "volunteers", "notifications"}
+        assert wait_for(lambda: set(databases_holding(shared_platform, phone)) == everywhere), \
+            databases_holding(shared_platform, phone)
+
+        assert http.delete("/api/v1/me", headers=me).status_code == 204
+        eventually_refused(http, pair["access_token"])
+        assert http.post("/api/v1/auth/refresh", json={"refresh_token": pair["refresh_token"]}).status_code == 401
+        left = wait_for(lambda: not databases_holding(shared_platform, phone)) or databases_holding(shared_platform, phone)
+        assert left is True, f"the phone number is still in {left}"
+    with shared_platform.client("admin") as admin:
+        closed = [a for a in ok(admin.get("/api/v1/audit", params={"action": "account_closed"}))
+                  if a["account_id"] == pair["account"]["id"]]
+        assert len(closed) == 1 and phone not in json.dumps(ok(admin.get("/api/v1/accounts")))

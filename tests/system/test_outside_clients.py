@@ -11,7 +11,8 @@ from __future__ import annotations
 import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
 
-from tests.system.test_events_support import in_days, ok
+from tests.system.test_events_support import SHIMEN_SITE, in_days, ok
+from services.notifications.tests.helpers import wait_for
 
 ADMIN_ACTOR = {"sub": "district-admin", "role": "admin", "scopes": []}
 TOWN = "嘉平镇"
@@ -50,6 +51,7 @@ ROWS = [
     ("add training", "POST", "/api/v1/volunteers/{volunteer_id}/training", {"course": None}, REVIEWERS, {422}),
     ("change an offering", "PATCH", "/api/v1/offerings/{offering_id}", {"description": "说明"},
      {"organiser_own", "admin"}, {200}),
+    ("read a season plan", "GET", "/api/v1/season-plans/{plan_id}", None, {"organiser_own", "admin"}, {200}),
     ("change a team", "PATCH", "/api/v1/teams/{team_id}", {"name": "石门村志愿服务队"},
      {"organiser_own", "organiser_town", "reviewer", "admin"}, {200}),
     ("set opening hours", "PUT", "/api/v1/venues/{venue_id}/hours", {"weekly": "always"},
@@ -76,6 +78,11 @@ def records(shared_platform):
             "title": "川剧折子戏", "kind": "mobile_performance", "provider": "江津川剧团", "duration_minutes": 90}), 201)
         team = ok(organiser.post("/api/v1/teams", json={"name": "石门村志愿服务队", "kind": "volunteer_team",
                                                         "town": TOWN}), 201)
+        plan = ok(organiser.post("/api/v1/season-plans", json={
+            "first_day": in_days(10).date().isoformat(), "last_day": in_days(40).date().isoformat(),
+            "coverage_target": 0, "time_limit_seconds": 1, "troupes": [{
+                "troupe_id": "troupe-1", "name": "江津川剧团", "base": {"lat": 29.0, "lon": 106.2},
+                "offering_ids": [offering["id"]]}]}), 201)
     assert event["town"] == TOWN and event["venue_id"] == seeded["venue_id"]
     with platform.client("resident", sub="res-owner") as resident:
         registration = ok(resident.post(f"/api/v1/events/{event['id']}/registrations", json={}), 201)
@@ -83,7 +90,7 @@ def records(shared_platform):
         ok(volunteer.post("/api/v1/volunteers", json={"name": "李志愿", "phone": "13800001111", "channels": ["sms"]}), 201)
     return {"event_id": event["id"], "registration_id": registration["id"], "resident_id": "res-owner",
             "volunteer_id": "vol-owner", "offering_id": offering["id"], "team_id": team["id"],
-            "venue_id": seeded["venue_id"]}
+            "venue_id": seeded["venue_id"], "plan_id": plan["id"]}
 
 
 CELLS = [(row, actor) for row in ROWS for actor in ACTORS]
@@ -124,3 +131,37 @@ def test_a_retry_with_the_same_key_gets_the_first_answer_and_keys_are_per_caller
     assert retry.json() == first.json()
     assert other.status_code == 201, other.text
     assert other.json()["id"] != first.json()["id"] and other.json()["person_id"] == "res-retry-b"
+
+
+EVERY_DAY = [{"day": d, "start": "06:00", "end": "23:00"} for d in
+             ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")]
+
+
+def test_an_event_needing_free_text_skills_reaches_a_volunteer_with_them(shared_platform, records, http):
+    """One skill vocabulary from the event form to dispatch: 「搬运」 is the skill `carrying`; a skill nobody
+    can have is refused where it is entered; a published event's need becomes an offer."""
+    def as_(role, sub):
+        return {"Authorization": f"Bearer {shared_platform.token(role, sub=sub)}"}
+
+    ok(http.post("/api/v1/volunteers", headers=as_("volunteer", "vol-carrier"), json={
+        "name": "王搬运", "phone": "13900002222", "channels": ["inbox"], "skills": ["carrying"],
+        "availability": EVERY_DAY, "town": "嘉平镇", "village": "石门村",
+        "coordinates": SHIMEN_SITE["coordinates"]}), 201)
+    ok(http.post("/api/v1/volunteers/vol-carrier/review", headers=as_("admin", "admin-1"), json={"decision": "approve"}))
+
+    event = {"title": "晒坝电影放映", "kind": "film_screening", "target_groups": ["everyone"], "site": SHIMEN_SITE,
+             "start": in_days(9, 19).isoformat(), "end": in_days(9, 21).isoformat()}
+    organiser = as_("organiser", "org-own")
+    refused = http.post("/api/v1/events", headers=organiser,
+                        json={**event, "volunteer_needs": [{"role": "杂工", "count": 1, "skills": ["杂活"]}]})
+    assert refused.status_code == 422 and "carrying (搬运)" in refused.text, refused.text
+    draft = ok(http.post("/api/v1/events", headers=organiser,
+                         json={**event, "volunteer_needs": [{"role": "设备搬运", "count": 1, "skills": ["搬运"]}]}), 201)
+    assert draft["volunteer_needs"] == [{"role": "设备搬运", "count": 1, "skills": ["carrying"]}]
+    ok(http.post(f"/api/v1/events/{draft['id']}/publish", headers=organiser))
+
+    def offered():
+        offers = ok(http.get("/api/v1/volunteers/vol-carrier/offers", headers=as_("volunteer", "vol-carrier")))
+        return [o for o in offers if o["event_id"] == draft["id"]]
+    [offer] = wait_for(offered, timeout=30)
+    assert offer["role"] == "设备搬运" and offer["status"] == "offered"

@@ -13,4 +13,5 @@ def lock_after(failures_in_a_row: int) -> timedelta | None:
     1 minute after the 5th, then doubling with each further failure, at most an hour."""
     if failures_in_a_row <= FREE_FAILURES:
         return None
-    return min(FIRST_LOCK * 2 ** (failures_in_a_row - FREE_FAILURES - 1), LONGEST_LOCK)
+    doublings = min(failures_in_a_row - FREE_FAILURES - 1, 12)  # 2**12 minutes is past the longest already
+    return min(FIRST_LOCK * 2 ** doublings, LONGEST_LOCK)

@@ -24,6 +24,8 @@ class BookingLimits:
     max_minutes: int = 480  # the longest a single booking may be
     weekly_quota: int | None = 5  # bookings one person may hold in this room per ISO week; None: no quota
     cancel_cutoff_hours: int = 0  # the booker may not cancel later than this before the start
+    check_in_opens_minutes: int = 15  # check-in window around the start (issue 17.6)
+    check_in_closes_minutes: int = 15
 
     def __post_init__(self) -> None:
         if not 1 <= self.advance_days <= MAX_ADVANCE_DAYS:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cache
 from types import MappingProxyType
 from typing import Literal, Mapping
 
@@ -79,6 +80,7 @@ class DayFacts:
     adjusted_workday_for: str | None = None  # set (possibly to '') for a weekend day that is a workday
 
 
+@cache  # the installed library's data does not change while the process runs
 def library_knows(year: int) -> bool:
     try:
         chinese_calendar.get_holiday_detail(dt.date(year, 1, 1))

@@ -1,6 +1,8 @@
 """Opening hours, the resolved calendar, "is room R open at T?", compliance, utilisation, the public notice."""
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from sqlalchemy import delete, select
 
 from contracts.errors import NotFound
@@ -116,6 +118,21 @@ class HoursEntrypoints:
         with self.db.read() as session:
             venue = queries.venue_or_404(session, venue_id)
             report = schedule.compliance(session, venue, week, schedule.village_weekly_hours(self.config))
+        return ComplianceReport.model_validate(report).model_dump(mode="json")
+
+    @rpc
+    def preview_compliance(self, actor: dict, venue_id: str, hours: dict, week: str) -> dict:
+        """The compliance report the venue would have with these weekly hours (stored exceptions and
+        closures kept): shown to the manager before saving. Changes nothing."""
+        actor = inputs.actor(actor)
+        data = inputs.model(OpeningHours, hours, "opening hours")
+        weekly = schedule.validated_weekly(data.weekly)
+        with self.db.read() as session:
+            venue = queries.venue_or_404(session, venue_id)
+            require_manager(actor, venue.id, venue.name)
+            proposed = SimpleNamespace(**{**venue._asdict(), "weekly_hours": weekly,
+                                          "holiday_rule": data.holiday_rule})
+            report = schedule.compliance(session, proposed, week, schedule.village_weekly_hours(self.config))
         return ComplianceReport.model_validate(report).model_dump(mode="json")
 
     @rpc

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from contracts.errors import Conflict, Forbidden, Unprocessable
-from services.venues.tests.conftest import ORGANISER, RESIDENT, at, future_weekday, manager_of
+from services.venues.tests.conftest import ORGANISATION, ORGANISER, RESIDENT, at, future_weekday, manager_of
 
 
 def test_visits_assets_and_utilisation(venues, jiaping):
@@ -47,10 +47,10 @@ def test_visits_assets_and_utilisation(venues, jiaping):
     saturday = tuesday + dt.timedelta(days=4)
     venues.create_booking(actor=ORGANISER, booking={
         "room_id": rooms["多功能活动室"], "start": at(tuesday, "14:00"), "end": at(tuesday, "18:00"),
-        "attendees": 30, "booker_kind": "organisation"})
+        "attendees": 30, **ORGANISATION})
     venues.create_booking(actor=ORGANISER, booking={
         "room_id": rooms["多功能活动室"], "start": at(saturday, "09:30"), "end": at(saturday, "11:30"),
-        "attendees": 30, "booker_kind": "organisation"})
+        "attendees": 30, **ORGANISATION})
     week = "{}-W{:02d}".format(*tuesday.isocalendar()[:2])
     usage = {r["room_name"]: r for r in venues.utilisation(venue_id=venue_id, week=week)["rooms"]}
     assert usage["多功能活动室"]["open_hours"] == 45 and usage["多功能活动室"]["booked_hours"] == 6

@@ -2,19 +2,21 @@
 
 One boolean per candidate show (an order's show, or a coverage show for a village), the hard rules as
 linear constraints, and a single weighted objective (see the package docstring for the weights). The
-greedy baseline's plan is given as a hint, so the solver starts from it and only improves on it.
+greedy baseline's plan — festival orders moved onto their day where possible, coverage shows added
+greedily — is given as a hint, so the solver starts from a valid plan and only improves on it.
 """
 from __future__ import annotations
 
 import time
 from collections import defaultdict
+from dataclasses import replace
 
 from ortools.sat.python import cp_model
 
 from ..errors import RuleViolation
 from .greedy import greedy_shows
 from .model import Half, PlanProblem, SeasonPlan, Show, SolveReport, Unplanned, UnplannedReason
-from .rules import (PlanState, day_allowed, morning_to_afternoon_fits, order_candidates, violations, visit_windows,
+from .rules import (PlanState, morning_to_afternoon_fits, order_candidates, violations, visit_windows,
                     visits_allowed)
 from .scoring import legs, score
 from .travel import TravelTimes
@@ -241,6 +243,7 @@ def _with_coverage(problem: PlanProblem, travel: TravelTimes, baseline: list[Sho
     """The baseline plus greedily added coverage shows (longest-unserved villages first, nearest troupe):
     a better start for the solver than the baseline alone."""
     season = problem.season
+    baseline = _on_festival_days(problem, travel, baseline)
     state = PlanState(problem, travel)
     for show in baseline:
         state.add(show)
@@ -252,6 +255,31 @@ def _with_coverage(problem: PlanProblem, travel: TravelTimes, baseline: list[Sho
         key = (problem.village_of(show.site_id), season.period_of(show.day))
         if held[key] < season.coverage_target and state.try_add(show):
             held[key] += 1
+    return list(state.shows)
+
+
+def _on_festival_days(problem: PlanProblem, travel: TravelTimes, baseline: list[Show]) -> list[Show]:
+    """The baseline with its festival orders moved onto the festival day where a troupe is free then (the
+    baseline itself, if any of them would be lost)."""
+    festivals = {o.order_id: o for o in problem.orders if o.festival is not None}
+    movable = [s for s in baseline if s.order_id in festivals and s not in problem.pinned
+               and s.day != festivals[s.order_id].festival.day]
+    if not movable:
+        return baseline
+    state = PlanState(problem, travel)
+    for show in baseline:
+        if show not in movable:
+            state.add(show)
+    for show in movable:
+        order = festivals[show.order_id]
+        site = problem.sites[order.site_id]
+        on_the_day = sorted(
+            (replace(show, troupe_id=t.troupe_id, day=order.festival.day, half=half)
+             for t in problem.troupes.values() if order.offering_id in t.repertoire for half in Half),
+            key=lambda s: (travel.minutes(s.troupe_id, problem.troupes[s.troupe_id].base, site.site_id, site.point),
+                           s.troupe_id, s.half is Half.MORNING))
+        if not any(state.try_add(s) for s in on_the_day if s.key not in problem.removed) and not state.try_add(show):
+            return baseline
     return list(state.shows)
 
 

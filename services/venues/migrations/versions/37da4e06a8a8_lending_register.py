@@ -1,7 +1,7 @@
 """lending register
 
 Revision ID: 37da4e06a8a8
-Revises: 52ac832bc7d5
+Revises: 065cec9eaed8
 Create Date: 2026-12-02 17:04:02.979503
 
 """
@@ -14,7 +14,7 @@ import kit.tables
 
 # revision identifiers, used by Alembic.
 revision: str = '37da4e06a8a8'
-down_revision: Union[str, Sequence[str], None] = '52ac832bc7d5'
+down_revision: Union[str, Sequence[str], None] = '065cec9eaed8'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
