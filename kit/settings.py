@@ -14,8 +14,9 @@ from typing import Literal
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-SERVICE_NAMES = ("venues", "events", "volunteers", "notifications", "accounts")
-METRICS_PORTS = {"venues": 9101, "events": 9102, "volunteers": 9103, "notifications": 9104, "accounts": 9105}
+SERVICE_NAMES = ("venues", "events", "volunteers", "notifications", "accounts", "reports")
+METRICS_PORTS = {"venues": 9101, "events": 9102, "volunteers": 9103, "notifications": 9104, "accounts": 9105,
+                 "reports": 9106}
 
 
 MIN_SECRET_BYTES = 32

@@ -1,11 +1,12 @@
 """`wenyun` — the one operator command.
 
     wenyun run                  migrations, queues, the services, the gateway and the web app (honcho)
-    wenyun serve SERVICE        one process: venues | events | volunteers | notifications | accounts | gateway | web
+    wenyun serve SERVICE        one process: venues | events | volunteers | notifications | accounts | reports | gateway | web
     wenyun migrate              migrations of every service + durable queues (the deploy step)
     wenyun token --role ROLE    print a bearer token
     wenyun seed                 load the 嘉平镇 cultural service centre (seed 000)
     wenyun dead-letters [list|replay [--id ID]]
+    wenyun reports rebuild      rebuild the reports' read models from their fact log (after a rule changed)
     wenyun health SERVICE       exit 0 when the service answers (container healthcheck)
     wenyun docs                 regenerate docs/openapi.json, docs/asyncapi.json, docs/schemas/
 """
@@ -22,7 +23,7 @@ from pathlib import Path
 # nameko runs on eventlet, which now prints a deprecation banner on import: known, and noise here.
 warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
 
-SERVICES = ("venues", "events", "volunteers", "notifications", "accounts")
+SERVICES = ("venues", "events", "volunteers", "notifications", "accounts", "reports")
 
 
 def _settings():
@@ -149,6 +150,15 @@ def cmd_health(args) -> int:
     return 0 if result.get("status") == "ok" else 1
 
 
+def cmd_reports(args) -> int:
+    settings = _settings()
+    _require_broker(settings)
+    actor = {"sub": "wenyun-cli", "role": "admin", "scopes": []}
+    result = _rpc("reports", "rebuild", timeout=args.timeout, actor=actor)
+    print(json.dumps(result, ensure_ascii=False))
+    return 0
+
+
 def cmd_dead_letters(args) -> int:
     from kit.dead_letters import list_dead_letters, replay_dead_letters
 
@@ -214,6 +224,10 @@ def build_parser() -> argparse.ArgumentParser:
     dead.add_argument("action", nargs="?", choices=("list", "replay"), default="list")
     dead.add_argument("--id", help="replay only this message id")
     dead.set_defaults(func=cmd_dead_letters)
+    reports = sub.add_parser("reports", help="reports maintenance: rebuild the read models from the fact log")
+    reports.add_argument("action", choices=("rebuild",))
+    reports.add_argument("--timeout", type=float, default=300)
+    reports.set_defaults(func=cmd_reports)
     docs = sub.add_parser("docs", help="regenerate the OpenAPI/AsyncAPI documents")
     docs.add_argument("--out", default="docs")
     docs.set_defaults(func=cmd_docs)

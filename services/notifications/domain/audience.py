@@ -82,6 +82,8 @@ def contact_subject(event_type: str, data: Mapping[str, Any]) -> tuple[str, str]
         return "booking", str(data["booking_id"])
     if family == "registration" and data.get("registration_id"):
         return "registration", str(data["registration_id"])
+    if family == "loan" and data.get("loan_id"):
+        return "loan", str(data["loan_id"])
     return None
 
 
@@ -123,6 +125,10 @@ def recipients(
             add(person, Audience.PARTICIPANT)
     elif family == "registration":
         add(_person_for(data.get("person_id"), contact, event_type, data), Audience.APPLICANT, contact)
+    elif event_type == "survey.invited":
+        add(data.get("person_id"), Audience.PARTICIPANT)
+    elif event_type == "loan.overdue":
+        add(_person_for(data.get("borrower_id"), contact, event_type, data), Audience.APPLICANT, contact)
     elif family == "order":
         add(data.get("requested_by"), Audience.APPLICANT)
         if event_type == "order.placed":

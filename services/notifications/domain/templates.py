@@ -185,6 +185,16 @@ _ZH: dict[tuple[str, Audience], _Template] = {
         ("很抱歉，您点的{title}暂无法安排。", "[原因：{reason}。]", "欢迎选择菜单中的其他项目。"),
         "很抱歉，您点的{title}暂无法安排[，原因：{reason}]。",
     ),
+    ("survey.invited", _A.PARTICIPANT): _T(
+        "满意度调查：{title}",
+        ("感谢您参加{title}。", "请为本次活动打分（1–5 分），帮助我们改进公共文化服务。"),
+        "感谢参加{title}，请为本次活动打分（1–5分）。",
+    ),
+    ("loan.overdue", _A.APPLICANT): _T(
+        "借阅到期提醒：{item}",
+        ("您在{venue}借的{item}[（编号 {asset_number}）]已于{due_on}到期。", "请尽快归还或到馆办理续借。"),
+        "您在{venue}借的{item}已于{due_on}到期，请尽快归还或续借。",
+    ),
     ("volunteer.applied", _A.VOLUNTEER): _T(
         "志愿者申请已收到",
         ("您的文化志愿者申请已收到。", "审核通过后会通知您。"),
@@ -426,6 +436,17 @@ _EN: dict[tuple[str, Audience], _Template] = {
         ("Sorry, your order for {title} cannot be scheduled.", "[Reason: {reason}.]", "Please choose another item from the menu."),
         "Sorry, your order for {title} cannot be scheduled[: {reason}].",
     ),
+    ("survey.invited", _A.PARTICIPANT): _T(
+        "How was {title}?",
+        ("Thank you for attending {title}.", "Please rate it from 1 to 5 to help us improve."),
+        "Thank you for attending {title}. Please rate it from 1 to 5.",
+    ),
+    ("loan.overdue", _A.APPLICANT): _T(
+        "Please return: {item}",
+        ("{item}[ (no. {asset_number})], borrowed from {venue}, was due on {due_on}.",
+         "Please return it soon or renew it at the venue."),
+        "{item} from {venue} was due on {due_on}. Please return or renew it.",
+    ),
     ("volunteer.applied", _A.VOLUNTEER): _T(
         "Volunteer application received",
         ("Your application as a cultural volunteer has been received.", "We will let you know once it is approved."),
@@ -642,8 +663,9 @@ def _values(data: Mapping[str, Any], english: bool) -> dict[str, str]:
         if instant:
             put(name, fmt(instant))
 
-    for name in ("reason", "organiser", "role"):
+    for name in ("reason", "organiser", "role", "asset_number", "due_on"):
         put(name, _text(data.get(name)))
+    values["item"] = _text(data.get("item_name")) or ("the item" if english else "物品")
     for name in ("accept_url", "decline_url", "feedback_url"):
         # Links are used verbatim: trimming a trailing character could break them.
         put(name, str(data.get(name) or "").strip() or None)
