@@ -37,6 +37,8 @@ def test_manager_sees_the_hours_verdict_before_saving_and_what_a_closure_cancels
         page.get_by_label(day, exact=True).fill("09:00-11:00")
     for day in ("周六", "周日"):
         page.get_by_label(day, exact=True).fill("")
+    # As they edit, the verdict follows (a few lines of JS); without JS the button asks the same.
+    expect(page.locator("#preview-area").get_by_text("低于每周42小时的标准")).to_be_visible()
     page.get_by_role("button", name="检查是否达标").click()
     expect(page.get_by_role("heading", name="不符合开放标准（尚未保存）")).to_be_visible()
     expect(page.get_by_text("低于每周42小时的标准")).to_be_visible()
