@@ -71,6 +71,8 @@ ROWS = [
      {"organiser_own", "organiser_town", "reviewer", "admin"}, {422}),
     ("set opening hours", "PUT", "/api/v1/venues/{venue_id}/hours", {"weekly": "always"},
      {"manager_own", "admin"}, {422}),
+    ("preview opening hours", "POST", "/api/v1/venues/{venue_id}/hours/compliance-preview?week=2026-W50",
+     {"weekly": "always"}, {"manager_own", "admin"}, {422}),
     ("visits register", "GET", "/api/v1/venues/{venue_id}/visits", None, {"manager_own", "admin"}, {422}),
 ]
 
