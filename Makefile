@@ -4,12 +4,12 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test setup seed bench docs clean browser-deps asyncapi-parser
+.PHONY: run test setup seed bench docs clean browser-deps asyncapi-parser oidc-provider
 
 run: $(STAMP)  ## the four services, the gateway on :8000 and the web app on http://localhost:8080 (SQLite under var/, local RabbitMQ)
 	$(VENV)/bin/wenyun run
 
-test: $(STAMP) browser-deps asyncapi-parser  ## the whole test suite (needs the local RabbitMQ and PostgreSQL)
+test: $(STAMP) browser-deps asyncapi-parser oidc-provider  ## the whole test suite (needs the local RabbitMQ and PostgreSQL)
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/python -m pytest --ignore=tests/browser
 	# The browser tests in their own process: Playwright cannot run under eventlet's monkey-patching.
@@ -36,6 +36,12 @@ asyncapi-parser:
 	@if command -v npm >/dev/null 2>&1 && [ ! -d tools/asyncapi/node_modules/@asyncapi/parser ]; then \
 		cd tools/asyncapi && npm ci --no-audit --no-fund --silent; fi
 
+# A real OpenID Connect provider (oidc-provider, pinned by its package-lock.json) that the accounts
+# OIDC sign-in test starts with node.
+oidc-provider:
+	@if command -v npm >/dev/null 2>&1 && [ ! -d tests/oidc_provider/node_modules/oidc-provider ]; then \
+		npm ci --prefix tests/oidc_provider --no-audit --no-fund --silent; fi
+
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if (3, 11) <= sys.version_info[:2] < (3, 13) else "Wenyun needs Python 3.11 or 3.12 (nameko 2.14); set PYTHON=python3.11")'
 	$(PYTHON) -m venv $(VENV)
@@ -54,4 +60,4 @@ docs: $(STAMP)  ## regenerate docs/openapi.json, docs/asyncapi.json and docs/sch
 	$(VENV)/bin/wenyun docs
 
 clean:
-	rm -rf $(VENV) var tests/browser/node_modules
+	rm -rf $(VENV) var tests/browser/node_modules tests/oidc_provider/node_modules

@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from contracts.asyncapi import asyncapi_document
 from contracts.errors import WenyunError
+from gateway.limits import BodySizeLimit, RateLimits, default_rules
 from gateway.problems import Problem, problem
 from gateway.routes import ROUTERS
 from gateway.rpc import RemoteError, RpcClient, ServiceUnavailable
@@ -40,6 +41,10 @@ CloudEvents on RabbitMQ topic exchanges; see `/asyncapi.json`."""
 
 def create_app(settings: PlatformSettings | None = None) -> FastAPIOffline:
     settings = settings or get_settings()
+    if (unset := settings.public_url_problem()) is not None:
+        if settings.environment == "production":
+            raise ValueError(unset)
+        log.warning("%s", unset)
 
     @asynccontextmanager
     async def lifespan(app):
@@ -62,6 +67,9 @@ def create_app(settings: PlatformSettings | None = None) -> FastAPIOffline:
     _install_error_handlers(app)
     _install_platform_routes(app)
     _install_metrics_middleware(app)
+    # Outermost (added last): refused before the metrics middleware reads a body or anything else runs.
+    app.add_middleware(RateLimits, rules=default_rules(settings))
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     _add_problem_schema(app)
     return app
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import warnings
 from pathlib import Path
@@ -101,12 +102,21 @@ def cmd_serve(args) -> int:
     return run_service(args.service)
 
 
+def duration_seconds(text: str) -> int:
+    """"90s", "15m", "1h", "7d" (a bare number is seconds)."""
+    match = re.fullmatch(r"\s*(\d+)\s*([smhd]?)\s*", text or "")
+    if not match or int(match[1]) == 0:
+        raise argparse.ArgumentTypeError(f"not a duration: {text!r} (e.g. 15m, 1h, 7d)")
+    return int(match[1]) * {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}[match[2]]
+
+
 def cmd_token(args) -> int:
     from gateway.auth import issue_token
 
     # Signed with the accounts service's key (WENYUN_TOKEN_SIGNING_KEY or derived from the secret).
     token = issue_token(_settings().token_signing_pem(), sub=args.sub or f"{args.role}-cli", role=args.role,
-                        scopes=args.scope or [], name=args.name, ttl_seconds=args.days * 86400)
+                        scopes=args.scope or [], name=args.name,
+                        ttl_seconds=args.days * 86400 if args.days else args.ttl)
     print(token)
     return 0
 
@@ -201,7 +211,9 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument("--sub", help="the subject (user id); defaults to <role>-cli")
     token.add_argument("--scope", action="append", help="an object scope such as venue:<id> (repeatable)")
     token.add_argument("--name")
-    token.add_argument("--days", type=int, default=30)
+    # Operator tokens cannot be revoked: short by default (people sign in through accounts instead).
+    token.add_argument("--ttl", type=duration_seconds, default="1h", help="how long the token is valid: 15m, 1h (default), 7d, …")
+    token.add_argument("--days", type=int, help=argparse.SUPPRESS)  # the old spelling of --ttl Nd
     token.set_defaults(func=cmd_token)
     sub.add_parser("seed", help="load the 嘉平镇 demo data").set_defaults(func=cmd_seed)
     health = sub.add_parser("health", help="ask one service's health RPC")

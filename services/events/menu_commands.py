@@ -77,6 +77,12 @@ def _check_offering_owner(actor, row) -> None:
                         {"offering_id": row.id})
 
 
+def check_may_change_offering(db, actor: dict, offering_id: str) -> None:
+    who = require_actor(actor, "organiser")
+    with db.read() as session:
+        _check_offering_owner(who, _offering(session, offering_id))
+
+
 def update_offering(db, actor: dict, offering_id: str, body: dict) -> dict:
     who = require_actor(actor, "organiser")
     with db.read() as session:  # who may change it is answered before anything about the body

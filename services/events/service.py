@@ -25,6 +25,7 @@ from services.events.boundary import actor_of, domain_errors, local_day_start
 from services.events.domain import festivals
 from services.events.entrypoints.planning import PlanningEntrypoints
 from services.events.entrypoints.venue_holds import VenueHoldEntrypoints
+from services.events.entrypoints.walk_in_feedback import WalkInFeedbackEntrypoints
 from services.events.settings import SETTINGS
 from services.events.tables import metadata, venue_directory
 
@@ -37,6 +38,11 @@ class EventEntrypoints:
     @rpc
     def create_event(self, actor: dict, event: dict) -> dict:
         return event_commands.create(self.db, self.venues, actor, event)
+
+    @rpc
+    def check_event_organiser(self, actor: dict, event_id: str) -> None:
+        """403/404 unless the caller may change the event (the gateway asks before it reads a body)."""
+        return event_commands.check_may_change(self.db, actor, event_id)
 
     @rpc
     def update_event(self, actor: dict, event_id: str, changes: dict) -> dict:
@@ -143,6 +149,11 @@ class MenuEntrypoints:
         return menu_commands.create_offering(self.db, actor, offering)
 
     @rpc
+    def check_offering_owner(self, actor: dict, offering_id: str) -> None:
+        """403/404 unless the caller may change the offering (the gateway asks before it reads a body)."""
+        return menu_commands.check_may_change_offering(self.db, actor, offering_id)
+
+    @rpc
     def update_offering(self, actor: dict, offering_id: str, changes: dict) -> dict:
         return menu_commands.update_offering(self.db, actor, offering_id, changes)
 
@@ -196,7 +207,7 @@ class PublicEntrypoints:
         """RFC 5545 text of the feed of a venue, town or village."""
         settings = self.config.get("WENYUN_SETTINGS") or get_settings()
         with self.db.read() as session:
-            return queries.calendar_ics(session, scope, key, settings.public_base_url)
+            return queries.calendar_ics(session, scope, key, settings.event_page_url)
 
     @rpc
     def festival_days(self, year: int) -> list:
@@ -210,7 +221,7 @@ class PublicEntrypoints:
 
 
 class EventsService(EventEntrypoints, RegistrationEntrypoints, MenuEntrypoints, PublicEntrypoints, FollowsVenues,
-                    PlanningEntrypoints, VenueHoldEntrypoints, ForgetsPeople):
+                    PlanningEntrypoints, VenueHoldEntrypoints, WalkInFeedbackEntrypoints, ForgetsPeople):
     name = "events"
     db = Database(metadata)
     metrics = Metrics()

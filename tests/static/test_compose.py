@@ -51,6 +51,8 @@ FAKE_ENV = {
     "WENYUN_DB_PASSWORD": "test-db-password",
     "RABBITMQ_PASSWORD": "test-rabbitmq-password",
     "GRAFANA_ADMIN_PASSWORD": "test-grafana-password",
+    "KEYCLOAK_ADMIN_PASSWORD": "test-keycloak-password",
+    "WENYUN_ACCOUNTS_OIDC_CLIENT_SECRET": "test-oidc-client-secret",
 }
 SECRET_KEY_NAME = re.compile(r"(SECRET|PASSWORD|PASSWD|_PASS$|TOKEN|_KEY$|CREDENTIAL)", re.IGNORECASE)
 

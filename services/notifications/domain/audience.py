@@ -25,7 +25,7 @@ ADMINS = "role:admin"
 _GROUP_PREFIXES = ("role:", "scope:")
 
 # event.* facts that the people registered for the event hear about directly.
-EVENT_CHANGES = frozenset({"event.completed"})
+EVENT_CHANGES = frozenset({"event.completed", "event.displaced"})
 _VOLUNTEER_FACTS = frozenset({
     "volunteer.applied", "volunteer.approved", "volunteer.rejected", "volunteer.suspended", "volunteer.retired",
     "dispatch.offered", "dispatch.accepted", "dispatch.declined", "dispatch.expired", "dispatch.withdrawn",
@@ -114,8 +114,12 @@ def recipients(
         add(_person_for(data.get("booker_id"), contact, event_type, data), Audience.APPLICANT, contact)
         if event_type == "booking.requested":
             add(venue_managers(data["venue_id"]), Audience.VENUE_MANAGER)
-    elif event_type in ("event.published", "event.displaced"):
+    elif event_type == "event.published":
         add(data.get("organiser_id"), Audience.ORGANISER)
+    elif event_type == "event.displaced":  # the room was lost (closure, or the venue took its hold back)
+        add(data.get("organiser_id"), Audience.ORGANISER)
+        for person in registrants:
+            add(person, Audience.PARTICIPANT)
     elif event_type in EVENT_CHANGES:
         for person in registrants:
             add(person, Audience.PARTICIPANT)

@@ -95,6 +95,18 @@ _ZH: dict[tuple[str, Audience], _Template] = {
         ("您的场地预约已取消[：{place}][，{when}]。", "[原因：{reason}。]"),
         "您的场地预约已取消[：{place}][，{when}][。原因：{reason}]。",
     ),
+    ("booking.no_show", _A.APPLICANT): _T(
+        "预约未签到[：{place}]",
+        ("您的场地预约[：{place}][，{when}，]未在签到时间内签到，已记为未到场，剩余时段已释放。",
+         "多次未到场将暂停在线预约；如有特殊情况请联系场馆。"),
+        "您的场地预约[：{place}，]未按时签到，已记为未到场。多次未到场将暂停在线预约。",
+    ),
+    ("event.displaced", _A.PARTICIPANT): _T(
+        "活动场地有变：{title}",
+        ("您预约的{title}[（{when}）]所用场地暂不能使用[，原因：{reason}]。",
+         "活动将改期，您的名额保留，新时间确定后会通知您。"),
+        "您预约的{title}[（{when}）]场地有变[，原因：{reason}]，将改期，名额保留。",
+    ),
     ("event.published", _A.ORGANISER): _T(
         "活动已发布：{title}",
         ("{title}已发布[，{when}][，{place}]。", "群众现在可以在公示栏看到并预约。"),
@@ -339,6 +351,19 @@ _EN: dict[tuple[str, Audience], _Template] = {
         "Booking cancelled[: {place}]",
         ("Your booking[ of {place}][, {when},] has been cancelled.", "[Reason: {reason}.]"),
         "Your booking[ of {place}][, {when},] was cancelled[: {reason}].",
+    ),
+    ("booking.no_show", _A.APPLICANT): _T(
+        "Booking marked as no-show[: {place}]",
+        ("Your booking[ of {place}][, {when},] was not checked in on time; it is marked as a no-show and the rest "
+         "of the slot is free again.", "Repeated no-shows pause online booking; contact the venue if something "
+         "came up."),
+        "Booking[ of {place}] not checked in: marked as a no-show.",
+    ),
+    ("event.displaced", _A.PARTICIPANT): _T(
+        "Venue change: {title}",
+        ("The venue of {title}[ ({when})], which you registered for, cannot be used[: {reason}].",
+         "The event will be rescheduled and your place is kept; you will be told the new time."),
+        "{title}[ ({when})] must move[: {reason}]; your place is kept.",
     ),
     ("event.published", _A.ORGANISER): _T(
         "Event published: {title}",
