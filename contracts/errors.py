@@ -1,5 +1,8 @@
 """Errors a service raises for bad requests; the gateway maps them to RFC 9457 problems.
 
+The Chinese text of an error, when there is one, is always the extra member `detail_zh`
+(`NotFound("Volunteer v1 does not exist.", detail_zh="没有这位志愿者。")`).
+
 They cross the bus by name (nameko serialises `exc_type` and `exc_args`), so a service raises
 `Conflict("…", {"conflicts": [...]})` and the gateway answers 409 with those extra members.
 """
@@ -13,10 +16,13 @@ class WenyunError(Exception):
     title = "Bad request"
     code = "bad_request"
 
-    def __init__(self, detail: str, extra: dict[str, Any] | None = None):
-        super().__init__(detail, extra or {})
+    def __init__(self, detail: str, extra: dict[str, Any] | None = None, detail_zh: str | None = None):
+        extra = dict(extra or {})
+        if detail_zh:
+            extra["detail_zh"] = detail_zh
+        super().__init__(detail, extra)
         self.detail = detail
-        self.extra = extra or {}
+        self.extra = extra
 
     def __str__(self) -> str:
         return self.detail

@@ -222,7 +222,7 @@ class EventCreate(BaseModel):
     description: str = Field("", max_length=4000)
     kind: EventKind
     festival: FestivalName | None = None
-    target_groups: list[TargetGroup] = Field(default_factory=lambda: ["everyone"], max_length=6)
+    target_groups: list[TargetGroup] = Field(default_factory=lambda: ["everyone"], max_length=6)  # type: ignore[arg-type]
     room_id: str | None = Field(None, description="A room held through venues when the event is published.")
     site: OutdoorSite | None = Field(None, description="An outdoor site instead of a room.")
     start: AwareDatetime
@@ -399,7 +399,7 @@ class OfferingCreate(BaseModel):
     kind: EventKind
     provider: str = Field(min_length=1, max_length=200, description="The troupe or provider delivering it.")
     duration_minutes: int = Field(ge=1, le=24 * 60)
-    target_groups: list[TargetGroup] = Field(default_factory=lambda: ["everyone"], max_length=6)
+    target_groups: list[TargetGroup] = Field(default_factory=lambda: ["everyone"], max_length=6)  # type: ignore[arg-type]
     description: str = Field("", max_length=4000)
     volunteer_needs: list[VolunteerNeed] = Field(default_factory=list, max_length=30)
 

@@ -68,7 +68,7 @@ class PersonContactUpdate(BaseModel):
     name: Text | None = Field(None, max_length=100)
     phone: str | None = Field(None, pattern=PHONE_PATTERN, examples=["13812345678"])
     email: Text | None = Field(None, pattern=EMAIL_PATTERN, max_length=200)
-    channels: list[MessageChannel] = Field(default_factory=lambda: ["inbox"],
+    channels: list[MessageChannel] = Field(default_factory=lambda: ["inbox"],  # type: ignore[arg-type]
                                            description="Channels the person consented to.")
     language: Language = "zh-CN"
     quiet_hours: QuietHours = Field(default_factory=QuietHours)

@@ -17,7 +17,6 @@ import os
 import time
 import uuid
 from contextlib import contextmanager
-from datetime import datetime, timezone
 from typing import Iterator
 
 import amqp
@@ -33,6 +32,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from contracts.envelope import DomainEvent, to_cloudevent
 from contracts.errors import Conflict, Unavailable, WenyunError
+from kit.clock import utcnow
 from kit.engine import is_sqlite, make_engine
 from kit.metrics import OUTBOX_BACKLOG, OUTBOX_PUBLISHED
 from kit.rpc import IDEMPOTENCY_KEY
@@ -44,10 +44,6 @@ log = logging.getLogger(__name__)
 
 class AlreadyProcessed(Exception):
     """This consumer already applied this event: nothing to do (not an error)."""
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 class Transaction:
@@ -86,7 +82,7 @@ class Transaction:
             .values(event_id=event_id, consumer=consumer, event_type=event_type, processed_at=utcnow())
             .on_conflict_do_nothing(index_elements=["event_id", "consumer"])
         )
-        if result.rowcount == 0:
+        if result.rowcount == 0:  # type: ignore[attr-defined]  # (a CursorResult)
             raise AlreadyProcessed(event_id)
 
 
@@ -166,7 +162,7 @@ class OutboxRelay:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise TimeoutError(f"the broker did not confirm {len(self._unconfirmed)} message(s)")
-            self._connection.connection.drain_events(timeout=remaining)
+            self._connection.connection.drain_events(timeout=remaining)  # type: ignore[attr-defined]
         if self._nacked:
             self._nacked = False
             raise RuntimeError("the broker refused (nacked) a message; the batch will be sent again")

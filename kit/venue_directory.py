@@ -6,11 +6,13 @@ asking venues every time (and without reading its tables): each keeps this table
 """
 from __future__ import annotations
 
+from typing import Any, cast
+
 from sqlalchemy import Column, Float, MetaData, String, Table, select
 
 from contracts.envelope import Envelope
 from contracts.venues import VenueRecord
-from kit.database import utcnow
+from kit.clock import utcnow
 from kit.events import handle_event
 from kit.tables import UtcDateTime
 
@@ -49,13 +51,14 @@ class FollowsVenues:
     venue facts; each handler applies a fact once (inbox) in the service's own `db`."""
 
     venue_directory: Table
+    db: Any  # the service's kit.database.Database
 
     @handle_event("venues", "venue.registered")
     def on_venue_registered(self, event: Envelope):
         with self.db.transaction() as tx:
-            remember_venue(tx.session, self.venue_directory, event.typed())
+            remember_venue(tx.session, self.venue_directory, cast(VenueRecord, event.typed()))
 
     @handle_event("venues", "venue.updated")
     def on_venue_updated(self, event: Envelope):
         with self.db.transaction() as tx:
-            remember_venue(tx.session, self.venue_directory, event.typed())
+            remember_venue(tx.session, self.venue_directory, cast(VenueRecord, event.typed()))

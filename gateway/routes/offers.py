@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
@@ -21,9 +20,9 @@ from gateway.auth import require
 from gateway.calls import call
 from gateway.pages import page, text
 from gateway.problems import problem_responses
+from kit.clock import DISTRICT_TZ
 
 router = APIRouter(tags=["dispatch"])
-DISTRICT = ZoneInfo("Asia/Shanghai")
 # Conflicts the volunteers service marks as "gone" (the offer or the link is over): 410, not 409.
 GONE_REASONS = ("link_expired", "offer_expired", "offer_withdrawn")
 STATUS_ZH = {"offered": "待答复", "accepted": "已接受", "declined": "已婉拒", "expired": "已过期", "withdrawn": "已撤回"}
@@ -52,7 +51,7 @@ def _wants_html(request: Request, default: bool) -> bool:
 
 
 def _local(value: str) -> str:
-    return datetime.fromisoformat(value).astimezone(DISTRICT).strftime("%Y-%m-%d %H:%M")
+    return datetime.fromisoformat(value).astimezone(DISTRICT_TZ).strftime("%Y-%m-%d %H:%M")
 
 
 def _offer_card(offer: dict) -> str:

@@ -16,16 +16,28 @@ from sqlalchemy.exc import IntegrityError
 from contracts.common import Actor, ContactPoint
 from contracts.errors import Conflict, Forbidden, Unprocessable
 from contracts.venues import (
-    BookingCancelled, BookingConfirmed, BookingCreate, BookingRejected, BookingRequested, BookingRescheduled,
+    BookingCancelled,
+    BookingConfirmed,
+    BookingCreate,
+    BookingRejected,
+    BookingRequested,
+    BookingRescheduled,
 )
+from kit.clock import from_local, shown, to_local, utcnow
+from kit.rules import InvalidTransition
 from services.venues import queries, schedule
 from services.venues.access import BOOKING_ROLES, STAFF_CHANNELS, manages, require_manager
 from services.venues.domain.booking_rules import (
-    BookingAction, BookingDecision, BookingRefusal, BookingRequest, InvalidTransition, RoomBookingProfile,
-    allowed_actions, check_booking, transition,
+    BookingAction,
+    BookingDecision,
+    BookingRefusal,
+    BookingRequest,
+    RoomBookingProfile,
+    allowed_actions,
+    check_booking,
+    transition,
 )
 from services.venues.domain.opening_hours import ResolvedDay
-from services.venues.localtime import from_local, now, shown, to_local
 from services.venues.tables import bookings
 
 ACTION_FACTS = {BookingAction.CONFIRM: BookingConfirmed, BookingAction.REJECT: BookingRejected,
@@ -170,7 +182,7 @@ def fact(cls, booking, room, venue, **extra):
 
 
 def insert(tx, placement: Placement, room, venue, decision: BookingDecision) -> dict:
-    moment = now()
+    moment = utcnow()
     values = dict(
         id=str(uuid.uuid4()), venue_id=venue.id, room_id=room.id, starts_at=placement.start, ends_at=placement.end,
         occupied_start=from_local(decision.occupied_start), occupied_end=from_local(decision.occupied_end),
@@ -212,9 +224,9 @@ def change_status(tx, booking, room, venue, action: BookingAction, actor_sub: st
         status = transition(booking.status, action)
     except InvalidTransition as error:
         raise Conflict(sentence(str(error)), {"booking_id": booking.id, "booking_status": booking.status,
-                                              "allowed_actions": [str(a) for a in allowed_actions(booking.status)],
-                                              "detail_zh": error.message_zh}) from error
-    changes = {"status": str(status), "updated_at": now()}
+                                              "allowed_actions": [str(a) for a in allowed_actions(booking.status)]},
+                       detail_zh=error.message_zh) from error
+    changes = {"status": str(status), "updated_at": utcnow()}
     if reason is not None:
         changes["reason"] = reason
     if closure_id is not None:
@@ -236,7 +248,7 @@ def move(tx, booking, room, venue, start: dt.datetime, end: dt.datetime) -> dict
     if isinstance(decision, BookingRefusal):
         raise refusal_error(decision, room, day, (to_local(start), to_local(end)))
     changes = dict(starts_at=start, ends_at=end, occupied_start=from_local(decision.occupied_start),
-                   occupied_end=from_local(decision.occupied_end), updated_at=now())
+                   occupied_end=from_local(decision.occupied_end), updated_at=utcnow())
     _write(tx.session, room, bookings.update().where(bookings.c.id == booking.id).values(**changes),
            (changes["occupied_start"], changes["occupied_end"]), exclude=(booking.id,))
     values = {**dict(booking._mapping), **changes}

@@ -11,12 +11,14 @@ from contracts.venues import Venue
 from kit.database import Database
 from kit.metrics import Metrics
 from kit.rpc import rpc
+from kit.service_settings import SettingsDependency
 from services.venues.entrypoints.bookings import BookingEntrypoints
 from services.venues.entrypoints.closures import ClosureEntrypoints
 from services.venues.entrypoints.holds import HoldEntrypoints
 from services.venues.entrypoints.hours import HoursEntrypoints
 from services.venues.entrypoints.network import NetworkEntrypoints
 from services.venues.entrypoints.registers import RegisterEntrypoints
+from services.venues.settings import VenuesSettings
 from services.venues.tables import metadata
 
 
@@ -26,6 +28,7 @@ class VenuesService(NetworkEntrypoints, HoursEntrypoints, ClosureEntrypoints, Bo
     db = Database(metadata)
     metrics = Metrics()
     config = Config()
+    settings = SettingsDependency(VenuesSettings)
 
     @rpc
     def health(self):

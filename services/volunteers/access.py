@@ -7,10 +7,6 @@ from contracts.errors import Forbidden
 STAFF_ROLES = ("admin", "organiser")
 
 
-def actor_of(actor: dict | Actor) -> Actor:
-    return actor if isinstance(actor, Actor) else Actor.model_validate(actor)
-
-
 def is_staff(actor: Actor) -> bool:
     return actor.role in STAFF_ROLES
 

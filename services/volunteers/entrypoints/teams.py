@@ -4,22 +4,22 @@ from __future__ import annotations
 
 import uuid
 
-
 from contracts.errors import Conflict, NotFound, Unprocessable
 from contracts.volunteers import TeamCreate, TeamMemberInput, TeamUpdate
-from kit.database import utcnow
+from kit.boundary import actor_from, model_or_422
+from kit.clock import utcnow
 from kit.rpc import rpc
 from services.volunteers import records, team_records
-from services.volunteers.access import actor_of, is_staff, require_staff
+from services.volunteers.access import is_staff, require_staff
 from services.volunteers.tables import team_members, teams
 
 
 class TeamEntrypoints:
     @rpc
     def create_team(self, actor: dict, team: dict) -> dict:
-        actor = actor_of(actor)
+        actor = actor_from(actor)
         require_staff(actor, "register teams")
-        data = TeamCreate.model_validate(team)
+        data = model_or_422(TeamCreate, team, "team")
         team_records.check_kind(data.kind, data.specialty)
         if not data.town and not data.village:
             raise Unprocessable("Say where the team is based: a town, a village, or both. 请填写所属镇街或村居。",
@@ -40,7 +40,7 @@ class TeamEntrypoints:
 
     @rpc
     def get_team(self, team_id: str, actor: dict | None = None) -> dict:
-        return self._team(team_id, show_members=actor is not None and is_staff(actor_of(actor)))
+        return self._team(team_id, show_members=actor is not None and is_staff(actor_from(actor)))
 
     @rpc
     def list_teams(self, town: str | None = None, village: str | None = None, kind: str | None = None) -> list[dict]:
@@ -51,8 +51,8 @@ class TeamEntrypoints:
 
     @rpc
     def update_team(self, actor: dict, team_id: str, changes: dict) -> dict:
-        require_staff(actor_of(actor), "change teams")
-        data = TeamUpdate.model_validate(changes)
+        require_staff(actor_from(actor), "change teams")
+        data = model_or_422(TeamUpdate, changes, "team changes")
         given = data.model_fields_set
         with self.db.transaction() as tx:
             row = team_records.team_row(tx.session, team_id, lock=True)
@@ -71,8 +71,8 @@ class TeamEntrypoints:
 
     @rpc
     def add_team_member(self, actor: dict, team_id: str, member: dict) -> dict:
-        require_staff(actor_of(actor), "change teams")
-        data = TeamMemberInput.model_validate(member)
+        require_staff(actor_from(actor), "change teams")
+        data = model_or_422(TeamMemberInput, member, "team member")
         with self.db.transaction() as tx:
             team_records.team_row(tx.session, team_id, lock=True)
             if data.volunteer_id and any(m.volunteer_id == data.volunteer_id for m in
@@ -83,7 +83,7 @@ class TeamEntrypoints:
 
     @rpc
     def remove_team_member(self, actor: dict, team_id: str, member_id: str) -> dict:
-        require_staff(actor_of(actor), "change teams")
+        require_staff(actor_from(actor), "change teams")
         with self.db.transaction() as tx:
             row = team_records.team_row(tx.session, team_id, lock=True)
             deleted = tx.session.execute(team_members.delete().where(team_members.c.team_id == team_id,
