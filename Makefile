@@ -4,16 +4,37 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test setup seed bench docs clean
+.PHONY: run test setup seed bench docs clean browser-deps asyncapi-parser
 
-run: $(STAMP)  ## all four services + the gateway on http://localhost:8000 (SQLite under var/, local RabbitMQ)
+run: $(STAMP)  ## the four services, the gateway on :8000 and the web app on http://localhost:8080 (SQLite under var/, local RabbitMQ)
 	$(VENV)/bin/wenyun run
 
-test: $(STAMP)  ## the whole test suite (needs the local RabbitMQ and PostgreSQL)
+test: $(STAMP) browser-deps asyncapi-parser  ## the whole test suite (needs the local RabbitMQ and PostgreSQL)
 	$(VENV)/bin/lint-imports
-	$(VENV)/bin/python -m pytest
+	$(VENV)/bin/python -m pytest --ignore=tests/browser
+	# The browser tests in their own process: Playwright cannot run under eventlet's monkey-patching.
+	$(VENV)/bin/python -m pytest tests/browser
+
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+
+browser-deps: $(AXE)  ## Debian's Chromium (+ a CJK font) and axe-core for tests/browser
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q chromium fonts-wqy-zenhei; \
+	  else echo "missing /usr/bin/chromium: run as root 'apt-get install -y chromium fonts-wqy-zenhei' (browser tests need it)" >&2; exit 1; fi; \
+	fi
+
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	@command -v npm >/dev/null || { echo "missing npm (Node.js): needed to install axe-core for the browser tests" >&2; exit 1; }
+	npm ci --prefix tests/browser --no-audit --no-fund --silent
+	@touch $(AXE)
 
 setup: $(STAMP)
+
+# The official AsyncAPI parser for tests/contract/test_asyncapi_parser.py, installed once into
+# tools/asyncapi/node_modules (pinned by its package-lock.json); skipped when Node.js is absent.
+asyncapi-parser:
+	@if command -v npm >/dev/null 2>&1 && [ ! -d tools/asyncapi/node_modules/@asyncapi/parser ]; then \
+		cd tools/asyncapi && npm ci --no-audit --no-fund --silent; fi
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if (3, 11) <= sys.version_info[:2] < (3, 13) else "Wenyun needs Python 3.11 or 3.12 (nameko 2.14); set PYTHON=python3.11")'
@@ -33,4 +54,4 @@ docs: $(STAMP)  ## regenerate docs/openapi.json, docs/asyncapi.json and docs/sch
 	$(VENV)/bin/wenyun docs
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var tests/browser/node_modules

@@ -6,14 +6,27 @@ import contextlib
 import os
 import shutil
 import subprocess
+import sys
 import uuid
 
 import eventlet
 
-eventlet.monkey_patch()  # as `nameko test` does: service containers run green in this process
-from psycogreen.eventlet import patch_psycopg  # noqa: E402
 
-patch_psycopg()
+def _browser_tests_only() -> bool:
+    """True for a run of tests/browser alone: Playwright's sync API hangs under eventlet's monkey-patching,
+    and the browser tests need no green service containers (every process is real)."""
+    if os.environ.get("WENYUN_TEST_EVENTLET") == "0":
+        return True
+    paths = [os.path.abspath(a.split("::")[0]) for a in sys.argv[1:] if os.path.exists(a.split("::")[0])]
+    browser = os.path.join(os.path.dirname(os.path.abspath(__file__)), "tests", "browser")
+    return bool(paths) and all(p == browser or p.startswith(browser + os.sep) for p in paths)
+
+
+if not _browser_tests_only():
+    eventlet.monkey_patch()  # as `nameko test` does: service containers run green in this process
+    from psycogreen.eventlet import patch_psycopg
+
+    patch_psycopg()
 
 import pytest  # noqa: E402
 
@@ -56,6 +69,12 @@ def amqp_uri():
 
 @pytest.fixture(scope="module")
 def module_amqp_uri():
+    with private_vhost() as uri:
+        yield uri
+
+
+@pytest.fixture(scope="session")
+def session_amqp_uri():
     with private_vhost() as uri:
         yield uri
 

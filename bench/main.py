@@ -25,7 +25,9 @@ from bench import scenarios  # noqa: E402
 from bench.stats import ScenarioResult  # noqa: E402
 from bench.target import connect  # noqa: E402
 
-SCENARIOS = ("rpc_roundtrip", "fanout", "registration_rush", "booking_contention", "dispatch_ranking")
+SCENARIOS = ("rpc_roundtrip", "fanout", "registration_rush", "booking_contention", "dispatch_ranking",
+             "season_planner", "page_latency")
+PURE = ("dispatch_ranking", "season_planner")  # domain code only: no platform needed
 
 
 def parse_args(argv=None):
@@ -63,6 +65,11 @@ def parse_args(argv=None):
     p.add_argument("--dispatch-candidates", type=int, default=20_000)
     p.add_argument("--dispatch-places", type=int, default=50)
     p.add_argument("--dispatch-repeat", type=int, default=5)
+    p.add_argument("--planner-seed", type=int, default=7, help="seed of the synthetic district (season_planner)")
+    p.add_argument("--planner-time-limit", type=float, default=60.0, help="seconds for the season planner")
+    p.add_argument("--web-url", help="the web app of a running platform (env WENYUN_BENCH_WEB_URL; default "
+                                      "http://localhost:8080)")
+    p.add_argument("--page-requests", type=int, default=50, help="sequential requests per page (page_latency)")
     p.add_argument("--platform-env", action="append", default=[], metavar="KEY=VALUE",
                    help="environment of a platform the bench starts itself (e.g. WENYUN_MAX_WORKERS=50); repeatable")
     p.add_argument("--profile", action="store_true",
@@ -130,7 +137,7 @@ def main(argv=None) -> int:
         return 2
     started = time.time()
     load_at_start = os.getloadavg()
-    needs_platform = any(s != "dispatch_ranking" for s in wanted)
+    needs_platform = any(s not in PURE for s in wanted)
     platform_env = dict(item.split("=", 1) for item in args.platform_env)
     if platform_env and args.start == "auto":
         args.start = "always"  # tuned settings only apply to a platform the bench starts itself

@@ -2,4 +2,4 @@
 
 Importing this package registers every domain event model (for the AsyncAPI document and consumers).
 """
-from contracts import events, notifications, venues, volunteers  # noqa: F401  (registers the models)
+from contracts import accounts, events, notifications, venues, volunteers  # noqa: F401  (registers the models)

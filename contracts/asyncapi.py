@@ -19,10 +19,25 @@ CLOUDEVENT_ATTRIBUTES = {
 }
 
 
-def event_schema(event_type: str) -> dict:
-    """JSON Schema of the whole CloudEvent (envelope + data) of one event type."""
+# Every service's exchange, also one that publishes no facts yet (notifications): subscribers see them all.
+EXCHANGES = {
+    "venues.events": "Facts of the venues service.",
+    "events.events": "Facts of the events service.",
+    "volunteers.events": "Facts of the volunteers service.",
+    "accounts.events": "Facts of the accounts service (sign-in sessions).",
+    "notifications.events": "The notifications service's exchange. It publishes no domain facts today (what it "
+                            "sends goes to people and webhooks); it exists on the broker so a binding made now "
+                            "receives the facts it may publish later.",
+}
+SHARED_SCHEMAS = "#/components/schemas/{model}"
+
+
+def event_schema(event_type: str, ref_template: str = "#/$defs/{model}") -> dict:
+    """JSON Schema of the whole CloudEvent (envelope + data) of one event type. Standalone (docs/schemas/)
+    its shared models are under its own `$defs`; inside the AsyncAPI document, refs point to
+    `#/components/schemas` (a ref is resolved against the document it is in) and `$defs` is left out."""
     model = registered_events()[event_type]
-    data_schema = model.model_json_schema(ref_template="#/$defs/{model}")
+    data_schema = model.model_json_schema(ref_template=ref_template)
     defs = data_schema.pop("$defs", {})
     schema = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -39,25 +54,38 @@ def event_schema(event_type: str) -> dict:
     return schema
 
 
+def _shared_schemas(event_type: str) -> dict:
+    return registered_events()[event_type].model_json_schema(ref_template=SHARED_SCHEMAS).get("$defs", {})
+
+
+def _amqp_binding(exchange: str) -> dict:
+    return {"amqp": {"is": "routingKey", "exchange": {
+        "name": exchange, "type": "topic", "durable": True, "autoDelete": False, "vhost": "/"}}}
+
+
 def asyncapi_document() -> dict:
-    channels, operations, messages = {}, {}, {}
+    channels, operations, messages, schemas = {}, {}, {}, {}
     for event_type, model in registered_events().items():
         key = event_type.replace(".", "_")
         channel_id = f"{model.exchange()}/{event_type}"
+        for name, schema in _shared_schemas(event_type).items():
+            if schemas.setdefault(name, schema) != schema:
+                raise ValueError(f"two different contract models are both called {name}; rename one")
+        payload = event_schema(event_type, SHARED_SCHEMAS)
+        payload.pop("$defs", None)
         messages[key] = {
             "name": event_type,
             "title": event_type,
             "summary": model.summary,
             "contentType": "application/cloudevents+json",
-            "payload": event_schema(event_type),
+            "payload": payload,
         }
         channels[key] = {
             "address": event_type,
             "title": channel_id,
             "description": f"Routing key `{event_type}` on the topic exchange `{model.exchange()}`.",
             "messages": {key: {"$ref": f"#/components/messages/{key}"}},
-            "bindings": {"amqp": {"is": "routingKey", "exchange": {
-                "name": model.exchange(), "type": "topic", "durable": True, "autoDelete": False, "vhost": "/"}}},
+            "bindings": _amqp_binding(model.exchange()),
         }
         operations[f"publish_{key}"] = {
             "action": "send",
@@ -65,17 +93,26 @@ def asyncapi_document() -> dict:
             "summary": f"{model.source_service} publishes {event_type}",
             "messages": [{"$ref": f"#/channels/{key}/messages/{key}"}],
         }
+    used = {model.exchange() for model in registered_events().values()}
+    unknown = used - set(EXCHANGES)
+    if unknown:
+        raise ValueError(f"exchanges missing from contracts.asyncapi.EXCHANGES: {sorted(unknown)}")
+    for exchange in sorted(set(EXCHANGES) - used):  # exists on the broker, publishes nothing yet
+        channels[exchange.replace(".", "_")] = {
+            "address": "#", "title": exchange, "description": EXCHANGES[exchange], "messages": {},
+            "bindings": _amqp_binding(exchange)}
+    exchanges = ", ".join(f"`{e}`" for e in EXCHANGES)
     return {
         "asyncapi": "3.0.0",
         "info": {"title": "Wenyun domain events", "version": "1.0.0",
                  "description": "Facts published by the Wenyun services as CloudEvents 1.0 (structured JSON) on "
-                                "RabbitMQ topic exchanges `<service>.events`; routing key = event type. Bind your "
+                                f"the RabbitMQ topic exchanges {exchanges}; routing key = event type. Bind your "
                                 "own durable queue to receive them."},
         "servers": {"local": {"host": "localhost:5672", "protocol": "amqp", "protocolVersion": "0-9-1"}},
         "defaultContentType": "application/cloudevents+json",
         "channels": channels,
         "operations": operations,
-        "components": {"messages": messages},
+        "components": {"messages": messages, "schemas": dict(sorted(schemas.items()))},
     }
 
 

@@ -3,19 +3,28 @@
 A domain event is a pydantic model subclassing `DomainEvent`, declaring the service that owns it
 and its type. `to_cloudevent` wraps it (the `cloudevents` SDK builds and serialises the envelope);
 `parse_cloudevent` reads a message back and validates `data` against the registered model.
+
+Producers validate strictly (`extra="forbid"`: a misspelt field is a bug), readers leniently: a consumer
+reads a fact with `read_fact`, which ignores fields it does not know, at any depth — during a rolling
+deploy a producer that added an optional field must not send the older consumers' facts to the
+dead-letter queue (tests/contract/test_consumers.py).
 """
 from __future__ import annotations
 
 import json
+import types
+import typing
 import uuid
 from datetime import datetime, timezone
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from cloudevents.core.formats.json import JSONFormat
 from cloudevents.core.v1.event import CloudEvent
 from pydantic import BaseModel, ConfigDict
 
 CONTENT_TYPE = JSONFormat.CONTENT_TYPE  # application/cloudevents+json
+READING = {"reading": True}  # validation context of a reader: rules that only bind producers step aside
+M = TypeVar("M", bound=BaseModel)
 _FORMAT = JSONFormat()
 _REGISTRY: dict[str, type["DomainEvent"]] = {}
 
@@ -52,6 +61,37 @@ class DomainEvent(BaseModel):
         return f"{cls.source_service}.events"
 
 
+def _models_in(annotation) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType, list, tuple, typing.Annotated):
+        return [m for arg in typing.get_args(annotation) for m in _models_in(arg)]
+    return []
+
+
+def known_fields_only(model: type[BaseModel], data: Any) -> Any:
+    """`data` without the fields `model` (and the models nested in it) does not declare."""
+    if not isinstance(data, dict):
+        return data
+    kept = {}
+    for name, field in model.model_fields.items():
+        key = field.alias or name
+        if key not in data:
+            continue
+        value, nested = data[key], _models_in(field.annotation)
+        if len(nested) == 1 and isinstance(value, dict):
+            value = known_fields_only(nested[0], value)
+        elif len(nested) == 1 and isinstance(value, list):
+            value = [known_fields_only(nested[0], item) for item in value]
+        kept[key] = value
+    return kept
+
+
+def read_fact(model: type[M], data: Any) -> M:
+    """A consumer's reading of a fact: unknown fields are ignored (the producer may be newer)."""
+    return model.model_validate(known_fields_only(model, data), context=READING)
+
+
 def registered_events() -> dict[str, type[DomainEvent]]:
     return dict(sorted(_REGISTRY.items()))
 
@@ -78,7 +118,7 @@ class Envelope(BaseModel):
         model = model_for(self.type)
         if model is None:
             raise ValueError(f"unknown event type {self.type}")
-        return model.model_validate(self.data)
+        return read_fact(model, self.data)
 
 
 def to_cloudevent(event: DomainEvent, *, subject: str | None = None, event_id: str | None = None) -> bytes:

@@ -58,9 +58,16 @@ class Unprocessable(WenyunError):
     status, title, code = 422, "Unprocessable request", "unprocessable"
 
 
+class TooManyRequests(WenyunError):
+    """Slow down: the extra member `retry_after` (seconds) becomes the Retry-After header."""
+
+    status, title, code = 429, "Too many requests", "too_many_requests"
+
+
 ERRORS_BY_NAME: dict[str, type[WenyunError]] = {
     cls.__name__: cls
-    for cls in (WenyunError, BadRequest, Unauthorized, Forbidden, NotFound, Conflict, Gone, Unprocessable)
+    for cls in (WenyunError, BadRequest, Unauthorized, Forbidden, NotFound, Conflict, Gone, Unprocessable,
+                TooManyRequests)
 }
 
 

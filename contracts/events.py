@@ -4,10 +4,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from contracts.common import ContactPoint, Coordinates
 from contracts.envelope import DomainEvent
+from contracts.skills import SKILL_LABELS, skill_code
 
 Channel = Literal["online", "phone", "desk", "on_behalf"]
 
@@ -16,7 +17,15 @@ class VolunteerNeed(BaseModel):
     model_config = ConfigDict(extra="forbid")
     role: str = Field(min_length=1, max_length=60)
     count: int = Field(ge=1, le=200)
-    skills: list[str] = []
+    skills: list[str] = Field([], description="Skill codes of contracts/skills.py (GET /api/v1/volunteers/skills); "
+                                              "a Chinese label (「搬运」) is taken as its code.")
+
+    @field_validator("skills")
+    @classmethod
+    def _known_skills(cls, skills: list[str], info: ValidationInfo) -> list[str]:
+        if (info.context or {}).get("reading"):  # stored or published before the vocabulary: read as it is
+            return list(dict.fromkeys(s if s not in SKILL_LABELS else skill_code(s) for s in skills))
+        return list(dict.fromkeys(skill_code(s) for s in skills))
 
 
 class EventFact(DomainEvent):

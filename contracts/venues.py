@@ -80,6 +80,22 @@ class VenueUpdate(BaseModel):
 
 # ---- rooms ---------------------------------------------------------------------------------------
 
+class BookingLimits(BaseModel):
+    """A room's booking limits, set by its manager; the venue's own staff are held only to "not in the past"."""
+
+    model_config = ConfigDict(extra="forbid")
+    advance_days: int = Field(30, ge=1, le=3660, description="A start may be at most this many days ahead.")
+    max_minutes: int = Field(480, ge=15, le=1440, description="The longest a single booking may be.")
+    weekly_quota: int | None = Field(5, ge=1, le=100, description="Bookings one person may hold in this room per "
+                                                                  "week (a weekly series counts each week); null: none.")
+    cancel_cutoff_hours: int = Field(0, ge=0, le=336, description="The booker may cancel until this many hours "
+                                                                  "before the start; 0: until the start.")
+    check_in_opens_minutes: int = Field(15, ge=0, le=240, description="Check-in opens this long before the start.")
+    check_in_closes_minutes: int = Field(15, ge=0, le=240, description="Check-in closes this long after the start; "
+                                                                       "then the booking is a no-show and the rest "
+                                                                       "of the slot is released.")
+
+
 class RoomCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str = Field(min_length=1, max_length=100)
@@ -94,6 +110,7 @@ class RoomCreate(BaseModel):
     booking_policy: BookingPolicyName = "public"
     buffer_minutes: int = Field(0, ge=0, le=240, description="Setup and cleanup time kept free after each booking.")
     no_booking_needed: bool = Field(False, description="Walk-in use needs no booking (seed 002).")
+    booking_limits: BookingLimits | None = Field(None, description="None: the defaults.")
 
 
 class RoomUpdate(BaseModel):
@@ -108,6 +125,7 @@ class RoomUpdate(BaseModel):
     booking_policy: BookingPolicyName | None = None
     buffer_minutes: int | None = Field(None, ge=0, le=240)
     no_booking_needed: bool | None = None
+    booking_limits: BookingLimits | None = None
 
 
 class Room(RoomCreate):
@@ -173,6 +191,48 @@ class CalendarDay(BaseModel):
     by_arrangement: bool = False
     note: str | None = None
     calendar_known: bool = True
+    calendar_source: Literal["library", "administrator"] | None = "library"
+
+
+class StatutoryHolidayIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name_zh: str = Field(min_length=1, max_length=40, examples=["春节"])
+    start: date = Field(examples=["2027-02-06"])
+    end: date = Field(examples=["2027-02-13"], description="The last day off (inclusive).")
+
+
+class AdjustedWorkdayIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    date: date
+    name_zh: str = Field(min_length=1, max_length=40, description="The holiday it is worked for.", examples=["春节"])
+
+
+class StatutoryYearIn(BaseModel):
+    """A year's statutory holidays and adjusted working days (调休) from the State Council's notice, used
+    while chinese-calendar does not know the year."""
+
+    model_config = ConfigDict(extra="forbid")
+    notice: str = Field(min_length=1, max_length=300, examples=["国务院办公厅关于2027年部分节假日安排的通知"])
+    holidays: list[StatutoryHolidayIn] = Field(min_length=1, max_length=20)
+    workdays: list[AdjustedWorkdayIn] = Field([], max_length=20)
+
+
+class StatutoryDay(BaseModel):
+    date: date
+    name_zh: str
+
+
+class StatutoryYear(BaseModel):
+    year: int
+    source: Literal["library", "administrator", "unknown"] = Field(
+        description="Who decides the year's holidays: chinese-calendar when it knows the year, else the entered data.")
+    library_knows: bool
+    notice: str | None = None
+    holidays: list[StatutoryDay] = []
+    workdays: list[StatutoryDay] = []
+    differences: list[str] = Field([], description="Where the entered data disagrees with chinese-calendar (which wins).")
+    entered_by: str | None = None
+    entered_at: datetime | None = None
 
 
 class VenueCalendar(BaseModel):
@@ -295,6 +355,9 @@ class BookingCreate(BaseModel):
     attendees: int = Field(ge=1, le=100_000)
     purpose: str = Field("", max_length=500)
     booker_kind: BookerKind = "individual"
+    organisation_id: str | None = Field(None, max_length=100, description="The registered organisation booking: "
+                                        "an organisation booking needs it, and the caller's token the scope "
+                                        "org:<organisation_id> (the venue's desk may book for any organisation).")
     booker_id: str | None = Field(None, max_length=100)
     booker_name: str | None = Field(None, max_length=100)
     channel: BookingChannel = "online"
@@ -305,9 +368,34 @@ class RecurringBookingCreate(BookingCreate):
     weeks: int = Field(ge=1, le=52, description="The same slot on this many consecutive weeks, the first included.")
 
 
+class NoShowLedgerEntry(BaseModel):
+    booking_id: str
+    at: datetime
+    channel: BookingChannel
+    counted: bool
+
+
+class NoShowLedger(BaseModel):
+    person_id: str
+    no_shows: list[NoShowLedgerEntry]
+    exempt: bool
+    exemption_reason: str | None = None
+    paused_until: datetime | None = Field(None, description="Online booking is paused until then (staff still book "
+                                                            "on the person's behalf).")
+    lifted_at: datetime | None = None
+    policy: dict
+
+
+class NoShowExemptionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: str = Field(min_length=1, max_length=200, examples=["elderly (75)"])
+
+
 class BookingActionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     reason: str | None = Field(None, max_length=500)
+    signed_off_by: str | None = Field(None, max_length=100, description="Approving an individual's request for an "
+                                      "organisations-only room: the leader in charge who signed (分管领导).")
 
 
 class Booking(BaseModel):
@@ -321,10 +409,15 @@ class Booking(BaseModel):
     attendees: int
     purpose: str = ""
     booker_kind: BookerKind
+    organisation_id: str | None = None
     booker_id: str | None = None
     booker_name: str | None = None
     booked_by: str
     channel: BookingChannel
+    needs_sign_off: bool = Field(False, description="An individual's request for an organisations-only room: "
+                                                    "approved only with the leader's signed consent.")
+    signed_off_by: str | None = None
+    signed_off_at: datetime | None = None
     contact: ContactPoint | None = None
     status: BookingStatusName
     reason: str | None = None
@@ -334,6 +427,9 @@ class Booking(BaseModel):
     decided_by: str | None = None
     created_at: datetime
     updated_at: datetime
+    calendar_warning: str | None = Field(None, description="On a new booking: the statutory holidays of that day "
+                                                           "are not known yet (the day may turn out a holiday).")
+    calendar_warning_zh: str | None = None
 
 
 class OccurrenceReport(BaseModel):
@@ -388,6 +484,8 @@ class RoomHold(BaseModel):
     event_id: str
     start: datetime
     end: datetime
+    calendar_warning: str | None = None
+    calendar_warning_zh: str | None = None
 
 
 # ---- registers -----------------------------------------------------------------------------------
@@ -611,6 +709,9 @@ class BookingFact(DomainEvent):
     event_id: str | None = None  # set when the booking is a room hold for a cultural event
     reason: str | None = None
     contact: ContactPoint | None = None
+    organisation_id: str | None = None  # the registered organisation it is for
+    signed_off_by: str | None = None  # the leader whose consent let an individual use an organisations-only room
+    closure_id: str | None = None  # set when a venue closure cancelled it (venue.closed says the rest)
 
 
 class BookingRequested(BookingFact):
@@ -635,6 +736,20 @@ class BookingCancelled(BookingFact):
     source_service = "venues"
     event_type = "booking.cancelled"
     summary = "A booking was cancelled (by its booker, a manager, or a closure — see reason)."
+
+
+class BookingCheckedIn(BookingFact):
+    source_service = "venues"
+    event_type = "booking.checked_in"
+    summary = "The booker arrived and was checked in; the room stays theirs until the end."
+
+
+class BookingNoShow(BookingFact):
+    source_service = "venues"
+    event_type = "booking.no_show"
+    summary = "The booker did not check in within the window; the rest of the slot is free again."
+
+    automatic: bool = False
 
 
 class BookingRescheduled(BookingFact):

@@ -50,8 +50,10 @@ class DispatchOffered(DispatchOfferFact):
     event_type = "dispatch.offered"
     summary = "A volunteer is offered a role at an event, with accept/decline links and a deadline."
     deadline: datetime
-    accept_url: str
-    decline_url: str
+    # Signed links that answer the offer without signing in: for the volunteer's own channels only, so
+    # webhook deliveries leave them out (optional for that reason; volunteers always sets them).
+    accept_url: str | None = Field(None, description="The volunteer's signed accept link; never in webhook deliveries.")
+    decline_url: str | None = Field(None, description="The volunteer's signed decline link; never in webhook deliveries.")
     reminder: bool = False
 
 

@@ -25,7 +25,7 @@ import sys
 
 import pika
 
-EXCHANGES = ("venues.events", "events.events", "volunteers.events")
+EXCHANGES = ("venues.events", "events.events", "volunteers.events", "accounts.events", "notifications.events")
 
 
 def describe(body: bytes) -> str:

@@ -22,6 +22,7 @@ from contracts.errors import WenyunError
 from gateway.problems import Problem, problem
 from gateway.routes import ROUTERS
 from gateway.rpc import RemoteError, RpcClient, ServiceUnavailable
+from gateway.token_check import TokenCheck
 from kit.settings import SERVICE_NAMES, PlatformSettings, get_settings
 
 log = logging.getLogger("wenyun.gateway")
@@ -47,12 +48,14 @@ def create_app(settings: PlatformSettings | None = None) -> FastAPIOffline:
             await app.state.rpc.connect()
         except Exception as exc:  # noqa: BLE001 - start anyway; /health says what is wrong
             log.error("cannot reach RabbitMQ at start: %s", exc)
+        app.state.token_check = TokenCheck(app.state.rpc)
+        app.state.token_check.start()
         yield
+        await app.state.token_check.stop()
         await app.state.rpc.close()
 
     app = FastAPIOffline(title="Wenyun 文云 API", version="1.0.0", description=DESCRIPTION, lifespan=lifespan,
-                         openapi_url="/openapi.json", docs_url="/docs", redoc_url=None)
-    app.state.signing_key = settings.signing_key()
+                         openapi_url="/openapi.json", docs_url=None, redoc_url=None)  # /docs: routes/api_docs.py
     app.state.settings = settings
     for router in ROUTERS:
         app.include_router(router)
@@ -67,6 +70,8 @@ def _install_error_handlers(app) -> None:
     @app.exception_handler(WenyunError)
     async def domain_error(request: Request, exc: WenyunError):
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        if exc.status == 429:
+            headers = {"Retry-After": str(int(exc.extra.get("retry_after", 60)))}
         # A service's extra members never overwrite the problem's own (RFC 9457 §3.1).
         extra = {(f"{k}_" if k in PROBLEM_MEMBERS else k): v for k, v in exc.extra.items()}
         return problem(exc.status, exc.title, exc.detail, code=exc.code, instance=request.url.path,
@@ -103,7 +108,7 @@ def _install_error_handlers(app) -> None:
 def _install_platform_routes(app) -> None:
     @app.get("/health", tags=["platform"], responses={503: {"model": Problem}})
     async def health(request: Request):
-        """200 only when the broker and all four services answer."""
+        """200 only when the broker and every service answer."""
         rpc: RpcClient = request.app.state.rpc
 
         async def ask(service):

@@ -1,49 +1,37 @@
-"""Bearer tokens (signed JWT) with a role and object scopes, e.g. a venue manager's `venue:<id>`."""
+"""Bearer tokens: access tokens signed by accounts (EdDSA), verified here with its public keys only
+(gateway.token_check); a role and object scopes such as a venue manager's `venue:<id>`."""
 from __future__ import annotations
 
-import time
-
-import jwt
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from contracts.access import is_self_or_reviewer, manages_venue, reviews_volunteers
 from contracts.common import Actor
 from contracts.errors import Forbidden, Unauthorized
+from kit.tokens import ROLES, signer_from
 
-ROLES = ("admin", "venue_manager", "organiser", "volunteer", "subscriber", "resident")
-ALGORITHM = "HS256"
-bearer = HTTPBearer(auto_error=False, description="`wenyun token --role ROLE` prints one.")
+bearer = HTTPBearer(auto_error=False, description="Sign in (`/api/v1/auth/…`) or `wenyun token --role ROLE`.")
+__all__ = ["ROLES", "issue_token", "optional_actor", "require"]
 
 
 def issue_token(key: bytes, *, sub: str, role: str, scopes: list[str] | None = None, name: str | None = None,
-                ttl_seconds: int = 30 * 24 * 3600) -> str:
-    if role not in ROLES:
-        raise ValueError(f"unknown role {role!r}; one of {', '.join(ROLES)}")
-    now = int(time.time())
-    claims = {"sub": sub, "role": role, "scopes": scopes or [], "iat": now, "exp": now + ttl_seconds}
-    if name:
-        claims["name"] = name
-    return jwt.encode(claims, key, algorithm=ALGORITHM)
+                ttl_seconds: int = 30 * 24 * 3600, sid: str | None = None) -> str:
+    """An access token signed with the accounts key (`key`: the platform secret or a PEM), for
+    operators (`wenyun token`) and tests."""
+    return signer_from(key).sign(sub=sub, role=role, scopes=scopes, name=name, sid=sid, ttl_seconds=ttl_seconds)
 
 
-def read_token(key: bytes, token: str) -> Actor:
-    try:
-        claims = jwt.decode(token, key, algorithms=[ALGORITHM], options={"require": ["exp", "sub"]})
-        return Actor(sub=claims["sub"], role=claims["role"], scopes=claims.get("scopes", []), name=claims.get("name"))
-    except (jwt.PyJWTError, KeyError, ValueError) as exc:
-        raise Unauthorized("The bearer token is invalid or expired.") from exc
-
-
-def optional_actor(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Actor | None:
+async def optional_actor(request: Request,
+                         credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Actor | None:
     if credentials is None:
         return None
-    return read_token(request.app.state.signing_key, credentials.credentials)
+    return await request.app.state.token_check.actor(credentials.credentials)
 
 
 def require(*roles: str):
     """A dependency: the caller must present a valid token with one of `roles` (admin always may)."""
 
-    def dependency(actor: Actor | None = Depends(optional_actor)) -> Actor:
+    async def dependency(actor: Actor | None = Depends(optional_actor)) -> Actor:
         if actor is None:
             raise Unauthorized("This request needs a bearer token (Authorization: Bearer …).")
         if roles and actor.role != "admin" and actor.role not in roles:
@@ -52,3 +40,31 @@ def require(*roles: str):
 
     dependency.requires_token = True
     return dependency
+
+
+# ---- object scopes that the token alone answers (docs/authorisation.md) ---------------------------
+# These run as dependencies, i.e. before FastAPI validates the body: a caller who may not act on the
+# record gets 403 and learns nothing about what a valid body would be. The services check again.
+
+def volunteer_reviewer(actor: Actor = Depends(require())) -> Actor:
+    """The volunteer reviewer (scope volunteers:review) or the administrator."""
+    if not reviews_volunteers(actor):
+        raise Forbidden("Only the volunteer reviewer (scope volunteers:review) or the administrator may do this.",
+                        {"needed_scope": "volunteers:review"})
+    return actor
+
+
+def volunteer_self_or_reviewer(volunteer_id: str, actor: Actor = Depends(require())) -> Actor:
+    """The volunteer named in the path, the reviewer or the administrator."""
+    if not is_self_or_reviewer(actor, volunteer_id):
+        raise Forbidden("You may change only your own volunteer record. 只能修改本人的志愿者信息。",
+                        {"volunteer_id": volunteer_id})
+    return actor
+
+
+def manager_of_path_venue(venue_id: str, actor: Actor = Depends(require("venue_manager"))) -> Actor:
+    """A manager of the venue named in the path (`venue:<venue_id>`) or the administrator."""
+    if not manages_venue(actor, venue_id):
+        raise Forbidden(f"Your token does not cover venue {venue_id}; it needs the scope venue:{venue_id}.",
+                        {"venue_id": venue_id, "needed_scope": f"venue:{venue_id}"})
+    return actor

@@ -2,10 +2,14 @@
 
 Every write carries an idempotency key — the client's `Idempotency-Key` header when it sends one
 (so a client may safely retry), otherwise one made for this HTTP request — and the service claims it
-in the command's own transaction: a request redelivered after a crash is not applied twice.
+in the command's own transaction: a request redelivered after a crash is not applied twice, and a
+retry with the same key gets the first call's answer again (kit.rpc). A client's key is scoped to the
+route it was sent to here and to the caller (the token's subject) in the kit, so two clients that both
+send `1` never meet; an anonymous caller's key is scoped to its address.
 """
 from __future__ import annotations
 
+import hashlib
 import uuid
 from typing import Any
 
@@ -26,8 +30,12 @@ def idempotency_key(request: Request) -> str | None:
         if given is not None and not (1 <= len(given) <= 64 and given.isprintable()):
             raise BadRequest("The Idempotency-Key header must be 1–64 printable characters.",
                              {"header": "Idempotency-Key"})
-        key = f"{request.method}:{given}" if given else uuid.uuid4().hex
-        request.state.idempotency_key = key[:64]
+        if given:
+            caller = "" if request.headers.get("authorization") else (request.client.host if request.client else "")
+            key = hashlib.sha256(f"{request.method} {request.url.path} {caller} {given}".encode()).hexdigest()
+        else:
+            key = uuid.uuid4().hex
+        request.state.idempotency_key = key
     return request.state.idempotency_key
 
 

@@ -30,7 +30,8 @@ def problem(status: int, title: str, detail: str | None = None, *, code: str | N
 def problem_responses(*statuses: int) -> dict:
     """OpenAPI `responses` entries for the problem statuses a route can return."""
     titles = {400: "Malformed request", 401: "Missing or invalid token", 403: "Not allowed", 404: "Not found",
-              409: "Conflict", 422: "Invalid request", 503: "A service is unavailable"}
+              409: "Conflict", 422: "Invalid request",
+              429: "Too many requests (see Retry-After)", 503: "A service is unavailable"}
     return {s: {"model": Problem, "description": titles.get(s, "Problem"),
                 "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
             for s in statuses}

@@ -52,6 +52,22 @@ class RpcClient:
         await self._reply_queue.bind(self._exchange, routing_key=self._reply_queue.name)
         await self._reply_queue.consume(self._on_reply, no_ack=True)
 
+    async def subscribe(self, exchange: str, routing_key: str, on_message) -> None:
+        """Hear facts of one type on a private queue that lives as long as this connection (and is
+        restored with it): `on_message(body: bytes)`, for local state such as revoked sessions."""
+        if not self.connected:
+            raise ServiceUnavailable(exchange.split(".")[0], "the message broker is not reachable")
+        channel = await self._connection.channel()
+        source = await channel.declare_exchange(exchange, aio_pika.ExchangeType.TOPIC, durable=True)
+        queue = await channel.declare_queue(f"gateway-{routing_key}-{uuid.uuid4().hex}", exclusive=True,
+                                            auto_delete=True)
+        await queue.bind(source, routing_key=routing_key)
+
+        async def deliver(message: aio_pika.abc.AbstractIncomingMessage) -> None:
+            await on_message(message.body)
+
+        await queue.consume(deliver, no_ack=True)
+
     async def close(self) -> None:
         if self._connection is not None:
             await self._connection.close()

@@ -37,6 +37,11 @@ def from_local(naive: dt.datetime) -> dt.datetime:
     return naive.replace(tzinfo=DISTRICT_TZ)
 
 
+def local_now() -> dt.datetime:
+    """The district's wall-clock time now, naive (what the domain rules compare with)."""
+    return to_local(utcnow())
+
+
 def local_today(now: dt.datetime | None = None) -> dt.date:
     """The district's date at `now` (default: this instant)."""
     return local(now or utcnow()).date()

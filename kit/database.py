@@ -12,6 +12,7 @@ whatever a crash left behind, so a fact committed is a fact delivered (at least 
 """
 from __future__ import annotations
 
+import json
 import logging
 import os
 import time
@@ -35,7 +36,7 @@ from contracts.errors import Conflict, Unavailable, WenyunError
 from kit.clock import utcnow
 from kit.engine import is_sqlite, make_engine
 from kit.metrics import OUTBOX_BACKLOG, OUTBOX_PUBLISHED
-from kit.rpc import IDEMPOTENCY_KEY
+from kit.rpc import scoped_idempotency_key
 from kit.settings import get_settings
 from kit.tables import add_kit_tables
 
@@ -53,6 +54,16 @@ class Transaction:
         self._inbox = inbox
         self.emitted: list[str] = []
         self._now = utcnow()
+
+    @property
+    def outbox(self):
+        """The outbox table (kit.forgetting masks a closed account's phone numbers in kept facts)."""
+        return self._outbox
+
+    @property
+    def inbox(self):
+        """The inbox table (kit.forgetting masks them in kept answers too)."""
+        return self._inbox
 
     def emit(self, event: DomainEvent, *, subject: str | None = None) -> str:
         """Record a fact to publish once this transaction commits. Returns the CloudEvent id."""
@@ -229,6 +240,7 @@ class Database(DependencyProvider):
         self.relay = OutboxRelay(self.engine, self.outbox, config["AMQP_URI"], self.container.service_name)
         self._wake = LightQueue()
         self._running = False
+        self._claimed_keys: dict[str, tuple[str, str]] = {}  # worker call id → (consumer, scoped key)
 
     def start(self):
         self._running = True
@@ -268,6 +280,33 @@ class Database(DependencyProvider):
 
     def get_dependency(self, worker_ctx):
         return UnitOfWork(self, worker_ctx)
+
+    def worker_teardown(self, worker_ctx):
+        self._claimed_keys.pop(worker_ctx.call_id, None)
+
+    # -- idempotency keys of RPC commands: the answer of the first call, for a retry ------------------
+    def stored_answer(self, consumer: str, key: str) -> tuple[bool, object]:
+        """(True, answer) when this caller's key was already applied and answered; (False, None) otherwise."""
+        inbox = self.inbox
+        try:
+            with self.engine.connect() as conn:
+                stored = conn.execute(select(inbox.c.response).where(
+                    inbox.c.event_id == key, inbox.c.consumer == consumer)).scalar_one_or_none()
+        except OperationalError as exc:
+            raise _database_unavailable(exc) from exc
+        return (False, None) if stored is None else (True, json.loads(stored))
+
+    def remember_answer(self, worker_ctx, result) -> None:
+        claimed = self._claimed_keys.pop(worker_ctx.call_id, None)
+        if claimed is None:
+            return
+        consumer, key = claimed
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(update(self.inbox).where(self.inbox.c.event_id == key, self.inbox.c.consumer == consumer)
+                             .values(response=json.dumps(result, default=str, ensure_ascii=False)))
+        except Exception as exc:  # noqa: BLE001 - the command is applied; a retry then gets 409, not a second run
+            log.warning("could not store the answer of %s for its idempotency key: %s", consumer, exc)
 
     def health(self) -> dict:
         with self.engine.connect() as conn:
@@ -351,15 +390,19 @@ class UnitOfWork:
             tx.claim(envelope.id, consumer, envelope.type)
             self._claimed = True
             return
-        key = (self._worker_ctx.data or {}).get(IDEMPOTENCY_KEY)
+        key = scoped_idempotency_key(self._worker_ctx.kwargs or {}, self._worker_ctx.data)
         if key:
             try:
-                tx.claim(str(key)[:64], consumer, "rpc")
+                tx.claim(key, consumer, "rpc")
             except AlreadyProcessed as exc:
+                # Applied, but its answer is not stored yet (still running, or a crash came between the
+                # commit and the answer): it is not applied twice.
                 raise Conflict(
-                    "This request was already applied; it is not applied twice (same Idempotency-Key).",
-                    {"idempotency_key": str(key)[:64]},
+                    "This request was already applied or is being applied; it is not applied twice "
+                    "(same Idempotency-Key). Retry shortly for its answer.",
+                    {"idempotency_key": str(self._worker_ctx.data.get("idempotency_key"))[:64]},
                 ) from exc
+            self._provider._claimed_keys[self._worker_ctx.call_id] = (consumer, key)
             self._claimed = True
 
 

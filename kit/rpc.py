@@ -16,6 +16,7 @@ A `contracts.errors` error raised by the other service is raised here as the sam
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 
 import eventlet
@@ -27,6 +28,22 @@ from contracts.errors import ERRORS_BY_NAME, Unavailable
 
 log = logging.getLogger(__name__)
 IDEMPOTENCY_KEY = "idempotency_key"  # travels as the AMQP header "nameko.idempotency_key"
+
+
+def scoped_idempotency_key(kwargs: dict, context_data: dict | None) -> str | None:
+    """The caller's idempotency key scoped to the caller (the actor's `sub`): two clients that both send
+    `1` never meet. 64 hex characters (the inbox's key column)."""
+    raw = (context_data or {}).get(IDEMPOTENCY_KEY)
+    if not raw:
+        return None
+    actor = kwargs.get("actor")
+    caller = actor.get("sub") if isinstance(actor, dict) else None
+    return hashlib.sha256(f"{caller or '-'}\x1f{raw}".encode("utf-8")).hexdigest()
+
+
+def _answer_store(container):
+    """The service's kit.database.Database (duck-typed: kit.database imports this module)."""
+    return next((d for d in container.dependencies if hasattr(d, "stored_answer")), None)
 
 # Let nameko rebuild our errors as the same classes (with their args) on the calling side.
 for _cls in ERRORS_BY_NAME.values():
@@ -63,7 +80,27 @@ class ResilientRpcConsumer(RpcConsumer):
 
 
 class ResilientRpc(Rpc):
+    """Also: a command retried with the same idempotency key by the same caller gets the stored answer
+    of its first call (as Stripe and the IETF Idempotency-Key draft do), without running again."""
+
     rpc_consumer = ResilientRpcConsumer()
+
+    def handle_message(self, body, message):
+        store = _answer_store(self.container)
+        if store is not None and isinstance(body, dict) and isinstance(body.get("kwargs"), dict):
+            key = scoped_idempotency_key(body["kwargs"], self.unpack_message_headers(message))
+            if key is not None:
+                found, answer = store.stored_answer(f"{self.container.service_name}.{self.method_name}", key)
+                if found:
+                    self.rpc_consumer.handle_result(message, answer, None)
+                    return
+        super().handle_message(body, message)
+
+    def handle_result(self, message, worker_ctx, result, exc_info):
+        store = _answer_store(self.container)
+        if store is not None and exc_info is None:
+            store.remember_answer(worker_ctx, result)  # before the reply: a retry after it finds the answer
+        return super().handle_result(message, worker_ctx, result, exc_info)
 
 
 rpc = ResilientRpc.decorator

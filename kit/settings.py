@@ -13,8 +13,8 @@ from pathlib import Path
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-SERVICE_NAMES = ("venues", "events", "volunteers", "notifications")
-METRICS_PORTS = {"venues": 9101, "events": 9102, "volunteers": 9103, "notifications": 9104}
+SERVICE_NAMES = ("venues", "events", "volunteers", "notifications", "accounts")
+METRICS_PORTS = {"venues": 9101, "events": 9102, "volunteers": 9103, "notifications": 9104, "accounts": 9105}
 
 
 class PlatformSettings(BaseSettings):
@@ -28,9 +28,14 @@ class PlatformSettings(BaseSettings):
     # <SERVICE>_DATABASE_URL uses the database wenyun_<service> on that server.
     postgres_url: str | None = None
     secret_key: str | None = None
+    # The Ed25519 private key (PEM) that signs access tokens; without it one is derived from the
+    # secret key (kit.tokens), so development and tests need no set-up.
+    token_signing_key: str | None = None
     public_base_url: str = Field(
         "http://localhost:8000", validation_alias=AliasChoices("PUBLIC_BASE_URL", "WENYUN_PUBLIC_BASE_URL")
     )
+    # Where the web app is reached (the gateway sends browsers asking for its old pages there).
+    web_public_url: str = "http://localhost:8080"
     rpc_timeout: float = 8.0
     # Event handlers: attempts before a message goes to the dead-letter queue.
     handler_max_attempts: int = 4
@@ -68,6 +73,10 @@ class PlatformSettings(BaseSettings):
             with os.fdopen(fd, "w") as fh:
                 fh.write(secrets.token_urlsafe(48))
         return key_file.read_text().strip().encode()
+
+    def token_signing_pem(self) -> bytes:
+        """What `kit.tokens.signer_from` turns into the access-token signing key."""
+        return self.token_signing_key.encode() if self.token_signing_key else self.signing_key()
 
     def metrics_port(self, service: str) -> int:
         return int(os.environ.get("METRICS_PORT", METRICS_PORTS.get(service, 0)))

@@ -1,5 +1,5 @@
 """The tables every service has besides its own: the outbox (facts to publish) and the inbox
-(CloudEvent ids already applied). Each service adds them to its own metadata and migrations."""
+(CloudEvent ids already applied, and idempotency keys of RPC commands with their answers). Each service adds them to its own metadata and migrations."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -54,6 +54,8 @@ def inbox_table(metadata: MetaData) -> Table:
         Column("consumer", String(150), primary_key=True),
         Column("event_type", String(100), nullable=False),
         Column("processed_at", UtcDateTime(), nullable=False),
+        # An RPC command claimed with an idempotency key: its answer (JSON), replayed to a retry.
+        Column("response", Text, nullable=True),
         extend_existing=True,
     )
 

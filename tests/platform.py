@@ -36,6 +36,9 @@ class Platform:
         self.db_kind = db_kind
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
+        self.web_port = free_port()
+        self.web_url = f"http://127.0.0.1:{self.web_port}"
+        self.web_session_key = "system-test-web-session"
         self.processes: dict[str, subprocess.Popen] = {}
         self.logs: dict[str, Path] = {}
         tag = uuid.uuid4().hex[:8]
@@ -53,6 +56,11 @@ class Platform:
             "WENYUN_OUTBOX_SWEEP_INTERVAL": "0.5",
             "WENYUN_HANDLER_RETRY_DELAY": "0.1",
             "PUBLIC_BASE_URL": self.base_url,
+            "NOTIFICATIONS_WEBHOOK_ALLOWED_NETWORKS": "127.0.0.0/8",  # the tests' webhook receivers
+            "WENYUN_WEB_PORT": str(self.web_port),
+            "WENYUN_API_URL": self.base_url,
+            "WENYUN_WEB_PUBLIC_URL": self.web_url,
+            "WENYUN_WEB_SESSION_KEY": self.web_session_key,
             "METRICS_PORT": "0",
             "PYTHONUNBUFFERED": "1",
             **{f"{s.upper()}_DATABASE_URL": url for s, url in self.database_urls.items()},
@@ -87,9 +95,10 @@ class Platform:
             # Deploy step first (migrations + durable queues), as `wenyun run` does.
             subprocess.run([sys.executable, "-m", "wenyun", "migrate"], cwd=ROOT, env=self.env, check=True,
                            capture_output=True, timeout=180)
-            for name in (*SERVICE_NAMES, "gateway"):
+            for name in (*SERVICE_NAMES, "gateway", "web"):
                 self.start(name)
             self.wait_healthy()
+            self.wait_web()
         except BaseException:
             self.stop_all()  # no processes or databases left behind by a failed start
             raise
@@ -109,6 +118,17 @@ class Platform:
             time.sleep(0.5)
         raise RuntimeError(f"platform not healthy in {timeout}s: {last}\n{self.tail_logs()}")
 
+    def wait_web(self, timeout: float = 30) -> None:
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            try:
+                if httpx.get(f"{self.web_url}/health", timeout=5).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.3)
+        raise RuntimeError(f"the web app did not start in {timeout}s\n{self.tail_logs()}")
+
     def wait_service(self, name: str, timeout: float = 60) -> None:
         deadline = time.time() + timeout
         while time.time() < deadline:
@@ -123,7 +143,7 @@ class Platform:
         stopping = {}
         for name, process in list(self.processes.items()):
             if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM if name != "gateway" else signal.SIGKILL)
+                os.killpg(process.pid, signal.SIGTERM if name not in ("gateway", "web") else signal.SIGKILL)
             stopping[name] = self.processes.pop(name)
         for name, process in stopping.items():
             try:

@@ -1,7 +1,7 @@
 """`wenyun` — the one operator command.
 
-    wenyun run                  migrations, queues, the four services and the gateway (honcho)
-    wenyun serve SERVICE        one process: venues | events | volunteers | notifications | gateway
+    wenyun run                  migrations, queues, the services, the gateway and the web app (honcho)
+    wenyun serve SERVICE        one process: venues | events | volunteers | notifications | accounts | gateway | web
     wenyun migrate              migrations of every service + durable queues (the deploy step)
     wenyun token --role ROLE    print a bearer token
     wenyun seed                 load the 嘉平镇 cultural service centre (seed 000)
@@ -21,7 +21,7 @@ from pathlib import Path
 # nameko runs on eventlet, which now prints a deprecation banner on import: known, and noise here.
 warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
 
-SERVICES = ("venues", "events", "volunteers", "notifications")
+SERVICES = ("venues", "events", "volunteers", "notifications", "accounts")
 
 
 def _settings():
@@ -64,14 +64,27 @@ def cmd_run(args) -> int:
     env = dict(os.environ)
     env.setdefault("PYTHONUNBUFFERED", "1")
     manager = Manager()
-    for service in (*SERVICES, "gateway"):
+    for service in (*SERVICES, "gateway", "web"):
         manager.add_process(service, f"{sys.executable} -m wenyun serve {service}", env=env)
-    print(f"wenyun: gateway on http://localhost:{settings.gateway_port} (docs at /docs); Ctrl-C stops everything")
+    from web.settings import get_web_settings
+
+    print(f"wenyun: web app on http://localhost:{get_web_settings().port}, gateway on "
+          f"http://localhost:{settings.gateway_port} (docs at /docs); Ctrl-C stops everything")
     manager.loop()
     return manager.returncode or 0
 
 
 def cmd_serve(args) -> int:
+    if args.service == "web":
+        import uvicorn
+
+        from web.app import create_app as create_web_app
+        from web.settings import get_web_settings
+
+        settings = get_web_settings()
+        uvicorn.run(create_web_app(settings), host=args.host, port=args.port or settings.port,
+                    log_level="info", access_log=False)
+        return 0
     if args.service == "gateway":
         import uvicorn
 
@@ -90,7 +103,8 @@ def cmd_serve(args) -> int:
 def cmd_token(args) -> int:
     from gateway.auth import issue_token
 
-    token = issue_token(_settings().signing_key(), sub=args.sub or f"{args.role}-cli", role=args.role,
+    # Signed with the accounts service's key (WENYUN_TOKEN_SIGNING_KEY or derived from the secret).
+    token = issue_token(_settings().token_signing_pem(), sub=args.sub or f"{args.role}-cli", role=args.role,
                         scopes=args.scope or [], name=args.name, ttl_seconds=args.days * 86400)
     print(token)
     return 0
@@ -167,7 +181,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("run", help="run the whole platform").set_defaults(func=cmd_run)
     serve = sub.add_parser("serve", help="run one service or the gateway")
-    serve.add_argument("service", choices=(*SERVICES, "gateway"))
+    serve.add_argument("service", choices=(*SERVICES, "gateway", "web"))
     serve.add_argument("--host", default="0.0.0.0")
     serve.add_argument("--port", type=int, default=None)
     serve.set_defaults(func=cmd_serve)

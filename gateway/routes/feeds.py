@@ -1,14 +1,14 @@
-"""Public feeds of the events: the notice board (公示栏, JSON and an HTML page) and iCalendar feeds
+"""Public feeds of the events: the notice board (公示栏, JSON; the page is the web app's) and iCalendar feeds
 (RFC 5545) per venue, town and village that a phone calendar can subscribe to."""
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import RedirectResponse, Response
 
 from contracts.events import NoticeBoard
 from gateway.calls import call
-from gateway.pages import page, text
 from gateway.problems import problem_responses
+from gateway.web_pages import to_web_app
 
 router = APIRouter(tags=["notice board and calendars"])
 ICS_MEDIA_TYPE = "text/calendar"
@@ -24,30 +24,10 @@ async def notice_board(request: Request, venue_id: str | None = None, town: str 
     return await call(request, "events", "notice_board", venue_id=venue_id, town=town, village=village)
 
 
-@router.get("/notice-board", response_class=HTMLResponse, responses=problem_responses(503))
-async def notice_board_page(request: Request, venue_id: str | None = None, town: str | None = None,
-                            village: str | None = None):
-    """The notice board as a plain page for residents (readable on a phone)."""
-    board = await call(request, "events", "notice_board", venue_id=venue_id, town=town, village=village)
-    where = village or town or (board["standing_free_activities"][0]["centre_name"]
-                                if venue_id and board["standing_free_activities"] else None)
-    title = f"{where} 文化活动公示" if where else "文化活动公示"
-    rows = "".join(
-        f"<tr><td>{text(e['item'])}<br><span class='muted'>{text(e['kind'] or '')}"
-        f"{(' · ' + text('、'.join(e['target_groups']))) if e['target_groups'] else ''}"
-        f"{' · 免费' if e['free'] else ''}</span></td>"
-        f"<td>{text(e['time'])}</td><td>{text(e['place'])}</td><td>{text(e['organiser'])}</td></tr>"
-        for e in board["entries"])
-    body = ("<table><thead><tr><th>项目</th><th>时间</th><th>地点</th><th>组织者</th></tr></thead>"
-            f"<tbody>{rows}</tbody></table>") if rows else "<p>近期暂无活动。</p>"
-    standing = "".join(
-        f"<div class='card'><strong>{text(s['centre_name'])}</strong>：常设免费活动 {s['count']} 项"
-        f"（标准 ≥{s['required']} 项，{'达标' if s['meets_standard'] else '未达标'}）"
-        f"{('<br><span class=muted>' + text('、'.join(s['items'])) + '</span>') if s['items'] else ''}</div>"
-        for s in board["standing_free_activities"])
-    if standing:
-        body += f"<h2>常设免费活动</h2>{standing}"
-    return page(title, body)
+@router.get("/notice-board", response_class=RedirectResponse, status_code=307, include_in_schema=False)
+async def notice_board_page(request: Request):
+    """The notice board page is the web app's (filters, event pages, calendar links)."""
+    return to_web_app(request, "/notice-board")
 
 
 async def _ics(request: Request, scope: str, key: str) -> Response:

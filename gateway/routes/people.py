@@ -11,7 +11,6 @@ from gateway.calls import call
 from gateway.problems import problem_responses
 
 router = APIRouter(prefix="/api/v1/people", tags=["notifications"])
-STAFF = ("venue_manager", "organiser")  # and admin (always)
 
 
 @router.get("/me", response_model=Person, responses=problem_responses(401, 503))
@@ -28,15 +27,15 @@ async def set_my_contact(body: PersonContactUpdate, request: Request, actor: Act
 
 
 @router.get("/{person_id}", response_model=Person, responses=problem_responses(401, 403, 422, 503))
-async def person_contact(person_id: str, request: Request, actor: Actor = Depends(require(*STAFF))):
-    """Someone's contact details (staff: administrators, venue managers, organisers)."""
+async def person_contact(person_id: str, request: Request, actor: Actor = Depends(require("admin"))):
+    """Someone's contact details (the administrator; see docs/authorisation.md)."""
     return await call(request, "notifications", "get_person", actor=actor, person_id=person_id)
 
 
 @router.put("/{person_id}", response_model=Person, responses=problem_responses(400, 401, 403, 409, 422, 503))
 async def set_person_contact(person_id: str, body: PersonContactUpdate, request: Request,
-                             actor: Actor = Depends(require(*STAFF))):
-    """Enter contact details and consent for someone else, e.g. at the desk or on the phone for an
-    elderly resident (staff)."""
+                             actor: Actor = Depends(require("admin"))):
+    """Enter contact details and consent for someone else, e.g. for an elderly resident who asked at the
+    desk (the administrator; staff enter a caller's contact with the booking or registration itself)."""
     return await call(request, "notifications", "update_person", actor=actor, person_id=person_id,
                       contact=body.model_dump(mode="json"))

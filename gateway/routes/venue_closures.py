@@ -5,7 +5,7 @@ from fastapi import APIRouter, Body, Depends, Request, status
 
 from contracts.common import Actor
 from contracts.venues import ClosureCreate, ClosureExtend, ClosureReopen, ClosureView
-from gateway.auth import require
+from gateway.auth import manager_of_path_venue, require
 from gateway.calls import call
 from gateway.problems import problem_responses
 
@@ -15,7 +15,7 @@ router = APIRouter(prefix="/api/v1", tags=["closures"])
 @router.post("/venues/{venue_id}/closures", status_code=status.HTTP_201_CREATED, response_model=ClosureView,
              responses=problem_responses(400, 401, 403, 404, 422, 503))
 async def close(venue_id: str, body: ClosureCreate, request: Request,
-                actor: Actor = Depends(require("venue_manager"))):
+                actor: Actor = Depends(manager_of_path_venue)):
     """Close the venue (or one room, `room_id`) with a reason and the expected reopening — refused
     without them (seed 004). Every booking inside is cancelled in the same step; `venue.closed` and a
     `booking.cancelled` per booking are published."""

@@ -10,7 +10,7 @@ from contracts.common import Actor
 from contracts.venues import (
     Asset, AssetCreate, AssetUpdate, UtilisationReport, VisitEntry, VisitEntryCreate, VisitsReport,
 )
-from gateway.auth import require
+from gateway.auth import manager_of_path_venue, require
 from gateway.calls import call
 from gateway.problems import problem_responses
 
@@ -20,7 +20,7 @@ router = APIRouter(prefix="/api/v1", tags=["registers"])
 @router.post("/venues/{venue_id}/visits", status_code=status.HTTP_201_CREATED, response_model=VisitEntry,
              responses=problem_responses(400, 401, 403, 404, 422, 503))
 async def record_visits(venue_id: str, body: VisitEntryCreate, request: Request,
-                        actor: Actor = Depends(require("venue_manager"))):
+                        actor: Actor = Depends(manager_of_path_venue)):
     """One line of the visit register: visitors per group on a day (in a room, or at the entrance)."""
     return await call(request, "venues", "record_visits", actor=actor, venue_id=venue_id,
                       entry=body.model_dump(mode="json"))
@@ -28,7 +28,7 @@ async def record_visits(venue_id: str, body: VisitEntryCreate, request: Request,
 
 @router.get("/venues/{venue_id}/visits", response_model=VisitsReport, responses=problem_responses(401, 403, 404, 422, 503))
 async def visits(venue_id: str, request: Request, start: dt.date = Query(alias="from"),
-                 end: dt.date = Query(alias="to"), actor: Actor = Depends(require("venue_manager"))):
+                 end: dt.date = Query(alias="to"), actor: Actor = Depends(manager_of_path_venue)):
     """Footfall per day, per visitor group and per room."""
     return await call(request, "venues", "visits_report", actor=actor, venue_id=venue_id, start=start.isoformat(),
                       end=end.isoformat())
@@ -37,7 +37,7 @@ async def visits(venue_id: str, request: Request, start: dt.date = Query(alias="
 @router.post("/venues/{venue_id}/assets", status_code=status.HTTP_201_CREATED, response_model=Asset,
              responses=problem_responses(400, 401, 403, 404, 409, 422, 503))
 async def register_asset(venue_id: str, body: AssetCreate, request: Request,
-                         actor: Actor = Depends(require("venue_manager"))):
+                         actor: Actor = Depends(manager_of_path_venue)):
     """Register an item in the asset ledger; it gets the venue's next number unless one is given."""
     return await call(request, "venues", "register_asset", actor=actor, venue_id=venue_id,
                       asset=body.model_dump(mode="json"))
@@ -46,7 +46,7 @@ async def register_asset(venue_id: str, body: AssetCreate, request: Request,
 @router.get("/venues/{venue_id}/assets", response_model=list[Asset], responses=problem_responses(401, 403, 404, 503))
 async def list_assets(venue_id: str, request: Request,
                       condition: Literal["good", "faulty", "under_repair", "retired"] | None = None,
-                      actor: Actor = Depends(require("venue_manager"))):
+                      actor: Actor = Depends(manager_of_path_venue)):
     """The asset ledger; `condition=faulty` lists the faulty items."""
     return await call(request, "venues", "list_assets", actor=actor, venue_id=venue_id, condition=condition)
 

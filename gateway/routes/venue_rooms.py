@@ -8,7 +8,7 @@ from pydantic import AwareDatetime
 
 from contracts.common import Actor
 from contracts.venues import Room, RoomCreate, RoomOpenAt, RoomUpdate, VenueCalendar
-from gateway.auth import require
+from gateway.auth import manager_of_path_venue, require
 from gateway.calls import call
 from gateway.problems import problem_responses
 
@@ -18,7 +18,7 @@ router = APIRouter(prefix="/api/v1", tags=["rooms"])
 @router.post("/venues/{venue_id}/rooms", status_code=status.HTTP_201_CREATED, response_model=Room,
              responses=problem_responses(400, 401, 403, 404, 409, 422, 503))
 async def create_room(venue_id: str, body: RoomCreate, request: Request,
-                      actor: Actor = Depends(require("venue_manager"))):
+                      actor: Actor = Depends(manager_of_path_venue)):
     """Add a room: kind, area, capacity, equipment, staff on duty, booking policy, cleanup buffer."""
     return await call(request, "venues", "create_room", actor=actor, venue_id=venue_id,
                       room=body.model_dump(mode="json"))

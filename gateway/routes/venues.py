@@ -11,7 +11,7 @@ from contracts.venues import (
     ComplianceReport, DateExceptionIn, DateExceptionView, OpeningHours, OpeningHoursView, PublicNotice, Venue,
     VenueCalendar, VenueCreate, VenueUpdate,
 )
-from gateway.auth import require
+from gateway.auth import manager_of_path_venue, require
 from gateway.calls import call
 from gateway.problems import problem_responses
 
@@ -42,7 +42,7 @@ async def get_venue(venue_id: str, request: Request):
 
 @router.patch("/{venue_id}", response_model=Venue, responses=problem_responses(400, 401, 403, 404, 422, 503))
 async def update_venue(venue_id: str, body: VenueUpdate, request: Request,
-                       actor: Actor = Depends(require(*MANAGERS))):
+                       actor: Actor = Depends(manager_of_path_venue)):
     """Change a venue's details (its managers, scope `venue:<id>`); publishes `venue.updated`."""
     return await call(request, "venues", "update_venue", actor=actor, venue_id=venue_id,
                       changes=body.model_dump(mode="json", exclude_unset=True))
@@ -57,7 +57,7 @@ async def get_opening_hours(venue_id: str, request: Request):
 @router.put("/{venue_id}/hours", response_model=OpeningHoursView,
             responses=problem_responses(400, 401, 403, 404, 422, 503))
 async def set_opening_hours(venue_id: str, body: OpeningHours, request: Request,
-                            actor: Actor = Depends(require(*MANAGERS))):
+                            actor: Actor = Depends(manager_of_path_venue)):
     """Set the weekly template (several periods a day) and what happens on statutory holidays."""
     return await call(request, "venues", "set_opening_hours", actor=actor, venue_id=venue_id,
                       hours=body.model_dump(mode="json"))
@@ -66,7 +66,7 @@ async def set_opening_hours(venue_id: str, body: OpeningHours, request: Request,
 @router.put("/{venue_id}/hours/exceptions/{date}", response_model=DateExceptionView,
             responses=problem_responses(400, 401, 403, 404, 422, 503))
 async def set_opening_exception(venue_id: str, date: dt.date, body: DateExceptionIn, request: Request,
-                                actor: Actor = Depends(require(*MANAGERS))):
+                                actor: Actor = Depends(manager_of_path_venue)):
     """Different hours on one date: a special opening (e.g. a holiday by arrangement) or, with no periods, closed."""
     return await call(request, "venues", "set_opening_exception", actor=actor, venue_id=venue_id,
                       date=date.isoformat(), exception=body.model_dump(mode="json"))
@@ -74,7 +74,7 @@ async def set_opening_exception(venue_id: str, date: dt.date, body: DateExceptio
 
 @router.delete("/{venue_id}/hours/exceptions/{date}", responses=problem_responses(401, 403, 404, 422, 503))
 async def delete_opening_exception(venue_id: str, date: dt.date, request: Request,
-                                   actor: Actor = Depends(require(*MANAGERS))) -> dict:
+                                   actor: Actor = Depends(manager_of_path_venue)) -> dict:
     """Back to the regular hours on that date."""
     return await call(request, "venues", "delete_opening_exception", actor=actor, venue_id=venue_id,
                       date=date.isoformat())
@@ -94,6 +94,16 @@ async def compliance(venue_id: str, request: Request, week: str = WEEK):
     """Weekly open hours against the standard of the venue's level (town ≥42 h, ≥4 h each open day,
     open at weekends and on holidays; villages: a configurable weekly figure, 35 h by default); public."""
     return await call(request, "venues", "compliance", venue_id=venue_id, week=week)
+
+
+@router.post("/{venue_id}/hours/compliance-preview", response_model=ComplianceReport,
+             responses=problem_responses(400, 401, 403, 404, 422, 503))
+async def preview_compliance(venue_id: str, body: OpeningHours, request: Request, week: str = WEEK,
+                             actor: Actor = Depends(require(*MANAGERS))):
+    """The compliance report the venue would have for `week` with these weekly hours (its dated exceptions
+    and closures kept), before saving them; changes nothing."""
+    return await call(request, "venues", "preview_compliance", actor=actor, venue_id=venue_id,
+                      hours=body.model_dump(mode="json"), week=week)
 
 
 @router.get("/{venue_id}/notice", response_model=PublicNotice, responses=problem_responses(404, 422, 503))

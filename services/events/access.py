@@ -1,6 +1,7 @@
 """Who may act on a registration or see an event's list, on top of the gateway's role check."""
 from __future__ import annotations
 
+from contracts.access import staffs_event
 from contracts.common import Actor
 from contracts.errors import Forbidden
 
@@ -9,11 +10,9 @@ STAFF_ROLES = ("admin", "organiser", "venue_manager")
 
 
 def is_staff_for(actor: Actor, event_row) -> bool:
-    """Staff who may register people by phone / at the desk and check them in: administrators, organisers,
-    and the manager of the venue the event is at."""
-    if actor.role in ("admin", "organiser"):
-        return True
-    return actor.role == "venue_manager" and bool(event_row.venue_id) and actor.has_scope("venue", event_row.venue_id)
+    """Staff who may register people by phone / at the desk, see the registrations and check people in:
+    the event's organisers and the manager of the venue it is at (docs/authorisation.md)."""
+    return staffs_event(actor, event_row.organiser_id, event_row.town, event_row.venue_id)
 
 
 def check_may_act_for(actor: Actor, registration, event_row) -> None:

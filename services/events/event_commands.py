@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import and_, or_, select, update
 
+from contracts.access import organises
 from contracts.common import Actor
 from contracts.errors import Conflict, Forbidden, Unprocessable
 from contracts.events import (
@@ -62,9 +63,9 @@ def reload(session, event_id: str):
 
 
 def check_owner(actor: Actor, row) -> None:
-    if actor.role != "admin" and row.organiser_id != actor.sub:
-        raise Forbidden("Only the event's organiser (or an administrator) may change it.",
-                        {"event_id": row.id, "organiser_id": row.organiser_id})
+    if not organises(actor, row.organiser_id, row.town):
+        raise Forbidden("Only the event's organiser (or an organiser for its town, or an administrator) may "
+                        "change it.", {"event_id": row.id, "organiser_id": row.organiser_id})
 
 
 def checked_plan(plan: dict, place: Place) -> dict:
@@ -184,10 +185,19 @@ def publish_in_tx(tx, row, booking_id: str | None, now: datetime):
 
 
 def hold_for(venues, actor: Actor, row) -> str | None:
+    """The booking holding the event's room; Conflict while venues has not confirmed it (issue 17.7):
+    the event stays a draft, the hold waits for the venue manager, and publishing again succeeds once
+    it is confirmed."""
     if row.place_kind != "room":
         return None
-    return venues_client.hold(venues, actor, room_id=row.room_id, start=row.start, end=row.end, event_id=row.id,
-                              title=row.title)
+    hold = venues_client.hold_with_status(venues, actor, room_id=row.room_id, start=row.start, end=row.end,
+                                          event_id=row.id, title=row.title)
+    if hold["status"] == "pending":
+        raise Conflict("The venue has not confirmed the room hold yet (the room's manager confirms every booking); "
+                       "the event stays unpublished until it does — publish again then.",
+                       {"reason_code": "hold_pending", "hold_booking_id": hold["booking_id"],
+                        "detail_zh": "场地预订待场馆确认，确认后方可发布活动"})
+    return hold["booking_id"]
 
 
 def publish(db, venues, actor: dict, event_id: str) -> dict:

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import update
 
+from contracts.access import organises
 from contracts.errors import Forbidden, Unprocessable
 from contracts.events import (
     OfferingCreate,
@@ -60,12 +61,21 @@ def create_offering(db, actor: dict, body: dict) -> dict:
     return offering_view(row).model_dump(mode="json")
 
 
+def _check_offering_owner(actor, row) -> None:
+    if not organises(actor, row.created_by):
+        raise Forbidden("Only the organiser who put the offering on the menu (or an administrator) may change it.",
+                        {"offering_id": row.id})
+
+
 def update_offering(db, actor: dict, offering_id: str, body: dict) -> dict:
-    signed_in(actor, "organiser")
+    who = signed_in(actor, "organiser")
+    with db.read() as session:  # who may change it is answered before anything about the body
+        _check_offering_owner(who, offering_row(session, offering_id))
     data = model_or_422(OfferingUpdate, body)
     changes = {k: v for k, v in data.model_dump(mode="json", exclude_unset=True).items() if v is not None}
     with db.transaction() as tx:
         row = offering_row(tx.session, offering_id)
+        _check_offering_owner(who, row)
         with domain_errors():
             _menu_offering(_Row({**dict(row._mapping), **changes}))
         tx.session.execute(update(offerings).where(offerings.c.id == offering_id)

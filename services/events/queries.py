@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select
 
+from contracts.access import organises
 from contracts.common import Actor
 from contracts.errors import BadRequest, Forbidden, NotFound
 from contracts.events import (
@@ -37,7 +38,7 @@ def load_event(session, event_id: str):
 
 
 def _may_see_draft(actor: Actor | None, row) -> bool:
-    return actor is not None and (actor.role == "admin" or actor.sub == row.organiser_id)
+    return actor is not None and organises(actor, row.organiser_id, row.town)
 
 
 def waitlisted_counts(session, event_ids) -> dict[str, tuple[int, int]]:

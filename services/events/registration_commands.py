@@ -44,9 +44,11 @@ def register(db, actor: dict, event_id: str, body: dict) -> dict:
     registration_id = str(uuid.uuid4())
     person_id = data.person_id or (f"guest-{registration_id}" if offline else actor.sub)
     person_name = data.person_name or (data.contact.name if data.contact else None)
-    if not offline and person_id != actor.sub and actor.role not in STAFF_ROLES:
-        raise Forbidden("Online, people register themselves; staff register others (channel on_behalf).",
-                        {"person_id": person_id})
+    # A relative registers a linked dependant (scope dependant:<id>, issued by accounts); registered_by keeps who.
+    for_dependant = person_id != actor.sub and f"dependant:{person_id}" in actor.scopes
+    if not offline and person_id != actor.sub and actor.role not in STAFF_ROLES and not for_dependant:
+        raise Forbidden("Online, people register themselves or a linked dependant; staff register others "
+                        "(channel on_behalf).", {"person_id": person_id})
     if offline and not (data.person_id or person_name):
         raise Unprocessable("Say who the places are for (person_id or person_name): who registered for whom is "
                             "recorded.", {"field": "person_name"})
@@ -95,9 +97,11 @@ def register(db, actor: dict, event_id: str, body: dict) -> dict:
 
 def cancel(db, actor: dict, registration_id: str, body: dict | None) -> dict:
     actor = signed_in(actor)
+    with db.read() as session:  # who may cancel is answered before anything about the body
+        registration = registration_row(session, registration_id)
+        check_may_act_for(actor, registration, load_event(session, registration.event_id))
+        event_id = registration.event_id
     data = model_or_422(RegistrationCancel, body or {})
-    with db.read() as session:
-        event_id = registration_row(session, registration_id).event_id
     with db.transaction() as tx:
         event = lock_event(tx.session, event_id)
         registration = registration_row(tx.session, registration_id)

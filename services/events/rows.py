@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from contracts.common import ContactPoint, Coordinates
+from contracts.envelope import READING
 from contracts.events import (
     EventFact,
     EventPlaces,
@@ -123,7 +124,7 @@ def event_fact(cls: type[EventFact], row, **extra) -> EventFact:
 
 
 def needs_of(row) -> list[VolunteerNeed]:
-    return [VolunteerNeed.model_validate(n) for n in (_m(row)["volunteer_needs"] or [])]
+    return [VolunteerNeed.model_validate(n, context=READING) for n in (_m(row)["volunteer_needs"] or [])]
 
 
 def snapshot_of(row, waitlist_rows) -> places_rules.EventPlaces:

@@ -14,13 +14,17 @@ from kit.service_settings import SettingsDependency
 from kit.venue_directory import FollowsVenues
 from services.events.entrypoints.events import EventEntrypoints
 from services.events.entrypoints.menu import MenuEntrypoints
+from services.events.entrypoints.planning import PlanningEntrypoints
 from services.events.entrypoints.public import PublicEntrypoints
 from services.events.entrypoints.registrations import RegistrationEntrypoints
+from services.events.entrypoints.venue_holds import VenueHoldEntrypoints
+from services.events.forgetting import ForgetsPeople
 from services.events.settings import EventsSettings
 from services.events.tables import metadata, venue_directory
 
 
-class EventsService(EventEntrypoints, RegistrationEntrypoints, MenuEntrypoints, PublicEntrypoints, FollowsVenues):
+class EventsService(EventEntrypoints, RegistrationEntrypoints, MenuEntrypoints, PublicEntrypoints, FollowsVenues,
+                    PlanningEntrypoints, VenueHoldEntrypoints, ForgetsPeople):
     name = "events"
     db = Database(metadata)
     metrics = Metrics()

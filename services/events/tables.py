@@ -156,3 +156,54 @@ feedback = Table(
     Column("created_at", UtcDateTime(), nullable=False),
     CheckConstraint("rating BETWEEN 1 AND 5", name="ck_feedback_rating"),
 )
+
+# 送文化下乡 season plans (issue 15): a draft is solved, reviewed (items pinned or removed), re-solved and
+# published in one step. The request (troupes, rules) is kept so a re-solve plans with the same inputs.
+season_plans = Table(
+    "season_plans",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("status", String(20), nullable=False),  # draft | published
+    Column("organiser_id", String(100), nullable=False, index=True),
+    Column("organiser_name", String(200)),
+    Column("first_day", Date, nullable=False),
+    Column("last_day", Date, nullable=False),
+    Column("request", JSON, nullable=False),
+    Column("solve", JSON, nullable=False),
+    Column("score", JSON, nullable=False),
+    Column("unplanned", JSON, nullable=False),
+    Column("revision", Integer, nullable=False, default=1),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    Column("published_at", UtcDateTime()),
+)
+
+season_plan_items = Table(
+    "season_plan_items",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("plan_id", String(36), ForeignKey("season_plans.id"), nullable=False, index=True),
+    Column("order_id", String(36)),  # None: a coverage show
+    Column("offering_id", String(36), nullable=False),
+    Column("troupe_id", String(100), nullable=False),
+    Column("venue_id", String(36), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("half", String(10), nullable=False),  # morning | afternoon
+    Column("start", UtcDateTime(), nullable=False),
+    Column("end", UtcDateTime(), nullable=False),
+    Column("travel_minutes", Integer, nullable=False),
+    Column("pinned", Boolean, nullable=False, default=False),
+    Column("removed", Boolean, nullable=False, default=False),
+    Column("event_id", String(36)),
+)
+
+# Whole-venue closures heard from venues (venue.closed / venue.reopened): the season planner keeps shows out
+# of them. A local copy of venues' facts, like the venue directory.
+site_closures = Table(
+    "site_closures",
+    metadata,
+    Column("closure_id", String(36), primary_key=True),
+    Column("venue_id", String(36), nullable=False, index=True),
+    Column("starts", UtcDateTime(), nullable=False),
+    Column("ends", UtcDateTime(), nullable=False),  # the expected reopening, or when it reopened
+)

@@ -40,6 +40,15 @@ def hold(venues, actor: Actor, *, room_id: str, start: datetime, end: datetime, 
     return _booking_id(result)
 
 
+def hold_with_status(venues, actor: Actor, *, room_id: str, start: datetime, end: datetime, event_id: str,
+                     title: str) -> dict:
+    """The hold as venues answers it: {"booking_id", "status"} — "pending" on a room whose manager
+    confirms every booking."""
+    result = venues.hold_room(actor=actor.model_dump(), room_id=room_id, start=start.isoformat(),
+                              end=end.isoformat(), event_id=event_id, title=title)
+    return {"booking_id": _booking_id(result), "status": result.get("status") if isinstance(result, dict) else None}
+
+
 def move(venues, actor: Actor, *, event_id: str, start: datetime, end: datetime) -> str | None:
     result = venues.move_hold(actor=actor.model_dump(), event_id=event_id, start=start.isoformat(),
                               end=end.isoformat())

@@ -9,13 +9,16 @@ from __future__ import annotations
 from datetime import datetime, time
 from typing import Any, Mapping
 
-from sqlalchemy import select
+from sqlalchemy import case, delete, select, update
 from sqlalchemy.orm import Session
 
 from contracts.notifications import Person, PersonContactUpdate
+from kit.forgetting import mask_kept_messages
 from services.notifications.domain.audience import GivenContact, contact_subject
 from services.notifications.domain.delivery_policy import Channel, Contact, Preferences
-from services.notifications.tables import contact_points, people, registrants
+from services.notifications.tables import (
+    contact_points, deliveries, inbox, inbox_messages, inbox_reads, outbox, people, registrants,
+)
 
 DEFAULT_LANGUAGE = "zh-CN"
 
@@ -73,6 +76,9 @@ def absorb_fact(session: Session, event_type: str, data: Mapping[str, Any], now:
         if contact.get("language"):
             values["language"] = contact["language"]
         _upsert(session, str(data["volunteer_id"]), values, replace=True)
+        return None
+    if event_type == "account.closed":
+        forget_people(session, [str(p) for p in data.get("person_ids") or [data["account_id"]]])
         return None
     if event_type.startswith("registration."):
         _track_registrant(session, event_type, data, now)
@@ -153,3 +159,23 @@ def reach(row, given: GivenContact | None) -> tuple[Preferences, Contact, str]:
         quiet_end=time.fromisoformat(row.quiet_end) if row is not None else time(8, 0),
     )
     return prefs, Contact(email=email, phone=phone), language
+
+
+def forget_people(session: Session, person_ids: list[str]) -> None:
+    """PIPL (`account.closed`): the directory entries, the contacts given for bookings and registrations,
+    the inbox and the addresses and texts of past deliveries of these people go."""
+    phones = set(session.execute(select(people.c.phone).where(people.c.person_id.in_(person_ids))).scalars())
+    phones |= set(session.execute(select(contact_points.c.phone)
+                                  .where(contact_points.c.person_id.in_(person_ids))).scalars())
+    phones.discard(None)
+    phones.discard("")
+    mask_kept_messages(session, outbox, inbox, phones)
+    session.execute(delete(people).where(people.c.person_id.in_(person_ids)))
+    session.execute(delete(contact_points).where(contact_points.c.person_id.in_(person_ids)
+                                                 | contact_points.c.phone.in_(phones)))
+    session.execute(update(deliveries).where(deliveries.c.recipient.in_(person_ids) | deliveries.c.address.in_(phones))
+                    .values(address="", subject="", body="", status=case((deliveries.c.status == "pending", "skipped"),
+                                                                          else_=deliveries.c.status)))
+    message_ids = select(inbox_messages.c.id).where(inbox_messages.c.recipient.in_(person_ids))
+    session.execute(delete(inbox_reads).where(inbox_reads.c.message_id.in_(message_ids)))
+    session.execute(delete(inbox_messages).where(inbox_messages.c.recipient.in_(person_ids)))

@@ -22,7 +22,7 @@ from services.notifications.domain.audience import (
 )
 from services.notifications.domain.delivery_policy import Channel, dedupe_key, is_urgent, plan_delivery
 from services.notifications.domain.templates import render
-from services.notifications.domain.webhook_privacy import without_contact_details
+from services.notifications.domain.webhook_privacy import for_subscribers
 from services.notifications.settings import NotificationSettings
 from services.notifications.tables import deliveries, inbox_messages
 
@@ -30,14 +30,14 @@ log = logging.getLogger(__name__)
 
 
 def cloudevent_json(envelope: Envelope) -> str:
-    """The structured CloudEvent as received, less people's phone numbers and e-mail addresses
-    (the body of every webhook attempt: it leaves the platform)."""
+    """The structured CloudEvent as received, less people's phone numbers and e-mail addresses and the
+    links that act for a person (the body of every webhook attempt: it leaves the platform)."""
     document = {
         "specversion": envelope.specversion, "id": envelope.id, "source": envelope.source, "type": envelope.type,
         "time": envelope.time.isoformat().replace("+00:00", "Z") if envelope.time else None,
         "subject": envelope.subject, "dataschema": envelope.dataschema,
         "datacontenttype": envelope.datacontenttype or "application/json",
-        "data": without_contact_details(envelope.data),
+        "data": for_subscribers(envelope.data),
     }
     return json.dumps({k: v for k, v in document.items() if v is not None}, ensure_ascii=False)
 

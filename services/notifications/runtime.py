@@ -1,6 +1,8 @@
 """nameko plumbing of the notifications service: its settings and adapters (SMTP, SMS) as a dependency."""
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from nameko.extensions import DependencyProvider
 
 from kit.settings import get_settings
@@ -14,7 +16,7 @@ class Runtime(DependencyProvider):
     def setup(self):
         config = self.container.config
         self.platform = config.get("WENYUN_SETTINGS") or get_settings()
-        self.settings = NotificationSettings.from_config(config)
+        self.settings = with_platform_hosts(NotificationSettings.from_config(config), self.platform)
         self.outlets = Outlets(self.settings, self.platform.resolved_var_dir())
 
     @property
@@ -23,3 +25,10 @@ class Runtime(DependencyProvider):
 
     def get_dependency(self, worker_ctx):
         return self
+
+
+def with_platform_hosts(settings, platform):
+    """The platform's own hosts (broker, public address) are never webhook targets."""
+    own = {urlsplit(platform.amqp_uri).hostname, urlsplit(platform.public_base_url).hostname}
+    hosts = tuple(dict.fromkeys([*settings.webhook_refused_hosts, *sorted(h for h in own if h)]))
+    return settings.model_copy(update={"webhook_refused_hosts": hosts})

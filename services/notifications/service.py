@@ -21,17 +21,20 @@ from kit.service_settings import every
 from services.notifications import sender, webhook_sender
 from services.notifications.entrypoints.deliveries import DeliveriesEntrypoints
 from services.notifications.entrypoints.inbox import InboxEntrypoints
+from services.notifications.entrypoints.one_time_sms import OneTimeSmsEntrypoints
 from services.notifications.entrypoints.people import PeopleEntrypoints
 from services.notifications.entrypoints.webhooks import WebhooksEntrypoints
 from services.notifications.fanout import fan_out
 from services.notifications.runtime import Runtime
 from services.notifications.settings import NotificationSettings
+
 from services.notifications.tables import metadata
 
 log = logging.getLogger(__name__)
 
 
-class NotificationsService(InboxEntrypoints, PeopleEntrypoints, DeliveriesEntrypoints, WebhooksEntrypoints):
+class NotificationsService(InboxEntrypoints, PeopleEntrypoints, DeliveriesEntrypoints, WebhooksEntrypoints,
+                           OneTimeSmsEntrypoints):
     name = "notifications"
     db = Database(metadata)
     metrics = Metrics()

@@ -13,6 +13,9 @@ the mail server (see docs/subscribing.md).
     NOTIFICATIONS_EMAIL_AFTER_CRASH        unconfirmed (default: at most once) | resend (at least once)
     NOTIFICATIONS_WEBHOOK_RETRY_DELAYS     e.g. "0,5,300,1800,7200,18000,36000" (Svix's schedule)
     NOTIFICATIONS_WEBHOOK_DISABLE_AFTER_DAYS   5
+    NOTIFICATIONS_WEBHOOK_ALLOWED_NETWORKS     intranet ranges webhooks may reach, e.g. "10.8.0.0/16"
+                                           (loopback, link-local and private addresses are refused otherwise)
+    NOTIFICATIONS_WEBHOOK_REFUSED_HOSTS        more of the platform's own host names to refuse
 """
 from __future__ import annotations
 
@@ -29,8 +32,10 @@ from services.notifications.domain.webhook_policy import (
     DEFAULT_RETRY_DELAYS,
     RetrySchedule,
 )
+from services.notifications.domain.webhook_targets import TargetPolicy
 
 Delays = Annotated[tuple[float, ...], NoDecode]
+Names = Annotated[tuple[str, ...], NoDecode]
 
 
 _SMTP = ("smtp_host", "smtp_port", "smtp_sender", "smtp_starttls", "smtp_username", "smtp_password")
@@ -65,6 +70,22 @@ class NotificationSettings(ServiceSettings):
     webhook_batch: int = 20  # per run: at most webhook_batch / concurrency × timeout, well inside the lease
     webhook_concurrency: int = 10
     webhook_disable_after_days: float = DEFAULT_DISABLE_AFTER_DAYS
+    # Webhook targets (domain/webhook_targets.py): inward addresses are refused unless in one of these
+    # administrator-allowed ranges, e.g. "10.8.0.0/16,172.20.0.0/16"; the platform's own host names are
+    # refused too (the runtime adds the broker's and the public URL's).
+    webhook_allowed_networks: Names = ()
+    webhook_refused_hosts: Names = ()
+
+    @field_validator("webhook_allowed_networks", "webhook_refused_hosts", mode="before")
+    @classmethod
+    def _names(cls, value):
+        if isinstance(value, str):
+            value = [p for p in value.split(",") if p.strip()]
+        return tuple(str(v).strip() for v in value)
+
+    @property
+    def webhook_target_policy(self) -> TargetPolicy:
+        return TargetPolicy.of(self.webhook_allowed_networks, self.webhook_refused_hosts)
 
     @field_validator("send_retry_delays", "webhook_retry_delays", mode="before")
     @classmethod

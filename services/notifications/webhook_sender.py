@@ -32,10 +32,12 @@ from services.notifications.domain.webhook_policy import (
 from services.notifications.domain.webhook_signing import signed_headers
 from services.notifications.settings import NotificationSettings
 from services.notifications.tables import inbox_messages, webhook_attempts, webhook_deliveries, webhook_subscriptions
-from services.notifications.webhooks import from_domain, to_domain
+from services.notifications.domain.webhook_targets import TargetPolicy
+from services.notifications.webhooks import from_domain, resolved_target, to_domain
 
 log = logging.getLogger(__name__)
 USER_AGENT = "Wenyun-Webhooks/1.0"
+MAX_ERROR = 300  # a short excerpt of what went wrong, never a target's answer
 ATTEMPTS = Counter("wenyun_webhook_attempts_total", "Webhook delivery attempts", ["outcome"])
 DISABLED = Counter("wenyun_webhook_endpoints_disabled_total", "Webhook endpoints disabled after failing for days")
 
@@ -47,7 +49,8 @@ def send_due_webhooks(db, settings: NotificationSettings) -> int:
     pool = GreenPool(max(1, settings.webhook_concurrency))
     with httpx.Client(timeout=settings.webhook_timeout, follow_redirects=False,
                       headers={"user-agent": USER_AGENT}) as client:
-        for job, result, at, duration_ms in pool.imap(lambda job: _attempt(client, job), claimed):
+        policy = settings.webhook_target_policy
+        for job, result, at, duration_ms in pool.imap(lambda job: _attempt(client, job, policy), claimed):
             try:
                 _record(db, settings, job, result, at, duration_ms)
             except Exception:  # noqa: BLE001 - the lease brings it back; do not lose the others
@@ -71,16 +74,26 @@ def _claim(db, settings: NotificationSettings, now: datetime) -> list[dict]:
     return [dict(r._mapping) for r in rows]
 
 
-def _attempt(client: httpx.Client, job: dict) -> tuple[dict, AttemptResult, datetime, int]:
+def _attempt(client: httpx.Client, job: dict, policy: TargetPolicy) -> tuple[dict, AttemptResult, datetime, int]:
     at = utcnow()
     started = time.monotonic()
     body = job["payload"]
     headers = {"content-type": CONTENT_TYPE, **signed_headers(job["secret"], job["event_id"], at, body)}
     try:
-        response = client.post(job["url"], content=body.encode("utf-8"), headers=headers)
-        result = AttemptResult.response(response.status_code)
+        # Checked again now, on the addresses the request then connects to: a name that resolved outward
+        # at registration and inward today is caught, and cannot change between the check and the call.
+        target, addresses, refusal = resolved_target(job["url"], policy)
+        if refusal:
+            result = AttemptResult.connection_error(f"refused by the webhook target policy: {refusal}"[:MAX_ERROR])
+        else:
+            pinned = target.copy_with(host=addresses[0])
+            extensions = {"sni_hostname": target.host} if target.scheme == "https" else {}
+            response = client.post(pinned, content=body.encode("utf-8"), extensions=extensions,
+                                   headers={**headers, "host": target.netloc.decode("ascii")})
+            # Only the status is kept: what a target answers is never stored or shown.
+            result = AttemptResult.response(response.status_code)
     except Exception as exc:  # noqa: BLE001 - refused, timeout, TLS, bad URL: a failed attempt
-        result = AttemptResult.connection_error(f"{type(exc).__name__}: {exc}"[:500])
+        result = AttemptResult.connection_error(f"{type(exc).__name__}: {exc}"[:MAX_ERROR])
     return job, result, at, int((time.monotonic() - started) * 1000)
 
 

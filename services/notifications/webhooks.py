@@ -5,8 +5,11 @@ answers 404 for someone else's (an id alone reveals nothing). Administrators see
 """
 from __future__ import annotations
 
+import socket
 import uuid
 from datetime import datetime
+
+import httpx
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -30,9 +33,36 @@ from services.notifications.domain.webhook_policy import (
     matches,
 )
 from services.notifications.domain.webhook_signing import new_secret
+from services.notifications.domain.webhook_targets import TargetPolicy
 from services.notifications.tables import webhook_attempts, webhook_deliveries, webhook_subscriptions
 
 SUBSCRIBER_ROLES = ("subscriber", "admin")
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def resolve(host: str, port: int) -> list[str]:
+    """Every address `host` resolves to now ([] when it does not resolve)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError, OSError):
+        return []
+    return list(dict.fromkeys(info[4][0] for info in infos))
+
+
+def resolved_target(url: str, policy: TargetPolicy) -> tuple[httpx.URL, list[str], str | None]:
+    """The URL, the addresses its host resolves to now, and why it may not be called (None: it may)."""
+    target = httpx.URL(url)
+    addresses = resolve(target.host, target.port or DEFAULT_PORTS.get(target.scheme, 80))
+    return target, addresses, policy.refusal(target.host, addresses)
+
+
+def check_target(url: str, policy: TargetPolicy) -> None:
+    """422 with the reason when the URL points into the platform's own network (loopback, link-local,
+    intranet, the platform's hosts) and no administrator allowed that range."""
+    _, addresses, reason = resolved_target(url, policy)
+    if reason:
+        raise Unprocessable(f"This webhook URL is refused: {reason}.",
+                            {"url": url, "reason": reason, "resolved": addresses})
 
 
 def check_subscriber(actor: Actor) -> None:

@@ -16,14 +16,10 @@ from sqlalchemy.exc import IntegrityError
 from contracts.common import Actor, ContactPoint
 from contracts.errors import Conflict, Forbidden, Unprocessable
 from contracts.venues import (
-    BookingCancelled,
-    BookingConfirmed,
-    BookingCreate,
-    BookingRejected,
-    BookingRequested,
-    BookingRescheduled,
+    BookingCancelled, BookingCheckedIn, BookingConfirmed, BookingCreate, BookingNoShow, BookingRejected,
+    BookingRequested, BookingRescheduled,
 )
-from kit.clock import from_local, shown, to_local, utcnow
+from kit.clock import from_local, local_now, shown, to_local, utcnow
 from kit.rules import InvalidTransition
 from services.venues import queries, schedule
 from services.venues.access import BOOKING_ROLES, STAFF_CHANNELS, manages, require_manager
@@ -37,11 +33,15 @@ from services.venues.domain.booking_rules import (
     check_booking,
     transition,
 )
+from services.venues.domain.booking_limits import (
+    BookingLimits, cancellation_refusal, iso_week_bounds, limits_refusal, past_start_refusal,
+)
 from services.venues.domain.opening_hours import ResolvedDay
 from services.venues.tables import bookings
 
 ACTION_FACTS = {BookingAction.CONFIRM: BookingConfirmed, BookingAction.REJECT: BookingRejected,
-                BookingAction.CANCEL: BookingCancelled}
+                BookingAction.CANCEL: BookingCancelled, BookingAction.CHECK_IN: BookingCheckedIn,
+                BookingAction.MARK_NO_SHOW: BookingNoShow}
 
 
 @dataclass
@@ -61,6 +61,8 @@ class Placement:
     contact: dict | None = None
     event_id: str | None = None
     series_id: str | None = None
+    held_to_limits: bool = True  # the room's booking limits apply (not to the venue's own staff)
+    organisation_id: str | None = None
 
 
 def sentence(text: str) -> str:
@@ -91,18 +93,39 @@ def placement_for(actor: Actor, data: BookingCreate, venue) -> Placement:
             raise Unprocessable("A phone, desk or on-behalf booking must name the person or organisation it is "
                                 "for (booker_name).", {"field": "booker_name",
                                                        "detail_zh": "电话、现场或代预约须填写预约人（单位）名称"})
+    organisation_id = (data.organisation_id or "").strip() or None
+    if organisation_id and data.booker_kind != "organisation":
+        raise Unprocessable("An organisation_id goes with booker_kind \"organisation\".",
+                            {"field": "organisation_id"})
+    if data.booker_kind == "organisation" and not staff:
+        # issue 17.3: only members of a registered organisation book as one (the sign-in service puts
+        # org:<id> in their token); the venue's desk records bookings for any organisation.
+        if not organisation_id:
+            raise Forbidden("An organisation booking names the registered organisation (organisation_id) you "
+                            "belong to; to book as a person, use booker_kind \"individual\".",
+                            {"field": "organisation_id", "needed_scope": "org:<organisation_id>",
+                             "detail_zh": "以单位名义预约须填写已登记单位（organisation_id），且账号须为该单位成员"})
+        if not actor.has_scope("org", organisation_id):
+            raise Forbidden(f"Your account is not a member of organisation {organisation_id}; its token needs the "
+                            f"scope org:{organisation_id}.",
+                            {"organisation_id": organisation_id, "needed_scope": f"org:{organisation_id}",
+                             "detail_zh": "您的账号不是该单位成员，不能以该单位名义预约"})
     if staff:
         booker_id = data.booker_id or (actor.sub if data.channel == "online" and not booker_name else None)
         booker_name = booker_name or (actor.name if booker_id == actor.sub else None)
+    elif data.booker_id and data.booker_id != actor.sub and actor.has_scope("dependant", data.booker_id):
+        # A relative books for a linked dependant (scope from accounts); booked_by keeps who did it.
+        booker_id = data.booker_id
     else:
         if data.booker_id and data.booker_id != actor.sub:
-            raise Forbidden("You can book only for yourself; the venue's desk books on someone else's behalf.",
-                            {"booker_id": data.booker_id})
+            raise Forbidden("You can book only for yourself or a linked dependant; the venue's desk books on "
+                            "someone else's behalf.", {"booker_id": data.booker_id})
         booker_id, booker_name = actor.sub, booker_name or actor.name
     return Placement(room_id=data.room_id, start=data.start, end=data.end, attendees=data.attendees,
                      booker_kind=data.booker_kind, booked_by=actor.sub, channel=data.channel,
                      purpose=data.purpose, booker_id=booker_id, booker_name=booker_name,
-                     contact=data.contact.model_dump(mode="json") if data.contact else None)
+                     contact=data.contact.model_dump(mode="json") if data.contact else None,
+                     held_to_limits=not staff, organisation_id=organisation_id)
 
 
 def _gap_note(day: ResolvedDay, start: dt.time, end: dt.time) -> str:
@@ -141,9 +164,28 @@ def refusal_error(refusal: BookingRefusal, room, day: ResolvedDay | None = None,
     return Unprocessable(sentence(detail), extra)
 
 
+def room_limits(room) -> BookingLimits:
+    return BookingLimits.from_json(room.booking_limits)
+
+
+def _limits_refusal(session, room, start_local: dt.datetime, end_local: dt.datetime, held_to_limits: bool,
+                    person: str | None, exclude: tuple[str, ...]) -> BookingRefusal | None:
+    moment = local_now()
+    if not held_to_limits:
+        return past_start_refusal(start_local, moment)
+    week_start, week_end = iso_week_bounds(start_local.date())
+    held = (queries.person_bookings_between(session, room.id, person, from_local(week_start), from_local(week_end),
+                                            exclude=exclude) if person else None)
+    return limits_refusal(start_local, end_local, moment, room_limits(room), held)
+
+
 def decide(session, room, venue, start: dt.datetime, end: dt.datetime, attendees: int, booker_kind: str,
-           channel: str = "online", booker_name: str | None = None, exclude: tuple[str, ...] = ()):
-    """The domain's decision for this room and time, with the resolved day it was taken on."""
+           channel: str = "online", booker_name: str | None = None, exclude: tuple[str, ...] = (), *,
+           held_to_limits: bool = False, person: str | None = None):
+    """The domain's decision for this room and time, with the resolved day it was taken on.
+
+    Every booking must start in the future; with `held_to_limits` the room's limits (advance window,
+    length, `person`'s weekly quota) apply as well."""
     start_local, end_local = to_local(start), to_local(end)
     day = schedule.resolve(session, venue, start_local.date(), start_local.date(), room_id=room.id)[0]
     buffer = dt.timedelta(minutes=room.buffer_minutes)
@@ -153,7 +195,12 @@ def decide(session, room, venue, start: dt.datetime, end: dt.datetime, attendees
                              channel=channel, booked_for=booker_name)
     profile = RoomBookingProfile(capacity=room.capacity, policy=room.booking_policy,
                                  buffer_minutes=room.buffer_minutes)
-    return check_booking(request, profile, day, existing), day
+    decision = check_booking(request, profile, day, existing)
+    if isinstance(decision, BookingRefusal):
+        # "in the past" says more than "closed then" or "taken"; the quota query is spared for the refused
+        return (decision if decision.code == "invalid_time" else past_start_refusal(start_local, local_now())
+                or decision), day
+    return _limits_refusal(session, room, start_local, end_local, held_to_limits, person, exclude) or decision, day
 
 
 def _write(session, room, statement, occupied: tuple[dt.datetime, dt.datetime], exclude: tuple[str, ...] = ()):
@@ -178,7 +225,9 @@ def fact(cls, booking, room, venue, **extra):
                status=values["status"], booker_id=values.get("booker_id"), booker_name=values.get("booker_name"),
                booked_by=values["booked_by"], channel=values["channel"], purpose=values.get("purpose") or "",
                event_id=values.get("event_id"), reason=values.get("reason"),
-               contact=ContactPoint.model_validate(contact) if contact else None, **extra)
+               contact=ContactPoint.model_validate(contact) if contact else None,
+               organisation_id=values.get("organisation_id"), signed_off_by=values.get("signed_off_by"),
+               closure_id=values.get("closure_id"), **extra)
 
 
 def insert(tx, placement: Placement, room, venue, decision: BookingDecision) -> dict:
@@ -190,8 +239,14 @@ def insert(tx, placement: Placement, room, venue, decision: BookingDecision) -> 
         booker_id=placement.booker_id, booker_name=placement.booker_name, booked_by=placement.booked_by,
         channel=placement.channel, contact=placement.contact, status=decision.status, reason=None,
         event_id=placement.event_id, series_id=placement.series_id, closure_id=None, decided_by=None,
-        created_at=moment, updated_at=moment,
+        created_at=moment, updated_at=moment, organisation_id=placement.organisation_id,
+        needs_sign_off=decision.needs_sign_off, signed_off_by=None, signed_off_at=None,
     )
+    if decision.needs_sign_off and not (placement.purpose or "").strip():
+        raise Unprocessable("An individual may use this room for a professional need once the leader in charge has "
+                            "signed; say what the need is (purpose) for the approval.",
+                            {"field": "purpose", "reason_code": "purpose_required",
+                             "detail_zh": "个人因专业需要租借本室须说明用途，经分管领导签字同意后方可使用"})
     _write(tx.session, room, bookings.insert().values(**values), (values["occupied_start"], values["occupied_end"]))
     cls = BookingConfirmed if decision.status == "confirmed" else BookingRequested
     tx.emit(fact(cls, values, room, venue), subject=values["id"])
@@ -203,22 +258,36 @@ def precheck(session, placement: Placement, room, venue) -> None:
     199 losers of a rush for one slot) is answered at once instead of queueing for the lock. An
     accepted request is decided again under the lock by `place`."""
     decision, day = decide(session, room, venue, placement.start, placement.end, placement.attendees,
-                           placement.booker_kind, placement.channel, placement.booker_name)
+                           placement.booker_kind, placement.channel, placement.booker_name,
+                           held_to_limits=placement.held_to_limits, person=placement.booker_id)
     if isinstance(decision, BookingRefusal):
         raise refusal_error(decision, room, day, (to_local(placement.start), to_local(placement.end)))
+
+
+def calendar_warning(day: ResolvedDay) -> dict:
+    """What the person booking must hear about a day whose statutory holidays nobody knows yet."""
+    if day.calendar_known:
+        return {}
+    return {"calendar_warning": f"The statutory holidays of {day.date.year} are not published yet: {day.date} may "
+                                f"still become a holiday or an adjusted working day, and the venue's hours with it.",
+            "calendar_warning_zh": f"{day.date.year}年法定节假日安排尚未公布，{day.date}可能调整为节假日或调休工作日，"
+                                   f"开放时间可能随之变化。"}
 
 
 def place(tx, placement: Placement, room, venue) -> dict:
-    """Check and store one booking, or raise the 409/422 that says why not."""
+    """Check and store one booking, or raise the 409/422 that says why not. The values returned carry
+    the calendar warning of the day, if any (not stored: it is news for the person booking)."""
     decision, day = decide(tx.session, room, venue, placement.start, placement.end, placement.attendees,
-                           placement.booker_kind, placement.channel, placement.booker_name)
+                           placement.booker_kind, placement.channel, placement.booker_name,
+                           held_to_limits=placement.held_to_limits, person=placement.booker_id)
     if isinstance(decision, BookingRefusal):
         raise refusal_error(decision, room, day, (to_local(placement.start), to_local(placement.end)))
-    return insert(tx, placement, room, venue, decision)
+    return {**insert(tx, placement, room, venue, decision), **calendar_warning(day)}
 
 
 def change_status(tx, booking, room, venue, action: BookingAction, actor_sub: str, reason: str | None = None,
-                  closure_id: str | None = None) -> dict:
+                  closure_id: str | None = None, fact_extra: dict | None = None,
+                  signed_off_by: str | None = None) -> dict:
     """Move a booking through its state machine and publish the fact (if the move has one)."""
     try:
         status = transition(booking.status, action)
@@ -233,11 +302,18 @@ def change_status(tx, booking, room, venue, action: BookingAction, actor_sub: st
         changes["closure_id"] = closure_id
     if action in (BookingAction.CONFIRM, BookingAction.REJECT):
         changes["decided_by"] = actor_sub
+    if action is BookingAction.CONFIRM and booking.needs_sign_off:
+        if not signed_off_by:
+            raise Unprocessable("This is an individual's request for an organisations-only room: record the leader "
+                                "in charge who signed the consent (signed_off_by).",
+                                {"field": "signed_off_by", "booking_id": booking.id,
+                                 "detail_zh": "须经分管领导签字同意，请填写签字领导"})
+        changes.update(signed_off_by=signed_off_by, signed_off_at=changes["updated_at"])
     tx.session.execute(bookings.update().where(bookings.c.id == booking.id).values(**changes))
     values = {**dict(booking._mapping), **changes}
     cls = ACTION_FACTS.get(action)
     if cls is not None:
-        tx.emit(fact(cls, values, room, venue), subject=booking.id)
+        tx.emit(fact(cls, values, room, venue, **(fact_extra or {})), subject=booking.id)
     return values
 
 
@@ -255,6 +331,16 @@ def move(tx, booking, room, venue, start: dt.datetime, end: dt.datetime) -> dict
     tx.emit(fact(BookingRescheduled, values, room, venue, previous_start=shown(booking.starts_at),
                  previous_end=shown(booking.ends_at)), subject=booking.id)
     return values
+
+
+def require_cancellable_by_booker(actor: Actor, booking, room) -> None:
+    """The room's cancellation cut-off binds the booker; the venue's managers may cancel any time."""
+    if manages(actor, booking.venue_id):
+        return
+    refusal = cancellation_refusal(to_local(booking.starts_at), local_now(), room_limits(room))
+    if refusal is not None:
+        raise Unprocessable(sentence(refusal.message), {"reason_code": refusal.code, "detail_zh": refusal.message_zh,
+                                                        "booking_id": booking.id})
 
 
 def may_see(actor: Actor, booking) -> bool:

@@ -9,7 +9,7 @@ from contracts.common import Actor
 from contracts.errors import NotFound
 from contracts.venues import DateExceptionIn, OpeningHours
 from kit.clock import utcnow
-from services.venues import queries, schedule
+from services.venues import hours_changes, queries, schedule
 from services.venues.access import require_manager
 from services.venues.domain.opening_hours import DateException, ScheduleError
 from services.venues.tables import opening_exceptions, venues
@@ -32,6 +32,7 @@ def set_exception(tx, actor: Actor, venue_id: str, day: dt.date, data: DateExcep
     intervals = [str(i) for i in exception.intervals]
     venue = queries.venue_or_404(tx.session, venue_id)
     require_manager(actor, venue.id, venue.name)
+    hours_changes.require_no_hidden_closure(tx.session, venue, day, schedule.parse_intervals(intervals), data.note)
     tx.session.execute(delete(opening_exceptions).where(opening_exceptions.c.venue_id == venue_id,
                                                         opening_exceptions.c.date == day))
     tx.session.execute(opening_exceptions.insert().values(venue_id=venue_id, date=day, intervals=intervals,
@@ -42,6 +43,8 @@ def set_exception(tx, actor: Actor, venue_id: str, day: dt.date, data: DateExcep
 def delete_exception(tx, actor: Actor, venue_id: str, day: dt.date) -> dict:
     venue = queries.venue_or_404(tx.session, venue_id)
     require_manager(actor, venue.id, venue.name)
+    hours_changes.require_no_stranded_bookings(tx.session, venue, day,
+                                               hours_changes.hours_without_exception(tx.session, venue, day))
     deleted = tx.session.execute(delete(opening_exceptions).where(
         opening_exceptions.c.venue_id == venue_id, opening_exceptions.c.date == day)).rowcount
     if not deleted:

@@ -3,17 +3,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from contracts.common import Coordinates
 from contracts.venues import Asset, Booking, Room, RoomLookup, Venue, VenueCreate
 from kit.boundary import row_or_404
 from kit.clock import shown
-from services.venues.domain.booking_rules import ACTIVE_STATUSES
+from services.venues.domain.booking_rules import ACTIVE_STATUSES, ROOM_HOLDING_STATUSES
 from services.venues.tables import assets, bookings, closures, rooms, venues
 
 ACTIVE = tuple(str(status) for status in ACTIVE_STATUSES)
+HOLDING = tuple(sorted(str(status) for status in ROOM_HOLDING_STATUSES))
 
 
 # ---- venues --------------------------------------------------------------------------------------
@@ -111,6 +112,7 @@ def room_view(row, venue, closed: bool = False) -> Room:
               if name not in ("venue_name", "status") and hasattr(row, name)}
     values["equipment"] = row.equipment or []
     values["staff_on_duty"] = row.staff_on_duty or []
+    values["booking_limits"] = row.booking_limits or {}  # the defaults, shown
     return Room.model_validate({**values, "venue_name": venue.name, "status": "closed" if closed else "open"})
 
 
@@ -136,16 +138,27 @@ def booking_or_404(session: Session, booking_id: str, *, for_update: bool = Fals
 
 def active_bookings_overlapping(session: Session, room_ids: list[str], start: dt.datetime, end: dt.datetime,
                                 *, by_occupied_span: bool = True, exclude: tuple[str, ...] = ()):
-    """Active bookings of `room_ids` whose occupied span (or, with by_occupied_span=False, whose
-    booked time) overlaps [start, end)."""
+    """Bookings of `room_ids` that hold the room (pending, confirmed, checked in) whose occupied span
+    (or, with by_occupied_span=False, whose booked time) overlaps [start, end)."""
     first, last = (bookings.c.occupied_start, bookings.c.occupied_end) if by_occupied_span else (
         bookings.c.starts_at, bookings.c.ends_at)
     query = (select(bookings)
-             .where(bookings.c.room_id.in_(room_ids), bookings.c.status.in_(ACTIVE), first < end, last > start)
+             .where(bookings.c.room_id.in_(room_ids), bookings.c.status.in_(HOLDING), first < end, last > start)
              .order_by(bookings.c.starts_at))
     if exclude:
         query = query.where(bookings.c.id.not_in(exclude))
     return session.execute(query).all()
+
+
+def person_bookings_between(session: Session, room_id: str, person: str, start: dt.datetime, end: dt.datetime,
+                            *, exclude: tuple[str, ...] = ()) -> int:
+    """How many bookings of the room held for `person` start in [start, end) (for the weekly quota)."""
+    query = (select(func.count()).select_from(bookings)
+             .where(bookings.c.room_id == room_id, bookings.c.booker_id == person,
+                    bookings.c.status.in_(HOLDING), bookings.c.starts_at >= start, bookings.c.starts_at < end))
+    if exclude:
+        query = query.where(bookings.c.id.not_in(exclude))
+    return session.execute(query).scalar_one()
 
 
 def booking_rows(session: Session, *, venue_ids: list[str] | None = None, room_id: str | None = None,
@@ -176,6 +189,7 @@ def booking_view(row, room_name: str, venue_name: str) -> Booking:
                   room_name=room_name, venue_name=venue_name)
     for name in ("occupied_start", "occupied_end"):
         values.pop(name)
+    values["signed_off_at"] = shown(values.get("signed_off_at"))
     return Booking.model_validate(values)
 
 

@@ -3,6 +3,7 @@ resolved calendar, compliance report and utilisation built from them."""
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 from typing import Iterable
 
 from sqlalchemy import select
@@ -11,7 +12,8 @@ from sqlalchemy.orm import Session
 from contracts.errors import NotFound, Unprocessable
 from contracts.venues import OpeningHoursView, RoomOpenAt, VenueCalendar
 from kit.clock import span_of_dates, to_local
-from services.venues import queries
+from services.venues import queries, statutory_years
+from services.venues.access import require_manager
 from services.venues.domain.compliance import standard_for_level, weekly_compliance
 from services.venues.domain.opening_hours import (
     WEEKDAY_NAMES_EN,
@@ -109,9 +111,10 @@ def resolve(session: Session, venue, start_date: dt.date, end_date: dt.date,
     exceptions = [DateException(date=row.date, intervals=parse_intervals(row.intervals), note=row.note)
                   for row in exceptions_between(session, venue.id, start_date, end_date)]
     span_start, span_end = span_of_dates(start_date, end_date)
+    entered = statutory_years.entered_years(session, range(start_date.year, end_date.year + 1))
     return resolve_calendar(weekly_schedule(venue.weekly_hours), exceptions, HolidayRule(venue.holiday_rule),
                             closures_between(session, venue.id, room_id, span_start, span_end),
-                            start_date, end_date)
+                            start_date, end_date, entered)
 
 
 def day_view(day: ResolvedDay) -> dict:
@@ -126,6 +129,7 @@ def day_view(day: ResolvedDay) -> dict:
         "by_arrangement": day.by_arrangement,
         "note": day.note,
         "calendar_known": day.calendar_known,
+        "calendar_source": day.calendar_source,
     }
 
 
@@ -191,3 +195,13 @@ def room_open_at(session: Session, room_id: str, moment: dt.datetime) -> RoomOpe
     interval = next((i for i in day.intervals if i.start <= local.time() < i.end), None)
     return RoomOpenAt(room_id=room.id, venue_id=venue.id, at=moment, open=interval is not None,
                       interval=str(interval) if interval else None, day=day_view(day))
+
+
+def proposed_compliance(session: Session, actor, venue_id: str, data, week: str, village_hours: float) -> dict:
+    """The compliance report the venue would have with these weekly hours (stored exceptions and
+    closures kept), for its manager, before saving. Changes nothing."""
+    weekly = validated_weekly(data.weekly)
+    venue = queries.venue_or_404(session, venue_id)
+    require_manager(actor, venue.id, venue.name)
+    proposed = SimpleNamespace(**{**venue._asdict(), "weekly_hours": weekly, "holiday_rule": data.holiday_rule})
+    return compliance(session, proposed, week, village_hours)

@@ -12,18 +12,21 @@ from kit.database import Database
 from kit.metrics import Metrics
 from kit.rpc import rpc
 from kit.service_settings import SettingsDependency
+from services.venues.forgetting import ForgetsPeople
 from services.venues.entrypoints.bookings import BookingEntrypoints
 from services.venues.entrypoints.closures import ClosureEntrypoints
 from services.venues.entrypoints.holds import HoldEntrypoints
 from services.venues.entrypoints.hours import HoursEntrypoints
 from services.venues.entrypoints.network import NetworkEntrypoints
+from services.venues.entrypoints.no_shows import NoShowEntrypoints
 from services.venues.entrypoints.registers import RegisterEntrypoints
 from services.venues.settings import VenuesSettings
+from services.venues.entrypoints.statutory_calendar import StatutoryCalendarEntrypoints
 from services.venues.tables import metadata
 
 
 class VenuesService(NetworkEntrypoints, HoursEntrypoints, ClosureEntrypoints, BookingEntrypoints, HoldEntrypoints,
-                    RegisterEntrypoints):
+                    RegisterEntrypoints, StatutoryCalendarEntrypoints, NoShowEntrypoints, ForgetsPeople):
     name = "venues"
     db = Database(metadata)
     metrics = Metrics()
@@ -32,7 +35,13 @@ class VenuesService(NetworkEntrypoints, HoursEntrypoints, ClosureEntrypoints, Bo
 
     @rpc
     def health(self):
-        return {"service": self.name, "status": "ok", **self.db.health()}
+        """`warnings` (still "ok"): e.g. a coming year whose statutory holidays nobody knows."""
+        health = {"service": self.name, "status": "ok", **self.db.health()}
+        try:
+            health["warnings"] = self.calendar_warnings()
+        except Exception as error:  # noqa: BLE001 - health answers whatever the calendar does
+            health["warnings"] = [f"statutory calendar not checked: {error}"]
+        return health
 
 
 SERVICE = VenuesService

@@ -2,11 +2,13 @@
 
 Times are UTC (`UtcDateTime`); dates of registers and exceptions are local (Asia/Shanghai) dates.
 On PostgreSQL an exclusion constraint on `bookings` (added in a migration, see
-`migrations/versions/*_rooms_hours_closures_bookings_registers.py`) makes double booking impossible
-whatever the application does: no two active bookings of a room may overlap (buffer included).
+`migrations/versions/*_checked_in_bookings_hold_their_room.py`) makes double booking impossible
+whatever the application does: no two pending, confirmed or checked-in bookings of a room may overlap
+(buffer included).
 """
 from __future__ import annotations
 
+from sqlalchemy import false
 from sqlalchemy import (
     JSON, Boolean, Column, Date, Float, ForeignKey, Index, Integer, MetaData, String, Table, Text, UniqueConstraint,
 )
@@ -60,6 +62,7 @@ rooms = Table(
     Column("booking_policy", String(30), nullable=False),
     Column("buffer_minutes", Integer, nullable=False, default=0),
     Column("no_booking_needed", Boolean, nullable=False, default=False),
+    Column("booking_limits", JSON, nullable=True),  # contracts.venues.BookingLimits; None: the defaults
     Column("created_by", String(100), nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),
     Column("updated_at", UtcDateTime(), nullable=False),
@@ -76,6 +79,19 @@ opening_exceptions = Table(
     Column("note", String(300), nullable=False, default=""),
     Column("updated_by", String(100), nullable=False),
     Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+# A year's statutory holidays entered from the State Council's notice, used while chinese_calendar
+# does not know the year (issue 17.2). {"2027-01-01": "元旦", ...}
+statutory_years = Table(
+    "statutory_years",
+    metadata,
+    Column("year", Integer, primary_key=True, autoincrement=False),
+    Column("notice", String(300), nullable=False),
+    Column("holidays", JSON, nullable=False),
+    Column("workdays", JSON, nullable=False),
+    Column("entered_by", String(100), nullable=False),
+    Column("entered_at", UtcDateTime(), nullable=False),
 )
 
 closures = Table(
@@ -120,7 +136,33 @@ bookings = Table(
     Column("decided_by", String(100), nullable=True),
     Column("created_at", UtcDateTime(), nullable=False),
     Column("updated_at", UtcDateTime(), nullable=False),
+    # Issue 17.3: the registered organisation booking, and an individual's sign-off for an organisations-only room.
+    Column("organisation_id", String(100), nullable=True),
+    Column("needs_sign_off", Boolean, nullable=False, server_default=false()),
+    Column("signed_off_by", String(100), nullable=True),
+    Column("signed_off_at", UtcDateTime(), nullable=True),
     Index("ix_bookings_room_status_span", "room_id", "status", "occupied_start"),
+)
+
+# The no-show ledger's overrides (issue 17.6): people exempt from pauses (e.g. the elderly), and the
+# moments a manager lifted a pause (no-shows before it no longer count).
+no_show_exemptions = Table(
+    "no_show_exemptions",
+    metadata,
+    Column("person_id", String(100), primary_key=True),
+    Column("reason", String(200), nullable=False),
+    Column("granted_by", String(100), nullable=False),
+    Column("granted_at", UtcDateTime(), nullable=False),
+)
+
+booking_pause_lifts = Table(
+    "booking_pause_lifts",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("person_id", String(100), nullable=False, index=True),
+    Column("reason", String(200), nullable=False),
+    Column("lifted_by", String(100), nullable=False),
+    Column("lifted_at", UtcDateTime(), nullable=False),
 )
 
 visits = Table(

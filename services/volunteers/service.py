@@ -10,6 +10,7 @@ from kit.database import Database
 from kit.metrics import Metrics
 from kit.rpc import rpc
 from kit.venue_directory import FollowsVenues
+from services.volunteers.forgetting import ForgetsPeople
 from services.volunteers.entrypoints.dispatch import DispatchEntrypoints
 from services.volunteers.entrypoints.profiles import ProfileEntrypoints
 from services.volunteers.entrypoints.records import RecordEntrypoints
@@ -18,7 +19,8 @@ from services.volunteers.settings import Settings
 from services.volunteers.tables import metadata, venue_directory
 
 
-class VolunteersService(ProfileEntrypoints, TeamEntrypoints, RecordEntrypoints, DispatchEntrypoints, FollowsVenues):
+class VolunteersService(ProfileEntrypoints, TeamEntrypoints, RecordEntrypoints, DispatchEntrypoints, FollowsVenues,
+                        ForgetsPeople):
     name = "volunteers"
     db = Database(metadata)
     metrics = Metrics()

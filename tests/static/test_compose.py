@@ -23,9 +23,9 @@ PROMETHEUS_CONFIG = INFRA / "prometheus" / "prometheus.yml"
 DASHBOARD = INFRA / "grafana" / "dashboards" / "wenyun.json"
 GRAFANA_PROVISIONING = INFRA / "grafana" / "provisioning"
 
-SERVICES = ("venues", "events", "volunteers", "notifications")
-METRICS_PORTS = {"venues": 9101, "events": 9102, "volunteers": 9103, "notifications": 9104}
-LONG_RUNNING = (*SERVICES, "gateway")
+SERVICES = ("venues", "events", "volunteers", "notifications", "accounts")
+METRICS_PORTS = {"venues": 9101, "events": 9102, "volunteers": 9103, "notifications": 9104, "accounts": 9105}
+LONG_RUNNING = (*SERVICES, "gateway", "web")
 APP_PROCESSES = (*LONG_RUNNING, "migrate")
 INFRASTRUCTURE = ("rabbitmq", "postgres", "prometheus", "grafana")
 DATABASES = {name: f"wenyun_{name}" for name in SERVICES}

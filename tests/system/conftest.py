@@ -5,7 +5,7 @@ from tests.platform import Platform
 
 @pytest.fixture
 def platform(amqp_uri, tmp_path):
-    """All four services and the gateway, on PostgreSQL, in a private vhost (fresh for this test)."""
+    """All the services and the gateway, on PostgreSQL, in a private vhost (fresh for this test)."""
     running = Platform(amqp_uri, tmp_path).start_all()
     yield running
     running.stop_all()

@@ -2,7 +2,7 @@
 requests for overlapping times in one room → exactly one booking, 199 problems naming it."""
 from __future__ import annotations
 
-from tests.system.test_venues_system import assert_exactly_one_booking, storm
+from tests.system.test_venues_system import assert_exactly_one_booking, later_tuesday, storm
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday")
 
@@ -19,7 +19,7 @@ def test_two_hundred_parallel_requests_make_exactly_one_booking_on_sqlite(sqlite
         room = admin.post(f"/api/v1/venues/{venue_id}/rooms", json={
             "name": "多功能厅", "kind": "multi_function_room", "capacity": 80, "buffer_minutes": 15})
         assert room.status_code == 201, room.text
-    assert_exactly_one_booking(storm(sqlite_platform, room.json()["id"], "2026-11-26"))
+    assert_exactly_one_booking(storm(sqlite_platform, room.json()["id"], later_tuesday().isoformat()))
     with sqlite_platform.client("admin") as admin:
         booked = admin.get("/api/v1/bookings", params={"room_id": room.json()["id"]}).json()
         assert [b["status"] for b in booked] == ["confirmed"]

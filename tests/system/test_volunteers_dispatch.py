@@ -145,9 +145,13 @@ def test_dispatch_offers_the_best_three_moves_on_fills_and_credits_hours(volunte
     assert first["decline_url"].startswith(f"{platform.base_url}/offers/")
 
     with httpx_client(platform) as web:
-        # v-00 opens the decline link (a page with a button; opening it changes nothing), then confirms.
-        shown = web.get(first["decline_url"], headers={"accept": "text/html"})
+        # v-00 opens the decline link (the web app's page with a button; opening it changes nothing), then
+        # confirms. A client asking for JSON gets what the link grants.
+        shown = web.get(first["decline_url"], headers={"accept": "text/html"}, follow_redirects=True)
+        assert str(shown.url).startswith(platform.web_url)
         assert shown.status_code == 200 and "确认婉拒" in shown.text and 'method="post"' in shown.text
+        granted = web.get(first["decline_url"], headers={"accept": "application/json"})
+        assert granted.json()["action"] == "decline" and granted.json()["offer"]["volunteer_id"] == "v-00"
         assert team_of(platform, "e-longxi-1")["open_offers"][0]["status"] == "offered"
         declined = web.post(first["decline_url"])
         assert declined.status_code == 200 and declined.json()["status"] == "declined"
@@ -163,12 +167,13 @@ def test_dispatch_offers_the_best_three_moves_on_fills_and_credits_hours(volunte
         tampered = token.replace(token[-3], "A" if token[-3] != "A" else "B")
         refused = web.post(f"{platform.base_url}/offers/{tampered}")
         assert refused.status_code == 400 and refused.json()["reason"] == "invalid_link"
-        assert web.get(f"{platform.base_url}/offers/{tampered}", headers={"accept": "text/html"}).status_code == 400
+        assert web.get(f"{platform.base_url}/offers/{tampered}", headers={"accept": "text/html"},
+                       follow_redirects=True).status_code == 400
         assert team_of(platform, "e-longxi-1") == before
 
         # The others accept: v-01 by its link, v-02 and v-03 through the API (own offers only).
-        accepted = web.post(offers["v-01"]["accept_url"], headers={"accept": "text/html"})
-        assert accepted.status_code == 200 and "已接受" in accepted.text
+        accepted = web.post(offers["v-01"]["accept_url"])
+        assert accepted.status_code == 200 and accepted.json()["status"] == "accepted"
     with platform.client("volunteer", sub="v-02") as v02:
         assert v02.post(f"/api/v1/offers/{fourth['data']['offer_id']}/accept").status_code == 403
         assert v02.post(f"/api/v1/offers/{offers['v-02']['offer_id']}/accept").json()["status"] == "accepted"
@@ -223,7 +228,7 @@ def test_an_unanswered_offer_expires_and_moves_on_by_itself(volunteer_platform, 
     with httpx_client(platform) as web:
         late = web.post(offer["data"]["accept_url"])
         assert late.status_code == 410 and late.json()["reason"] == "link_expired"
-        page = web.get(offer["data"]["accept_url"], headers={"accept": "text/html"})
+        page = web.get(offer["data"]["accept_url"], headers={"accept": "text/html"}, follow_redirects=True)
         assert page.status_code == 410 and "过期" in page.text
     assert team_of(platform, "e-longxi-2") == before
     assert [o["volunteer_id"] for o in before["open_offers"]] == ["v-01"]

@@ -51,7 +51,7 @@ def test_lifecycle_room_holds_and_venue_closures(container_factory, service_conf
     assert published["status"] == "published"
     assert published["hold_booking_id"] == FakeVenues.holds[draft["id"]]["booking_id"]
     [fact] = outside.of_type("event.published")
-    assert fact["data"]["volunteer_needs"] == [{"role": "引导员", "count": 2, "skills": ["接待"]}]
+    assert fact["data"]["volunteer_needs"] == [{"role": "引导员", "count": 2, "skills": ["reception"]}]
     assert fact["data"]["room_id"] == ROOM_ID and fact["subject"] == draft["id"]
     [dispatch] = outside.of_type("dispatch.requested")
     assert dispatch["data"]["needs"][0]["role"] == "引导员"

@@ -89,6 +89,15 @@ def test_pools_groups_promotion_and_release(container_factory, service_config, a
     assert waiting["status"] == "waitlisted"
     assert outside.of_type("registration.promoted", registration_id=waiting["id"], timeout=8)
     assert call(events, "get_event", event_id=soon["id"])["released"] is True
+
+    # Online, a person registers themself, or a dependant they act for (scope dependant:<id>, e.g. a parent).
+    family = published(events, capacity=5)
+    with pytest.raises(Forbidden):
+        register(events, resident(9), family, person_id="elder-9")
+    carer = {**resident(9), "scopes": ["dependant:elder-9"]}
+    parent = register(events, carer, family, person_id="elder-9", person_name="刘奶奶", party_size=2)
+    assert (parent["status"], parent["person_id"], parent["registered_by"]) == ("confirmed", "elder-9", resident(9)["sub"])
+    call(events, "cancel_registration", actor=resident(9), registration_id=parent["id"])
     outside.close()
 
 

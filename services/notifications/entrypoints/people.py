@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contracts.access import may_manage_contact
 from contracts.common import Actor
 from contracts.errors import Forbidden, Unprocessable
 from contracts.notifications import PersonContactUpdate
@@ -10,13 +11,10 @@ from kit.clock import utcnow
 from kit.rpc import rpc
 from services.notifications import directory
 
-STAFF_ROLES = ("admin", "venue_manager", "organiser")  # may enter contact details for someone else
-
-
 class PeopleEntrypoints:
     @rpc
     def get_person(self, actor: dict, person_id: str | None = None) -> dict:
-        """A directory entry: one's own (person_id None) or, for staff, anyone's."""
+        """A directory entry: one's own (person_id None) or, for the administrator, anyone's."""
         actor = actor_from(actor)
         person_id = self._person_for(actor, person_id)
         with self.db.read() as session:
@@ -41,9 +39,7 @@ class PeopleEntrypoints:
         person_id = text_or_422(person_id, "person_id", optional=True)
         if person_id is None or person_id == actor.sub:
             return actor.sub
-        if actor.role not in STAFF_ROLES:
-            raise Forbidden(
-                "Only staff may read or change someone else's contact details.",
-                {"role": actor.role},
-            )
+        if not may_manage_contact(actor, person_id):  # docs/authorisation.md
+            raise Forbidden("Only the person or an administrator may read or change someone's contact details.",
+                            {"role": actor.role})
         return person_id

@@ -34,6 +34,7 @@ class WebhooksEntrypoints:
     def create_webhook(self, actor: dict, subscription: dict) -> dict:
         actor = self._subscriber(actor)
         body = model_or_422(WebhookSubscriptionCreate, subscription, "subscription")
+        webhooks.check_target(str(body.url), self.runtime.settings.webhook_target_policy)
         with self.db.transaction() as tx:
             return webhooks.create_subscription(tx.session, actor, body, utcnow())
 
@@ -53,6 +54,8 @@ class WebhooksEntrypoints:
     def update_webhook(self, actor: dict, subscription_id: str, changes: dict) -> dict:
         actor = self._subscriber(actor, subscription_id)
         body = model_or_422(WebhookSubscriptionUpdate, changes, "change")
+        if body.url is not None:
+            webhooks.check_target(str(body.url), self.runtime.settings.webhook_target_policy)
         with self.db.transaction() as tx:
             return webhooks.update_subscription(tx.session, actor, subscription_id, body, utcnow())
 

@@ -128,7 +128,12 @@ def test_facts_become_one_message_per_person_and_channel(notifications, amqp_uri
         rpc(container, "update_person", actor=me, person_id="someone-else", contact={})
     with pytest.raises(Forbidden):
         rpc(container, "get_person", actor=actor("vol-1", "volunteer"), person_id="res-1")
-    assert rpc(container, "get_person", actor=actor("org-1", "organiser"), person_id="res-1")["language"] == "en"
+    for staff in (actor("org-1", "organiser"), actor("vm-1", "venue_manager")):  # docs/authorisation.md
+        with pytest.raises(Forbidden):
+            rpc(container, "get_person", actor=staff, person_id="res-1")
+        with pytest.raises(Forbidden):
+            rpc(container, "update_person", actor=staff, person_id="res-1", contact={"channels": ["inbox"]})
+    assert rpc(container, "get_person", actor=ADMIN, person_id="res-1")["language"] == "en"
 
 
 def test_dispatch_offers_follow_consent_and_quiet_hours(notifications, amqp_uri, smtp, db_kind):

@@ -2,7 +2,9 @@
 letters, replay, disabling a failing endpoint, and subscribers seeing only their own."""
 from __future__ import annotations
 
+import ipaddress
 import json
+import socket
 import uuid
 from datetime import datetime, timedelta, timezone
 
@@ -13,6 +15,8 @@ from nameko.testing.services import entrypoint_hook, entrypoint_waiter
 from contracts.errors import Conflict, Forbidden, NotFound, Unprocessable
 from contracts.events import RegistrationConfirmed
 from contracts.venues import BookingConfirmed, VenueClosed, VenueRegistered
+from services.notifications.domain.webhook_targets import inward_kind
+from services.notifications.tables import webhook_subscriptions
 from services.notifications.tests.helpers import WebhookReceiver, publish_fact, wait_for
 
 ARCHIVE = {"sub": "district-archive", "role": "subscriber", "scopes": []}
@@ -154,3 +158,35 @@ def test_without_outside_parties_endpoints_are_disabled_and_email_skipped(notifi
     assert skipped["status"] == "skipped" and "SMTP_HOST" in skipped["last_error"]  # logged, not failed
     assert [m["event_id"] for m in rpc(container, "inbox", actor={"sub": "p-dev", "role": "resident"})] == [
         registered["id"]]
+
+
+def test_inward_targets_are_refused_at_registration_and_again_at_delivery(notifications, amqp_uri, receiver):
+    """By default loopback, link-local and intranet targets are refused (422 with the reason), a DNS name
+    resolving there too; a name that resolves inward only by the time of delivery is not called."""
+    running = notifications(webhook_allowed_networks=())
+    container = running.container
+    container.start()
+    # This machine's own name: a DNS name (not a literal IP, not the platform's "localhost") that resolves
+    # inward (loopback here; a private address in most containers).
+    inward_name = socket.gethostname()
+    inward = inward_kind(ipaddress.ip_address(socket.gethostbyname(inward_name)))
+    assert inward, f"{inward_name} resolves outward on this machine; the test needs a name resolving inward"
+    for url in (f"http://localhost:{receiver.port}/hook", f"http://{inward_name}:{receiver.port}/hook", receiver.url(), "http://169.254.169.254/latest/meta-data",
+                "http://[::1]:15672/api/overview", "http://10.0.0.7/"):
+        with pytest.raises(Unprocessable) as refused:
+            rpc(container, "create_webhook", actor=ARCHIVE, subscription={"url": url})
+        assert "refused" in str(refused.value) and refused.value.extra["reason"]
+    assert "loopback" in refused.value.extra["reason"] or "private" in refused.value.extra["reason"]
+
+    # Registered while the name pointed outward (written as the API would have): today it resolves to loopback.
+    now = datetime.now(timezone.utc)
+    with running.engine.begin() as db:
+        db.execute(webhook_subscriptions.insert().values(
+            id="sub-rebound", owner=ARCHIVE["sub"], url=f"http://{inward_name}:{receiver.port}/rebound", description="",
+            event_types=["venue.registered"], secret="whsec_" + "A" * 32, status="active", created_at=now,
+            updated_at=now))
+    publish_fact(amqp_uri, venue_registered())
+    [attempt] = wait_for(lambda: [a for d in rpc(container, "webhook_deliveries", actor=ARCHIVE,
+                                                 subscription_id="sub-rebound") for a in d["log"]][:1])
+    assert attempt["status_code"] is None and "webhook target policy" in attempt["error"]
+    assert inward in attempt["error"] and receiver.seen() == []

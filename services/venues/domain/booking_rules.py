@@ -57,10 +57,13 @@ class BookingAction(StrEnum):
     MARK_NO_SHOW = "mark_no_show"
 
 
-# Bookings in these states hold the room.
+# Bookings in these states are still ahead of their use: a closure cancels them, a hold can move.
 ACTIVE_STATUSES = frozenset({BookingStatus.PENDING, BookingStatus.CONFIRMED})
+# Bookings in these states keep the room from others: a checked-in booking holds it until its end.
+ROOM_HOLDING_STATUSES = ACTIVE_STATUSES | {BookingStatus.CHECKED_IN}
 
-RefusalCode = Literal["outside_opening_hours", "conflict", "over_capacity", "policy_refused", "invalid_time"]
+RefusalCode = Literal["outside_opening_hours", "conflict", "over_capacity", "policy_refused", "invalid_time",
+                      "in_the_past", "too_far_ahead", "too_long", "weekly_quota_reached", "cancellation_closed"]
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,7 @@ class BookingDecision:
     status: Literal["confirmed", "pending"]
     occupied_start: dt.datetime
     occupied_end: dt.datetime  # end of the booking plus the cleanup buffer
+    needs_sign_off: bool = False  # pending until a manager records the leader's signed consent
     accepted: Literal[True] = True
 
 
@@ -157,17 +161,10 @@ def _invalid_time(request: BookingRequest) -> BookingRefusal | None:
     return None
 
 
-def _policy_refusal(request: BookingRequest, room: RoomBookingProfile) -> BookingRefusal | None:
-    if room.policy is BookingPolicy.ORGANISATIONS_ONLY and request.booker_kind is BookerKind.INDIVIDUAL:
-        return BookingRefusal(
-            "policy_refused",
-            "this room is open to organisations (village and residents' committees, enterprises and institutions, "
-            "trade unions, school classes and student groups) and in principle not to individuals; an individual "
-            "with a professional need must first get the signed consent of the leader in charge",
-            "本室对本镇属村居、企事业单位、工会组织、学生班级、团学组织或学生社团免费开放，原则上不对个人开放；"
-            "因专业需要租借使用场地者需按相关规定经分管领导签字同意后方可使用",
-        )
-    return None
+def needs_sign_off(request: BookingRequest, room: RoomBookingProfile) -> bool:
+    """Seed 000 文化活动室: open to organisations; an individual with a professional need may use it after
+    the leader in charge signs (因专业需要…经分管领导签字同意后方可使用) — a request for approval, not a refusal."""
+    return room.policy is BookingPolicy.ORGANISATIONS_ONLY and request.booker_kind is BookerKind.INDIVIDUAL
 
 
 def _capacity_refusal(request: BookingRequest, room: RoomBookingProfile) -> BookingRefusal | None:
@@ -231,7 +228,8 @@ def check_booking(
     """Decide a booking request for one room on one resolved day.
 
     `existing` are the (booking_id, start, end) of the room's active bookings. Checks run in the
-    order invalid time, policy, capacity, opening hours, conflict; the first failure is returned.
+    order invalid time, capacity, opening hours, conflict; the first failure is returned. An
+    individual's request for an organisations-only room is accepted as pending the leader's sign-off.
     The cleanup buffer may run past closing time (staff tidy up after hours); the booking may not.
     """
     refusal = _invalid_time(request)
@@ -240,18 +238,19 @@ def check_booking(
     if resolved_day.date != request.start.date():
         raise ValueError(f"resolved day {resolved_day.date} does not match the booking date {request.start.date()}")
     refusal = (
-        _policy_refusal(request, room)
-        or _capacity_refusal(request, room)
+        _capacity_refusal(request, room)
         or _opening_hours_refusal(request, resolved_day)
         or _conflict_refusal(request, room, existing)
     )
     if refusal is not None:
         return refusal
+    sign_off = needs_sign_off(request, room)
     status: Literal["confirmed", "pending"] = (
-        "pending" if room.policy is BookingPolicy.APPROVAL_REQUIRED else "confirmed"
+        "pending" if room.policy is BookingPolicy.APPROVAL_REQUIRED or sign_off else "confirmed"
     )
     occupied_start, occupied_end = occupied_span(request.start, request.end, room.buffer_minutes)
-    return BookingDecision(status=status, occupied_start=occupied_start, occupied_end=occupied_end)
+    return BookingDecision(status=status, occupied_start=occupied_start, occupied_end=occupied_end,
+                           needs_sign_off=sign_off)
 
 
 def weekly_occurrences(start: dt.datetime, end: dt.datetime, weeks: int) -> list[tuple[dt.datetime, dt.datetime]]:

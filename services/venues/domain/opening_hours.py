@@ -13,7 +13,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Iterable, Literal, Mapping, Sequence
 
-import chinese_calendar
+from services.venues.domain.statutory_calendar import CalendarSource, EnteredYear, day_facts, holiday_name_zh
 
 DayKind = Literal["regular", "statutory_holiday", "adjusted_workday", "exception", "closure"]
 
@@ -176,7 +176,8 @@ class ResolvedDay:
     holiday_name_zh: str | None = None
     by_arrangement: bool = False
     note: str | None = None
-    calendar_known: bool = True  # False outside chinese_calendar's years: holidays are unknown there
+    calendar_known: bool = True  # False when neither chinese_calendar nor an administrator knows the year
+    calendar_source: CalendarSource | None = "library"  # who said what the day is (None: nobody knows)
 
     @property
     def open_seconds(self) -> int:
@@ -195,33 +196,6 @@ class ResolvedDay:
         return self.holiday_name is not None
 
 
-@dataclass(frozen=True)
-class _CalendarFacts:
-    known: bool
-    holiday_name: str | None = None  # set only for a named statutory holiday
-    adjusted_workday_for: str | None = None  # set (possibly to '') for a weekend day that is a workday
-
-
-def _holiday_name_zh(name: str | None) -> str | None:
-    for holiday in chinese_calendar.Holiday:
-        if holiday.value == name:
-            return holiday.chinese
-    return None
-
-
-def _calendar_facts(day: dt.date) -> _CalendarFacts:
-    try:
-        is_holiday, name = chinese_calendar.get_holiday_detail(day)
-    except NotImplementedError:
-        return _CalendarFacts(known=False)
-    if is_holiday:
-        # chinese_calendar also calls plain weekends holidays, but without a name: those stay weekends.
-        return _CalendarFacts(known=True, holiday_name=name)
-    if day.weekday() >= SATURDAY:
-        return _CalendarFacts(known=True, adjusted_workday_for=name or "")
-    return _CalendarFacts(known=True)
-
-
 def _index_exceptions(exceptions: Iterable[DateException]) -> dict[dt.date, DateException]:
     by_date: dict[dt.date, DateException] = {}
     for exception in exceptions:
@@ -236,10 +210,11 @@ def _resolve_before_closures(
     schedule: WeeklySchedule,
     exception: DateException | None,
     holiday_rule: HolidayRule,
+    entered_years: Mapping[int, EnteredYear],
 ) -> ResolvedDay:
-    facts = _calendar_facts(day)
+    facts = day_facts(day, entered_years)
     holiday = facts.holiday_name
-    holiday_zh = _holiday_name_zh(holiday)
+    holiday_zh = facts.holiday_name_zh
     by_arrangement = holiday is not None and holiday_rule is HolidayRule.BY_ARRANGEMENT
     common = dict(
         date=day,
@@ -247,6 +222,7 @@ def _resolve_before_closures(
         holiday_name_zh=holiday_zh,
         by_arrangement=by_arrangement,
         calendar_known=facts.known,
+        calendar_source=facts.source,
     )
     if exception is not None:
         return ResolvedDay(intervals=exception.intervals, kind="exception", note=exception.note or None, **common)
@@ -268,7 +244,7 @@ def _resolve_before_closures(
             **common,
         )
     if facts.adjusted_workday_for is not None:
-        label = _holiday_name_zh(facts.adjusted_workday_for) or facts.adjusted_workday_for
+        label = holiday_name_zh(facts.adjusted_workday_for) or facts.adjusted_workday_for
         reason = f"（{label}）" if label else ""
         return ResolvedDay(
             intervals=schedule.intervals_on(MONDAY),
@@ -318,8 +294,13 @@ def resolve_calendar(
     closures: Iterable[Closure],
     start_date: dt.date,
     end_date: dt.date,
+    entered_years: Mapping[int, EnteredYear] = MappingProxyType({}),
 ) -> list[ResolvedDay]:
     """Each date from start_date to end_date (inclusive) with its open intervals.
+
+    Holidays come from chinese_calendar, or for a year it does not know from `entered_years` (the
+    administrator's data from the State Council's notice); days of a year neither knows are resolved
+    as ordinary days with `calendar_known` False.
 
     Precedence: closure > exception > statutory holiday rule > adjusted workday > weekly schedule.
     A closure removes its time span from whatever the other rules opened (partial days possible).
@@ -331,7 +312,7 @@ def resolve_calendar(
     ordered_closures = sorted(closures, key=lambda closure: closure.start)
     return [
         _apply_closures(
-            _resolve_before_closures(day, schedule, exceptions_by_date.get(day), holiday_rule),
+            _resolve_before_closures(day, schedule, exceptions_by_date.get(day), holiday_rule, entered_years),
             ordered_closures,
         )
         for day in _dates_between(start_date, end_date)

@@ -10,6 +10,7 @@ from kit.boundary import actor_from, aware_or_422, model_or_422
 from kit.clock import from_local, to_local
 from kit.rpc import rpc
 from services.venues import booking_commands as commands
+from services.venues import no_show_commands as no_shows
 from services.venues import queries
 from services.venues.access import require_manager
 from services.venues.domain.booking_rules import (
@@ -40,6 +41,8 @@ class BookingEntrypoints:
         with self.db.transaction() as tx:
             room, venue = commands.lock_room(tx.session, data.room_id)
             placement = commands.placement_for(actor, data, venue)
+            if placement.held_to_limits:
+                no_shows.require_not_paused(tx.session, placement.booker_id)
             row = commands.place(tx, placement, room, venue)
         return commands.booking_view_of(row, room, venue)
 
@@ -53,6 +56,8 @@ class BookingEntrypoints:
             room, venue = commands.lock_room(tx.session, data.room_id)
             template = commands.placement_for(actor, BookingCreate(**data.model_dump(exclude={"weeks"})), venue)
             template.series_id = series_id
+            if template.held_to_limits:
+                no_shows.require_not_paused(tx.session, template.booker_id)
             try:
                 occurrences = weekly_occurrences(to_local(data.start), to_local(data.end), data.weeks)
             except ValueError as error:
@@ -60,12 +65,14 @@ class BookingEntrypoints:
             decisions, booked = [], {}
             for index, (start_local, end_local) in enumerate(occurrences):
                 start, end = from_local(start_local), from_local(end_local)
-                decision, _day = commands.decide(tx.session, room, venue, start, end, template.attendees,
-                                                 template.booker_kind, template.channel, template.booker_name)
+                decision, day = commands.decide(tx.session, room, venue, start, end, template.attendees,
+                                                 template.booker_kind, template.channel, template.booker_name,
+                                                 held_to_limits=template.held_to_limits, person=template.booker_id)
                 decisions.append(decision)
                 if not isinstance(decision, BookingRefusal):
                     placement = commands.Placement(**{**template.__dict__, "start": start, "end": end})
-                    booked[index] = commands.insert(tx, placement, room, venue, decision)
+                    booked[index] = {**commands.insert(tx, placement, room, venue, decision),
+                                     **commands.calendar_warning(day)}
             report = recurring_booking_report(occurrences, decisions).to_dict()
             for index, outcome in enumerate(report["occurrences"]):
                 outcome["reason_code"] = outcome.pop("code", None)
@@ -133,10 +140,17 @@ class BookingEntrypoints:
                 require_manager(actor, venue.id, venue.name)
             else:
                 commands.require_owner_or_manager(actor, booking, venue)
+            if action is BookingAction.CANCEL:
+                commands.require_cancellable_by_booker(actor, booking, room)
+            elif action is BookingAction.CHECK_IN:
+                no_shows.require_check_in_open(booking, room)
+            elif action is BookingAction.MARK_NO_SHOW:
+                no_shows.require_no_show_due(booking, room)
             if reason is None and default_reason:
                 own = actor.sub in (booking.booked_by, booking.booker_id)
                 reason = "cancelled by the booker" if own else default_reason
-            row = commands.change_status(tx, booking, room, venue, action, actor.sub, reason=reason)
+            row = commands.change_status(tx, booking, room, venue, action, actor.sub, reason=reason,
+                                         signed_off_by=(data.signed_off_by or "").strip() or None)
         return commands.booking_view_of(row, room, venue)
 
     @rpc

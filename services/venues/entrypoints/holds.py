@@ -21,7 +21,8 @@ def _hold(values) -> dict:
     values = dict(values._mapping) if hasattr(values, "_mapping") else dict(values)
     return RoomHold(booking_id=values["id"], status=values["status"], room_id=values["room_id"],
                     event_id=values["event_id"], start=shown(values["starts_at"]),
-                    end=shown(values["ends_at"])).model_dump(mode="json")
+                    end=shown(values["ends_at"]), calendar_warning=values.get("calendar_warning"),
+                    calendar_warning_zh=values.get("calendar_warning_zh")).model_dump(mode="json")
 
 
 def _may_hold(actor, venue) -> None:

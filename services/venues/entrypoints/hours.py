@@ -62,6 +62,17 @@ class HoursEntrypoints:
         return ComplianceReport.model_validate(report).model_dump(mode="json")
 
     @rpc
+    def preview_compliance(self, actor: dict, venue_id: str, hours: dict, week: str) -> dict:
+        """The compliance report the venue would have with these weekly hours (stored exceptions and
+        closures kept): shown to the manager before saving. Changes nothing."""
+        actor = actor_from(actor)
+        data = model_or_422(OpeningHours, hours, "opening hours")
+        with self.db.read() as session:
+            report = schedule.proposed_compliance(session, actor, venue_id, data, week,
+                                                  self.settings.village_weekly_hours)
+        return ComplianceReport.model_validate(report).model_dump(mode="json")
+
+    @rpc
     def utilisation(self, venue_id: str, week: str) -> dict:
         with self.db.read() as session:
             venue = queries.venue_or_404(session, venue_id)

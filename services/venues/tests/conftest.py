@@ -16,7 +16,8 @@ from services.venues.service import VenuesService
 
 ADMIN = {"sub": "admin-1", "role": "admin", "scopes": []}
 RESIDENT = {"sub": "resident-1", "role": "resident", "scopes": [], "name": "王秀英"}
-ORGANISER = {"sub": "organiser-1", "role": "organiser", "scopes": [], "name": "江津区文化馆"}
+ORGANISER = {"sub": "organiser-1", "role": "organiser", "scopes": ["org:org-1"], "name": "江津区文化馆"}
+ORGANISATION = {"booker_kind": "organisation", "organisation_id": "org-1"}  # ORGANISER is a member of org-1
 
 
 def manager_of(venue_id: str, sub: str = "manager-1") -> dict:

@@ -117,15 +117,14 @@ def test_all_conflicting_ids_are_reported():
     assert decide(request("14:30", "16:00"), existing=existing).conflicting_booking_ids == ("bk-1", "bk-2")
 
 
-def test_individual_is_refused_the_organisations_only_activity_room():
+def test_an_individual_asks_for_the_organisations_only_activity_room_and_waits_for_the_leaders_sign_off():
     decision = decide(request("15:00", "16:00", booker=BookerKind.INDIVIDUAL, attendees=5), room=ACTIVITY_ROOM)
-    assert decision.code == "policy_refused"
-    assert "原则上不对个人开放" in decision.message_zh
-    assert "not to individuals" in decision.message
+    assert decision.accepted and decision.status == "pending" and decision.needs_sign_off is True
 
 
 def test_organisation_may_book_the_activity_room():
-    assert decide(request("15:00", "16:00"), room=ACTIVITY_ROOM).status == "confirmed"
+    decision = decide(request("15:00", "16:00"), room=ACTIVITY_ROOM)
+    assert decision.status == "confirmed" and decision.needs_sign_off is False
 
 
 def test_approval_required_room_gives_a_pending_booking():
@@ -153,14 +152,14 @@ def test_invalid_times(start, end):
     assert check_booking(booking, room_profile(MULTI_FUNCTION), resolved(TUESDAY), []).code == "invalid_time"
 
 
-def test_checks_run_in_order_invalid_time_policy_capacity_hours_conflict():
+def test_checks_run_in_order_invalid_time_capacity_hours_conflict():
     existing = [("bk-1", at(TUESDAY, "12:00"), at(TUESDAY, "13:00"))]
     everything_wrong = BookingRequest(at(TUESDAY, "12:30"), at(TUESDAY, "12:00"), 999, BookerKind.INDIVIDUAL)
     room = room_profile(ACTIVITY_ROOM)
     day = resolved(TUESDAY)
     assert check_booking(everything_wrong, room, day, existing).code == "invalid_time"
     no_longer_reversed = request("12:00", "12:30", attendees=999, booker=BookerKind.INDIVIDUAL)
-    assert check_booking(no_longer_reversed, room, day, existing).code == "policy_refused"
+    assert check_booking(no_longer_reversed, room, day, existing).code == "over_capacity"
     as_organisation = request("12:00", "12:30", attendees=999)
     assert check_booking(as_organisation, room, day, existing).code == "over_capacity"
     within_capacity = request("12:00", "12:30", attendees=10)
@@ -265,3 +264,11 @@ def test_other_transitions_are_refused(status, action):
 def test_allowed_actions():
     assert set(allowed_actions("confirmed")) == {BookingAction.CANCEL, BookingAction.CHECK_IN, BookingAction.MARK_NO_SHOW}
     assert allowed_actions("cancelled") == []
+
+
+def test_a_checked_in_booking_holds_its_room_but_is_no_longer_cancellable_by_a_closure():
+    from services.venues.domain.booking_rules import ACTIVE_STATUSES, ROOM_HOLDING_STATUSES
+
+    assert BookingStatus.CHECKED_IN in ROOM_HOLDING_STATUSES
+    assert BookingStatus.CHECKED_IN not in ACTIVE_STATUSES
+    assert not ROOM_HOLDING_STATUSES & {BookingStatus.CANCELLED, BookingStatus.REJECTED, BookingStatus.NO_SHOW}

@@ -63,3 +63,22 @@ def test_public_notice_gives_the_expected_reopening():
     notice = closure_notice_zh("嘉平镇文化服务中心文化活动室", Closure(START, REOPENING, "设备检修"))
     assert "设备检修" in notice
     assert "2026年11月26日 09:00恢复开放" in notice
+
+
+def test_an_exception_that_strands_bookings_or_takes_hours_away():
+    from services.venues.domain.closures import bookings_left_outside, removes_hours
+    from services.venues.domain.opening_hours import Interval
+
+    morning, afternoon = Interval.parse("09:00-12:00"), Interval.parse("14:00-18:00")
+    day = dt.date(2026, 12, 8)
+    records = [BookingRecord("b-pm", dt.datetime.combine(day, dt.time(15)), dt.datetime.combine(day, dt.time(16)),
+                             BookingStatus.CONFIRMED),
+               BookingRecord("b-in", dt.datetime.combine(day, dt.time(9)), dt.datetime.combine(day, dt.time(10)),
+                             BookingStatus.CHECKED_IN),
+               BookingRecord("b-gone", dt.datetime.combine(day, dt.time(15)), dt.datetime.combine(day, dt.time(16)),
+                             BookingStatus.CANCELLED)]
+    assert bookings_left_outside([morning, afternoon], records) == []
+    assert bookings_left_outside([morning], records) == ["b-pm"]
+    assert bookings_left_outside([], records) == ["b-in", "b-pm"]
+    assert removes_hours([morning, afternoon], [morning]) and removes_hours([morning], [Interval.parse("09:30-12:00")])
+    assert not removes_hours([morning], [Interval.parse("08:00-12:30")]) and not removes_hours([], [morning])

@@ -10,9 +10,10 @@ from sqlalchemy.exc import IntegrityError
 
 from contracts.errors import Conflict, Forbidden, Unprocessable
 from services.venues.tables import bookings
-from services.venues.tests.conftest import ORGANISER, RESIDENT, manager_of
+from services.venues.tests.conftest import ORGANISATION, ORGANISER, RESIDENT, future_weekday, manager_of
 
-TUESDAY = "2026-11-24"
+TUESDAY_DATE = future_weekday(1)  # bookings in the past are refused: always a coming Tuesday
+TUESDAY, WEDNESDAY = TUESDAY_DATE.isoformat(), (TUESDAY_DATE + dt.timedelta(days=1)).isoformat()
 
 
 def book(venues, actor, room_id, start, end, **extra):
@@ -37,17 +38,24 @@ def test_booking_rules(facts, venues, jiaping):
         book(venues, RESIDENT, room, f"{TUESDAY}T16:00:00+08:00", f"{TUESDAY}T17:00:00+08:00")
     assert "15 min" in buffer.value.detail
     assert book(venues, RESIDENT, room, f"{TUESDAY}T16:15:00+08:00", f"{TUESDAY}T17:00:00+08:00")["status"] == "confirmed"
-    with pytest.raises(Unprocessable) as policy:
-        book(venues, RESIDENT, jiaping["rooms"]["文化活动室"], f"{TUESDAY}T09:00:00+08:00", f"{TUESDAY}T10:00:00+08:00")
-    assert "not to individuals" in policy.value.detail and "原则上不对个人开放" in policy.value.extra["detail_zh"]
+    # 文化活动室 is for organisations; an individual's professional need waits for the leader's signature
+    with pytest.raises(Unprocessable) as no_need:
+        book(venues, RESIDENT, jiaping["rooms"]["文化活动室"], f"{TUESDAY}T10:30:00+08:00", f"{TUESDAY}T11:30:00+08:00")
+    assert no_need.value.extra["reason_code"] == "purpose_required"
+    asked = book(venues, RESIDENT, jiaping["rooms"]["文化活动室"], f"{TUESDAY}T10:30:00+08:00",
+                 f"{TUESDAY}T11:30:00+08:00", purpose="摄影作品布展（专业需要）")
+    assert asked["status"] == "pending" and asked["needs_sign_off"] is True
+    with pytest.raises(Forbidden):  # not a member of org-2
+        book(venues, ORGANISER, jiaping["rooms"]["文化活动室"], f"{TUESDAY}T09:00:00+08:00",
+             f"{TUESDAY}T10:00:00+08:00", booker_kind="organisation", organisation_id="org-2")
     organisation = book(venues, ORGANISER, jiaping["rooms"]["文化活动室"], f"{TUESDAY}T09:00:00+08:00",
-                        f"{TUESDAY}T10:00:00+08:00", booker_kind="organisation", booker_name="平安村村委会")
+                        f"{TUESDAY}T10:00:00+08:00", **ORGANISATION, booker_name="平安村村委会")
     assert organisation["status"] == "confirmed" and organisation["booker_name"] == "平安村村委会"
     with pytest.raises(Unprocessable) as crowd:
         book(venues, RESIDENT, room, f"{TUESDAY}T09:00:00+08:00", f"{TUESDAY}T10:00:00+08:00", attendees=51)
     assert crowd.value.extra["reason_code"] == "over_capacity"
     with pytest.raises(Unprocessable):  # not the same day
-        book(venues, RESIDENT, room, f"{TUESDAY}T17:00:00+08:00", "2026-11-25T09:30:00+08:00")
+        book(venues, RESIDENT, room, f"{TUESDAY}T17:00:00+08:00", f"{WEDNESDAY}T09:30:00+08:00")
     with pytest.raises(Unprocessable):  # no offset
         book(venues, RESIDENT, room, f"{TUESDAY}T09:00:00", f"{TUESDAY}T10:00:00")
     # 代预约: staff book on someone's behalf and must say for whom; residents cannot use staff channels.
@@ -67,8 +75,8 @@ def test_booking_rules(facts, venues, jiaping):
         book(venues, {"sub": "v", "role": "volunteer"}, room, f"{TUESDAY}T10:30:00+08:00", f"{TUESDAY}T11:00:00+08:00")
     # Visibility: the booker and the venue's managers.
     mine = venues.list_bookings(actor=RESIDENT)
-    assert len(mine) == 2 and mine[0]["id"] == first["id"]
-    assert len(venues.list_bookings(actor=manager)) == 4
+    assert len(mine) == 3 and first["id"] in [b["id"] for b in mine]
+    assert len(venues.list_bookings(actor=manager)) == 5
     with pytest.raises(Forbidden):
         venues.get_booking(actor={"sub": "resident-2", "role": "resident"}, booking_id=first["id"])
     events = facts.drain(4, types=("booking.confirmed",), venue_id=jiaping["venue_id"])
@@ -121,8 +129,9 @@ def test_approval_cancellation_check_in_and_recurrence(facts, venues, jiaping):
     other = book(venues, RESIDENT, room["id"], f"{TUESDAY}T14:00:00+08:00", f"{TUESDAY}T15:00:00+08:00")
     rejected = venues.reject_booking(actor=manager, booking_id=other["id"], body={"reason": "场地维修"})
     assert rejected["status"] == "rejected" and rejected["reason"] == "场地维修"
-    checked_in = venues.check_in_booking(actor=manager, booking_id=pending["id"])
-    assert checked_in["status"] == "checked_in"
+    with pytest.raises(Unprocessable) as not_yet:  # check-in opens 15 min before the start
+        venues.check_in_booking(actor=manager, booking_id=pending["id"])
+    assert not_yet.value.extra["reason_code"] == "check_in_not_open"
     third = book(venues, RESIDENT, room["id"], f"{TUESDAY}T16:00:00+08:00", f"{TUESDAY}T17:00:00+08:00")
     venues.approve_booking(actor=manager, booking_id=third["id"])
     cancelled = venues.cancel_booking(actor=RESIDENT, booking_id=third["id"], body={})
@@ -135,12 +144,14 @@ def test_approval_cancellation_check_in_and_recurrence(facts, venues, jiaping):
                      "booking.requested", "booking.confirmed", "booking.cancelled"]
     # Weekly for 4 weeks: the week already taken is reported with the booking in its way; the rest are booked.
     hall = jiaping["rooms"]["书画室"]
-    taken = book(venues, ORGANISER, hall, "2026-12-08T14:30:00+08:00", "2026-12-08T15:30:00+08:00",
-                 booker_kind="organisation", booker_name="书法协会")
+    venues.update_room(actor=manager, room_id=hall, changes={"booking_limits": {"advance_days": 90}})
+    week1, week2 = (TUESDAY_DATE + dt.timedelta(weeks=1)).isoformat(), (TUESDAY_DATE + dt.timedelta(weeks=2)).isoformat()
+    taken = book(venues, ORGANISER, hall, f"{week2}T14:30:00+08:00", f"{week2}T15:30:00+08:00",
+                 **ORGANISATION, booker_name="书法协会")
     series = venues.create_recurring_booking(actor=ORGANISER, booking={
-        "room_id": hall, "start": "2026-12-01T14:00:00+08:00", "end": "2026-12-01T16:00:00+08:00", "attendees": 15,
-        "booker_kind": "organisation", "booker_name": "老年书画班", "weeks": 4, "purpose": "书画培训"})
-    assert series["all_accepted"] is False and series["refused_dates"] == ["2026-12-08"]
+        "room_id": hall, "start": f"{week1}T14:00:00+08:00", "end": f"{week1}T16:00:00+08:00", "attendees": 15,
+        **ORGANISATION, "booker_name": "老年书画班", "weeks": 4, "purpose": "书画培训"})
+    assert series["all_accepted"] is False and series["refused_dates"] == [week2]
     assert [o["accepted"] for o in series["occurrences"]] == [True, False, True, True]
     assert series["occurrences"][1]["conflicting_booking_ids"] == [taken["id"]]
     assert series["occurrences"][1]["reason_code"] == "conflict"
@@ -148,6 +159,19 @@ def test_approval_cancellation_check_in_and_recurrence(facts, venues, jiaping):
     assert series["occurrences"][2]["booking_id"] == series["bookings"][1]["id"]
     with pytest.raises(Conflict) as none_fit:
         venues.create_recurring_booking(actor=ORGANISER, booking={
-            "room_id": hall, "start": "2026-12-01T14:00:00+08:00", "end": "2026-12-01T15:00:00+08:00",
-            "attendees": 5, "booker_kind": "organisation", "weeks": 2})
-    assert none_fit.value.extra["report"]["refused_dates"] == ["2026-12-01", "2026-12-08"]
+            "room_id": hall, "start": f"{week1}T14:00:00+08:00", "end": f"{week1}T15:00:00+08:00",
+            "attendees": 5, **ORGANISATION, "weeks": 2})
+    assert none_fit.value.extra["report"]["refused_dates"] == [week1, week2]
+
+
+def test_a_relative_books_for_a_linked_dependant(venues, jiaping):
+    """The scope dependant:<id> (from accounts) lets a resident book for that person; booked_by keeps who did."""
+    room = jiaping["rooms"]["多功能活动室"]
+    daughter = {**RESIDENT, "sub": "daughter-1", "scopes": ["dependant:mother-1"]}
+    for_mother = book(venues, daughter, room, f"{TUESDAY}T09:00:00+08:00", f"{TUESDAY}T10:00:00+08:00",
+                      booker_id="mother-1", booker_name="王秀英", attendees=2)
+    assert (for_mother["booker_id"], for_mother["booker_name"], for_mother["booked_by"]) == (
+        "mother-1", "王秀英", "daughter-1")
+    with pytest.raises(Forbidden):
+        book(venues, daughter, room, f"{TUESDAY}T10:00:00+08:00", f"{TUESDAY}T11:00:00+08:00",
+             booker_id="a-stranger", attendees=2)

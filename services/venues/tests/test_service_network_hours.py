@@ -95,3 +95,22 @@ def test_hours_exceptions_and_manager_scope(venues, jiaping):
         venues.create_room(actor=ADMIN, venue_id=venue_id, room={"name": "书画室", "kind": "calligraphy_painting_room",
                                                                   "capacity": 10})
 
+
+
+def test_compliance_preview_judges_proposed_hours_without_saving_them(venues, jiaping):
+    venue_id = jiaping["venue_id"]
+    manager = manager_of(venue_id)
+    short = {"weekly": {day: ["09:00-11:00"] for day in ("monday", "tuesday", "wednesday", "thursday", "friday")},
+             "holiday_rule": "open"}
+    preview = venues.preview_compliance(actor=manager, venue_id=venue_id, hours=short, week="2026-W48")
+    codes = {f["code"] for f in preview["findings"]}
+    assert preview["compliant"] is False and preview["weekly_open_hours"] == 10
+    assert {"weekly_hours_below_standard", "closed_at_weekend", "day_below_daily_minimum"} <= codes, codes
+    assert preview["days_below_daily_minimum"]  # 2 h a day is under the 4 h minimum
+    # Nothing was saved: the stored hours still meet the standard.
+    assert venues.compliance(venue_id=venue_id, week="2026-W48")["compliant"] is True
+    with pytest.raises(Forbidden):
+        venues.preview_compliance(actor=RESIDENT, venue_id=venue_id, hours=short, week="2026-W48")
+    with pytest.raises(Unprocessable):
+        venues.preview_compliance(actor=manager, venue_id=venue_id, hours={"weekly": {"monday": ["12:00-09:00"]}},
+                                  week="2026-W48")

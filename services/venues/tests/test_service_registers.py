@@ -1,10 +1,12 @@
 """Registers on the real container (SQLite and PostgreSQL): visits by group, the asset ledger, utilisation."""
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from contracts.errors import Conflict, Forbidden, Unprocessable
-from services.venues.tests.conftest import ORGANISER, RESIDENT, manager_of
+from services.venues.tests.conftest import ORGANISATION, ORGANISER, RESIDENT, at, future_weekday, manager_of
 
 
 def test_visits_assets_and_utilisation(venues, jiaping):
@@ -40,13 +42,16 @@ def test_visits_assets_and_utilisation(venues, jiaping):
     with pytest.raises(Unprocessable):
         venues.update_asset(actor=manager, asset_id=computers[0]["id"], changes={"condition": "good"})
     assert len(venues.list_assets(actor=manager, venue_id=venue_id)) == 2
-    # Utilisation: booked hours ÷ open hours, per room, for the ISO week.
+    # Utilisation: booked hours ÷ open hours, per room, for the ISO week (a coming one: no bookings in the past).
+    tuesday = future_weekday(1)
+    saturday = tuesday + dt.timedelta(days=4)
     venues.create_booking(actor=ORGANISER, booking={
-        "room_id": rooms["多功能活动室"], "start": "2026-11-24T14:00:00+08:00", "end": "2026-11-24T18:00:00+08:00",
-        "attendees": 30, "booker_kind": "organisation"})
+        "room_id": rooms["多功能活动室"], "start": at(tuesday, "14:00"), "end": at(tuesday, "18:00"),
+        "attendees": 30, **ORGANISATION})
     venues.create_booking(actor=ORGANISER, booking={
-        "room_id": rooms["多功能活动室"], "start": "2026-11-28T09:30:00+08:00", "end": "2026-11-28T11:30:00+08:00",
-        "attendees": 30, "booker_kind": "organisation"})
-    usage = {r["room_name"]: r for r in venues.utilisation(venue_id=venue_id, week="2026-W48")["rooms"]}
+        "room_id": rooms["多功能活动室"], "start": at(saturday, "09:30"), "end": at(saturday, "11:30"),
+        "attendees": 30, **ORGANISATION})
+    week = "{}-W{:02d}".format(*tuesday.isocalendar()[:2])
+    usage = {r["room_name"]: r for r in venues.utilisation(venue_id=venue_id, week=week)["rooms"]}
     assert usage["多功能活动室"]["open_hours"] == 45 and usage["多功能活动室"]["booked_hours"] == 6
     assert usage["多功能活动室"]["utilisation"] == round(6 / 45, 4) and usage["书画室"]["utilisation"] == 0

@@ -23,6 +23,7 @@ from datetime import date, datetime, time, timedelta
 from enum import IntEnum, StrEnum
 from types import MappingProxyType
 
+from contracts.skills import SKILLS as VOCABULARY
 from kit.rules import InvalidTransition
 
 from .geo import LatLon, validate_lat_lon
@@ -83,26 +84,7 @@ def transition(current: VolunteerStatus | str, target: VolunteerStatus | str) ->
 # --------------------------------------------------------------------------------------------------
 # Skills and contact channels
 
-SKILLS: Mapping[str, str] = MappingProxyType(
-    {
-        "sound": "音响",
-        "lighting": "灯光",
-        "stage": "舞台",
-        "photography": "摄影",
-        "first_aid": "急救",
-        "sign_language": "手语",
-        "guide": "引导讲解",
-        "reading": "阅读推广",
-        "dance": "舞蹈",
-        "choir": "合唱",
-        "quyi": "曲艺",
-        "instruments": "器乐",
-        "calligraphy_painting": "书画",
-        "driving": "驾驶",
-        "it_support": "电脑辅导",
-        "elderly_care": "助老",
-    }
-)
+SKILLS: Mapping[str, str] = VOCABULARY  # the one vocabulary, shared with events (contracts.skills)
 
 
 def skill_label(code: str) -> str:

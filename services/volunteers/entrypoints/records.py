@@ -1,7 +1,7 @@
 """Training records against the yearly 40 h, the service-hours log, organisers' ratings, star levels."""
 from __future__ import annotations
 
-from contracts.errors import Unprocessable
+from contracts.errors import Forbidden, Unprocessable
 from contracts.volunteers import HoursEntryCreate, RatingCreate, TrainingCreate
 from kit.boundary import actor_from, model_or_422
 from kit.clock import local_today, utcnow
@@ -68,7 +68,8 @@ class RecordEntrypoints:
     def rate_service(self, actor: dict, volunteer_id: str, rating: dict) -> dict:
         """The event's organiser rates a volunteer's service there, 1–5 (rating again replaces it)."""
         actor = actor_from(actor)
-        require_staff(actor, "rate a volunteer's service")
+        if actor.role not in ("organiser", "admin"):
+            raise Forbidden("The organiser of the event rates its volunteers' service.", {"role": actor.role})
         data = model_or_422(RatingCreate, rating, "rating")
         with self.db.transaction() as tx:
             rated = record_commands.rate_service(tx, actor, volunteer_id, data, utcnow())

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import uuid
 
-from contracts.errors import Conflict, NotFound, Unprocessable
+from contracts.errors import Conflict, Forbidden, NotFound, Unprocessable
 from contracts.volunteers import TeamCreate, TeamMemberInput, TeamUpdate
 from kit.boundary import actor_from, model_or_422
 from kit.clock import utcnow
 from kit.rpc import rpc
 from services.volunteers import records, team_records
-from services.volunteers.access import is_staff, require_staff
+from services.volunteers.access import may_form_teams, require_team_keeper
 from services.volunteers.tables import team_members, teams
 
 
@@ -18,7 +18,9 @@ class TeamEntrypoints:
     @rpc
     def create_team(self, actor: dict, team: dict) -> dict:
         actor = actor_from(actor)
-        require_staff(actor, "register teams")
+        if not may_form_teams(actor):
+            raise Forbidden("Organisers, the volunteer reviewer and the administrator register teams.",
+                            {"role": actor.role})
         data = model_or_422(TeamCreate, team, "team")
         team_records.check_kind(data.kind, data.specialty)
         if not data.town and not data.village:
@@ -40,7 +42,7 @@ class TeamEntrypoints:
 
     @rpc
     def get_team(self, team_id: str, actor: dict | None = None) -> dict:
-        return self._team(team_id, show_members=actor is not None and is_staff(actor_from(actor)))
+        return self._team(team_id, show_members=actor is not None and may_form_teams(actor_from(actor)))
 
     @rpc
     def list_teams(self, town: str | None = None, village: str | None = None, kind: str | None = None) -> list[dict]:
@@ -51,11 +53,14 @@ class TeamEntrypoints:
 
     @rpc
     def update_team(self, actor: dict, team_id: str, changes: dict) -> dict:
-        require_staff(actor_from(actor), "change teams")
+        actor = actor_from(actor)
+        with self.db.read() as session:  # who may is answered before anything about the body
+            require_team_keeper(actor, team_records.team_row(session, team_id))
         data = model_or_422(TeamUpdate, changes, "team changes")
         given = data.model_fields_set
         with self.db.transaction() as tx:
             row = team_records.team_row(tx.session, team_id, lock=True)
+            require_team_keeper(actor, row)
             values = {name: getattr(data, name) for name in given}
             if "specialty" in given:
                 team_records.check_kind(row.kind, data.specialty)
@@ -71,10 +76,12 @@ class TeamEntrypoints:
 
     @rpc
     def add_team_member(self, actor: dict, team_id: str, member: dict) -> dict:
-        require_staff(actor_from(actor), "change teams")
+        actor = actor_from(actor)
+        with self.db.read() as session:
+            require_team_keeper(actor, team_records.team_row(session, team_id))
         data = model_or_422(TeamMemberInput, member, "team member")
         with self.db.transaction() as tx:
-            team_records.team_row(tx.session, team_id, lock=True)
+            require_team_keeper(actor, team_records.team_row(tx.session, team_id, lock=True))
             if data.volunteer_id and any(m.volunteer_id == data.volunteer_id for m in
                                          team_records.members_of(tx.session, [team_id])[team_id]):
                 raise Conflict(f"{data.volunteer_id} is already a member.", {"volunteer_id": data.volunteer_id})
@@ -83,9 +90,10 @@ class TeamEntrypoints:
 
     @rpc
     def remove_team_member(self, actor: dict, team_id: str, member_id: str) -> dict:
-        require_staff(actor_from(actor), "change teams")
+        actor = actor_from(actor)
         with self.db.transaction() as tx:
             row = team_records.team_row(tx.session, team_id, lock=True)
+            require_team_keeper(actor, row)
             deleted = tx.session.execute(team_members.delete().where(team_members.c.team_id == team_id,
                                                                      team_members.c.id == member_id)).rowcount
             if not deleted:

@@ -14,6 +14,7 @@ from tests.outside import OutsideSubscriber
 
 ADMIN = {"sub": "admin-1", "role": "admin", "scopes": []}
 ORGANISER = {"sub": "org-1", "role": "organiser", "scopes": []}
+REVIEWER = {"sub": "org-reviewer", "role": "organiser", "scopes": ["volunteers:review"]}
 SATURDAY = [{"day": "saturday", "start": "08:00", "end": "20:00"}]
 
 

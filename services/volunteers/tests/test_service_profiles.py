@@ -5,7 +5,7 @@ import pytest
 from nameko.testing.services import entrypoint_hook
 
 from contracts.errors import Conflict, Forbidden, Unprocessable
-from services.volunteers.tests.helpers import ADMIN, ORGANISER, Subscriber, application, person, start_service
+from services.volunteers.tests.helpers import ADMIN, ORGANISER, REVIEWER, Subscriber, application, person, start_service
 
 
 def call(container, method, **kwargs):
@@ -51,7 +51,9 @@ def test_volunteers_teams_training_hours(container_factory, service_config, amqp
     # Review by staff only; approval carries contact and channels for notifications.
     with pytest.raises(Forbidden):
         call(container, "review_volunteer", actor=me, volunteer_id="v-li", review={"decision": "approve"})
-    assert call(container, "review_volunteer", actor=ORGANISER, volunteer_id="v-li",
+    with pytest.raises(Forbidden):  # an organiser is not the volunteer reviewer (docs/authorisation.md)
+        call(container, "review_volunteer", actor=ORGANISER, volunteer_id="v-li", review={"decision": "approve"})
+    assert call(container, "review_volunteer", actor=REVIEWER, volunteer_id="v-li",
                 review={"decision": "approve"})["status"] == "active"
     with pytest.raises(Unprocessable):
         call(container, "review_volunteer", actor=ADMIN, volunteer_id="v-wang", review={"decision": "reject"})

@@ -1,0 +1,1 @@
+"""Pure rules of sign-in: no nameko, no database, no I/O."""

@@ -1,0 +1,167 @@
+"""What outside clients found (issue #16), through the gateway on one running platform.
+
+Every cell of docs/authorisation.md:
+
+Where the gateway can decide from the token (ⓑ in the table), each request carries an INVALID body: an
+allowed caller gets 422 (let through, then the body was refused), a refused one 403 — so the test also
+proves that authorisation comes before validation. The other rows send a harmless valid body.
+"""
+from __future__ import annotations
+
+import pytest
+from nameko.standalone.rpc import ClusterRpcProxy
+
+from tests.system.test_events_support import SHIMEN_SITE, in_days, ok
+from services.notifications.tests.helpers import wait_for
+
+ADMIN_ACTOR = {"sub": "district-admin", "role": "admin", "scopes": []}
+TOWN = "嘉平镇"
+
+ACTORS = {
+    "resident": ("resident", "res-other", []),
+    "volunteer": ("volunteer", "vol-other", []),
+    "organiser_own": ("organiser", "org-own", []),
+    "organiser_town": ("organiser", "org-town", [f"town:{TOWN}"]),
+    "organiser_other": ("organiser", "org-other", []),
+    "reviewer": ("organiser", "org-reviewer", ["volunteers:review"]),
+    "manager_own": ("venue_manager", "vm-own", ["venue:{venue_id}"]),
+    "manager_other": ("venue_manager", "vm-other", ["venue:some-other-venue"]),
+    "admin": ("admin", "admin-1", []),
+}
+EVENT_STAFF = {"organiser_own", "organiser_town", "manager_own", "admin"}
+EVENT_ORGANISERS = {"organiser_own", "organiser_town", "admin"}
+REVIEWERS = {"reviewer", "admin"}
+
+# (row name, method, path template, body, allowed columns, what an allowed caller gets)
+ROWS = [
+    ("event registrations", "GET", "/api/v1/events/{event_id}/registrations", None, EVENT_STAFF, {200}),
+    ("check in", "POST", "/api/v1/registrations/{registration_id}/check-in", None, EVENT_STAFF, {200, 409, 422}),
+    ("no-show", "POST", "/api/v1/registrations/{registration_id}/no-show", None, EVENT_STAFF, {200, 409, 422}),
+    ("cancel someone's registration", "POST", "/api/v1/registrations/{registration_id}/cancel",
+     {"reason": 7, "surprise": True}, EVENT_STAFF, {422}),
+    ("change an event", "PATCH", "/api/v1/events/{event_id}", {"description": "说明"}, EVENT_ORGANISERS, {200}),
+    ("read someone's contact", "GET", "/api/v1/people/{resident_id}", None, {"admin"}, {200}),
+    ("replace someone's contact", "PUT", "/api/v1/people/{volunteer_id}", {"channels": "all"}, {"admin"}, {422}),
+    ("list volunteers", "GET", "/api/v1/volunteers", None, REVIEWERS, {200}),
+    ("read a volunteer", "GET", "/api/v1/volunteers/{volunteer_id}", None, REVIEWERS, {200}),
+    ("change a volunteer", "PATCH", "/api/v1/volunteers/{volunteer_id}", {"phone": 5}, REVIEWERS, {422}),
+    ("review a volunteer", "POST", "/api/v1/volunteers/{volunteer_id}/review", {"decision": "?"}, REVIEWERS, {422}),
+    ("suspend a volunteer", "POST", "/api/v1/volunteers/{volunteer_id}/suspend", {"reason": []}, REVIEWERS, {422}),
+    ("add hours", "POST", "/api/v1/volunteers/{volunteer_id}/hours", {"hours": "many"}, REVIEWERS, {422}),
+    ("add training", "POST", "/api/v1/volunteers/{volunteer_id}/training", {"course": None}, REVIEWERS, {422}),
+    ("change an offering", "PATCH", "/api/v1/offerings/{offering_id}", {"description": "说明"},
+     {"organiser_own", "admin"}, {200}),
+    ("read a season plan", "GET", "/api/v1/season-plans/{plan_id}", None, {"organiser_own", "admin"}, {200}),
+    ("change a team", "PATCH", "/api/v1/teams/{team_id}", {"name": "石门村志愿服务队"},
+     {"organiser_own", "organiser_town", "reviewer", "admin"}, {200}),
+    ("set opening hours", "PUT", "/api/v1/venues/{venue_id}/hours", {"weekly": "always"},
+     {"manager_own", "admin"}, {422}),
+    ("visits register", "GET", "/api/v1/venues/{venue_id}/visits", None, {"manager_own", "admin"}, {422}),
+]
+
+
+@pytest.fixture(scope="module")
+def records(shared_platform):
+    """One event (organised by org-own at the 嘉平镇 centre), one registration of a resident, one volunteer,
+    one offering and one team of org-own."""
+    platform = shared_platform
+    with ClusterRpcProxy({"AMQP_URI": platform.amqp_uri}, timeout=30) as cluster:
+        seeded = cluster.venues.seed_demo(actor=ADMIN_ACTOR)
+    rooms = seeded["rooms"]
+    room_id = rooms.get("多功能活动室") or rooms["multi-function-room"]
+    with platform.client("organiser", sub="org-own", name="嘉平镇文化站") as organiser:
+        draft = ok(organiser.post("/api/v1/events", json={
+            "title": "权限测试讲座", "kind": "lecture", "target_groups": ["everyone"], "room_id": room_id,
+            "start": in_days(20, 10).isoformat(), "end": in_days(20, 12).isoformat(), "capacity": 20}), 201)
+        event = ok(organiser.post(f"/api/v1/events/{draft['id']}/publish"))
+        offering = ok(organiser.post("/api/v1/offerings", json={
+            "title": "川剧折子戏", "kind": "mobile_performance", "provider": "江津川剧团", "duration_minutes": 90}), 201)
+        team = ok(organiser.post("/api/v1/teams", json={"name": "石门村志愿服务队", "kind": "volunteer_team",
+                                                        "town": TOWN}), 201)
+        plan = ok(organiser.post("/api/v1/season-plans", json={
+            "first_day": in_days(10).date().isoformat(), "last_day": in_days(40).date().isoformat(),
+            "coverage_target": 0, "time_limit_seconds": 1, "troupes": [{
+                "troupe_id": "troupe-1", "name": "江津川剧团", "base": {"lat": 29.0, "lon": 106.2},
+                "offering_ids": [offering["id"]]}]}), 201)
+    assert event["town"] == TOWN and event["venue_id"] == seeded["venue_id"]
+    with platform.client("resident", sub="res-owner") as resident:
+        registration = ok(resident.post(f"/api/v1/events/{event['id']}/registrations", json={}), 201)
+    with platform.client("volunteer", sub="vol-owner") as volunteer:
+        ok(volunteer.post("/api/v1/volunteers", json={"name": "李志愿", "phone": "13800001111", "channels": ["sms"]}), 201)
+    return {"event_id": event["id"], "registration_id": registration["id"], "resident_id": "res-owner",
+            "volunteer_id": "vol-owner", "offering_id": offering["id"], "team_id": team["id"],
+            "venue_id": seeded["venue_id"], "plan_id": plan["id"]}
+
+
+CELLS = [(row, actor) for row in ROWS for actor in ACTORS]
+
+
+@pytest.fixture(scope="module")
+def http(shared_platform):
+    with shared_platform.client() as client:  # one connection for every cell
+        yield client
+
+
+@pytest.mark.parametrize("row,actor", CELLS, ids=[f"{r[0]}-{a}" for r, a in CELLS])
+def test_cell(shared_platform, records, http, row, actor):
+    name, method, path, body, allowed, allowed_statuses = row
+    role, sub, scopes = ACTORS[actor]
+    token = shared_platform.token(role, sub=sub, scopes=[s.format(**records) for s in scopes])
+    response = http.request(method, path.format(**records), json=body, headers={"Authorization": f"Bearer {token}"})
+    if actor in allowed:
+        assert response.status_code in allowed_statuses, f"{actor} on {name}: {response.status_code} {response.text}"
+    else:
+        assert response.status_code == 403, f"{actor} on {name}: {response.status_code} {response.text}"
+        assert response.headers["content-type"].startswith("application/problem+json")
+
+
+def test_a_retry_with_the_same_key_gets_the_first_answer_and_keys_are_per_caller(shared_platform, records, http):
+    """Idempotency-Key as Stripe and the IETF draft: the retry replays status and body; another caller's `1`
+    is theirs alone."""
+    path = f"/api/v1/events/{records['event_id']}/registrations"
+
+    def register(sub: str):
+        token = shared_platform.token("resident", sub=sub)
+        return http.post(path, json={}, headers={"Authorization": f"Bearer {token}", "Idempotency-Key": "1"})
+
+    first = register("res-retry-a")
+    retry = register("res-retry-a")
+    other = register("res-retry-b")
+    assert first.status_code == retry.status_code == 201, retry.text
+    assert retry.json() == first.json()
+    assert other.status_code == 201, other.text
+    assert other.json()["id"] != first.json()["id"] and other.json()["person_id"] == "res-retry-b"
+
+
+EVERY_DAY = [{"day": d, "start": "06:00", "end": "23:00"} for d in
+             ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")]
+
+
+def test_an_event_needing_free_text_skills_reaches_a_volunteer_with_them(shared_platform, records, http):
+    """One skill vocabulary from the event form to dispatch: 「搬运」 is the skill `carrying`; a skill nobody
+    can have is refused where it is entered; a published event's need becomes an offer."""
+    def as_(role, sub):
+        return {"Authorization": f"Bearer {shared_platform.token(role, sub=sub)}"}
+
+    ok(http.post("/api/v1/volunteers", headers=as_("volunteer", "vol-carrier"), json={
+        "name": "王搬运", "phone": "13900002222", "channels": ["inbox"], "skills": ["carrying"],
+        "availability": EVERY_DAY, "town": "嘉平镇", "village": "石门村",
+        "coordinates": SHIMEN_SITE["coordinates"]}), 201)
+    ok(http.post("/api/v1/volunteers/vol-carrier/review", headers=as_("admin", "admin-1"), json={"decision": "approve"}))
+
+    event = {"title": "晒坝电影放映", "kind": "film_screening", "target_groups": ["everyone"], "site": SHIMEN_SITE,
+             "start": in_days(9, 19).isoformat(), "end": in_days(9, 21).isoformat()}
+    organiser = as_("organiser", "org-own")
+    refused = http.post("/api/v1/events", headers=organiser,
+                        json={**event, "volunteer_needs": [{"role": "杂工", "count": 1, "skills": ["杂活"]}]})
+    assert refused.status_code == 422 and "carrying (搬运)" in refused.text, refused.text
+    draft = ok(http.post("/api/v1/events", headers=organiser,
+                         json={**event, "volunteer_needs": [{"role": "设备搬运", "count": 1, "skills": ["搬运"]}]}), 201)
+    assert draft["volunteer_needs"] == [{"role": "设备搬运", "count": 1, "skills": ["carrying"]}]
+    ok(http.post(f"/api/v1/events/{draft['id']}/publish", headers=organiser))
+
+    def offered():
+        offers = ok(http.get("/api/v1/volunteers/vol-carrier/offers", headers=as_("volunteer", "vol-carrier")))
+        return [o for o in offers if o["event_id"] == draft["id"]]
+    [offer] = wait_for(offered, timeout=30)
+    assert offer["role"] == "设备搬运" and offer["status"] == "offered"
