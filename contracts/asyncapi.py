@@ -16,6 +16,9 @@ CLOUDEVENT_ATTRIBUTES = {
     "subject": {"type": "string", "description": "The id of the thing the fact is about."},
     "datacontenttype": {"const": "application/json"},
     "dataschema": {"type": "string", "format": "uri"},
+    "traceparent": {"type": "string", "pattern": "^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$",
+                    "description": "W3C trace context (CloudEvents distributed tracing): the trace id is the "
+                                   "X-Request-Id of the request that caused the fact, so one id follows it."},
 }
 
 

@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from contracts.asyncapi import asyncapi_document
 from contracts.errors import WenyunError
 from gateway.problems import Problem, problem
+from gateway.request_ids import install_request_ids
 from gateway.routes import ROUTERS
 from gateway.rpc import RemoteError, RpcClient, ServiceUnavailable
 from gateway.token_check import TokenCheck
@@ -62,6 +63,7 @@ def create_app(settings: PlatformSettings | None = None) -> FastAPIOffline:
     _install_error_handlers(app)
     _install_platform_routes(app)
     _install_metrics_middleware(app)
+    install_request_ids(app)  # outermost: every answer, even a refused one, carries its X-Request-Id
     _add_problem_schema(app)
     return app
 

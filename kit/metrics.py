@@ -7,6 +7,8 @@ from nameko.extensions import DependencyProvider
 from nameko.rpc import Rpc
 from prometheus_client import Counter, Gauge, Histogram, start_http_server
 
+from kit.inbox import AlreadyProcessed
+
 RPC_REQUESTS = Counter("wenyun_rpc_requests_total", "RPC calls handled", ["service", "method", "outcome"])
 RPC_DURATION = Histogram("wenyun_rpc_duration_seconds", "RPC handling time", ["service", "method"])
 EVENTS_HANDLED = Counter("wenyun_events_handled_total", "Domain events handled", ["service", "event_type", "outcome"])
@@ -43,7 +45,7 @@ class Metrics(DependencyProvider):
             RPC_REQUESTS.labels(service, entrypoint.method_name, outcome).inc()
             RPC_DURATION.labels(service, entrypoint.method_name).observe(elapsed)
         elif hasattr(entrypoint, "event_type"):
-            if exc_info and exc_info[0].__name__ == "AlreadyProcessed":
+            if exc_info and issubclass(exc_info[0], AlreadyProcessed):
                 outcome = "duplicate"
             EVENTS_HANDLED.labels(service, entrypoint.event_type, outcome).inc()
             EVENT_DURATION.labels(service, entrypoint.event_type).observe(elapsed)

@@ -9,6 +9,7 @@ from nameko.dependency_providers import Config
 
 from kit.database import Database
 from kit.metrics import Metrics
+from kit.request_context import RequestContext
 from kit.rpc import TimedRpcProxy, rpc
 from kit.service_settings import SettingsDependency
 from kit.venue_directory import FollowsVenues
@@ -28,6 +29,7 @@ class EventsService(EventEntrypoints, RegistrationEntrypoints, MenuEntrypoints, 
     name = "events"
     db = Database(metadata)
     metrics = Metrics()
+    request = RequestContext()  # the request id of every worker, in its logs and facts (kit.request_ids)
     config = Config()
     settings = SettingsDependency(EventsSettings)
     # The proxy is built with the class, so its timeout is read from the environment at import.

@@ -16,6 +16,7 @@ from kit.clock import utcnow
 from kit.database import Database
 from kit.events import handle_event
 from kit.metrics import Metrics
+from kit.request_context import RequestContext
 from kit.rpc import rpc
 from kit.service_settings import every
 from services.notifications import sender, webhook_sender
@@ -38,6 +39,7 @@ class NotificationsService(InboxEntrypoints, PeopleEntrypoints, DeliveriesEntryp
     name = "notifications"
     db = Database(metadata)
     metrics = Metrics()
+    request = RequestContext()  # the request id of every worker, in its logs and facts (kit.request_ids)
     runtime = Runtime()
 
     @rpc

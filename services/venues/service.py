@@ -10,6 +10,7 @@ from nameko.dependency_providers import Config
 from contracts.venues import Venue
 from kit.database import Database
 from kit.metrics import Metrics
+from kit.request_context import RequestContext
 from kit.rpc import rpc
 from kit.service_settings import SettingsDependency
 from services.venues.forgetting import ForgetsPeople
@@ -30,6 +31,7 @@ class VenuesService(NetworkEntrypoints, HoursEntrypoints, ClosureEntrypoints, Bo
     name = "venues"
     db = Database(metadata)
     metrics = Metrics()
+    request = RequestContext()  # the request id of every worker, in its logs and facts (kit.request_ids)
     config = Config()
     settings = SettingsDependency(VenuesSettings)
 
