@@ -1,8 +1,10 @@
 """The AsyncAPI 3.0 document and JSON Schemas, generated from the contract models (never by hand)."""
+
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import contracts  # noqa: F401  (registers every event model)
 from contracts.envelope import registered_events
@@ -16,9 +18,12 @@ CLOUDEVENT_ATTRIBUTES = {
     "subject": {"type": "string", "description": "The id of the thing the fact is about."},
     "datacontenttype": {"const": "application/json"},
     "dataschema": {"type": "string", "format": "uri"},
-    "traceparent": {"type": "string", "pattern": "^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$",
-                    "description": "W3C trace context (CloudEvents distributed tracing): the trace id is the "
-                                   "X-Request-Id of the request that caused the fact, so one id follows it."},
+    "traceparent": {
+        "type": "string",
+        "pattern": "^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$",
+        "description": "W3C trace context (CloudEvents distributed tracing): the trace id is the "
+        "X-Request-Id of the request that caused the fact, so one id follows it.",
+    },
 }
 
 
@@ -29,8 +34,8 @@ EXCHANGES = {
     "volunteers.events": "Facts of the volunteers service.",
     "accounts.events": "Facts of the accounts service (sign-in sessions).",
     "notifications.events": "The notifications service's exchange. It publishes no domain facts today (what it "
-                            "sends goes to people and webhooks); it exists on the broker so a binding made now "
-                            "receives the facts it may publish later.",
+    "sends goes to people and webhooks); it exists on the broker so a binding made now "
+    "receives the facts it may publish later.",
 }
 SHARED_SCHEMAS = "#/components/schemas/{model}"
 
@@ -49,8 +54,12 @@ def event_schema(event_type: str, ref_template: str = "#/$defs/{model}") -> dict
         "description": model.summary or (model.__doc__ or "").strip(),
         "type": "object",
         "required": ["id", "source", "type", "specversion", "time", "data"],
-        "properties": {**CLOUDEVENT_ATTRIBUTES, "type": {"const": event_type},
-                       "source": {"const": model.source()}, "data": data_schema},
+        "properties": {
+            **CLOUDEVENT_ATTRIBUTES,
+            "type": {"const": event_type},
+            "source": {"const": model.source()},
+            "data": data_schema,
+        },
     }
     if defs:
         schema["$defs"] = defs
@@ -62,12 +71,19 @@ def _shared_schemas(event_type: str) -> dict:
 
 
 def _amqp_binding(exchange: str) -> dict:
-    return {"amqp": {"is": "routingKey", "exchange": {
-        "name": exchange, "type": "topic", "durable": True, "autoDelete": False, "vhost": "/"}}}
+    return {
+        "amqp": {
+            "is": "routingKey",
+            "exchange": {"name": exchange, "type": "topic", "durable": True, "autoDelete": False, "vhost": "/"},
+        }
+    }
 
 
 def asyncapi_document() -> dict:
-    channels, operations, messages, schemas = {}, {}, {}, {}
+    channels: dict[str, Any] = {}
+    operations: dict[str, Any] = {}
+    messages: dict[str, Any] = {}
+    schemas: dict[str, Any] = {}
     for event_type, model in registered_events().items():
         key = event_type.replace(".", "_")
         channel_id = f"{model.exchange()}/{event_type}"
@@ -102,15 +118,22 @@ def asyncapi_document() -> dict:
         raise ValueError(f"exchanges missing from contracts.asyncapi.EXCHANGES: {sorted(unknown)}")
     for exchange in sorted(set(EXCHANGES) - used):  # exists on the broker, publishes nothing yet
         channels[exchange.replace(".", "_")] = {
-            "address": "#", "title": exchange, "description": EXCHANGES[exchange], "messages": {},
-            "bindings": _amqp_binding(exchange)}
+            "address": "#",
+            "title": exchange,
+            "description": EXCHANGES[exchange],
+            "messages": {},
+            "bindings": _amqp_binding(exchange),
+        }
     exchanges = ", ".join(f"`{e}`" for e in EXCHANGES)
     return {
         "asyncapi": "3.0.0",
-        "info": {"title": "Wenyun domain events", "version": "1.0.0",
-                 "description": "Facts published by the Wenyun services as CloudEvents 1.0 (structured JSON) on "
-                                f"the RabbitMQ topic exchanges {exchanges}; routing key = event type. Bind your "
-                                "own durable queue to receive them."},
+        "info": {
+            "title": "Wenyun domain events",
+            "version": "1.0.0",
+            "description": "Facts published by the Wenyun services as CloudEvents 1.0 (structured JSON) on "
+            f"the RabbitMQ topic exchanges {exchanges}; routing key = event type. Bind your "
+            "own durable queue to receive them.",
+        },
         "servers": {"local": {"host": "localhost:5672", "protocol": "amqp", "protocolVersion": "0-9-1"}},
         "defaultContentType": "application/cloudevents+json",
         "channels": channels,

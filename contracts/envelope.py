@@ -9,6 +9,7 @@ reads a fact with `read_fact`, which ignores fields it does not know, at any dep
 deploy a producer that added an optional field must not send the older consumers' facts to the
 dead-letter queue (tests/contract/test_consumers.py).
 """
+
 from __future__ import annotations
 
 import json
@@ -124,8 +125,9 @@ class Envelope(BaseModel):
         return read_fact(model, self.data)
 
 
-def to_cloudevent(event: DomainEvent, *, subject: str | None = None, event_id: str | None = None,
-                  traceparent: str | None = None) -> bytes:
+def to_cloudevent(
+    event: DomainEvent, *, subject: str | None = None, event_id: str | None = None, traceparent: str | None = None
+) -> bytes:
     """Serialise a domain event as a structured-mode CloudEvents JSON document."""
     attributes = {
         "id": event_id or str(uuid.uuid4()),

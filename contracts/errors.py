@@ -6,6 +6,7 @@ The Chinese text of an error, when there is one, is always the extra member `det
 They cross the bus by name (nameko serialises `exc_type` and `exc_args`), so a service raises
 `Conflict("…", {"conflicts": [...]})` and the gateway answers 409 with those extra members.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -66,8 +67,17 @@ class TooManyRequests(WenyunError):
 
 ERRORS_BY_NAME: dict[str, type[WenyunError]] = {
     cls.__name__: cls
-    for cls in (WenyunError, BadRequest, Unauthorized, Forbidden, NotFound, Conflict, Gone, Unprocessable,
-                TooManyRequests)
+    for cls in (
+        WenyunError,
+        BadRequest,
+        Unauthorized,
+        Forbidden,
+        NotFound,
+        Conflict,
+        Gone,
+        Unprocessable,
+        TooManyRequests,
+    )
 }
 
 

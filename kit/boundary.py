@@ -7,6 +7,7 @@ values or refused with a 4xx problem — never a 500 — and domain refusals bec
         status = transition(row.status, action)
     venue = row_or_404(session.execute(...).first(), f"Venue {venue_id} does not exist.", {"venue_id": venue_id})
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -35,8 +36,9 @@ def model_or_422(model: type[Model], payload: Any, what: str | None = None) -> M
     try:
         return model.model_validate(payload if payload is not None else {})
     except ValidationError as error:
-        raise Unprocessable(f"Some fields of the {what or model.__name__} are missing or wrong.",
-                            {"errors": validation_errors(error)}) from error
+        raise Unprocessable(
+            f"Some fields of the {what or model.__name__} are missing or wrong.", {"errors": validation_errors(error)}
+        ) from error
 
 
 def actor_from(value: Any) -> Actor:
@@ -46,8 +48,9 @@ def actor_from(value: Any) -> Actor:
     try:
         return Actor.model_validate(value)
     except ValidationError as error:
-        raise Unprocessable("The caller (actor) is missing or malformed.",
-                            {"errors": validation_errors(error)}) from error
+        raise Unprocessable(
+            "The caller (actor) is missing or malformed.", {"errors": validation_errors(error)}
+        ) from error
 
 
 def optional_actor(value: Any) -> Actor | None:
@@ -69,19 +72,24 @@ def date_or_422(value: Any, field: str) -> dt.date:
     try:
         return _DATE.validate_python(value)
     except ValidationError as error:
-        raise Unprocessable(f"{field} must be a date like 2026-11-24.", {"field": field, "value": str(value)}) from error
+        raise Unprocessable(
+            f"{field} must be a date like 2026-11-24.", {"field": field, "value": str(value)}
+        ) from error
 
 
 def aware_or_422(value: Any, field: str) -> dt.datetime:
     try:
         return _AWARE.validate_python(value)
     except ValidationError as error:
-        raise Unprocessable(f"{field} must be a date and time with an offset, like 2026-11-24T15:00:00+08:00.",
-                            {"field": field, "value": str(value)}) from error
+        raise Unprocessable(
+            f"{field} must be a date and time with an offset, like 2026-11-24T15:00:00+08:00.",
+            {"field": field, "value": str(value)},
+        ) from error
 
 
-def row_or_404(row: Row | None, detail: str, extra: dict[str, Any] | None = None, *,
-               detail_zh: str | None = None) -> Row:
+def row_or_404(
+    row: Row | None, detail: str, extra: dict[str, Any] | None = None, *, detail_zh: str | None = None
+) -> Row:
     """The row a lookup found, or a 404 saying what was missing (`extra` names it for clients)."""
     if row is None:
         raise NotFound(detail, extra, detail_zh=detail_zh)
@@ -96,9 +104,15 @@ def domain_errors() -> Iterator[None]:
     except RuleViolation as exc:
         raise Unprocessable(str(exc), {"rule": exc.code, "field": exc.field}, detail_zh=exc.message_zh) from exc
     except InvalidTransition as exc:
-        raise Conflict(str(exc), {"rule": f"{exc.machine}.invalid_transition", "current": str(_value(exc.current)),
-                                  "allowed": [str(_value(a)) for a in exc.allowed]},
-                       detail_zh=exc.message_zh) from exc
+        raise Conflict(
+            str(exc),
+            {
+                "rule": f"{exc.machine}.invalid_transition",
+                "current": str(_value(exc.current)),
+                "allowed": [str(_value(a)) for a in exc.allowed],
+            },
+            detail_zh=exc.message_zh,
+        ) from exc
     except ValidationError as exc:
         raise Unprocessable("Some fields are missing or wrong.", {"errors": validation_errors(exc)}) from exc
 

@@ -3,6 +3,7 @@
 API times carry an offset, the database stores UTC, the domain rules work on local dates and times.
 Plain Python (no I/O), so `domain/` modules may import it.
 """
+
 from __future__ import annotations
 
 import datetime as dt

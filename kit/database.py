@@ -11,6 +11,7 @@ redelivered event therefore raises `AlreadyProcessed` and changes nothing (the e
 After commit the relay is woken and publishes with publisher confirms; a periodic sweep publishes
 whatever a crash left behind, so a fact committed is a fact delivered (at least once).
 """
+
 from __future__ import annotations
 
 import json
@@ -70,7 +71,9 @@ class Transaction:
                 seq=len(self.emitted),
                 exchange=event.exchange(),
                 event_type=event.event_type,
-                payload=to_cloudevent(event, subject=subject, event_id=event_id, traceparent=self._traceparent).decode("utf-8"),
+                payload=to_cloudevent(event, subject=subject, event_id=event_id, traceparent=self._traceparent).decode(
+                    "utf-8"
+                ),
                 created_at=self._now,
                 attempts=0,
             )
@@ -149,8 +152,9 @@ class Database(DependencyProvider):
         inbox = self.inbox
         try:
             with self.engine.connect() as conn:
-                stored = conn.execute(select(inbox.c.response).where(
-                    inbox.c.event_id == key, inbox.c.consumer == consumer)).scalar_one_or_none()
+                stored = conn.execute(
+                    select(inbox.c.response).where(inbox.c.event_id == key, inbox.c.consumer == consumer)
+                ).scalar_one_or_none()
         except OperationalError as exc:
             raise _database_unavailable(exc) from exc
         return (False, None) if stored is None else (True, json.loads(stored))
@@ -162,8 +166,11 @@ class Database(DependencyProvider):
         consumer, key = claimed
         try:
             with self.engine.begin() as conn:
-                conn.execute(update(self.inbox).where(self.inbox.c.event_id == key, self.inbox.c.consumer == consumer)
-                             .values(response=json.dumps(result, default=str, ensure_ascii=False)))
+                conn.execute(
+                    update(self.inbox)
+                    .where(self.inbox.c.event_id == key, self.inbox.c.consumer == consumer)
+                    .values(response=json.dumps(result, default=str, ensure_ascii=False))
+                )
         except Exception as exc:  # noqa: BLE001 - the command is applied; a retry then gets 409, not a second run
             log.warning("could not store the answer of %s for its idempotency key: %s", consumer, exc)
 
@@ -178,8 +185,10 @@ def _database_unavailable(exc: OperationalError) -> Unavailable:
     log.warning("database unavailable: %s", str(exc.orig)[:200])
     # Not "nothing changed": a read after a committed write can fail too; the idempotency key makes a
     # retry of the same request safe either way.
-    return Unavailable("The service's database did not answer. Try again shortly (a retried write is never "
-                       "applied twice).", {"retry_after_seconds": 5})
+    return Unavailable(
+        "The service's database did not answer. Try again shortly (a retried write is never applied twice).",
+        {"retry_after_seconds": 5},
+    )
 
 
 class UnitOfWork:
@@ -223,7 +232,9 @@ class UnitOfWork:
                 yield tx
         except IntegrityError as exc:
             # A unique/exclusion constraint caught what the checks could not see (a race).
-            raise Conflict("The change conflicts with another one made at the same time.", {"constraint": str(exc.orig)[:300]}) from exc
+            raise Conflict(
+                "The change conflicts with another one made at the same time.", {"constraint": str(exc.orig)[:300]}
+            ) from exc
         except OperationalError as exc:
             raise _database_unavailable(exc) from exc
         finally:

@@ -8,6 +8,7 @@ nameko's own `event_handler` acks a message whose handler raised: the fact is go
    `handler_max_attempts` it goes to the `wenyun.dead-letters` queue with the error, where an operator
    can list and replay it (`wenyun dead-letters`). The original is acked only after the copy is confirmed.
 """
+
 from __future__ import annotations
 
 import logging
@@ -33,8 +34,14 @@ class CloudEventHandler(EventHandler):
     delivers_cloudevents = True
 
     def __init__(self, source_service: str, event_type: str, **kwargs):
-        super().__init__(source_service, event_type, handler_type=SERVICE_POOL, reliable_delivery=True,
-                         requeue_on_error=False, **kwargs)
+        super().__init__(
+            source_service,
+            event_type,
+            handler_type=SERVICE_POOL,
+            reliable_delivery=True,
+            requeue_on_error=False,
+            **kwargs,
+        )
 
     def setup(self):
         super().setup()
@@ -104,11 +111,17 @@ class CloudEventHandler(EventHandler):
 
     def _publish(self, message, *, routing_key: str, headers: dict, queue_arguments: dict | None = None) -> None:
         """Publish a copy (confirmed) to the default exchange, declaring its queue; one reconnect."""
-        outgoing = Outgoing(message.body if isinstance(message.body, bytes) else message.body.encode("utf-8"),
-                            "", routing_key, {"content_type": message.content_type,
-                                              "content_encoding": message.content_encoding,
-                                              "message_id": message.properties.get("message_id"),
-                                              "application_headers": headers})
+        outgoing = Outgoing(
+            message.body if isinstance(message.body, bytes) else message.body.encode("utf-8"),
+            "",
+            routing_key,
+            {
+                "content_type": message.content_type,
+                "content_encoding": message.content_encoding,
+                "message_id": message.properties.get("message_id"),
+                "application_headers": headers,
+            },
+        )
         with self._publish_lock:
             for attempt in (1, 2):
                 try:
@@ -124,19 +137,28 @@ class CloudEventHandler(EventHandler):
         headers = dict(message.headers or {})
         headers[ATTEMPT_HEADER] = attempt
         headers.pop("x-death", None)  # the broker's own record of earlier trips through the retry queue
-        self._publish(message, routing_key=self.retry_queue_name, headers=headers, queue_arguments={
-            "x-message-ttl": retry_delay_ms(self.settings.handler_retry_delay),
-            "x-dead-letter-exchange": "", "x-dead-letter-routing-key": self.queue.name})
+        self._publish(
+            message,
+            routing_key=self.retry_queue_name,
+            headers=headers,
+            queue_arguments={
+                "x-message-ttl": retry_delay_ms(self.settings.handler_retry_delay),
+                "x-dead-letter-exchange": "",
+                "x-dead-letter-routing-key": self.queue.name,
+            },
+        )
 
     def _dead_letter(self, message, error: str, attempts: int) -> None:
         headers = dict(message.headers or {})
-        headers.update({
-            "x-original-queue": self.queue.name,
-            "x-service": self.container.service_name,
-            "x-error": error[:2000],
-            "x-attempts": attempts,
-            "x-failed-at": datetime.now(timezone.utc).isoformat(),
-        })
+        headers.update(
+            {
+                "x-original-queue": self.queue.name,
+                "x-service": self.container.service_name,
+                "x-error": error[:2000],
+                "x-attempts": attempts,
+                "x-failed-at": datetime.now(timezone.utc).isoformat(),
+            }
+        )
         headers.pop(ATTEMPT_HEADER, None)
         headers.pop("x-death", None)
         self._publish(message, routing_key=DEAD_LETTER_QUEUE, headers=headers)

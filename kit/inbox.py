@@ -4,6 +4,7 @@ An event handler's first transaction records the CloudEvent id, an RPC command's
 idempotency key (kit.unit_of_work); a second delivery finds the row and raises `AlreadyProcessed`,
 which kit.events acknowledges as success — recognised by its type, everywhere.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import Table

@@ -1,5 +1,6 @@
 """Logging of a service process (and the gateway): one JSON object per line, each with the service
 and the request id it belongs to (kit.request_context), so `grep <request id>` follows a request."""
+
 from __future__ import annotations
 
 import logging
@@ -37,9 +38,14 @@ class WithRequestId(logging.Filter):
 
 def json_log_handler(service: str, stream=None) -> logging.Handler:
     handler = logging.StreamHandler(stream or sys.stderr)
-    handler.setFormatter(JsonFormatter("%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
-                                       rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
-                                       static_fields={"service": service}, json_ensure_ascii=False))
+    handler.setFormatter(
+        JsonFormatter(
+            "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
+            static_fields={"service": service},
+            json_ensure_ascii=False,
+        )
+    )
     handler.addFilter(WithRequestId())
     return handler
 

@@ -1,4 +1,5 @@
 """Prometheus metrics of a service process, and the dependency that records every worker."""
+
 from __future__ import annotations
 
 import time

@@ -1,5 +1,6 @@
 """Alembic, driven from code: each service keeps its own migration scripts in
 `services/<name>/migrations/` and they are applied to its own database at start."""
+
 from __future__ import annotations
 
 import importlib
@@ -38,8 +39,12 @@ def run_env(target_metadata) -> None:
     assert url, "alembic_config() always sets sqlalchemy.url"
     engine = make_engine(url, pool_size=1)
     with engine.connect() as connection:
-        context.configure(connection=connection, target_metadata=target_metadata,
-                          render_as_batch=connection.dialect.name == "sqlite", compare_type=True)
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            render_as_batch=connection.dialect.name == "sqlite",
+            compare_type=True,
+        )
         with context.begin_transaction():
             context.run_migrations()
     engine.dispose()

@@ -1,6 +1,7 @@
 """The outbox relay: publishes committed outbox rows in order, with publisher confirms, and marks them
 sent only once the broker has them — so a fact committed is a fact delivered (at least once).
 """
+
 from __future__ import annotations
 
 import eventlet
@@ -35,10 +36,19 @@ class OutboxRelay:
         for exchange in {row.exchange for row in rows}:
             self.publisher.declare_topic_exchange(exchange)
         self.publisher.publish(
-            Outgoing(row.payload.encode("utf-8"), row.exchange, row.event_type, {
-                "content_type": "application/cloudevents+json", "content_encoding": "utf-8", "message_id": row.id,
-                "application_headers": {"ce-id": row.id, "ce-type": row.event_type}})
-            for row in rows)
+            Outgoing(
+                row.payload.encode("utf-8"),
+                row.exchange,
+                row.event_type,
+                {
+                    "content_type": "application/cloudevents+json",
+                    "content_encoding": "utf-8",
+                    "message_id": row.id,
+                    "application_headers": {"ce-id": row.id, "ce-type": row.event_type},
+                },
+            )
+            for row in rows
+        )
 
     def publish_pending(self) -> int:
         """Publish one batch of unsent rows; returns how many were published."""

@@ -4,6 +4,7 @@ A batch is published in one go and its publisher confirms are awaited together (
 nothing counts as sent before the broker stored it. Used by the outbox relay (facts) and by the
 event handlers (retries and dead letters). Not thread-safe: one user at a time (callers lock).
 """
+
 from __future__ import annotations
 
 import time
@@ -74,8 +75,11 @@ class ConfirmedPublisher:
         for message in messages:
             self._next_tag += 1
             self._unconfirmed.add(self._next_tag)
-            channel.basic_publish(amqp.Message(message.body, delivery_mode=2, **message.properties),
-                                  exchange=message.exchange, routing_key=message.routing_key)
+            channel.basic_publish(
+                amqp.Message(message.body, delivery_mode=2, **message.properties),
+                exchange=message.exchange,
+                routing_key=message.routing_key,
+            )
         deadline = time.monotonic() + self.confirm_timeout
         while self._unconfirmed:
             remaining = deadline - time.monotonic()

@@ -1,5 +1,6 @@
 """`RequestContext()`: the dependency every service declares so that each worker runs under the id of the
 request it serves (kit.request_ids), and one log line per finished worker says so."""
+
 from __future__ import annotations
 
 import logging
@@ -29,9 +30,16 @@ class RequestContext(DependencyProvider):
 
     def worker_result(self, worker_ctx, result=None, exc_info=None):
         elapsed_ms = (time.perf_counter() - (_started.get() or time.perf_counter())) * 1000
-        log.info("%s %s", worker_ctx.entrypoint.method_name, "failed" if exc_info else "done",
-                 extra={"entrypoint": worker_ctx.entrypoint.method_name, "duration_ms": round(elapsed_ms, 1),
-                        "outcome": exc_info[0].__name__ if exc_info else "ok"})
+        log.info(
+            "%s %s",
+            worker_ctx.entrypoint.method_name,
+            "failed" if exc_info else "done",
+            extra={
+                "entrypoint": worker_ctx.entrypoint.method_name,
+                "duration_ms": round(elapsed_ms, 1),
+                "outcome": exc_info[0].__name__ if exc_info else "ok",
+            },
+        )
 
     def worker_teardown(self, worker_ctx):
         set_current_request_id(None)

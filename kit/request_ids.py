@@ -11,6 +11,7 @@ shows the whole path.
 The current id is a context variable: each greenthread (a nameko worker, made current by
 kit.request_context.RequestContext) and each asyncio task (a gateway request) has its own.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -39,8 +40,11 @@ def set_current_request_id(request_id: str | None) -> None:
 def trace_id(request_id: str) -> str:
     """The W3C trace id of a request id: itself when it is 32 hex digits, else a digest of it."""
     lowered = request_id.lower()
-    return lowered if _HEX32.match(lowered) and set(lowered) != {"0"} else hashlib.sha256(
-        request_id.encode()).hexdigest()[:32]
+    return (
+        lowered
+        if _HEX32.match(lowered) and set(lowered) != {"0"}
+        else hashlib.sha256(request_id.encode()).hexdigest()[:32]
+    )
 
 
 def traceparent(request_id: str) -> str:

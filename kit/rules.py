@@ -3,6 +3,7 @@
 `kit.boundary.domain_errors` maps them at the service boundary: `RuleViolation` → 422,
 `InvalidTransition` → 409, each with the Chinese text as `detail_zh` when the rule gives one.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -15,8 +16,9 @@ def _value(item: Any) -> Any:
 class RuleViolation(ValueError):
     """Input breaks a domain rule. `code` is a stable machine-readable key for API clients."""
 
-    def __init__(self, message: str, *, code: str = "rule_violation", field: str | None = None,
-                 message_zh: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, code: str = "rule_violation", field: str | None = None, message_zh: str | None = None
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.field = field
@@ -30,8 +32,16 @@ class InvalidTransition(ValueError):
     same command twice must not apply it twice. `message` replaces the generated English text.
     """
 
-    def __init__(self, machine: str, current: Any, action: Any, allowed: tuple[Any, ...] = (), *,
-                 message: str | None = None, message_zh: str | None = None) -> None:
+    def __init__(
+        self,
+        machine: str,
+        current: Any,
+        action: Any,
+        allowed: tuple[Any, ...] = (),
+        *,
+        message: str | None = None,
+        message_zh: str | None = None,
+    ) -> None:
         self.machine = machine
         self.current = current
         self.action = action

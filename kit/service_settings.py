@@ -14,6 +14,7 @@
 Tests hand their own instance to a container in the nameko config under `<SERVICE>_SETTINGS`
 (e.g. `EVENTS_SETTINGS`). Variables of older releases keep working as aliases (`old_prefixes`, `bare`).
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -28,16 +29,21 @@ def env_prefix(service: str) -> str:
     return f"WENYUN_{service.upper()}_"
 
 
-def service_settings_config(service: str, *, old_prefixes: tuple[str, ...] = (),
-                            bare: tuple[str, ...] = ()) -> SettingsConfigDict:
+def service_settings_config(
+    service: str, *, old_prefixes: tuple[str, ...] = (), bare: tuple[str, ...] = ()
+) -> SettingsConfigDict:
     """Variables WENYUN_<SERVICE>_<FIELD>; also <OLD_PREFIX><FIELD>, and <FIELD> alone for fields in `bare`."""
     prefixes = (env_prefix(service), *old_prefixes)
 
     def names(field: str) -> AliasChoices:
         return AliasChoices(*(f"{p}{field}".upper() for p in prefixes), *((field.upper(),) if field in bare else ()))
 
-    return SettingsConfigDict(env_prefix=env_prefix(service), extra="ignore", populate_by_name=True,
-                              alias_generator=AliasGenerator(validation_alias=names))
+    return SettingsConfigDict(
+        env_prefix=env_prefix(service),
+        extra="ignore",
+        populate_by_name=True,
+        alias_generator=AliasGenerator(validation_alias=names),
+    )
 
 
 class ServiceSettings(BaseSettings):

@@ -3,6 +3,7 @@
 Every process (service, gateway, CLI) reads the same variables, so one `export` configures a whole
 deployment. Defaults give the embedded set-up: SQLite under `var/`, RabbitMQ on localhost.
 """
+
 from __future__ import annotations
 
 import os

@@ -4,6 +4,7 @@ events and volunteers both need a venue's name, level, town, village and coordin
 asking venues every time (and without reading its tables): each keeps this table, fed by
 `venue.registered` and `venue.updated` through the `FollowsVenues` entrypoints.
 """
+
 from __future__ import annotations
 
 from typing import Any, cast
@@ -35,7 +36,10 @@ def venue_directory_table(metadata: MetaData) -> Table:
 
 def remember_venue(session, table: Table, fact: VenueRecord) -> None:
     values = dict(
-        name=fact.name, level=fact.level, town=fact.town, village=fact.village,
+        name=fact.name,
+        level=fact.level,
+        town=fact.town,
+        village=fact.village,
         lat=fact.coordinates.lat if fact.coordinates else None,
         lon=fact.coordinates.lon if fact.coordinates else None,
         updated_at=utcnow(),
