@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint format lock setup seed bench docs clean browser-deps asyncapi-parser
+.PHONY: run test lint format lock setup seed bench docs clean browser-deps asyncapi-parser oidc-provider
 
 # Kept lint-, format- and type-clean (checked by `make test`). The rest of the repository is formatted
 # once all branches are merged (`make format`), then belongs here too.
@@ -13,7 +13,7 @@ CLEAN_PATHS := kit contracts
 run: $(STAMP)  ## the four services, the gateway on :8000 and the web app on http://localhost:8080 (SQLite under var/, local RabbitMQ)
 	$(VENV)/bin/wenyun run
 
-test: lint browser-deps asyncapi-parser  ## the linters, then the whole test suite (local RabbitMQ and PostgreSQL)
+test: lint browser-deps asyncapi-parser oidc-provider  ## the linters, then the whole test suite (local RabbitMQ, PostgreSQL)
 	$(VENV)/bin/python -m pytest --ignore=tests/browser
 	# The browser tests in their own process: Playwright cannot run under eventlet's monkey-patching.
 	$(VENV)/bin/python -m pytest tests/browser
@@ -56,6 +56,12 @@ asyncapi-parser:
 	@if command -v npm >/dev/null 2>&1 && [ ! -d tools/asyncapi/node_modules/@asyncapi/parser ]; then \
 		cd tools/asyncapi && npm ci --no-audit --no-fund --silent; fi
 
+# A real OpenID Connect provider (oidc-provider, pinned by its package-lock.json) that the accounts
+# OIDC sign-in test starts with node.
+oidc-provider:
+	@if command -v npm >/dev/null 2>&1 && [ ! -d tests/oidc_provider/node_modules/oidc-provider ]; then \
+		npm ci --prefix tests/oidc_provider --no-audit --no-fund --silent; fi
+
 $(STAMP): requirements/dev.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if (3, 11) <= sys.version_info[:2] < (3, 13) else "Wenyun needs Python 3.11 or 3.12 (nameko 2.14); set PYTHON=python3.11")'
 	$(PYTHON) -m venv $(VENV)
@@ -74,4 +80,4 @@ docs: $(STAMP)  ## regenerate docs/openapi.json, docs/asyncapi.json and docs/sch
 	$(VENV)/bin/wenyun docs
 
 clean:
-	rm -rf $(VENV) var tests/browser/node_modules
+	rm -rf $(VENV) var tests/browser/node_modules tests/oidc_provider/node_modules

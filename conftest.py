@@ -105,7 +105,7 @@ def database_url(db_kind, tmp_path):
 
 @pytest.fixture
 def test_settings(amqp_uri, tmp_path):
-    return PlatformSettings(amqp_uri=amqp_uri, var_dir=tmp_path / "var", secret_key="test-secret-key",
+    return PlatformSettings(amqp_uri=amqp_uri, var_dir=tmp_path / "var", secret_key="test-secret-key-of-at-least-32-bytes",
                             handler_retry_delay=0.05, handler_max_attempts=3, outbox_sweep_interval=0.3)
 
 

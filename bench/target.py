@@ -99,7 +99,7 @@ def connect(url: str | None, amqp_uri: str | None, secret: str | None, postgres_
     if start == "never":
         raise SystemExit(f"bench: nothing answers at {url}/health; start the platform (`make run`) or drop --no-start")
     from kit.bus import BrokerUnreachable, check_broker
-    from tests.platform import Platform
+    from tests.platform import SYSTEM_TEST_SECRET, Platform
 
     stripped = amqp_uri.rstrip("/")
     base = stripped.rsplit("/", 1)[0] if stripped.count("/") > 2 else stripped
@@ -115,7 +115,7 @@ def connect(url: str | None, amqp_uri: str | None, secret: str | None, postgres_
     workdir = Path(tempfile.mkdtemp(prefix="wenyun-bench-"))
     log(f"bench: nothing answers at {url}; starting a platform on PostgreSQL (logs in {workdir}) ...")
     platform = Platform(platform_amqp, workdir, db_kind="postgresql", postgres_url=postgres_url, extra_env=extra_env)
-    target = Target(platform.base_url, platform_amqp, b"system-test-secret", postgres_url, started_here=True,
+    target = Target(platform.base_url, platform_amqp, SYSTEM_TEST_SECRET.encode(), postgres_url, started_here=True,
                     platform=platform, workdir=workdir, vhost=vhost)
     try:
         platform.start_all()

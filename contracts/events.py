@@ -160,10 +160,11 @@ class FeedbackReceived(DomainEvent):
     event_type = "feedback.received"
     summary = "An attendee rated an event (1–5)."
     event_id: str
-    registration_id: str
+    registration_id: str | None = None  # None: given with the event's feedback code (no registration)
     rating: int = Field(ge=1, le=5)
     has_comment: bool = False
     organiser_id: str | None = None
+    channel: Literal["registration", "code"] = "registration"
 
 
 class DispatchRequested(DomainEvent):
@@ -354,6 +355,11 @@ class EventView(BaseModel):
     kind_label: str
     festival: FestivalName | None = None
     festival_warning: str | None = Field(None, description="Set when the date is outside the festival's season.")
+    calendar_warning: str | None = Field(
+        None,
+        description="On publication in a room: the statutory holidays of "
+        "that day are not published yet (venues says so).",
+    )
     target_groups: list[TargetGroup] = []
     organiser_id: str
     organiser_name: str | None = None
@@ -549,6 +555,33 @@ class FeedbackCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     rating: int = Field(ge=1, le=5)
     comment: str | None = Field(None, max_length=1000)
+
+
+class FeedbackCode(BaseModel):
+    """The short code (and link) shown at an event — most village shows need no registration — so that
+    attendees rate it from their phones: one rating per phone number."""
+
+    event_id: str
+    code: str = Field(examples=["K7M2QX"])
+    url: str = Field(description="The link to print as a QR code next to the code.")
+
+
+class WalkInFeedbackCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    phone: str = Field(
+        pattern=r"^1[3-9]\d{9}$",
+        examples=["13800138000"],
+        description="One rating per phone number and event (kept only as a salted hash).",
+    )
+    rating: int = Field(ge=1, le=5)
+    comment: str | None = Field(None, max_length=1000)
+
+
+class WalkInFeedbackView(BaseModel):
+    event_id: str
+    rating: int
+    comment: str | None = None
+    created_at: datetime
 
 
 class FeedbackView(BaseModel):

@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from contracts.asyncapi import asyncapi_document
 from contracts.errors import WenyunError
+from gateway.limits import BodySizeLimit, RateLimits, default_rules
 from gateway.problems import Problem, problem
 from gateway.request_ids import install_request_ids
 from gateway.routes import ROUTERS
@@ -41,6 +42,10 @@ CloudEvents on RabbitMQ topic exchanges; see `/asyncapi.json`."""
 
 def create_app(settings: PlatformSettings | None = None) -> FastAPIOffline:
     settings = settings or get_settings()
+    if (unset := settings.public_url_problem()) is not None:
+        if settings.environment == "production":
+            raise ValueError(unset)
+        log.warning("%s", unset)
 
     @asynccontextmanager
     async def lifespan(app):
@@ -63,7 +68,10 @@ def create_app(settings: PlatformSettings | None = None) -> FastAPIOffline:
     _install_error_handlers(app)
     _install_platform_routes(app)
     _install_metrics_middleware(app)
-    install_request_ids(app)  # outermost: every answer, even a refused one, carries its X-Request-Id
+    # Outermost (added last): refused before the metrics middleware reads a body or anything else runs.
+    app.add_middleware(RateLimits, rules=default_rules(settings))
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    install_request_ids(app)  # outermost of all: every answer, even a refused one, carries its X-Request-Id
     _add_problem_schema(app)
     return app
 

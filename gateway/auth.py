@@ -62,6 +62,30 @@ def volunteer_self_or_reviewer(volunteer_id: str, actor: Actor = Depends(require
     return actor
 
 
+async def organiser_of_path_event(event_id: str, request: Request,
+                                  actor: Actor = Depends(require("organiser"))) -> Actor:
+    """The event's organiser, an organiser for its town, or the administrator — asked of events before the
+    body is read (one RPC), so someone else's event answers 403 whatever the body says."""
+    await request.app.state.rpc.call("events", "check_event_organiser", actor=actor.model_dump(), event_id=event_id)
+    return actor
+
+
+async def keeper_of_path_team(team_id: str, request: Request,
+                              actor: Actor = Depends(require("organiser"))) -> Actor:
+    """Whoever registered the team, an organiser for its town, the reviewer or the administrator (asked of
+    volunteers before the body is read)."""
+    await request.app.state.rpc.call("volunteers", "check_team_keeper", actor=actor.model_dump(), team_id=team_id)
+    return actor
+
+
+async def owner_of_path_offering(offering_id: str, request: Request,
+                                 actor: Actor = Depends(require("organiser"))) -> Actor:
+    """The organiser who put the offering on the menu, or the administrator (asked of events first)."""
+    await request.app.state.rpc.call("events", "check_offering_owner", actor=actor.model_dump(),
+                                     offering_id=offering_id)
+    return actor
+
+
 def manager_of_path_venue(venue_id: str, actor: Actor = Depends(require("venue_manager"))) -> Actor:
     """A manager of the venue named in the path (`venue:<venue_id>`) or the administrator."""
     if not manages_venue(actor, venue_id):

@@ -10,12 +10,23 @@ import os
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-SERVICE_NAMES = ("venues", "events", "volunteers", "notifications", "accounts")
-METRICS_PORTS = {"venues": 9101, "events": 9102, "volunteers": 9103, "notifications": 9104, "accounts": 9105}
+SERVICE_NAMES = ("venues", "events", "volunteers", "notifications", "accounts", "reports")
+METRICS_PORTS = {
+    "venues": 9101,
+    "events": 9102,
+    "volunteers": 9103,
+    "notifications": 9104,
+    "accounts": 9105,
+    "reports": 9106,
+}
+
+
+MIN_SECRET_BYTES = 32
 
 
 class PlatformSettings(BaseSettings):
@@ -35,8 +46,12 @@ class PlatformSettings(BaseSettings):
     public_base_url: str = Field(
         "http://localhost:8000", validation_alias=AliasChoices("PUBLIC_BASE_URL", "WENYUN_PUBLIC_BASE_URL")
     )
-    # Where the web app is reached (the gateway sends browsers asking for its old pages there).
+    # Where the web app is reached (the gateway sends browsers asking for its old pages there; calendar
+    # feeds link its event pages).
     web_public_url: str = "http://localhost:8080"
+    # "production" refuses to start without PUBLIC_BASE_URL and WENYUN_WEB_PUBLIC_URL (links in texts,
+    # e-mails and feeds would point at localhost); "development" warns.
+    environment: Literal["development", "production"] = "development"
     rpc_timeout: float = 8.0
     # Event handlers: attempts before a message goes to the dead-letter queue.
     handler_max_attempts: int = 4
@@ -46,6 +61,12 @@ class PlatformSettings(BaseSettings):
     # Fault injection for tests only, e.g. "crash_after_commit".
     fault: str | None = None
     gateway_port: int = 8000
+    # Gateway limits (gateway/limits.py): rates like "60/minute", "off" disables one.
+    max_body_bytes: int = 1_000_000
+    rate_limit_writes_per_client: str = "300/minute"
+    rate_limit_writes_per_token: str = "60/minute"
+    rate_limit_token_pages_per_client: str = "30/minute"
+    rate_limit_sign_in_per_client: str = "20/minute"
 
     def resolved_var_dir(self) -> Path:
         path = self.var_dir.expanduser().resolve()
@@ -67,6 +88,11 @@ class PlatformSettings(BaseSettings):
         development machine works with no set-up and nothing secret is ever committed.
         """
         if self.secret_key:
+            if len(self.secret_key.encode()) < MIN_SECRET_BYTES:  # RFC 7518 §3.2: at least the hash size
+                raise ValueError(
+                    f"WENYUN_SECRET_KEY must be at least {MIN_SECRET_BYTES} bytes "
+                    "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+                )
             return self.secret_key.encode()
         key_file = self.resolved_var_dir() / "secret.key"
         if not key_file.exists():
@@ -78,6 +104,23 @@ class PlatformSettings(BaseSettings):
     def token_signing_pem(self) -> bytes:
         """What `kit.tokens.signer_from` turns into the access-token signing key."""
         return self.token_signing_key.encode() if self.token_signing_key else self.signing_key()
+
+    def public_url_problem(self) -> str | None:
+        """Why the public addresses cannot be trusted (never set), or None."""
+        unset = [
+            name
+            for field, name in (("public_base_url", "PUBLIC_BASE_URL"), ("web_public_url", "WENYUN_WEB_PUBLIC_URL"))
+            if field not in self.model_fields_set
+        ]
+        if not unset:
+            return None
+        return (
+            f"{' and '.join(unset)} not set: links in SMS, e-mails and calendar feeds point at "
+            f"{self.public_base_url} / {self.web_public_url}. Set them to the platform's public addresses."
+        )
+
+    def event_page_url(self, event_id: str) -> str:
+        return f"{self.web_public_url.rstrip('/')}/events/{event_id}"
 
     def metrics_port(self, service: str) -> int:
         return int(os.environ.get("METRICS_PORT", METRICS_PORTS.get(service, 0)))

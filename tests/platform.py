@@ -20,6 +20,7 @@ from kit.engine import drop_database
 from kit.settings import SERVICE_NAMES
 
 ROOT = Path(__file__).resolve().parent.parent
+SYSTEM_TEST_SECRET = "system-test-secret-of-at-least-32-bytes"  # kit.settings.MIN_SECRET_BYTES
 
 
 def free_port() -> int:
@@ -50,13 +51,17 @@ class Platform:
             **os.environ,
             "AMQP_URI": amqp_uri,
             "WENYUN_VAR_DIR": str(workdir / "var"),
-            "WENYUN_SECRET_KEY": "system-test-secret",
+            "WENYUN_SECRET_KEY": SYSTEM_TEST_SECRET,
             "WENYUN_GATEWAY_PORT": str(self.port),
             "WENYUN_RPC_TIMEOUT": "5",
             "WENYUN_OUTBOX_SWEEP_INTERVAL": "0.5",
             "WENYUN_HANDLER_RETRY_DELAY": "0.1",
             "PUBLIC_BASE_URL": self.base_url,
             "NOTIFICATIONS_WEBHOOK_ALLOWED_NETWORKS": "127.0.0.0/8",  # the tests' webhook receivers
+            # Every test client is 127.0.0.1 and some send 1,000 writes at once (tests/system/test_outside_clients.py
+            # turns them on)
+            "WENYUN_RATE_LIMIT_WRITES_PER_CLIENT": "off", "WENYUN_RATE_LIMIT_WRITES_PER_TOKEN": "off",
+            "WENYUN_RATE_LIMIT_TOKEN_PAGES_PER_CLIENT": "off", "WENYUN_RATE_LIMIT_SIGN_IN_PER_CLIENT": "off",
             "WENYUN_WEB_PORT": str(self.web_port),
             "WENYUN_API_URL": self.base_url,
             "WENYUN_WEB_PUBLIC_URL": self.web_url,
@@ -166,7 +171,7 @@ class Platform:
     def token(self, role: str, sub: str | None = None, scopes: list[str] | None = None, name: str | None = None) -> str:
         from gateway.auth import issue_token
 
-        return issue_token(b"system-test-secret", sub=sub or f"{role}-1", role=role, scopes=scopes, name=name)
+        return issue_token(SYSTEM_TEST_SECRET.encode(), sub=sub or f"{role}-1", role=role, scopes=scopes, name=name)
 
     def client(self, role: str | None = None, **token_args) -> httpx.Client:
         headers = {"Authorization": f"Bearer {self.token(role, **token_args)}"} if role else {}

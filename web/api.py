@@ -113,7 +113,8 @@ class Api:
     def signed_in(self) -> bool:
         return web_session.access_token(self.request) is not None
 
-    async def _refresh(self) -> bool:
+    async def refresh(self) -> bool:
+        """A new token pair now (e.g. after a change that the next token carries, such as a dependant's scope)."""
         refresh_token = web_session.refresh_token(self.request)
         if not refresh_token:
             return False
@@ -126,11 +127,11 @@ class Api:
 
     async def send(self, method: str, path: str, *, anonymous: bool = False, **kwargs: Any) -> httpx.Response:
         token = None if anonymous else web_session.access_token(self.request)
-        if token and web_session.access_token_expired(self.request, now=time.time()) and await self._refresh():
+        if token and web_session.access_token_expired(self.request, now=time.time()) and await self.refresh():
             token = web_session.access_token(self.request)
         response = await self.client.send(method, path, token=token, **kwargs)
         if response.status_code == 401 and token:
-            if await self._refresh():
+            if await self.refresh():
                 response = await self.client.send(method, path, token=web_session.access_token(self.request),
                                                   **kwargs)
             if response.status_code == 401:

@@ -1,11 +1,12 @@
 """`wenyun` — the one operator command.
 
     wenyun run                  migrations, queues, the services, the gateway and the web app (honcho)
-    wenyun serve SERVICE        one process: venues | events | volunteers | notifications | accounts | gateway | web
+    wenyun serve SERVICE        one process: venues | events | volunteers | notifications | accounts | reports | gateway | web
     wenyun migrate              migrations of every service + durable queues (the deploy step)
     wenyun token --role ROLE    print a bearer token
     wenyun seed                 load the 嘉平镇 cultural service centre (seed 000)
     wenyun dead-letters [list|replay [--id ID]]
+    wenyun reports rebuild      rebuild the reports' read models from their fact log (after a rule changed)
     wenyun health SERVICE       exit 0 when the service answers (container healthcheck)
     wenyun docs                 regenerate docs/openapi.json, docs/asyncapi.json, docs/schemas/
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import warnings
 from pathlib import Path
@@ -21,7 +23,7 @@ from pathlib import Path
 # nameko runs on eventlet, which now prints a deprecation banner on import: known, and noise here.
 warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
 
-SERVICES = ("venues", "events", "volunteers", "notifications", "accounts")
+SERVICES = ("venues", "events", "volunteers", "notifications", "accounts", "reports")
 
 
 def _settings():
@@ -102,12 +104,21 @@ def cmd_serve(args) -> int:
     return run_service(args.service)
 
 
+def duration_seconds(text: str) -> int:
+    """"90s", "15m", "1h", "7d" (a bare number is seconds)."""
+    match = re.fullmatch(r"\s*(\d+)\s*([smhd]?)\s*", text or "")
+    if not match or int(match[1]) == 0:
+        raise argparse.ArgumentTypeError(f"not a duration: {text!r} (e.g. 15m, 1h, 7d)")
+    return int(match[1]) * {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}[match[2]]
+
+
 def cmd_token(args) -> int:
     from gateway.auth import issue_token
 
     # Signed with the accounts service's key (WENYUN_TOKEN_SIGNING_KEY or derived from the secret).
     token = issue_token(_settings().token_signing_pem(), sub=args.sub or f"{args.role}-cli", role=args.role,
-                        scopes=args.scope or [], name=args.name, ttl_seconds=args.days * 86400)
+                        scopes=args.scope or [], name=args.name,
+                        ttl_seconds=args.days * 86400 if args.days else args.ttl)
     print(token)
     return 0
 
@@ -139,6 +150,15 @@ def cmd_health(args) -> int:
         return 1
     print(json.dumps(result))
     return 0 if result.get("status") == "ok" else 1
+
+
+def cmd_reports(args) -> int:
+    settings = _settings()
+    _require_broker(settings)
+    actor = {"sub": "wenyun-cli", "role": "admin", "scopes": []}
+    result = _rpc("reports", "rebuild", timeout=args.timeout, actor=actor)
+    print(json.dumps(result, ensure_ascii=False))
+    return 0
 
 
 def cmd_dead_letters(args) -> int:
@@ -193,7 +213,9 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument("--sub", help="the subject (user id); defaults to <role>-cli")
     token.add_argument("--scope", action="append", help="an object scope such as venue:<id> (repeatable)")
     token.add_argument("--name")
-    token.add_argument("--days", type=int, default=30)
+    # Operator tokens cannot be revoked: short by default (people sign in through accounts instead).
+    token.add_argument("--ttl", type=duration_seconds, default="1h", help="how long the token is valid: 15m, 1h (default), 7d, …")
+    token.add_argument("--days", type=int, help=argparse.SUPPRESS)  # the old spelling of --ttl Nd
     token.set_defaults(func=cmd_token)
     sub.add_parser("seed", help="load the 嘉平镇 demo data").set_defaults(func=cmd_seed)
     health = sub.add_parser("health", help="ask one service's health RPC")
@@ -204,6 +226,10 @@ def build_parser() -> argparse.ArgumentParser:
     dead.add_argument("action", nargs="?", choices=("list", "replay"), default="list")
     dead.add_argument("--id", help="replay only this message id")
     dead.set_defaults(func=cmd_dead_letters)
+    reports = sub.add_parser("reports", help="reports maintenance: rebuild the read models from the fact log")
+    reports.add_argument("action", choices=("rebuild",))
+    reports.add_argument("--timeout", type=float, default=300)
+    reports.set_defaults(func=cmd_reports)
     docs = sub.add_parser("docs", help="regenerate the OpenAPI/AsyncAPI documents")
     docs.add_argument("--out", default="docs")
     docs.set_defaults(func=cmd_docs)

@@ -4,7 +4,8 @@ Every route is one call to accounts; the tokens it returns are verified here wit
 keys only (gateway.token_check)."""
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
+from fastapi.responses import RedirectResponse
 
 from contracts.accounts import (
     PasswordSignIn, PublicKeys, RefreshRequest, SmsCodeRequest, SmsCodeSent, SmsSignIn, TokenPair,
@@ -65,3 +66,18 @@ async def sign_out(body: RefreshRequest, request: Request):
     """End the session: its refresh token stops working and its access tokens are refused at once."""
     await call_unreplayed(request, "sign_out", refresh_token=body.refresh_token, client_ip=client_ip(request))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/api/v1/auth/oidc/start", status_code=status.HTTP_302_FOUND, response_class=RedirectResponse,
+            responses=problem_responses(401, 404, 503))
+async def oidc_start(request: Request):
+    """Staff: sign in through the district's identity provider (OpenID Connect): redirects there."""
+    started = await call_unreplayed(request, "oidc_start")
+    return RedirectResponse(started["authorization_url"], status_code=status.HTTP_302_FOUND)
+
+
+@router.get("/api/v1/auth/oidc/callback", response_model=TokenPair, responses=problem_responses(401, 404, 422, 503))
+async def oidc_callback(request: Request, code: str = Query(min_length=1, max_length=2000),
+                        state: str = Query(min_length=1, max_length=100)):
+    """Where the provider sends the person back: a token pair with their account's roles and scopes."""
+    return await call_unreplayed(request, "oidc_finish", code=code, state=state, client_ip=client_ip(request))

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request, status
 from contracts.common import Actor
 from contracts.events import (EventCancel, EventCreate, EventReschedule, EventStatus, EventUpdate, EventView,
                               FestivalDay, KeptBackRelease, SatisfactionView)
-from gateway.auth import optional_actor, require
+from gateway.auth import optional_actor, organiser_of_path_event, require
 from gateway.calls import call
 from gateway.problems import problem_responses
 
@@ -47,7 +47,7 @@ async def get_event(event_id: str, request: Request, actor: Actor | None = Depen
 @router.patch(EVENTS + "/{event_id}", response_model=EventView,
               responses=problem_responses(400, 401, 403, 404, 409, 422, 503))
 async def update_event(event_id: str, body: EventUpdate, request: Request,
-                       actor: Actor = Depends(require("organiser"))):
+                       actor: Actor = Depends(organiser_of_path_event)):
     """Change an event; only the fields sent change. A published event's time or place moves by reschedule."""
     return await call(request, "events", "update_event", actor=actor, event_id=event_id,
                       changes=body.model_dump(mode="json", exclude_unset=True))
@@ -64,7 +64,7 @@ async def publish_event(event_id: str, request: Request, actor: Actor = Depends(
 @router.post(EVENTS + "/{event_id}/reschedule", response_model=EventView,
              responses=problem_responses(400, 401, 403, 404, 409, 422, 503))
 async def reschedule_event(event_id: str, body: EventReschedule, request: Request,
-                           actor: Actor = Depends(require("organiser"))):
+                           actor: Actor = Depends(organiser_of_path_event)):
     """Move a published event in time (and optionally place); the room hold moves; registrants keep their
     places and are told (`event.rescheduled`, `registration.rescheduled`)."""
     return await call(request, "events", "reschedule_event", actor=actor, event_id=event_id,
@@ -74,7 +74,7 @@ async def reschedule_event(event_id: str, body: EventReschedule, request: Reques
 @router.post(EVENTS + "/{event_id}/cancel", response_model=EventView,
              responses=problem_responses(400, 401, 403, 404, 409, 422, 503))
 async def cancel_event(event_id: str, body: EventCancel, request: Request,
-                       actor: Actor = Depends(require("organiser"))):
+                       actor: Actor = Depends(organiser_of_path_event)):
     """Cancel with a reason: the room is released, every registration is cancelled and everyone is told."""
     return await call(request, "events", "cancel_event", actor=actor, event_id=event_id,
                       cancellation=body.model_dump(mode="json"))

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Query, Request, status
 from contracts.common import Actor
 from contracts.events import (MenuDemand, OfferingCreate, OfferingUpdate, OfferingView, OrderCreate, OrderDecline,
                               OrderSchedule, OrderStatus, OrderView, SatisfactionView)
-from gateway.auth import require
+from gateway.auth import owner_of_path_offering, require
 from gateway.calls import call
 from gateway.problems import problem_responses
 
@@ -43,7 +43,7 @@ async def get_offering(offering_id: str, request: Request):
 @router.patch(OFFERINGS + "/{offering_id}", response_model=OfferingView,
               responses=problem_responses(400, 401, 403, 404, 422, 503))
 async def update_offering(offering_id: str, body: OfferingUpdate, request: Request,
-                          actor: Actor = Depends(require("organiser"))):
+                          actor: Actor = Depends(owner_of_path_offering)):
     """Change an offering, or take it off the menu with `available: false` (existing orders stand)."""
     return await call(request, "events", "update_offering", actor=actor, offering_id=offering_id,
                       changes=body.model_dump(mode="json", exclude_unset=True))

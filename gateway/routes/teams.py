@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Request, status
 from contracts.common import Actor
 from contracts.volunteers import TeamCreate, TeamKindName, TeamMemberInput, TeamStandards, TeamUpdate
 from contracts.volunteers import Team as TeamView
-from gateway.auth import optional_actor, require
+from gateway.auth import keeper_of_path_team, optional_actor, require
 from gateway.calls import call
 from gateway.problems import problem_responses
 
@@ -42,7 +42,8 @@ async def get_team(team_id: str, request: Request, actor: Actor | None = Depends
 
 
 @router.patch("/{team_id}", response_model=TeamView, responses=problem_responses(401, 403, 404, 422, 503))
-async def update_team(team_id: str, body: TeamUpdate, request: Request, actor: Actor = Depends(require(*STAFF))):
+async def update_team(team_id: str, body: TeamUpdate, request: Request,
+                      actor: Actor = Depends(keeper_of_path_team)):
     """Rename, change the specialty or leader, mark active/inactive."""
     return await call(request, "volunteers", "update_team", actor=actor, team_id=team_id,
                       changes=body.model_dump(mode="json", exclude_unset=True))
@@ -50,7 +51,8 @@ async def update_team(team_id: str, body: TeamUpdate, request: Request, actor: A
 
 @router.post("/{team_id}/members", status_code=status.HTTP_201_CREATED, response_model=TeamView,
              responses=problem_responses(401, 403, 404, 409, 422, 503))
-async def add_member(team_id: str, body: TeamMemberInput, request: Request, actor: Actor = Depends(require(*STAFF))):
+async def add_member(team_id: str, body: TeamMemberInput, request: Request,
+                     actor: Actor = Depends(keeper_of_path_team)):
     """Add a member (optionally a registered volunteer, optionally as leader)."""
     return await call(request, "volunteers", "add_team_member", actor=actor, team_id=team_id,
                       member=body.model_dump(mode="json"))

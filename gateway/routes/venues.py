@@ -99,7 +99,7 @@ async def compliance(venue_id: str, request: Request, week: str = WEEK):
 @router.post("/{venue_id}/hours/compliance-preview", response_model=ComplianceReport,
              responses=problem_responses(400, 401, 403, 404, 422, 503))
 async def preview_compliance(venue_id: str, body: OpeningHours, request: Request, week: str = WEEK,
-                             actor: Actor = Depends(require(*MANAGERS))):
+                             actor: Actor = Depends(manager_of_path_venue)):
     """The compliance report the venue would have for `week` with these weekly hours (its dated exceptions
     and closures kept), before saving them; changes nothing."""
     return await call(request, "venues", "preview_compliance", actor=actor, venue_id=venue_id,

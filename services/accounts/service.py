@@ -12,6 +12,7 @@ from kit.metrics import Metrics
 from kit.rpc import TimedRpcProxy, rpc
 from services.accounts.entrypoints.admin import AdminEntrypoints
 from services.accounts.entrypoints.me import MeEntrypoints
+from services.accounts.entrypoints.oidc_sign_in import OidcSignInEntrypoints, RelyingParty
 from services.accounts.entrypoints.sessions import SessionEntrypoints
 from services.accounts.entrypoints.sms_sign_in import SmsSignInEntrypoints
 from services.accounts.entrypoints.staff import StaffEntrypoints
@@ -19,13 +20,14 @@ from services.accounts.keys import Keys
 from services.accounts.tables import metadata
 
 
-class AccountsService(SessionEntrypoints, SmsSignInEntrypoints, StaffEntrypoints, MeEntrypoints,
-                      AdminEntrypoints):
+class AccountsService(SessionEntrypoints, SmsSignInEntrypoints, StaffEntrypoints, OidcSignInEntrypoints,
+                      MeEntrypoints, AdminEntrypoints):
     name = "accounts"
     db = Database(metadata)
     metrics = Metrics()
     config = Config()
     keys = Keys()
+    oidc = RelyingParty()
     notifications = TimedRpcProxy("notifications", timeout=5)
 
     @rpc

@@ -24,6 +24,9 @@ accounts = Table(
     Column("password_hash", String(200), nullable=True),
     Column("totp_secret", String(64), nullable=True),  # set: a TOTP code is needed to sign in
     Column("totp_pending_secret", String(64), nullable=True),  # offered, not yet confirmed with a code
+    # The district identity provider's issuer and subject, linked at the first OIDC sign-in.
+    Column("oidc_issuer", String(300), nullable=True),
+    Column("oidc_subject", String(255), nullable=True),
     Column("status", String(20), nullable=False, default="active"),  # active | closed
     Column("privacy_notice_accepted_at", UtcDateTime(), nullable=True),
     Column("privacy_notice_version", String(20), nullable=True),
@@ -90,6 +93,16 @@ audit_log = Table(
     Column("detail", JSON, nullable=False, default=dict),
 )
 
+# The first leg of a provider sign-in, until the provider sends the person back with a code.
+oidc_logins = Table(
+    "oidc_logins",
+    metadata,
+    Column("state", String(100), primary_key=True),
+    Column("nonce", String(100), nullable=False),
+    Column("code_verifier", String(200), nullable=False),
+    Column("started_at", UtcDateTime(), nullable=False, index=True),
+)
+
 dependants = Table(
     "dependants",
     metadata,
@@ -121,4 +134,4 @@ organisation_members = Table(
 )
 
 __all__ = ["metadata", "accounts", "account_scopes", "sessions", "refresh_tokens", "sms_codes", "audit_log",
-           "dependants", "organisations", "organisation_members"]
+           "oidc_logins", "dependants", "organisations", "organisation_members"]

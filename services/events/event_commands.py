@@ -68,6 +68,12 @@ def check_owner(actor: Actor, row) -> None:
                         "change it.", {"event_id": row.id, "organiser_id": row.organiser_id})
 
 
+def check_may_change(db, actor: dict, event_id: str) -> None:
+    who = signed_in(actor)
+    with db.read() as session:
+        check_owner(who, load_event(session, event_id))
+
+
 def checked_plan(plan: dict, place: Place) -> dict:
     """Validate an event's plan with the domain rules; the columns to store."""
     with domain_errors():
@@ -184,8 +190,9 @@ def publish_in_tx(tx, row, booking_id: str | None, now: datetime):
     return row
 
 
-def hold_for(venues, actor: Actor, row) -> str | None:
-    """The booking holding the event's room; Conflict while venues has not confirmed it (issue 17.7):
+def hold_for(venues, actor: Actor, row) -> dict | None:
+    """The hold of the event's room (booking_id, status, calendar_warning); Conflict while venues has not
+    confirmed it (issue 17.7):
     the event stays a draft, the hold waits for the venue manager, and publishing again succeeds once
     it is confirmed."""
     if row.place_kind != "room":
@@ -197,7 +204,7 @@ def hold_for(venues, actor: Actor, row) -> str | None:
                        "the event stays unpublished until it does — publish again then.",
                        {"reason_code": "hold_pending", "hold_booking_id": hold["booking_id"],
                         "detail_zh": "场地预订待场馆确认，确认后方可发布活动"})
-    return hold["booking_id"]
+    return hold
 
 
 def publish(db, venues, actor: dict, event_id: str) -> dict:
@@ -209,7 +216,8 @@ def publish(db, venues, actor: dict, event_id: str) -> dict:
     with domain_errors():
         transition(row.status, EventAction.PUBLISH)
         validate_event_times(row.start, row.end, now=now)
-    booking_id = hold_for(venues, actor, row)  # venues says no → its 409/422 with the reason
+    hold = hold_for(venues, actor, row)  # venues says no → its 409/422 with the reason
+    booking_id = hold["booking_id"] if hold else None
     try:
         with db.transaction() as tx:
             row = lock_event(tx.session, event_id)
@@ -223,7 +231,10 @@ def publish(db, venues, actor: dict, event_id: str) -> dict:
             if not (latest.status == "published" and latest.hold_booking_id == booking_id):
                 venues_client.release_quietly(venues, actor, event_id=event_id, reason="publication failed")
         raise
-    return event_view(row).model_dump(mode="json")
+    view = event_view(row)
+    if hold and hold.get("calendar_warning"):  # news for the organiser, not stored (venues keeps the calendar)
+        view = view.model_copy(update={"calendar_warning": hold["calendar_warning"]})
+    return view.model_dump(mode="json")
 
 
 # ---- reschedule ------------------------------------------------------------------------------------
@@ -305,9 +316,10 @@ def cancel_in_tx(tx, row, reason: str):
         tx.session.execute(update(registrations).where(registrations.c.id == registration.id)
                            .values(status="cancelled", cancel_reason=reason, updated_at=now))
         tx.emit(registration_fact(RegistrationCancelled, registration, row, reason=reason), subject=registration.id)
+    # A significant change (RFC 5545 §3.8.7.4): SEQUENCE goes up, so subscribed calendars take the cancellation.
     tx.session.execute(update(events).where(events.c.id == row.id).values(
         status="cancelled", cancel_reason=reason, hold_booking_id=None, confirmed_general=0, confirmed_kept_back=0,
-        needs_reschedule=False, updated_at=now))
+        needs_reschedule=False, updated_at=now, sequence=row.sequence + 1))
     cancelled = reload(tx.session, row.id)
     if announce:
         tx.emit(event_fact(EventCancelled, cancelled, reason=reason), subject=row.id)

@@ -67,6 +67,12 @@ def _check_offering_owner(actor, row) -> None:
                         {"offering_id": row.id})
 
 
+def check_may_change_offering(db, actor: dict, offering_id: str) -> None:
+    who = signed_in(actor, "organiser")
+    with db.read() as session:
+        _check_offering_owner(who, offering_row(session, offering_id))
+
+
 def update_offering(db, actor: dict, offering_id: str, body: dict) -> dict:
     who = signed_in(actor, "organiser")
     with db.read() as session:  # who may change it is answered before anything about the body

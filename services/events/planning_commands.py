@@ -38,14 +38,12 @@ SERVED_STATUSES = ("published", "completed")
 # ---- inputs ----------------------------------------------------------------------------------------
 
 class _Inputs:
-    """The planning problem built from the database and the request, and what the views need to name things."""
+    """The planning problem built from the database and the request (plus the orders that cannot be planned
+    at all, e.g. without coordinates)."""
 
     def __init__(self, session, request: SeasonPlanRequest, items: Iterable = ()):
-        self.request = request
         self.unplanned: list[dict] = []
-        self.sites: dict[str, dict] = {}  # venue id → name, town, village
-        self.offerings = {r.id: r for r in session.execute(select(offerings)).all()}
-        self.troupe_names = {t.troupe_id: t.name for t in request.troupes}
+        offering_rows = session.execute(select(offerings)).all()
         rules = {r.venue_id: r for r in request.site_rules}
         heard: dict[str, list] = {}  # whole-venue closures venues told us about
         for closure in session.execute(select(site_closures).where(
@@ -60,7 +58,7 @@ class _Inputs:
         wanted = set(request.venue_ids) if request.venue_ids is not None else None
         sites: dict[str, planner.Site] = {}
 
-        def add_site(venue_id, name, town, village, lat, lon):
+        def add_site(venue_id, name, village, lat, lon):
             if venue_id in sites or lat is None or lon is None:
                 return
             rule = rules.get(venue_id)
@@ -70,12 +68,11 @@ class _Inputs:
                 venue_id, name or venue_id, village or venue_id, planner.Point(lat, lon),
                 open_weekdays=frozenset(rule.open_weekdays) if rule else frozenset(range(7)),
                 closures=tuple(given + heard.get(venue_id, [])), last_served=served.date() if served else None)
-            self.sites[venue_id] = {"name": name or venue_id, "town": town, "village": village}
 
         for row in session.execute(select(venue_directory).where(venue_directory.c.level == "village")
                                    .order_by(venue_directory.c.venue_id)).all():
             if (wanted is None or row.venue_id in wanted) and row.status != "closed":
-                add_site(row.venue_id, row.name, row.town, row.village, row.lat, row.lon)
+                add_site(row.venue_id, row.name, row.village, row.lat, row.lon)
         query = select(orders).where(orders.c.status == "placed", orders.c.latest >= request.first_day,
                                      orders.c.earliest <= request.last_day)
         if wanted is not None:  # the plan is for these villages: their orders only
@@ -83,7 +80,7 @@ class _Inputs:
         open_orders = session.execute(query.order_by(orders.c.earliest, orders.c.id)).all()
         plan_orders = []
         for row in open_orders:
-            add_site(row.venue_id, row.venue_name, row.town, row.village, row.lat, row.lon)
+            add_site(row.venue_id, row.venue_name, row.village, row.lat, row.lon)
             if row.venue_id not in sites:
                 self.unplanned.append(dict(order_id=row.id, offering_id=row.offering_id, venue_id=row.venue_id,
                                            reason="no_coordinates",
@@ -94,7 +91,7 @@ class _Inputs:
                 row.id, row.venue_id, row.offering_id, planner.DayRange(row.earliest, row.latest),
                 _festival_date(festival, row.earliest, row.latest) if festival else None))
         self.order_ids = {o.order_id for o in plan_orders}
-        menu = {r.id: planner.Offering(r.id, r.title, r.duration_minutes) for r in self.offerings.values()}
+        menu = {r.id: planner.Offering(r.id, r.title, r.duration_minutes) for r in offering_rows}
         troupes = {}
         for t in request.troupes:
             unknown = [o for o in t.offering_ids if o not in menu]

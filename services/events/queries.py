@@ -3,6 +3,7 @@ iCalendar feeds and the satisfaction figures."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select
@@ -26,7 +27,7 @@ from services.events.domain import calendar_feed, notice_board
 from services.events.domain import orders as order_rules
 from services.events.domain.feedback import satisfaction
 from services.events.rows import event_view, offering_view, order_view, registration_view
-from services.events.tables import events, feedback, offerings, orders, registrations, venue_directory
+from services.events.tables import events, feedback, offerings, orders, registrations, venue_directory, walk_in_feedback
 
 PUBLIC_STATUSES = ("published", "completed", "cancelled")
 STANDING_LOOKBACK = timedelta(days=90)  # sessions looked at for "standing" free activities, either side of now
@@ -137,7 +138,7 @@ def notice_board_view(session, *, venue_id: str | None = None, town: str | None 
                        standing_free_activities=standing).model_dump(mode="json")
 
 
-def calendar_ics(session, scope: str, key: str, base_url: str) -> str:
+def calendar_ics(session, scope: str, key: str, page_url: Callable[[str], str]) -> str:
     """The RFC 5545 feed of a venue, town or village: published events, completed ones of the last 90 days,
     and cancelled ones (STATUS:CANCELLED, so subscribed calendars drop them)."""
     column = {"venue": events.c.venue_id, "town": events.c.town, "village": events.c.village}.get(scope)
@@ -156,16 +157,15 @@ def calendar_ics(session, scope: str, key: str, base_url: str) -> str:
         location=r.place_name + (f"（{r.address}）" if r.address else ""), organiser=r.organiser_name or r.organiser_id,
         status=r.status, updated_at=r.updated_at, target_groups=tuple(r.target_groups or ()),
         description=r.description or "", sequence=r.sequence, latitude=r.lat, longitude=r.lon, kind=r.kind,
-        festival=r.festival, url=f"{base_url.rstrip('/')}/api/v1/events/{r.id}") for r in rows]
+        festival=r.festival, url=page_url(r.id)) for r in rows]  # the event's page, not the JSON API
     return calendar_feed.render_ics(f"文云 · {name} 文化活动", entries).decode("utf-8")
 
 
 def satisfaction_view(session, scope: str, key: str) -> dict:
-    column = {"event": feedback.c.event_id, "offering": feedback.c.offering_id,
-              "organiser": feedback.c.organiser_id}.get(scope)
-    if column is None:
+    if scope not in ("event", "offering", "organiser"):
         raise BadRequest(f"Unknown scope {scope!r}; one of event, offering, organiser.", {"scope": scope})
-    ratings = session.execute(select(feedback.c.rating).where(column == key)).scalars().all()
+    ratings = [rating for table in (feedback, walk_in_feedback)  # registrants' and the code's (issue 17.8)
+               for rating in session.execute(select(table.c.rating).where(table.c[f"{scope}_id"] == key)).scalars()]
     figures = satisfaction(int(r) for r in ratings)
     return SatisfactionView(scope=scope, id=key, count=figures["count"], average=figures["average"],
                             distribution={str(k): v for k, v in figures["distribution"].items()},

@@ -19,13 +19,14 @@ from services.events.entrypoints.planning import PlanningEntrypoints
 from services.events.entrypoints.public import PublicEntrypoints
 from services.events.entrypoints.registrations import RegistrationEntrypoints
 from services.events.entrypoints.venue_holds import VenueHoldEntrypoints
+from services.events.entrypoints.walk_in_feedback import WalkInFeedbackEntrypoints
 from services.events.forgetting import ForgetsPeople
 from services.events.settings import EventsSettings
 from services.events.tables import metadata, venue_directory
 
 
 class EventsService(EventEntrypoints, RegistrationEntrypoints, MenuEntrypoints, PublicEntrypoints, FollowsVenues,
-                    PlanningEntrypoints, VenueHoldEntrypoints, ForgetsPeople):
+                    PlanningEntrypoints, VenueHoldEntrypoints, WalkInFeedbackEntrypoints, ForgetsPeople):
     name = "events"
     db = Database(metadata)
     metrics = Metrics()

@@ -157,6 +157,30 @@ feedback = Table(
     CheckConstraint("rating BETWEEN 1 AND 5", name="ck_feedback_rating"),
 )
 
+# Feedback without registration (issue 17.8): a short code per event, shown at the event; one rating per
+# phone number (kept as a hash salted with the event id, never the number itself).
+feedback_codes = Table(
+    "feedback_codes",
+    metadata,
+    Column("code", String(12), primary_key=True),
+    Column("event_id", String(36), ForeignKey("events.id"), nullable=False, unique=True),
+    Column("created_by", String(100), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+)
+
+walk_in_feedback = Table(
+    "walk_in_feedback",
+    metadata,
+    Column("event_id", String(36), ForeignKey("events.id"), primary_key=True),
+    Column("phone_hash", String(64), primary_key=True),
+    Column("offering_id", String(36), index=True),
+    Column("organiser_id", String(100), nullable=False, index=True),
+    Column("rating", SmallInteger, nullable=False),
+    Column("comment", Text),
+    Column("created_at", UtcDateTime(), nullable=False),
+    CheckConstraint("rating BETWEEN 1 AND 5", name="ck_walk_in_feedback_rating"),
+)
+
 # 送文化下乡 season plans (issue 15): a draft is solved, reviewed (items pinned or removed), re-solved and
 # published in one step. The request (troupes, rules) is kept so a re-solve plans with the same inputs.
 season_plans = Table(

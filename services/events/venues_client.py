@@ -46,7 +46,9 @@ def hold_with_status(venues, actor: Actor, *, room_id: str, start: datetime, end
     confirms every booking."""
     result = venues.hold_room(actor=actor.model_dump(), room_id=room_id, start=start.isoformat(),
                               end=end.isoformat(), event_id=event_id, title=title)
-    return {"booking_id": _booking_id(result), "status": result.get("status") if isinstance(result, dict) else None}
+    answer = result if isinstance(result, dict) else {}
+    return {"booking_id": _booking_id(result), "status": answer.get("status"),
+            "calendar_warning": answer.get("calendar_warning_zh") or answer.get("calendar_warning")}
 
 
 def move(venues, actor: Actor, *, event_id: str, start: datetime, end: datetime) -> str | None:

@@ -31,4 +31,6 @@ def with_platform_hosts(settings, platform):
     """The platform's own hosts (broker, public address) are never webhook targets."""
     own = {urlsplit(platform.amqp_uri).hostname, urlsplit(platform.public_base_url).hostname}
     hosts = tuple(dict.fromkeys([*settings.webhook_refused_hosts, *sorted(h for h in own if h)]))
-    return settings.model_copy(update={"webhook_refused_hosts": hosts})
+    # Webhook secrets are encrypted with a key derived from the platform secret unless one is set.
+    key = settings.webhook_secret_key or platform.signing_key().decode("utf-8", "replace")
+    return settings.model_copy(update={"webhook_refused_hosts": hosts, "webhook_secret_key": key})

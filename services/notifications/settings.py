@@ -6,7 +6,9 @@ the mail server (see docs/subscribing.md).
                                            `skipped` (a development machine without a mail server)
     SMTP_STARTTLS, SMTP_USERNAME, SMTP_PASSWORD
     NOTIFICATIONS_SMS_PROVIDER             dev (default: stores texts in NOTIFICATIONS_SMS_DEV_PATH,
-                                           var/sms-dev.jsonl) | none (SMS skipped)
+                                           var/sms-dev.jsonl) | none (SMS skipped) | aliyun (Aliyun SMS:
+                                           NOTIFICATIONS_ALIYUN_ACCESS_KEY_ID, _ACCESS_KEY_SECRET,
+                                           _SMS_SIGN_NAME, _SMS_DEFAULT_TEMPLATE, _SMS_TEMPLATES as JSON)
     NOTIFICATIONS_SEND_INTERVAL            seconds between sweeps of due e-mail/SMS (1)
     NOTIFICATIONS_SEND_LEASE               seconds after which a send that never finished is
                                            considered interrupted by a crash (120)
@@ -33,6 +35,7 @@ from services.notifications.domain.webhook_policy import (
     RetrySchedule,
 )
 from services.notifications.domain.webhook_targets import TargetPolicy
+from services.notifications.webhook_secrets import SecretBox
 
 Delays = Annotated[tuple[float, ...], NoDecode]
 Names = Annotated[tuple[str, ...], NoDecode]
@@ -52,7 +55,15 @@ class NotificationSettings(ServiceSettings):
     smtp_password: str | None = None
     smtp_timeout: float = 15.0
 
-    sms_provider: Literal["dev", "none"] = "dev"
+    sms_provider: Literal["dev", "none", "aliyun"] = "dev"
+    # Aliyun SMS (channels/sms_aliyun.py): the AccessKey, the registered signature, the approved template
+    # codes per message kind (JSON: {"dispatch.offered": "SMS_123", …}) and the default one.
+    aliyun_access_key_id: str | None = None
+    aliyun_access_key_secret: str | None = None
+    aliyun_sms_sign_name: str = "文云"
+    aliyun_sms_default_template: str | None = None
+    aliyun_sms_templates: dict[str, str] = {}
+    aliyun_sms_endpoint: str = "https://dysmsapi.aliyuncs.com/"
     sms_dev_path: Path | None = None  # default: <WENYUN_VAR_DIR>/sms-dev.jsonl
     sms_signature: str = "【文云】"
 
@@ -73,6 +84,9 @@ class NotificationSettings(ServiceSettings):
     # Webhook targets (domain/webhook_targets.py): inward addresses are refused unless in one of these
     # administrator-allowed ranges, e.g. "10.8.0.0/16,172.20.0.0/16"; the platform's own host names are
     # refused too (the runtime adds the broker's and the public URL's).
+    # Encrypts webhook secrets at rest (webhook_secrets.py); the runtime derives one from the platform secret
+    # when unset.
+    webhook_secret_key: str | None = None
     webhook_allowed_networks: Names = ()
     webhook_refused_hosts: Names = ()
 
@@ -82,6 +96,12 @@ class NotificationSettings(ServiceSettings):
         if isinstance(value, str):
             value = [p for p in value.split(",") if p.strip()]
         return tuple(str(v).strip() for v in value)
+
+    @property
+    def webhook_secret_box(self) -> SecretBox:
+        if not self.webhook_secret_key:
+            raise RuntimeError("no key for webhook secrets (the runtime sets one from WENYUN_SECRET_KEY)")
+        return SecretBox(self.webhook_secret_key.encode("utf-8"))
 
     @property
     def webhook_target_policy(self) -> TargetPolicy:

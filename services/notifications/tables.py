@@ -121,7 +121,7 @@ webhook_subscriptions = Table(
     Column("url", String(2000), nullable=False),
     Column("description", String(500), nullable=False, default=""),
     Column("event_types", JSON, nullable=False),
-    Column("secret", String(100), nullable=False),
+    Column("secret", String(300), nullable=False),  # encrypted (webhook_secrets.py)
     Column("status", String(10), nullable=False),  # active | disabled
     Column("disabled_reason", String(300)),
     Column("first_failure_at", UtcDateTime()),  # start of the current unbroken run of failures

@@ -50,6 +50,8 @@ def send_due_webhooks(db, settings: NotificationSettings) -> int:
     with httpx.Client(timeout=settings.webhook_timeout, follow_redirects=False,
                       headers={"user-agent": USER_AGENT}) as client:
         policy = settings.webhook_target_policy
+        box = settings.webhook_secret_box
+        claimed = [{**job, "secret": box.open(job["secret"])} for job in claimed]  # in memory only
         for job, result, at, duration_ms in pool.imap(lambda job: _attempt(client, job, policy), claimed):
             try:
                 _record(db, settings, job, result, at, duration_ms)

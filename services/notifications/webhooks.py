@@ -35,6 +35,7 @@ from services.notifications.domain.webhook_policy import (
 from services.notifications.domain.webhook_signing import new_secret
 from services.notifications.domain.webhook_targets import TargetPolicy
 from services.notifications.tables import webhook_attempts, webhook_deliveries, webhook_subscriptions
+from services.notifications.webhook_secrets import SecretBox
 
 SUBSCRIBER_ROLES = ("subscriber", "admin")
 DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -93,12 +94,13 @@ def subscription_view(row) -> dict:
     ).model_dump(mode="json")
 
 
-def create_subscription(session: Session, actor: Actor, body: WebhookSubscriptionCreate, now: datetime) -> dict:
+def create_subscription(session: Session, actor: Actor, body: WebhookSubscriptionCreate, now: datetime,
+                        box: SecretBox) -> dict:
     secret = new_secret()
     subscription_id = str(uuid.uuid4())
     session.execute(webhook_subscriptions.insert().values(
         id=subscription_id, owner=actor.sub, url=str(body.url), description=body.description,
-        event_types=check_filters(body.event_types), secret=secret, status="active", created_at=now, updated_at=now))
+        event_types=check_filters(body.event_types), secret=box.seal(secret), status="active", created_at=now, updated_at=now))
     view = subscription_view(owned_subscription(session, actor, subscription_id))
     return {**view, "secret": secret}
 

@@ -18,6 +18,7 @@ from services.venues.entrypoints.bookings import BookingEntrypoints
 from services.venues.entrypoints.closures import ClosureEntrypoints
 from services.venues.entrypoints.holds import HoldEntrypoints
 from services.venues.entrypoints.hours import HoursEntrypoints
+from services.venues.entrypoints.lending import LendingEntrypoints
 from services.venues.entrypoints.network import NetworkEntrypoints
 from services.venues.entrypoints.no_shows import NoShowEntrypoints
 from services.venues.entrypoints.registers import RegisterEntrypoints
@@ -27,7 +28,8 @@ from services.venues.tables import metadata
 
 
 class VenuesService(NetworkEntrypoints, HoursEntrypoints, ClosureEntrypoints, BookingEntrypoints, HoldEntrypoints,
-                    RegisterEntrypoints, StatutoryCalendarEntrypoints, NoShowEntrypoints, ForgetsPeople):
+                    RegisterEntrypoints, StatutoryCalendarEntrypoints, NoShowEntrypoints, ForgetsPeople,
+                    LendingEntrypoints):
     name = "venues"
     db = Database(metadata)
     metrics = Metrics()

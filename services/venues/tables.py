@@ -200,3 +200,29 @@ assets = Table(
     Column("updated_at", UtcDateTime(), nullable=False),
     UniqueConstraint("venue_id", "number", name="uq_assets_venue_number"),
 )
+
+
+# The lending register (seed 004): items of the asset ledger lent with a due date. `overdue_reported_at`
+# is set in the transaction that emits `loan.overdue`, so each loan is reported (and reminded) once.
+loans = Table(
+    "loans",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("venue_id", String(36), ForeignKey("venues.id"), nullable=False, index=True),
+    Column("asset_id", String(36), ForeignKey("assets.id"), nullable=False, index=True),
+    Column("borrower_id", String(100), nullable=True),
+    Column("borrower_name", String(100), nullable=False),
+    Column("contact", JSON, nullable=True),
+    Column("lent_on", Date, nullable=False),
+    Column("due_on", Date, nullable=False),
+    Column("renewals", Integer, nullable=False, default=0),
+    Column("status", String(20), nullable=False),  # lent | returned
+    Column("returned_at", UtcDateTime(), nullable=True),
+    Column("overdue_reported_at", UtcDateTime(), nullable=True),
+    Column("lent_by", String(100), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+)
+# At most one open loan per item, whatever the application does (partial unique index).
+Index("uq_loans_open_asset", loans.c.asset_id, unique=True, sqlite_where=loans.c.status == "lent",
+      postgresql_where=loans.c.status == "lent")

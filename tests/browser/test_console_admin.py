@@ -8,6 +8,8 @@ import uuid
 import pytest
 from kombu import Connection, Exchange, Queue
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import check_page, sign_in_as
 
 JIAPING = "嘉平镇文化服务中心"
@@ -20,7 +22,7 @@ def test_admin_sees_the_network_webhooks_and_replays_a_dead_letter(context, page
     check_page(page, "console-home-admin")
     page.get_by_role("link", name="场馆网络（区—镇—村）").click()
     district = page.locator("main li", has=page.get_by_role("link", name="江津区文化馆")).first
-    assert district.get_by_role("link", name=JIAPING).is_visible()  # the town centre under the district
+    expect(district.get_by_role("link", name=JIAPING)).to_be_visible()  # the town centre under the district
     check_page(page, "console-network")
     page.goto("/console/webhooks")
     check_page(page, "console-webhooks")
@@ -42,11 +44,11 @@ def test_admin_sees_the_network_webhooks_and_replays_a_dead_letter(context, page
             page.get_by_role("link", name="工作台").click()
             page.get_by_role("link", name="死信队列").click()
             row = page.get_by_role("row").filter(has_text=message_id)
-            assert row.get_by_text("KeyError: 'contact'").is_visible()
+            expect(row.get_by_text("KeyError: 'contact'")).to_be_visible()
             check_page(page, "console-dead-letters")
             row.get_by_role("button", name="重新投递").click()
-            assert page.get_by_text("已重新投递 1 条消息。").is_visible()
-            assert page.get_by_role("row").filter(has_text=message_id).count() == 0
+            expect(page.get_by_text("已重新投递 1 条消息。")).to_be_visible()
+            expect(page.get_by_role("row").filter(has_text=message_id)).to_have_count(0)
             replayed = target_queue.get(no_ack=True)
             assert replayed is not None and json.loads(replayed.body)["id"] == message_id
         finally:
@@ -66,12 +68,12 @@ def test_admin_grants_a_venue_manager_their_venue(context, page, web_platform):
     sign_in_as(context, web_platform, "admin", sub="admin-console-2", name="区文旅委 管理员")
     page.goto("/console/accounts?role=venue_manager")
     card = page.locator(f"#account-{account_id}")
-    assert card.get_by_text("暂无管辖范围。").is_visible()
+    expect(card.get_by_text("暂无管辖范围。")).to_be_visible()
     check_page(page, "console-accounts")
     card.get_by_label("授权管理场馆").select_option(label=JIAPING)
     card.get_by_role("button", name="授权").click()
-    assert page.get_by_text("已授权 任敏").is_visible()
-    assert page.locator(f"#account-{account_id}").get_by_text(f"场馆：{JIAPING}").is_visible()
+    expect(page.get_by_text("已授权 任敏")).to_be_visible()
+    expect(page.locator(f"#account-{account_id}").get_by_text(f"场馆：{JIAPING}")).to_be_visible()
     assert f"venue:{venue_id}" in admin.get(f"/api/v1/accounts/{account_id}").json()["scopes"]
 
     # The manager signs in with their password; their venue is theirs in the console.
@@ -81,4 +83,4 @@ def test_admin_grants_a_venue_manager_their_venue(context, page, web_platform):
     page.get_by_label("密码", exact=True).fill("jiaping-2026-pw")
     page.get_by_role("button", name="登录").click()
     mine = page.get_by_role("listitem").filter(has=page.get_by_role("link", name=JIAPING))
-    assert mine.get_by_text("我管理").is_visible()
+    expect(mine.get_by_text("我管理")).to_be_visible()

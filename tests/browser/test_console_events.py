@@ -7,6 +7,8 @@ import re
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import check_page, sign_in_as
 
 ORGANISER = "organiser-console-1"
@@ -42,11 +44,11 @@ def test_organiser_creates_publishes_registers_at_the_desk_and_checks_in(context
     page.get_by_label("岗位 2 人数").fill("1")
     page.get_by_role("button", name="保存草稿").click()
 
-    assert page.get_by_role("heading", level=1, name="送文化下乡·石门村川剧专场").is_visible()
-    assert page.get_by_text("草稿", exact=True).is_visible()
+    expect(page.get_by_role("heading", level=1, name="送文化下乡·石门村川剧专场")).to_be_visible()
+    expect(page.get_by_text("草稿", exact=True)).to_be_visible()
     event_id = re.search(r"/console/events/([^/#?]+)", page.url).group(1)
     page.get_by_role("button", name="发布活动").click()
-    assert page.get_by_text("活动已发布").is_visible()
+    expect(page.get_by_text("活动已发布")).to_be_visible()
     event = web_platform.client().get(f"/api/v1/events/{event_id}").json()
     assert event["status"] == "published" and event["place_kind"] == "outdoor" and event["village"] == "石门村"
     assert [(n["role"], n["count"]) for n in event["volunteer_needs"]] == [("引导员", 2), ("摄影", 1)]
@@ -57,13 +59,13 @@ def test_organiser_creates_publishes_registers_at_the_desk_and_checks_in(context
     page.get_by_label("联系电话（可选，用于通知）").fill("13800001234")
     page.get_by_label("人数（含陪同）").fill("2")
     page.get_by_role("button", name="登记", exact=True).click()
-    assert page.get_by_text("已为王秀英登记 2 个名额（使用预留名额）").is_visible()
+    expect(page.get_by_text("已为王秀英登记 2 个名额（使用预留名额）")).to_be_visible()
     # A resident who booked online shows their QR code's number at the door.
     with web_platform.client("resident", sub="resident-console-1", name="陈明") as resident:
         online = resident.post(f"/api/v1/events/{event_id}/registrations", json={"party_size": 1})
         assert online.status_code == 201, online.text
     page.reload()
-    assert page.get_by_role("heading", name="志愿者派单").is_visible()
+    expect(page.get_by_role("heading", name="志愿者派单")).to_be_visible()
     check_page(page, "console-event")
 
     # The troupe can come today instead: rescheduled to start soon, so check-in (an hour before) is open.
@@ -75,20 +77,20 @@ def test_organiser_creates_publishes_registers_at_the_desk_and_checks_in(context
     page.get_by_label("结束", exact=True).fill((soon + timedelta(minutes=25)).strftime("%H:%M"))
     page.get_by_label("改期原因").fill("剧团档期调整")
     page.get_by_role("button", name="改期").click()
-    assert page.get_by_text("活动已改期").is_visible()
+    expect(page.get_by_text("活动已改期")).to_be_visible()
 
     page.get_by_role("button", name="王秀英签到").click()
-    assert page.get_by_text("王秀英已签到。").is_visible()
+    expect(page.get_by_text("王秀英已签到。")).to_be_visible()
     page.get_by_label("签到码（扫描群众的二维码或手工输入）").fill(f"WENYUN-REG:{online.json()['id']}")  # as a scanner types it
     page.get_by_role("button", name="签到", exact=True).first.click()
-    assert page.get_by_text("已签到。").first.is_visible()
+    expect(page.locator(".flash")).to_have_text(re.compile("(陈明|该预约)已签到。"))
     registrations = web_platform.client("organiser", sub=ORGANISER).get(
         f"/api/v1/events/{event_id}/registrations").json()
     desk = next(r for r in registrations if r["person_name"] == "王秀英")
     assert desk["status"] == "checked_in" and desk["kept_back_places"] == 2 and desk["channel"] == "desk"
     assert next(r for r in registrations if r["person_id"] == "resident-console-1")["status"] == "checked_in"
     page.goto("/console/events")
-    assert page.get_by_role("link", name="送文化下乡·石门村川剧专场").is_visible()
+    expect(page.get_by_role("link", name="送文化下乡·石门村川剧专场")).to_be_visible()
     check_page(page, "console-events")
 
 
@@ -101,7 +103,7 @@ def test_organiser_keeps_the_menu_and_answers_village_orders(context, page, web_
     page.get_by_label("时长（分钟）").fill("90")
     page.get_by_label("老年人").check()
     page.get_by_role("button", name="加入菜单").click()
-    assert page.get_by_text("「川剧折子戏专场」已加入菜单。").is_visible()
+    expect(page.get_by_text("「川剧折子戏专场」已加入菜单。")).to_be_visible()
     check_page(page, "console-offerings")
 
     api = web_platform.client()
@@ -119,16 +121,16 @@ def test_organiser_keeps_the_menu_and_answers_village_orders(context, page, web_
     check_page(page, "console-orders")
     second.get_by_label("婉拒原因").fill("剧团本月档期已满")
     second.get_by_role("button", name="婉拒").click()
-    assert page.get_by_text("已婉拒该点单").is_visible()
+    expect(page.get_by_text("已婉拒该点单")).to_be_visible()
     first = page.locator("section").filter(has_text="重阳节前后")
     first.get_by_label("日期").fill((earliest + timedelta(days=2)).isoformat())
     first.get_by_label("开始时间").fill("15:00")
     first.get_by_label("名额（可不填）").fill("80")
     first.get_by_label("预留名额").fill("10")
     first.get_by_role("button", name="排期并发布").click()
-    assert page.get_by_text("排期「川剧折子戏专场」并发布活动").is_visible()
-    assert page.get_by_role("heading", level=1, name="川剧折子戏专场").is_visible()
-    assert page.get_by_text("已发布", exact=True).is_visible()
+    expect(page.get_by_text("排期「川剧折子戏专场」并发布活动")).to_be_visible()
+    expect(page.get_by_role("heading", level=1, name="川剧折子戏专场")).to_be_visible()
+    expect(page.get_by_text("已发布", exact=True)).to_be_visible()
     orders = {o["note"]: o for o in web_platform.client("organiser", sub=ORGANISER).get("/api/v1/orders").json()}
     assert orders["农闲时节"]["status"] == "declined" and orders["农闲时节"]["decline_reason"] == "剧团本月档期已满"
     assert orders["重阳节前后"]["status"] == "scheduled" and orders["重阳节前后"]["event_id"]

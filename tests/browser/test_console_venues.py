@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import check_page, sign_in_as
 
 DISTRICT = ZoneInfo("Asia/Shanghai")
@@ -20,13 +22,13 @@ def test_manager_sees_the_hours_verdict_before_saving_and_what_a_closure_cancels
     page.get_by_role("link", name="我管理的场馆").click()
     check_page(page, "console-venues")
     page.get_by_role("link", name=JIAPING).click()
-    assert page.get_by_role("heading", level=1, name=JIAPING).is_visible()
+    expect(page.get_by_role("heading", level=1, name=JIAPING)).to_be_visible()
 
     # A room of its own for this test (the seeded rooms stay as the other tests expect them).
     page.get_by_label("名称", exact=True).fill("临时排练室")
     page.get_by_label("容量（人）").fill("20")
     page.get_by_role("button", name="添加", exact=True).click()
-    assert page.get_by_text("已添加活动室「临时排练室」").is_visible()
+    expect(page.get_by_text("已添加活动室「临时排练室」")).to_be_visible()
     check_page(page, "console-venue")
 
     # Hours that break the standard: the verdict and the reasons come before anything is saved.
@@ -35,12 +37,14 @@ def test_manager_sees_the_hours_verdict_before_saving_and_what_a_closure_cancels
         page.get_by_label(day, exact=True).fill("09:00-11:00")
     for day in ("周六", "周日"):
         page.get_by_label(day, exact=True).fill("")
+    # As they edit, the verdict follows (a few lines of JS); without JS the button asks the same.
+    expect(page.locator("#preview-area").get_by_text("低于每周42小时的标准")).to_be_visible()
     page.get_by_role("button", name="检查是否达标").click()
-    assert page.get_by_role("heading", name="不符合开放标准（尚未保存）").is_visible()
-    assert page.get_by_text("低于每周42小时的标准").is_visible()
-    assert page.get_by_text("双休日应照常开放").is_visible()
-    assert page.get_by_text("开放不足4小时").is_visible()
-    assert page.get_by_role("button", name="确认保存").is_visible()
+    expect(page.get_by_role("heading", name="不符合开放标准（尚未保存）")).to_be_visible()
+    expect(page.get_by_text("低于每周42小时的标准")).to_be_visible()
+    expect(page.get_by_text("双休日应照常开放")).to_be_visible()
+    expect(page.get_by_text("开放不足4小时")).to_be_visible()
+    expect(page.get_by_role("button", name="确认保存")).to_be_visible()
     check_page(page, "console-hours-preview")
     assert api.get(f"/api/v1/venues/{venue_id}/hours").json()["weekly_open_hours"] == 45  # nothing saved
 
@@ -59,14 +63,14 @@ def test_manager_sees_the_hours_verdict_before_saving_and_what_a_closure_cancels
     page.get_by_label("预计恢复开放日期").fill((day + timedelta(days=3)).isoformat())
     page.get_by_label("原因（公示给群众）").fill("屋顶漏水维修")
     page.get_by_role("button", name="查看将取消的预约").click()
-    assert page.get_by_role("heading", name="确认前请查看：将取消 1 个预约").is_visible()
-    assert page.get_by_role("cell", name="赵丽 · 合唱排练").is_visible()
+    expect(page.get_by_role("heading", name="确认前请查看：将取消 1 个预约")).to_be_visible()
+    expect(page.get_by_role("cell", name="赵丽 · 合唱排练")).to_be_visible()
     check_page(page, "console-closure-preview")
     assert api.get(f"/api/v1/venues/{venue_id}/closures").json() == []  # not closed yet
     page.get_by_role("button", name="确认闭馆").click()
-    assert page.get_by_text("已闭馆，取消了 1 个预约。").is_visible()
-    assert page.get_by_role("heading", name="已取消的预约（1）").is_visible()
-    assert page.get_by_text("赵丽（合唱排练）").is_visible()
+    expect(page.get_by_text("已闭馆，取消了 1 个预约。")).to_be_visible()
+    expect(page.get_by_role("heading", name="已取消的预约（1）")).to_be_visible()
+    expect(page.get_by_text("赵丽（合唱排练）")).to_be_visible()
     check_page(page, "console-closure")
     with web_platform.client("resident", sub="resident-console-2") as resident:
         assert resident.get(f"/api/v1/bookings/{booking.json()['id']}").json()["status"] == "cancelled"
@@ -77,4 +81,4 @@ def test_manager_sees_the_hours_verdict_before_saving_and_what_a_closure_cancels
         check_page(page, name)
     page.get_by_label("一般群众").fill("12")
     page.get_by_role("button", name="登记", exact=True).click()
-    assert page.get_by_text("已登记到馆 12 人次。").is_visible()
+    expect(page.get_by_text("已登记到馆 12 人次。")).to_be_visible()

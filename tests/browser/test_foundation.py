@@ -1,9 +1,14 @@
 """The foundation every page stands on: layout, sign-in pages, the session cookie, CSRF, error pages."""
 from __future__ import annotations
 
+import base64
+import json
+
 import httpx
+import itsdangerous
 
 from tests.browser.conftest import check_page, sign_in_as
+from web.session import encode_cookie
 
 
 def test_notice_board_and_sign_in_pages_are_accessible(page, web_platform):
@@ -48,3 +53,21 @@ def test_the_gateways_old_pages_lead_to_the_web_app_and_the_api_docs_say_their_l
     assert page.url == f"{web_platform.web_url}/venues/{web_platform.seeded['venue_id']}/notice"
     page.goto(f"{web_platform.base_url}/docs")
     assert page.locator("html").get_attribute("lang") == "en"
+
+
+def test_an_expired_access_token_is_refreshed_from_the_session(context, page, web_platform):
+    from tests.browser.test_residents import sign_in_with_code
+
+    sign_in_with_code(page, web_platform, "13900139009")
+    cookie = next(c for c in context.cookies() if c["name"] == "wenyun_session")
+    signer = itsdangerous.TimestampSigner(web_platform.web_session_key)
+    data = json.loads(base64.b64decode(signer.unsign(cookie["value"])))
+    assert data["refresh_token"] and data["account"]["role"] == "resident"
+    # The access token has run out (as after 15 minutes): the next page refreshes it with the refresh token.
+    context.add_cookies([{**cookie, "value": encode_cookie(web_platform.web_session_key, {**data, "expires_at": 0})}])
+    page.goto("/my/registrations")
+    assert page.get_by_role("heading", name="我的预约").is_visible()
+    renewed = json.loads(base64.b64decode(signer.unsign(
+        next(c for c in context.cookies() if c["name"] == "wenyun_session")["value"])))
+    assert renewed["access_token"] != data["access_token"] and renewed["refresh_token"] != data["refresh_token"]
+    assert renewed["expires_at"] > 0

@@ -69,9 +69,21 @@ def test_a_volunteer_accepts_an_offer_from_the_page_their_sms_links_to(context, 
     assert page.get_by_text("已接受，谢谢您").is_visible()
     check_page(page, "offer-answered")
 
+    # A second offer arrives; signed in, the volunteer declines it on their own page.
+    published_event(web_platform, title="重阳敬老演出·石门村", kind="festival", site=SITE,
+                    organiser_name="江津区文化馆", start=in_days(8, 14).isoformat(), end=in_days(8, 17).isoformat(),
+                    volunteer_needs=[{"role": "音响", "count": 1, "skills": ["sound"]}])
     sign_in_as(context, web_platform, "volunteer", sub="vol-sound-1", name="钱师傅")
-    page.goto("/volunteer")
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        page.goto("/volunteer")
+        if page.locator("li.card", has_text="重阳敬老演出·石门村").count():
+            break
+        time.sleep(1)
     duties = page.locator("li.card", has_text="送文化下乡·石门村专场")
     assert duties.count() == 1 and event["title"] in duties.inner_text()
     assert page.get_by_text("累计服务").is_visible()
     check_page(page, "volunteer-home")
+    page.locator("li.card", has_text="重阳敬老演出·石门村").get_by_role("button", name="婉拒「音响」").click()
+    assert page.get_by_text("已婉拒，感谢您及时告知").is_visible()
+    assert page.locator("li.card", has_text="重阳敬老演出·石门村").count() == 0

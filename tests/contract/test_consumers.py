@@ -25,7 +25,12 @@ def consumed_types() -> dict[str, list[str]]:
     consumers: dict[str, list[str]] = {}
     for name in SERVICE_NAMES:
         for queue in event_queues(service_class(name)):
-            consumers.setdefault(queue.routing_key, []).append(queue.name)
+            types = [queue.routing_key]
+            if queue.routing_key == "#":  # every fact of one producer (reports logs them all)
+                source = queue.exchange.name.removesuffix(".events")
+                types = [t for t, model in registered_events().items() if model.source_service == source]
+            for event_type in types:
+                consumers.setdefault(event_type, []).append(queue.name)
     return consumers
 
 

@@ -23,8 +23,9 @@ PROMETHEUS_CONFIG = INFRA / "prometheus" / "prometheus.yml"
 DASHBOARD = INFRA / "grafana" / "dashboards" / "wenyun.json"
 GRAFANA_PROVISIONING = INFRA / "grafana" / "provisioning"
 
-SERVICES = ("venues", "events", "volunteers", "notifications", "accounts")
-METRICS_PORTS = {"venues": 9101, "events": 9102, "volunteers": 9103, "notifications": 9104, "accounts": 9105}
+SERVICES = ("venues", "events", "volunteers", "notifications", "accounts", "reports")
+METRICS_PORTS = {"venues": 9101, "events": 9102, "volunteers": 9103, "notifications": 9104, "accounts": 9105,
+                 "reports": 9106}
 LONG_RUNNING = (*SERVICES, "gateway", "web")
 APP_PROCESSES = (*LONG_RUNNING, "migrate")
 INFRASTRUCTURE = ("rabbitmq", "postgres", "prometheus", "grafana")
@@ -50,6 +51,8 @@ FAKE_ENV = {
     "WENYUN_DB_PASSWORD": "test-db-password",
     "RABBITMQ_PASSWORD": "test-rabbitmq-password",
     "GRAFANA_ADMIN_PASSWORD": "test-grafana-password",
+    "KEYCLOAK_ADMIN_PASSWORD": "test-keycloak-password",
+    "WENYUN_ACCOUNTS_OIDC_CLIENT_SECRET": "test-oidc-client-secret",
 }
 SECRET_KEY_NAME = re.compile(r"(SECRET|PASSWORD|PASSWD|_PASS$|TOKEN|_KEY$|CREDENTIAL)", re.IGNORECASE)
 

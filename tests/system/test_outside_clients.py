@@ -8,13 +8,26 @@ proves that authorisation comes before validation. The other rows send a harmles
 """
 from __future__ import annotations
 
+import httpx
 import pytest
+from icalendar import Calendar
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from tests.system.test_events_support import SHIMEN_SITE, in_days, ok
 from services.notifications.tests.helpers import wait_for
+from tests.platform import Platform
 
 ADMIN_ACTOR = {"sub": "district-admin", "role": "admin", "scopes": []}
+LIMITS = {"WENYUN_RATE_LIMIT_WRITES_PER_CLIENT": "2000/minute", "WENYUN_RATE_LIMIT_WRITES_PER_TOKEN": "60/minute",
+          "WENYUN_RATE_LIMIT_TOKEN_PAGES_PER_CLIENT": "20/minute", "WENYUN_MAX_BODY_BYTES": "200000"}
+
+
+@pytest.fixture(scope="module")
+def shared_platform(module_amqp_uri, tmp_path_factory):
+    """This module's platform, with the gateway's limits on (tests/platform.py turns them off)."""
+    running = Platform(module_amqp_uri, tmp_path_factory.mktemp("platform"), extra_env=LIMITS).start_all()
+    yield running
+    running.stop_all()
 TOWN = "嘉平镇"
 
 ACTORS = {
@@ -39,7 +52,9 @@ ROWS = [
     ("no-show", "POST", "/api/v1/registrations/{registration_id}/no-show", None, EVENT_STAFF, {200, 409, 422}),
     ("cancel someone's registration", "POST", "/api/v1/registrations/{registration_id}/cancel",
      {"reason": 7, "surprise": True}, EVENT_STAFF, {422}),
-    ("change an event", "PATCH", "/api/v1/events/{event_id}", {"description": "说明"}, EVENT_ORGANISERS, {200}),
+    ("change an event", "PATCH", "/api/v1/events/{event_id}", {"title": ""}, EVENT_ORGANISERS, {422}),
+    ("reschedule an event", "POST", "/api/v1/events/{event_id}/reschedule", {"start": "soon"}, EVENT_ORGANISERS,
+     {422}),
     ("read someone's contact", "GET", "/api/v1/people/{resident_id}", None, {"admin"}, {200}),
     ("replace someone's contact", "PUT", "/api/v1/people/{volunteer_id}", {"channels": "all"}, {"admin"}, {422}),
     ("list volunteers", "GET", "/api/v1/volunteers", None, REVIEWERS, {200}),
@@ -49,13 +64,15 @@ ROWS = [
     ("suspend a volunteer", "POST", "/api/v1/volunteers/{volunteer_id}/suspend", {"reason": []}, REVIEWERS, {422}),
     ("add hours", "POST", "/api/v1/volunteers/{volunteer_id}/hours", {"hours": "many"}, REVIEWERS, {422}),
     ("add training", "POST", "/api/v1/volunteers/{volunteer_id}/training", {"course": None}, REVIEWERS, {422}),
-    ("change an offering", "PATCH", "/api/v1/offerings/{offering_id}", {"description": "说明"},
-     {"organiser_own", "admin"}, {200}),
+    ("change an offering", "PATCH", "/api/v1/offerings/{offering_id}", {"duration_minutes": -1},
+     {"organiser_own", "admin"}, {422}),
     ("read a season plan", "GET", "/api/v1/season-plans/{plan_id}", None, {"organiser_own", "admin"}, {200}),
-    ("change a team", "PATCH", "/api/v1/teams/{team_id}", {"name": "石门村志愿服务队"},
-     {"organiser_own", "organiser_town", "reviewer", "admin"}, {200}),
+    ("change a team", "PATCH", "/api/v1/teams/{team_id}", {"name": ""},
+     {"organiser_own", "organiser_town", "reviewer", "admin"}, {422}),
     ("set opening hours", "PUT", "/api/v1/venues/{venue_id}/hours", {"weekly": "always"},
      {"manager_own", "admin"}, {422}),
+    ("preview opening hours", "POST", "/api/v1/venues/{venue_id}/hours/compliance-preview?week=2026-W50",
+     {"weekly": "always"}, {"manager_own", "admin"}, {422}),
     ("visits register", "GET", "/api/v1/venues/{venue_id}/visits", None, {"manager_own", "admin"}, {422}),
 ]
 
@@ -165,3 +182,58 @@ def test_an_event_needing_free_text_skills_reaches_a_volunteer_with_them(shared_
         return [o for o in offers if o["event_id"] == draft["id"]]
     [offer] = wait_for(offered, timeout=30)
     assert offer["role"] == "设备搬运" and offer["status"] == "offered"
+
+
+def test_writes_and_offer_pages_are_rate_limited_per_token_and_per_client(shared_platform, records, http):
+    """429 problem+json with Retry-After: one token's writes beyond 60 a minute, one address's offer-link
+    pages beyond 20 a minute (a link is a secret: guessing them is what this slows down)."""
+    token = {"Authorization": f"Bearer {shared_platform.token('resident', sub='res-hammering')}"}
+    statuses = []  # the bucket refills one a second meanwhile: a few more than 60 get through
+    while 429 not in statuses and len(statuses) < 90:
+        statuses.append(http.post("/api/v1/registrations/none/cancel", headers=token).status_code)
+    assert statuses[:60] == [404] * 60 and statuses[-1] == 429, statuses
+    limited = http.post("/api/v1/registrations/none/cancel", headers=token)
+    assert limited.status_code == 429 and int(limited.headers["retry-after"]) >= 1
+    assert limited.headers["content-type"].startswith("application/problem+json")
+    assert limited.json()["type"] == "urn:wenyun:problem:too_many_requests"
+    other = {"Authorization": f"Bearer {shared_platform.token('resident', sub='res-calm')}"}
+    assert http.post("/api/v1/registrations/none/cancel", headers=other).status_code == 404  # not their limit
+
+    pages = []
+    while 429 not in pages and len(pages) < 30:
+        pages.append(http.get(f"/offers/guess-{len(pages)}").status_code)
+    assert 429 not in pages[:20] and pages[-1] == 429, pages
+
+
+def test_a_body_over_the_cap_is_refused_with_413(shared_platform, records, http):
+    token = {"Authorization": f"Bearer {shared_platform.token('organiser', sub='org-big')}"}
+    big = {"title": "x", "description": "长" * 100_000}  # 300 kB of UTF-8, over the platform's 200 kB
+    sized = http.post("/api/v1/events", json=big, headers=token)
+    assert sized.status_code == 413 and sized.headers["content-type"].startswith("application/problem+json")
+
+    def chunks():  # no Content-Length: counted as it arrives
+        for _ in range(30):
+            yield b"x" * 10_000
+    streamed = httpx.post(f"{shared_platform.base_url}/api/v1/events", content=chunks(), timeout=15,
+                          headers={**token, "content-type": "application/json"})
+    assert streamed.status_code == 413, streamed.text
+
+
+def test_calendar_feeds_link_event_pages_and_raise_sequence_on_cancellation(shared_platform, records, http):
+    """RFC 5545: a significant change raises SEQUENCE, or subscribed calendars keep the old copy."""
+    organiser = {"Authorization": f"Bearer {shared_platform.token('organiser', sub='org-own')}"}
+    event = ok(http.post("/api/v1/events", headers=organiser, json={
+        "title": "取消测试·露天电影", "kind": "film_screening", "target_groups": ["everyone"], "site": SHIMEN_SITE,
+        "start": in_days(11, 19).isoformat(), "end": in_days(11, 21).isoformat()}), 201)
+    ok(http.post(f"/api/v1/events/{event['id']}/publish", headers=organiser))
+
+    def feed_entry():
+        feed = Calendar.from_ical(http.get("/calendar/villages/石门村.ics").content)
+        [entry] = [v for v in feed.walk("VEVENT") if str(v["UID"]) == f"{event['id']}@wenyun"]
+        return entry
+    published = feed_entry()
+    assert int(published["SEQUENCE"]) == 0 and str(published["STATUS"]) == "CONFIRMED"
+    assert str(published["URL"]) == f"{shared_platform.web_url}/events/{event['id']}"  # the page, not the API
+    ok(http.post(f"/api/v1/events/{event['id']}/cancel", headers=organiser, json={"reason": "天气原因"}))
+    cancelled = feed_entry()
+    assert int(cancelled["SEQUENCE"]) == 1 and str(cancelled["STATUS"]) == "CANCELLED"

@@ -152,6 +152,13 @@ def test_2_a_year_the_calendar_library_does_not_know(shared_platform, admin):
                                                          "end": "2031-01-02T10:00:00+08:00", "attendees": 3})
         assert booked.status_code == 201, booked.text
         assert "2031" in booked.json()["calendar_warning"] and "尚未公布" in booked.json()["calendar_warning_zh"]
+        with shared_platform.client("organiser", sub="org-2031", name="嘉平镇文化站") as organiser:
+            draft = organiser.post("/api/v1/events", json={
+                "title": "新年书法展", "kind": "exhibition", "room_id": room, "start": "2031-01-02T14:00:00+08:00",
+                "end": "2031-01-02T16:00:00+08:00"})
+            assert draft.status_code == 201, draft.text
+            published = organiser.post(f"/api/v1/events/{draft.json()['id']}/publish")
+            assert published.status_code == 200 and "尚未公布" in published.json()["calendar_warning"], published.text
         # the administrator enters the notice; residents may not
         notice = {"notice": "国务院办公厅关于2031年部分节假日安排的通知",
                   "holidays": [{"name_zh": "元旦", "start": "2031-01-01", "end": "2031-01-01"},
@@ -326,7 +333,8 @@ def test_7_an_event_publishes_only_on_a_confirmed_hold_and_hears_when_the_venue_
     place = open_venue(shared_platform, admin, rooms={"排练厅": {"booking_policy": "approval_required"}})
     room = place["rooms"]["排练厅"]
     watch = OutsideSubscriber(shared_platform.amqp_uri, "events", "event.displaced", name="displaced-watch")
-    start = (local_now() + dt.timedelta(days=6)).replace(hour=19, minute=0, second=0, microsecond=0)
+    # 45 days ahead: events plan further ahead than the room's 30-day booking window, which binds residents only
+    start = (local_now() + dt.timedelta(days=45)).replace(hour=19, minute=0, second=0, microsecond=0)
     with shared_platform.client("organiser", sub="org-hold", name="江津区文化馆") as organiser, \
             place["manager"] as manager:
         draft = organiser.post("/api/v1/events", json={
@@ -348,3 +356,65 @@ def test_7_an_event_publishes_only_on_a_confirmed_hold_and_hears_when_the_venue_
         after = organiser.get(f"/api/v1/events/{event_id}").json()
         assert after["needs_reschedule"] is True and after["hold_booking_id"] is None
     watch.conn.release()
+
+
+def test_9_standing_activities_are_series_with_dates_not_a_weekly_label(shared_platform, admin):
+    place = open_venue(shared_platform, admin, rooms={"活动室": {}})
+    room = place["rooms"]["活动室"]
+    first = (local_now() + dt.timedelta(days=2)).replace(hour=19, minute=0, second=0, microsecond=0)
+
+    def publish(http, title, start, **extra):
+        draft = http.post("/api/v1/events", json={"title": title, "kind": "training", "room_id": room,
+                                                  "start": start.isoformat(),
+                                                  "end": (start + dt.timedelta(hours=1)).isoformat(), **extra})
+        assert draft.status_code == 201, draft.text
+        published = http.post(f"/api/v1/events/{draft.json()['id']}/publish")
+        assert published.status_code == 200, published.text
+
+    def standing():
+        board = shared_platform.client().get("/api/v1/notice-board", params={"venue_id": place["venue_id"]}).json()
+        [centre] = board["standing_free_activities"]
+        return centre
+
+    with shared_platform.client("organiser", sub="org-standing", name="嘉平镇文化站") as organiser:
+        publish(organiser, "广场舞", first, recurrence="每周三晚")
+        assert (standing()["count"], standing()["meets_standard"]) == (0, False)  # one date, a label
+        for week in range(3):
+            publish(organiser, "太极拳", first + dt.timedelta(days=1, weeks=week))
+    centre = standing()
+    assert (centre["count"], centre["items"], centre["required"], centre["meets_standard"]) == (
+        1, ["太极拳"], 4, False)
+
+
+def test_8_attendees_of_an_event_without_registration_rate_it_with_its_code(shared_platform):
+    import time
+
+    start = local_now().replace(microsecond=0) + dt.timedelta(seconds=15)
+    site = {"name": "石门村晒坝", "village": "石门村", "town": "嘉平镇", "address": "石门村村委会旁",
+            "coordinates": {"lat": 29.07, "lon": 106.21}}
+    with shared_platform.client("organiser", sub="org-show", name="江津区川剧团") as organiser:
+        draft = organiser.post("/api/v1/events", json={
+            "title": "川剧《白蛇传》选段", "kind": "mobile_performance", "site": site, "start": start.isoformat(),
+            "end": (start + dt.timedelta(hours=2)).isoformat()})
+        assert draft.status_code == 201, draft.text
+        event_id = draft.json()["id"]
+        assert organiser.post(f"/api/v1/events/{event_id}/publish").status_code == 200
+        code = organiser.post(f"/api/v1/events/{event_id}/feedback-code").json()
+        assert organiser.post(f"/api/v1/events/{event_id}/feedback-code").json()["code"] == code["code"]
+        assert code["url"].endswith(f"/api/v1/feedback/{code['code']}")
+    with shared_platform.client("organiser", sub="someone-else") as stranger:
+        assert stranger.post(f"/api/v1/events/{event_id}/feedback-code").status_code == 403
+    with shared_platform.client() as public:
+        if local_now() < start - dt.timedelta(seconds=2):
+            early = public.post(f"/api/v1/feedback/{code['code']}", json={"phone": "13800138000", "rating": 5})
+            assert early.status_code == 422 and early.json()["rule"] == "feedback.not_started", early.text
+        time.sleep(max(0.0, (start - local_now()).total_seconds() + 0.5))
+        given = public.post(f"/api/v1/feedback/{code['code']}", json={"phone": "13800138000", "rating": 5,
+                                                                       "comment": "演得好"})
+        assert given.status_code == 201, given.text
+        again = public.post(f"/api/v1/feedback/{code['code'].lower()}", json={"phone": "13800138000", "rating": 1})
+        assert again.status_code == 409 and again.json()["reason_code"] == "already_rated", again.text
+        assert public.post(f"/api/v1/feedback/{code['code']}", json={"phone": "13900139000", "rating": 4}).status_code == 201
+        assert public.post("/api/v1/feedback/ZZZZZZ", json={"phone": "13900139000", "rating": 4}).status_code == 404
+        satisfaction = public.get(f"/api/v1/events/{event_id}/satisfaction").json()
+        assert satisfaction["count"] == 2 and satisfaction["average"] == 4.5

@@ -52,7 +52,8 @@ def test_register_venue_end_to_end(backend, request):
     platform = request.getfixturevalue("platform" if backend == "postgresql" else "sqlite_platform")
     health = platform.wait_healthy()
     assert {s: v["status"] for s, v in health["services"].items()} == {
-        "venues": "ok", "events": "ok", "volunteers": "ok", "notifications": "ok", "accounts": "ok"}
+        "venues": "ok", "events": "ok", "volunteers": "ok", "notifications": "ok", "accounts": "ok",
+        "reports": "ok"}
     conn, queue = bind_outside_queue(platform.amqp_uri)
     with platform.client("admin") as http:
         created = http.post("/api/v1/venues", json=VENUE)

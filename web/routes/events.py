@@ -76,8 +76,10 @@ async def register(request: Request, event_id: str, party_size: int = Form(1), p
         session.flash(request, "请先登录再预约。", "info")
         return RedirectResponse(f"/sign-in?next={quote(f'/events/{event_id}', safe='')}", status_code=303)
     body: dict = {"party_size": max(1, min(party_size, 20)), "channel": "online"}
-    if person != "self":
+    if person != "self":  # a dependant (the token carries dependant:<id>); the name is kept with the places
+        dependants = ((await _me(api)) or {}).get("dependants", [])
         body["person_id"] = person
+        body["person_name"] = next((d["name"] for d in dependants if d["id"] == person), None)
     try:
         registration = await api.post(f"/api/v1/events/{event_id}/registrations", body)
     except ApiProblem as exc:

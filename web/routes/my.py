@@ -89,9 +89,11 @@ async def dependants(request: Request):
 
 @router.post("/my/dependants")
 async def add_dependant(request: Request, name: str = Form(""), relation: str = Form("")):
+    api = Api(request)
     try:
-        await Api(request).post("/api/v1/me/dependants", {"name": name.strip(), "relation": relation.strip()})
-        session.flash(request, f"已添加家人：{name.strip()}。现在可以在活动页为TA预约（重新登录后生效）。")
+        await api.post("/api/v1/me/dependants", {"name": name.strip(), "relation": relation.strip()})
+        await api.refresh()  # the next token carries dependant:<id>: take it now
+        session.flash(request, f"已添加家人：{name.strip()}。现在可以在活动页为TA预约。")
     except ApiProblem as exc:
         session.flash(request, exc.message_zh, "error")
     return RedirectResponse("/my/dependants", status_code=303)

@@ -3,7 +3,7 @@
 # (the official image executes or sources every *.sh in /docker-entrypoint-initdb.d).
 #
 # Creates the role `wenyun` (password from WENYUN_DB_PASSWORD) and one database per service,
-# owned by that role: wenyun_venues, wenyun_events, wenyun_volunteers, wenyun_notifications, wenyun_accounts.
+# owned by that role: wenyun_venues, wenyun_events, wenyun_volunteers, wenyun_notifications, wenyun_accounts, wenyun_reports.
 # Each service's tables are created later by `wenyun migrate`, never here.
 #
 # Written so that it works both executed and sourced: no `set`, no `exit`; psql stops at the
@@ -26,7 +26,7 @@ SELECT CASE WHEN NOT EXISTS (SELECT FROM pg_database WHERE datname = db)
             THEN format('CREATE DATABASE %I OWNER %I ENCODING %L TEMPLATE template0', db, :'app_role', 'UTF8')
        END,
        format('REVOKE ALL ON DATABASE %I FROM PUBLIC', db)
-  FROM unnest(ARRAY['wenyun_venues', 'wenyun_events', 'wenyun_volunteers', 'wenyun_notifications', 'wenyun_accounts'])
+  FROM unnest(ARRAY['wenyun_venues', 'wenyun_events', 'wenyun_volunteers', 'wenyun_notifications', 'wenyun_accounts', 'wenyun_reports'])
        WITH ORDINALITY AS t(db, n)
  ORDER BY n
 \gexec

@@ -26,7 +26,8 @@ def keyed_hash(key: bytes, *parts: str) -> str:
 
 
 def message_text(code: str) -> str:
-    return f"您的文云登录验证码是{code}，5分钟内有效。如非本人操作，请忽略本短信。"
+    # Punctuation on both sides, so the code stands alone (phones offer to copy it; \b finds it).
+    return f"文云登录验证码：{code}，5分钟内有效。如非本人操作，请忽略本短信。"
 
 
 @dataclass(frozen=True)

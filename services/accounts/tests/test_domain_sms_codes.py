@@ -50,3 +50,9 @@ def test_phone_numbers_one_spelling_and_masked():
     assert phones.masked("13800138000") == "138****8000"
     with pytest.raises(phones.NotAMobileNumber):
         phones.normalise("12345")
+
+
+def test_the_code_stands_alone_in_the_text():
+    import re
+
+    assert re.search(r"\b(\d{6})\b", sms_codes.message_text("012345")).group(1) == "012345"

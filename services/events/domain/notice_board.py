@@ -23,8 +23,9 @@ from kit.rules import RuleViolation
 from .lifecycle import EventKind, EventStatus, TargetGroup
 
 STANDING_FREE_ACTIVITIES_REQUIRED = 4  # 常设免费活动项目4项以上
-# An item held on this many different days in the period looked at is "standing" even if nobody
-# ticked "recurring": a weekly 广场舞 entered as separate sessions is still a standing activity.
+# An item is "standing" when it actually recurs: sessions with dates on at least this many different
+# days in the period looked at. A "每周" label on one event is a promise, not a standing activity
+# (issue 17.9); each session is announced like any event (item, time, place, organiser).
 MIN_DAYS_FOR_STANDING = 3
 
 _WEEKDAYS_ZH = "一二三四五六日"
@@ -116,8 +117,8 @@ def standing_free_activities(
     The rule (the seed names the standard, not the test):
     - **free**: ``free`` is true, or ``fee`` is 0;
     - **live**: not a draft and not cancelled (``status`` missing counts as live);
-    - **standing**: the event carries a ``recurrence`` (an RRULE or a text like "每周三晚"), or the
-      same item is held on at least ``MIN_DAYS_FOR_STANDING`` different days in the events given;
+    - **standing**: the same item is held on at least ``MIN_DAYS_FOR_STANDING`` different days in
+      the events given — a series with dates; a ``recurrence`` label alone ("每周三晚") does not count;
     - counted by **item** (title, whitespace-normalised), not by session: 52 weekly dance evenings
       are one standing activity, as on the notice board.
 
@@ -127,7 +128,6 @@ def standing_free_activities(
     for centre, events in events_by_centre.items():
         titles: dict[str, str] = {}
         days: dict[str, set[date]] = {}
-        declared_recurring: set[str] = set()
         for event in events:
             title = event.get("title")
             if _is_blank(title) or not _is_free(event):
@@ -137,15 +137,13 @@ def standing_free_activities(
                 continue
             key = _item_key(str(title))
             titles.setdefault(key, " ".join(str(title).split()))
-            if not _is_blank(event.get("recurrence")):
-                declared_recurring.add(key)
             day = _day_of(event)
             if day is not None:
                 days.setdefault(key, set()).add(day)
         standing = sorted(
             titles[key]
             for key in titles
-            if key in declared_recurring or len(days.get(key, ())) >= MIN_DAYS_FOR_STANDING
+            if len(days.get(key, ())) >= MIN_DAYS_FOR_STANDING
         )
         result[centre] = StandingFreeActivities(
             count=len(standing),

@@ -24,6 +24,11 @@ class EventEntrypoints:
         return event_commands.create(self.db, self.venues, actor, event)
 
     @rpc
+    def check_event_organiser(self, actor: dict, event_id: str) -> None:
+        """403/404 unless the caller may change the event (the gateway asks before it reads a body)."""
+        return event_commands.check_may_change(self.db, actor, event_id)
+
+    @rpc
     def update_event(self, actor: dict, event_id: str, changes: dict) -> dict:
         return event_commands.update_event(self.db, self.venues, actor, event_id, changes)
 

@@ -15,6 +15,11 @@ class MenuEntrypoints:
         return menu_commands.create_offering(self.db, actor, offering)
 
     @rpc
+    def check_offering_owner(self, actor: dict, offering_id: str) -> None:
+        """403/404 unless the caller may change the offering (the gateway asks before it reads a body)."""
+        return menu_commands.check_may_change_offering(self.db, actor, offering_id)
+
+    @rpc
     def update_offering(self, actor: dict, offering_id: str, changes: dict) -> dict:
         return menu_commands.update_offering(self.db, actor, offering_id, changes)
 

@@ -25,7 +25,7 @@ class PublicEntrypoints:
         """RFC 5545 text of the feed of a venue, town or village."""
         settings = self.config.get("WENYUN_SETTINGS") or get_settings()
         with self.db.read() as session:
-            return queries.calendar_ics(session, scope, key, settings.public_base_url)
+            return queries.calendar_ics(session, scope, key, settings.event_page_url)
 
     @rpc
     def festival_days(self, year: int) -> list:

@@ -1,5 +1,6 @@
 """Season plans on the real broker and database (SQLite and PostgreSQL): a venue closure heard from venues
-is honoured; draft, remove an item, re-solve, publish; malformed requests and the wrong caller are refused."""
+is honoured; draft, remove an item, re-solve, publish; a festival order lands on its festival; malformed
+requests and the wrong caller are refused."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -12,6 +13,7 @@ from contracts.errors import Conflict, Forbidden, Unprocessable
 from contracts.venues import VenueClosed
 from kit.clock import day_start as local_day_start
 from kit.clock import local_today as today
+from services.events.domain.festivals import festival_season, festivals_between
 from services.events.tests.helpers import (ORGANISER, OTHER_ORGANISER, RESIDENT, VILLAGE_VENUE_ID, Subscriber, call,
                                            start_services)
 from services.events.tests.test_service_events import publish_fact
@@ -75,4 +77,22 @@ def test_draft_remove_resolve_publish(container_factory, service_config, amqp_ur
         call(events, "publish_season_plan", actor=ORGANISER, plan_id=draft["id"])
     with pytest.raises(Conflict):
         call(events, "pin_season_plan_item", actor=ORGANISER, plan_id=draft["id"], item_id=show["id"])
+
+    # A festival order (the next festival at least three weeks away) is played on the festival day itself.
+    lantern = call(events, "create_offering", actor=ORGANISER, offering={
+        "title": "猜灯谜·民乐合奏", "kind": "festival", "provider": "区民乐团", "duration_minutes": 120})
+    upcoming = festivals_between(today() + timedelta(days=21), today() + timedelta(days=400))[0]
+    season = festival_season(upcoming.festival, upcoming.day.year)
+    window = {"earliest": (season.first_day - timedelta(days=7)).isoformat(),
+              "latest": (season.last_day + timedelta(days=7)).isoformat()}
+    order = call(events, "place_order", actor=ORGANISER,
+                 order={"offering_id": lantern["id"], "venue_id": VILLAGE_VENUE_ID, **window})
+    plan = call(events, "create_season_plan", actor=ORGANISER, plan={
+        "first_day": window["earliest"], "last_day": window["latest"], "time_limit_seconds": 2,
+        "coverage_target": 0, "festival_orders": {order["id"]: upcoming.festival.value},
+        "troupes": [{"troupe_id": "team-2", "name": "区民乐团", "base": {"lat": 29.0, "lon": 106.2},
+                     "offering_ids": [lantern["id"]]}]})
+    [item] = plan["items"]
+    assert (item["day"], item["festival"]) == (upcoming.day.isoformat(), upcoming.festival.value)
+    assert plan["score"]["festivals_hit"] == 1
     outside.close()

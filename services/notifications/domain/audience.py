@@ -25,7 +25,7 @@ ADMINS = "role:admin"
 _GROUP_PREFIXES = ("role:", "scope:")
 
 # event.* facts that the people registered for the event hear about directly.
-EVENT_CHANGES = frozenset({"event.completed"})
+EVENT_CHANGES = frozenset({"event.completed", "event.displaced"})
 _VOLUNTEER_FACTS = frozenset({
     "volunteer.applied", "volunteer.approved", "volunteer.rejected", "volunteer.suspended", "volunteer.retired",
     "dispatch.offered", "dispatch.accepted", "dispatch.declined", "dispatch.expired", "dispatch.withdrawn",
@@ -82,6 +82,8 @@ def contact_subject(event_type: str, data: Mapping[str, Any]) -> tuple[str, str]
         return "booking", str(data["booking_id"])
     if family == "registration" and data.get("registration_id"):
         return "registration", str(data["registration_id"])
+    if family == "loan" and data.get("loan_id"):
+        return "loan", str(data["loan_id"])
     return None
 
 
@@ -112,13 +114,21 @@ def recipients(
         add(_person_for(data.get("booker_id"), contact, event_type, data), Audience.APPLICANT, contact)
         if event_type == "booking.requested":
             add(venue_managers(data["venue_id"]), Audience.VENUE_MANAGER)
-    elif event_type in ("event.published", "event.displaced"):
+    elif event_type == "event.published":
         add(data.get("organiser_id"), Audience.ORGANISER)
+    elif event_type == "event.displaced":  # the room was lost (closure, or the venue took its hold back)
+        add(data.get("organiser_id"), Audience.ORGANISER)
+        for person in registrants:
+            add(person, Audience.PARTICIPANT)
     elif event_type in EVENT_CHANGES:
         for person in registrants:
             add(person, Audience.PARTICIPANT)
     elif family == "registration":
         add(_person_for(data.get("person_id"), contact, event_type, data), Audience.APPLICANT, contact)
+    elif event_type == "survey.invited":
+        add(data.get("person_id"), Audience.PARTICIPANT)
+    elif event_type == "loan.overdue":
+        add(_person_for(data.get("borrower_id"), contact, event_type, data), Audience.APPLICANT, contact)
     elif family == "order":
         add(data.get("requested_by"), Audience.APPLICANT)
         if event_type == "order.placed":

@@ -95,6 +95,18 @@ _ZH: dict[tuple[str, Audience], _Template] = {
         ("您的场地预约已取消[：{place}][，{when}]。", "[原因：{reason}。]"),
         "您的场地预约已取消[：{place}][，{when}][。原因：{reason}]。",
     ),
+    ("booking.no_show", _A.APPLICANT): _T(
+        "预约未签到[：{place}]",
+        ("您的场地预约[：{place}][，{when}，]未在签到时间内签到，已记为未到场，剩余时段已释放。",
+         "多次未到场将暂停在线预约；如有特殊情况请联系场馆。"),
+        "您的场地预约[：{place}，]未按时签到，已记为未到场。多次未到场将暂停在线预约。",
+    ),
+    ("event.displaced", _A.PARTICIPANT): _T(
+        "活动场地有变：{title}",
+        ("您预约的{title}[（{when}）]所用场地暂不能使用[，原因：{reason}]。",
+         "活动将改期，您的名额保留，新时间确定后会通知您。"),
+        "您预约的{title}[（{when}）]场地有变[，原因：{reason}]，将改期，名额保留。",
+    ),
     ("event.published", _A.ORGANISER): _T(
         "活动已发布：{title}",
         ("{title}已发布[，{when}][，{place}]。", "群众现在可以在公示栏看到并预约。"),
@@ -172,6 +184,16 @@ _ZH: dict[tuple[str, Audience], _Template] = {
         "点单暂无法安排：{title}",
         ("很抱歉，您点的{title}暂无法安排。", "[原因：{reason}。]", "欢迎选择菜单中的其他项目。"),
         "很抱歉，您点的{title}暂无法安排[，原因：{reason}]。",
+    ),
+    ("survey.invited", _A.PARTICIPANT): _T(
+        "满意度调查：{title}",
+        ("感谢您参加{title}。", "请为本次活动打分（1–5 分），帮助我们改进公共文化服务。"),
+        "感谢参加{title}，请为本次活动打分（1–5分）。",
+    ),
+    ("loan.overdue", _A.APPLICANT): _T(
+        "借阅到期提醒：{item}",
+        ("您在{venue}借的{item}[（编号 {asset_number}）]已于{due_on}到期。", "请尽快归还或到馆办理续借。"),
+        "您在{venue}借的{item}已于{due_on}到期，请尽快归还或续借。",
     ),
     ("volunteer.applied", _A.VOLUNTEER): _T(
         "志愿者申请已收到",
@@ -330,6 +352,19 @@ _EN: dict[tuple[str, Audience], _Template] = {
         ("Your booking[ of {place}][, {when},] has been cancelled.", "[Reason: {reason}.]"),
         "Your booking[ of {place}][, {when},] was cancelled[: {reason}].",
     ),
+    ("booking.no_show", _A.APPLICANT): _T(
+        "Booking marked as no-show[: {place}]",
+        ("Your booking[ of {place}][, {when},] was not checked in on time; it is marked as a no-show and the rest "
+         "of the slot is free again.", "Repeated no-shows pause online booking; contact the venue if something "
+         "came up."),
+        "Booking[ of {place}] not checked in: marked as a no-show.",
+    ),
+    ("event.displaced", _A.PARTICIPANT): _T(
+        "Venue change: {title}",
+        ("The venue of {title}[ ({when})], which you registered for, cannot be used[: {reason}].",
+         "The event will be rescheduled and your place is kept; you will be told the new time."),
+        "{title}[ ({when})] must move[: {reason}]; your place is kept.",
+    ),
     ("event.published", _A.ORGANISER): _T(
         "Event published: {title}",
         ("{title} is published[, {when}][, {place}].", "Residents can now see it on the notice board and register."),
@@ -400,6 +435,17 @@ _EN: dict[tuple[str, Audience], _Template] = {
         "Order cannot be scheduled: {title}",
         ("Sorry, your order for {title} cannot be scheduled.", "[Reason: {reason}.]", "Please choose another item from the menu."),
         "Sorry, your order for {title} cannot be scheduled[: {reason}].",
+    ),
+    ("survey.invited", _A.PARTICIPANT): _T(
+        "How was {title}?",
+        ("Thank you for attending {title}.", "Please rate it from 1 to 5 to help us improve."),
+        "Thank you for attending {title}. Please rate it from 1 to 5.",
+    ),
+    ("loan.overdue", _A.APPLICANT): _T(
+        "Please return: {item}",
+        ("{item}[ (no. {asset_number})], borrowed from {venue}, was due on {due_on}.",
+         "Please return it soon or renew it at the venue."),
+        "{item} from {venue} was due on {due_on}. Please return or renew it.",
     ),
     ("volunteer.applied", _A.VOLUNTEER): _T(
         "Volunteer application received",
@@ -617,8 +663,9 @@ def _values(data: Mapping[str, Any], english: bool) -> dict[str, str]:
         if instant:
             put(name, fmt(instant))
 
-    for name in ("reason", "organiser", "role"):
+    for name in ("reason", "organiser", "role", "asset_number", "due_on"):
         put(name, _text(data.get(name)))
+    values["item"] = _text(data.get("item_name")) or ("the item" if english else "物品")
     for name in ("accept_url", "decline_url", "feedback_url"):
         # Links are used verbatim: trimming a trailing character could break them.
         put(name, str(data.get(name) or "").strip() or None)

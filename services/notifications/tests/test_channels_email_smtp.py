@@ -91,3 +91,17 @@ def test_unreachable_server_raises():
     message = build_email("noreply@x.cn", "a@x.cn", SUBJECT, BODY, KEY)
     with pytest.raises(OSError):
         send_email("127.0.0.1", free_port(), message, timeout=2)
+
+
+def test_a_skipped_email_is_logged_by_recipient_id_not_address(caplog):
+    import logging
+
+    from services.notifications.sender import _send_email
+    from services.notifications.settings import NotificationSettings
+
+    job = {"dedupe_key": "evt:p-1:email", "recipient": "p-1", "address": "someone@example.cn", "subject": "s",
+           "body": "b"}
+    with caplog.at_level(logging.INFO, logger="services.notifications.sender"):
+        outcome = _send_email(NotificationSettings(smtp_host=None), job)
+    assert outcome.status == "skipped" and "p-1" in caplog.text
+    assert "someone@example.cn" not in caplog.text

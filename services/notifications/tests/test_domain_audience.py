@@ -39,6 +39,9 @@ def test_event_changes_reach_registrants_once():
     assert keys("event.cancelled", {"organiser_id": "o-1"}, registrants=["p-1"]) == []
     assert keys("event.completed", {}, registrants=["p-1", "p-2", "p-1"]) == [
         ("p-1", Audience.PARTICIPANT), ("p-2", Audience.PARTICIPANT)]
+    # the room was lost (issue 17.7): the organiser must reschedule, the registrants hear it too
+    assert keys("event.displaced", {"organiser_id": "o-1"}, registrants=["p-1"]) == [
+        ("o-1", Audience.ORGANISER), ("p-1", Audience.PARTICIPANT)]
 
 
 def test_a_contact_given_at_the_desk_is_the_recipient_when_nobody_is_named():

@@ -22,6 +22,7 @@ EVENT_TYPES = [
     "hours.credited",
     "registration.rescheduled", "booking.rescheduled", "event.displaced",
     "volunteer.rejected", "volunteer.suspended", "volunteer.retired",
+    "booking.no_show",
 ]  # fmt: skip
 
 FULL_DATA = {

@@ -18,7 +18,7 @@ from services.notifications.channels.email_smtp import build_email, message_id_f
 from services.notifications.channels.sms import DevSmsProvider
 from services.notifications.domain.delivery_policy import dedupe_key
 from services.notifications.tables import deliveries
-from services.notifications.tests.helpers import publish_fact, sms_lines, wait_for
+from services.notifications.tests.helpers import WebhookReceiver, publish_fact, sms_lines, wait_for
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 ADMIN = {"sub": "admin-1", "role": "admin", "scopes": []}
@@ -142,6 +142,9 @@ def test_dispatch_offers_follow_consent_and_quiet_hours(notifications, amqp_uri,
     running = notifications()
     container, settings, engine = running.container, running.settings, running.engine
     container.start()
+    archive = WebhookReceiver().start()  # another district system subscribed to offers (issue #16 item 1)
+    subscription = rpc(container, "create_webhook", actor=actor("district-archive", "subscriber"),
+                       subscription={"url": archive.url(), "event_types": ["dispatch.offered"]})
     texter, mailer = f"vs-{uuid.uuid4().hex[:6]}", f"ve-{uuid.uuid4().hex[:6]}"
     for volunteer, contact, channels in ((texter, {"phone": "13500002222"}, ["sms"]),
                                          (mailer, {"email": f"{mailer}@example.cn", "phone": "13500003333"}, ["email"])):
@@ -173,6 +176,14 @@ def test_dispatch_offers_follow_consent_and_quiet_hours(notifications, amqp_uri,
     assert (row.channel, row.status) == ("email", "sent")  # a phone is known, but SMS was not agreed to
     [mail] = wait_for(lambda: [m for m in smtp.to(f"{mailer}@example.cn") if m["Subject"].startswith("志愿服务邀请")])
     assert links["accept_url"] in mail.get_content() and links["decline_url"] in mail.get_content()
+
+    # The subscriber got both offers, without anything that answers them for the volunteer.
+    delivered = wait_for(lambda: len(archive.accepted()) >= 2 and archive.accepted(), timeout=20)
+    archive.stop()
+    assert delivered and subscription["id"]
+    for request in delivered:  # no link, token or its signature (all inside the URLs) in any delivery
+        assert b"w.example.cn/o/" not in request["body"] and b"accept_url" not in request["body"]
+        assert b".a/accept" not in request["body"] and b".d/decline" not in request["body"]
 
     reminder = publish_fact(amqp_uri, DispatchOffered(**{**DispatchOffered.model_validate(offers[texter][1]["data"])
                                                          .model_dump(), "reminder": True}))

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 import standardwebhooks
+from sqlalchemy import select
 from nameko.testing.services import entrypoint_hook, entrypoint_waiter
 
 from contracts.errors import Conflict, Forbidden, NotFound, Unprocessable
@@ -57,6 +58,10 @@ def test_signed_deliveries_retry_dead_letter_replay_and_stay_private(notificatio
         "url": receiver.url("/stats"), "event_types": ["booking.confirmed"]})
     assert archive["secret"].startswith("whsec_") and "secret" not in rpc(
         container, "get_webhook", actor=ARCHIVE, subscription_id=archive["id"])
+    with running.engine.connect() as db:  # encrypted at rest: a copy of the database cannot sign deliveries
+        stored = db.execute(select(webhook_subscriptions.c.secret)
+                            .where(webhook_subscriptions.c.id == archive["id"])).scalar_one()
+    assert stored.startswith("enc1:") and archive["secret"].removeprefix("whsec_") not in stored
 
     # A subscriber sees only its own subscriptions and deliveries.
     assert [s["id"] for s in rpc(container, "list_webhooks", actor=STATS)] == [stats["id"]]

@@ -1,7 +1,11 @@
 """Room holds for cultural events (the events service calls these; names and arguments are a contract).
 
 A hold is a booking with `event_id`, booked online by the organiser as an organisation; it follows
-the same rules (opening hours, no overlap, policy) and publishes the same booking.* facts."""
+the same rules (opening hours, no overlap, policy, no start in the past) and publishes the same
+booking.* facts. It is not held to the room's limits for residents (advance window, length, weekly
+quota): those share a room fairly among people, while public events are announced and planned months
+ahead (a 中秋 programme, the season plan) — as the venue's own staff, who are not held to them either.
+The manager keeps control where it matters: an approval-required room gives a `pending` hold."""
 from __future__ import annotations
 
 from contracts.errors import Conflict, Forbidden, NotFound
@@ -57,7 +61,8 @@ class HoldEntrypoints:
             placement = commands.Placement(
                 room_id=room.id, start=data.start, end=data.end, attendees=1, booker_kind="organisation",
                 booked_by=actor.sub, channel="online", purpose=data.title, booker_id=actor.sub,
-                booker_name=actor.name, event_id=data.event_id)
+                booker_name=actor.name, event_id=data.event_id,
+                held_to_limits=False)  # an event is planned further ahead than residents book; not in the past
             values = commands.place(tx, placement, room, venue)
         return _hold(values)
 

@@ -117,3 +117,21 @@ def test_event_room_holds_and_a_whole_venue_closure(facts, venues, jiaping):
     assert {room["status"] for room in notice["rooms"]} == {"closed"}
     venues.reopen_closure(actor=ADMIN, closure_id=closure["id"])
     assert venues.get_venue(venue_id=venue_id)["status"] == "open"
+
+
+def test_an_event_hold_is_not_bound_by_the_residents_advance_window(venues, jiaping):
+    """Residents book 多功能活动室 at most 30 days ahead; an organiser holds it for a festival programme
+    months ahead (issue 17.4 limits share a room among people, events are planned by the season)."""
+    room = jiaping["rooms"]["多功能活动室"]
+    day = future_weekday(1, weeks_ahead=12)  # a Tuesday about three months ahead
+    with pytest.raises(Unprocessable) as too_far:
+        venues.create_booking(actor=RESIDENT, booking={"room_id": room, "start": at(day, "15:00"),
+                                                       "end": at(day, "16:00"), "attendees": 10})
+    assert too_far.value.extra["reason_code"] == "too_far_ahead"
+    hold = venues.hold_room(actor=ORGANISER, room_id=room, start=at(day, "15:00"), end=at(day, "16:00"),
+                            event_id="event-mid-autumn", title="中秋诗会")
+    assert hold["status"] == "confirmed"
+    with pytest.raises(Unprocessable) as past:  # but nobody holds a time that has begun
+        venues.hold_room(actor=ORGANISER, room_id=room, start=at(dt.date.today() - dt.timedelta(days=7), "15:00"),
+                         end=at(dt.date.today() - dt.timedelta(days=7), "16:00"), event_id="event-late", title="x")
+    assert past.value.extra["reason_code"] == "in_the_past"

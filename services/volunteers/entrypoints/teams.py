@@ -52,6 +52,12 @@ class TeamEntrypoints:
             return [team_records.team_view(r, members[r.id], show_members=False).model_dump(mode="json") for r in rows]
 
     @rpc
+    def check_team_keeper(self, actor: dict, team_id: str) -> None:
+        """403/404 unless the caller may change the team (the gateway asks before it reads a body)."""
+        with self.db.read() as session:
+            require_team_keeper(actor_from(actor), team_records.team_row(session, team_id))
+
+    @rpc
     def update_team(self, actor: dict, team_id: str, changes: dict) -> dict:
         actor = actor_from(actor)
         with self.db.read() as session:  # who may is answered before anything about the body

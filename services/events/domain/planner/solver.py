@@ -16,7 +16,7 @@ from ortools.sat.python import cp_model
 from kit.rules import RuleViolation
 from .greedy import greedy_shows
 from .model import Half, PlanProblem, SeasonPlan, Show, SolveReport, Unplanned, UnplannedReason
-from .rules import (PlanState, day_allowed, morning_to_afternoon_fits, order_candidates, violations, visit_windows,
+from .rules import (PlanState, morning_to_afternoon_fits, order_candidates, violations, visit_windows,
                     visits_allowed)
 from .scoring import legs, score
 from .travel import TravelTimes

@@ -1,0 +1,149 @@
+"""The district report in the formats people use: CSV and XLSX tables (openpyxl) and a printable HTML
+page with charts drawn on the server (matplotlib, SVG, no network; Jinja2 with autoescape). Only
+presentation: every number comes from the reports service unchanged."""
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+from matplotlib import font_manager, rcParams
+from matplotlib.figure import Figure
+from openpyxl import Workbook
+
+UNIT_KEYS = ("scope", "name", "level", "town", "village", "venue_id")
+_TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
+                         autoescape=select_autoescape(["html"]))
+_CJK_FONTS = ("WenQuanYi Zen Hei", "Noto Sans CJK SC", "Source Han Sans SC", "SimHei", "Microsoft YaHei")
+_available = {font.name for font in font_manager.fontManager.ttflist}
+rcParams["font.family"] = [name for name in _CJK_FONTS if name in _available] + ["DejaVu Sans"]
+rcParams["svg.fonttype"] = "path"  # text as outlines: the page needs no font and no network
+rcParams["svg.hashsalt"] = "wenyun"  # stable ids: the same report gives the same page
+
+
+def flatten(row: dict) -> dict:
+    """One flat row: nested figures become `festival_activities.春节`, `satisfaction_distribution.5`, …"""
+    flat = {}
+    for key, value in row.items():
+        if isinstance(value, dict):
+            for inner, inner_value in value.items():
+                flat[f"{key}.{inner}"] = inner_value
+        else:
+            flat[key] = value
+    return flat
+
+
+def tables(report: dict) -> dict[str, list[dict]]:
+    """The report as named flat tables (the sheets of the workbook)."""
+    return {
+        "units": [flatten(u) for u in report["units"]],
+        "trend": report["trend"],
+        "rooms": report["rooms"],
+        "villages": report["villages"],
+        "satisfaction": [{"by": by.removeprefix("by_"), **flatten(row)}
+                         for by, rows in report["satisfaction"].items() for row in rows],
+        "decline_reasons": report["orders"]["decline_reasons"],
+        "rarely_ordered": report["orders"]["rarely_ordered_offerings"],
+    }
+
+
+def _columns(rows: list[dict]) -> list[str]:
+    columns: list[str] = []
+    for row in rows:
+        columns.extend(k for k in row if k not in columns)
+    return columns
+
+
+def to_csv(report: dict) -> str:
+    """The figures per unit (district, towns, villages, venues): one line each."""
+    rows = tables(report)["units"]
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=_columns(rows), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return "\ufeff" + out.getvalue()  # BOM: spreadsheet programs then read the Chinese names right
+
+
+def to_xlsx(report: dict) -> bytes:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for name, rows in tables(report).items():
+        sheet = workbook.create_sheet(name)
+        columns = _columns(rows)
+        sheet.append(columns)
+        for row in rows:
+            sheet.append([row.get(column) for column in columns])
+    period = workbook.create_sheet("period", 0)
+    for key, value in report["period"].items():
+        period.append([key, value])
+    period.append(["as_of", report["as_of"]])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def evaluator_xlsx(export: dict) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "events"
+    columns = _columns(export["events"])
+    sheet.append(columns)
+    for row in export["events"]:
+        sheet.append([row.get(column) for column in columns])
+    workbook.create_sheet("about").append([export["period"], export["note"]])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _svg(figure: Figure) -> Markup:
+    out = io.StringIO()
+    figure.savefig(out, format="svg", bbox_inches="tight")
+    text = out.getvalue()
+    return Markup(text[text.index("<svg"):])  # drawn by matplotlib from numbers only, not from user text
+
+
+def trend_chart(report: dict) -> Markup:
+    figure = Figure(figsize=(7, 2.8))
+    axes = figure.subplots()
+    months = [t["month"][5:] for t in report["trend"]]
+    axes.bar(months, [t["activities"] for t in report["trend"]], color="#b22222")
+    axes.set_title("每月活动场次")
+    axes.set_ylabel("场次")
+    return _svg(figure)
+
+
+def comparison_chart(report: dict) -> Markup:
+    units = [u for u in report["units"] if u["scope"] in ("town", "village")]
+    figure = Figure(figsize=(7, 0.45 * max(len(units), 3) + 1))
+    axes = figure.subplots()
+    axes.barh([u["name"] for u in units], [u["activities"] for u in units], color="#4a6fa5")
+    axes.invert_yaxis()
+    axes.set_title("镇、村活动场次比较")
+    axes.set_xlabel("场次")
+    return _svg(figure)
+
+
+def village_map(report: dict) -> Markup:
+    figure = Figure(figsize=(6, 4.5))
+    axes = figure.subplots()
+    for village in report["villages"]:
+        if village["lat"] is None or village["lon"] is None:
+            continue
+        unserved = village["unserved"]
+        axes.scatter(village["lon"], village["lat"], s=90, marker="x" if unserved else "o",
+                     color="#c0392b" if unserved else "#2e8b57")
+        axes.annotate(village["village"], (village["lon"], village["lat"]), textcoords="offset points",
+                      xytext=(6, 4), fontsize=9)
+    axes.set_title(f"送文化下乡：绿点为近{report['unserved_months']}个月已服务，红叉为未服务")
+    axes.set_xlabel("经度")
+    axes.set_ylabel("纬度")
+    return _svg(figure)
+
+
+def to_html(report: dict) -> str:
+    return _TEMPLATES.get_template("district_report.html").render(
+        report=report, charts={"trend": trend_chart(report), "comparison": comparison_chart(report),
+                               "map": village_map(report)})

@@ -1,0 +1,33 @@
+"""Every fact of every other service, as it is published: one queue per producing service, bound to
+all its fact types. Each fact is logged and projected once (inbox).
+
+Facts are applied one at a time in this process: the log's order is then exactly the order the read
+models saw, so a rebuild replays the same history (and no two projections race on one row)."""
+from __future__ import annotations
+
+import eventlet
+
+from contracts.envelope import Envelope
+from kit.events import handle_event
+from services.reports import fact_commands
+
+_ONE_AT_A_TIME = eventlet.semaphore.Semaphore()
+
+
+class FactEntrypoints:
+    @handle_event("venues", "#")
+    def on_venues_fact(self, event: Envelope):
+        self._consume(event)
+
+    @handle_event("events", "#")
+    def on_events_fact(self, event: Envelope):
+        self._consume(event)
+
+    @handle_event("volunteers", "#")
+    def on_volunteers_fact(self, event: Envelope):
+        self._consume(event)
+
+    def _consume(self, event: Envelope) -> None:
+        with _ONE_AT_A_TIME:
+            with self.db.transaction() as tx:
+                fact_commands.record_fact(tx.session, event)

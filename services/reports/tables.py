@@ -1,0 +1,186 @@
+"""The reports database (owned by this service only).
+
+`fact_log` is append-only: every fact consumed, as received (CloudEvent attributes and data). The
+`rm_*` tables are read models derived from it by `projection.py`; `wenyun reports rebuild` empties
+them and replays the log. `report_settings` is not derived from facts (an administrator sets it).
+Times are UTC.
+"""
+from __future__ import annotations
+
+from sqlalchemy import JSON, Column, Date, Float, Integer, MetaData, String, Table, Text
+
+from kit.tables import UtcDateTime, add_kit_tables
+
+metadata = MetaData()
+outbox, inbox = add_kit_tables(metadata)
+
+fact_log = Table(
+    "fact_log",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),  # replay order
+    Column("event_id", String(64), nullable=False, unique=True),
+    Column("event_type", String(100), nullable=False, index=True),
+    Column("source", String(100), nullable=False),
+    Column("subject", String(100), nullable=True),
+    Column("occurred_at", UtcDateTime(), nullable=False),  # the CloudEvent `time`
+    Column("data", Text, nullable=False),  # the fact's data as JSON
+    Column("received_at", UtcDateTime(), nullable=False),
+)
+
+rm_venues = Table(
+    "rm_venues",
+    metadata,
+    Column("venue_id", String(36), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("level", String(20), nullable=False),
+    Column("town", String(100)),
+    Column("village", String(100)),
+    Column("lat", Float),
+    Column("lon", Float),
+)
+
+rm_events = Table(
+    "rm_events",
+    metadata,
+    Column("event_id", String(36), primary_key=True),
+    Column("title", String(200), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("festival", String(20)),
+    Column("target_groups", JSON, nullable=False),
+    Column("organiser_id", String(100), nullable=False),
+    Column("organiser_name", String(200)),
+    Column("venue_id", String(36)),
+    Column("town", String(100)),
+    Column("village", String(100)),
+    Column("start", UtcDateTime(), nullable=False),
+    Column("end", UtcDateTime(), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("attended", Integer, nullable=False, default=0),
+)
+
+rm_registrations = Table(
+    "rm_registrations",
+    metadata,
+    Column("registration_id", String(36), primary_key=True),
+    Column("event_id", String(36), nullable=False, index=True),
+    Column("party_size", Integer, nullable=False),
+    Column("status", String(20), nullable=False),  # confirmed | waitlisted | cancelled
+    Column("person_id", String(100), nullable=True),  # for the satisfaction survey's sample only
+)
+
+rm_feedback = Table(
+    "rm_feedback",
+    metadata,
+    Column("registration_id", String(36), primary_key=True),
+    Column("event_id", String(36), nullable=False, index=True),
+    Column("rating", Integer, nullable=False),
+)
+
+rm_orders = Table(
+    "rm_orders",
+    metadata,
+    Column("order_id", String(36), primary_key=True),
+    Column("offering_id", String(36), nullable=False),
+    Column("offering_title", String(200), nullable=False),
+    Column("venue_id", String(36), nullable=False),
+    Column("placed_at", UtcDateTime(), nullable=False),
+    Column("status", String(20), nullable=False),  # placed | scheduled | declined
+    Column("reason", Text),
+    Column("event_id", String(36)),
+    Column("performance_start", UtcDateTime()),
+)
+
+rm_bookings = Table(
+    "rm_bookings",
+    metadata,
+    Column("booking_id", String(36), primary_key=True),
+    Column("venue_id", String(36), nullable=False, index=True),
+    Column("room_id", String(36), nullable=False),
+    Column("room_name", String(100), nullable=False),
+    Column("start", UtcDateTime(), nullable=False),
+    Column("end", UtcDateTime(), nullable=False),
+    Column("status", String(20), nullable=False),
+)
+
+rm_closures = Table(
+    "rm_closures",
+    metadata,
+    Column("closure_id", String(36), primary_key=True),
+    Column("venue_id", String(36), nullable=False, index=True),
+    Column("room_id", String(36)),
+    Column("start", UtcDateTime(), nullable=False),
+    Column("end", UtcDateTime(), nullable=False),  # reopened, or expected reopening while closed
+    Column("reason", Text, nullable=False),
+)
+
+rm_hours = Table(
+    "rm_hours",
+    metadata,
+    Column("event_id", String(36), primary_key=True),
+    Column("volunteer_id", String(36), primary_key=True),
+    Column("hours", Float, nullable=False),
+)
+
+READ_MODELS = (rm_venues, rm_events, rm_registrations, rm_feedback, rm_orders, rm_bookings, rm_closures, rm_hours)
+
+report_settings = Table(
+    "report_settings",
+    metadata,
+    Column("key", String(60), primary_key=True),
+    Column("value", JSON, nullable=False),
+)
+
+# Inspections (seed 004: two a year) and self-inspections (seed 001: 自查整改报告) of a centre: the
+# checklist evaluated from the read models when the inspection is opened, the inspector's findings,
+# and rectification items with an owner and a due date, tracked until closed. Not derived from facts.
+inspections = Table(
+    "inspections",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("venue_id", String(36), nullable=False, index=True),
+    Column("kind", String(20), nullable=False),  # inspection | self_inspection
+    Column("period", String(10), nullable=False),
+    Column("inspector", String(100), nullable=False),
+    Column("checklist", JSON, nullable=False),
+    Column("findings", Text, nullable=False, default=""),
+    Column("created_at", UtcDateTime(), nullable=False),
+)
+
+rectifications = Table(
+    "rectifications",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("inspection_id", String(36), nullable=False, index=True),
+    Column("venue_id", String(36), nullable=False, index=True),
+    Column("description", Text, nullable=False),
+    Column("owner", String(100), nullable=False),
+    Column("due_on", Date, nullable=False),
+    Column("status", String(20), nullable=False),  # open | closed
+    Column("closing_note", Text),
+    Column("closed_at", UtcDateTime()),
+    Column("created_at", UtcDateTime(), nullable=False),
+)
+
+# Satisfaction surveys (seed 002): a random sample of recent attendees, one invitation each, answered once.
+surveys = Table(
+    "surveys",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("days", Integer, nullable=False),
+    Column("sample_size", Integer, nullable=False),
+    Column("created_by", String(100), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+)
+
+survey_invitations = Table(
+    "survey_invitations",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("survey_id", String(36), nullable=False, index=True),
+    Column("person_id", String(100), nullable=False),
+    Column("event_id", String(36), nullable=False),
+    Column("rating", Integer, nullable=True),
+    Column("answered_at", UtcDateTime(), nullable=True),
+    Column("created_at", UtcDateTime(), nullable=False),
+)
