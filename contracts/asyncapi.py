@@ -33,6 +33,7 @@ EXCHANGES = {
     "events.events": "Facts of the events service.",
     "volunteers.events": "Facts of the volunteers service.",
     "accounts.events": "Facts of the accounts service (sign-in sessions).",
+    "reports.events": "Facts of the reports service (satisfaction survey invitations).",
     "notifications.events": "The notifications service's exchange. It publishes no domain facts today (what it "
     "sends goes to people and webhooks); it exists on the broker so a binding made now "
     "receives the facts it may publish later.",

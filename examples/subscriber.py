@@ -25,7 +25,8 @@ import sys
 
 import pika
 
-EXCHANGES = ("venues.events", "events.events", "volunteers.events", "accounts.events", "notifications.events")
+EXCHANGES = ("venues.events", "events.events", "volunteers.events", "accounts.events", "reports.events",
+             "notifications.events")
 
 
 def describe(body: bytes) -> str:

@@ -9,6 +9,7 @@ import secrets
 import time
 
 import itsdangerous
+import jwt
 from fastapi import HTTPException, Request
 from starlette.middleware.sessions import SessionMiddleware
 
@@ -98,8 +99,6 @@ def pop_flashes(request: Request) -> list[dict]:
 def token_scopes(request: Request) -> list[str]:
     """The scopes the access token carries (`venue:<id>`, `town:<name>`…), read for what the console shows
     first; the API checks the signature and decides what is allowed."""
-    import jwt  # PyJWT; only the payload is read here
-
     token = access_token(request)
     if not token:
         return []

@@ -54,6 +54,14 @@ def test_organiser_creates_publishes_registers_at_the_desk_and_checks_in(context
     assert [(n["role"], n["count"]) for n in event["volunteer_needs"]] == [("引导员", 2), ("摄影", 1)]
     assert event["kind"] == "mobile_performance" and "elderly" in event["target_groups"]
 
+    # Edited after publishing: the details change; time and place stay for 改期 (registrants are told).
+    page.get_by_role("link", name="修改活动信息").click()
+    expect(page.get_by_label("日期")).to_have_count(0)
+    page.get_by_label("活动介绍").fill("江津区川剧团折子戏，适合老年朋友。")
+    page.get_by_role("button", name="保存修改").click()
+    expect(page.get_by_text("活动信息已保存。")).to_be_visible()
+    assert web_platform.client().get(f"/api/v1/events/{event_id}").json()["description"].startswith("江津区川剧团")
+
     # An elderly resident at the desk gets a kept-back place.
     page.get_by_label("姓名").fill("王秀英")
     page.get_by_label("联系电话（可选，用于通知）").fill("13800001234")
