@@ -4,13 +4,16 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test setup seed bench docs clean browser-deps asyncapi-parser oidc-provider
+.PHONY: run test lint format lock setup seed bench docs clean browser-deps asyncapi-parser oidc-provider
+
+# Kept lint-, format- and type-clean (checked by `make test`). The rest of the repository is formatted
+# once all branches are merged (`make format`), then belongs here too.
+CLEAN_PATHS := kit contracts
 
 run: $(STAMP)  ## the four services, the gateway on :8000 and the web app on http://localhost:8080 (SQLite under var/, local RabbitMQ)
 	$(VENV)/bin/wenyun run
 
-test: $(STAMP) browser-deps asyncapi-parser oidc-provider  ## the whole test suite (needs the local RabbitMQ and PostgreSQL)
-	$(VENV)/bin/lint-imports
+test: lint browser-deps asyncapi-parser oidc-provider  ## the linters, then the whole test suite (local RabbitMQ, PostgreSQL)
 	$(VENV)/bin/python -m pytest --ignore=tests/browser
 	# The browser tests in their own process: Playwright cannot run under eventlet's monkey-patching.
 	$(VENV)/bin/python -m pytest tests/browser
@@ -28,6 +31,23 @@ $(AXE): tests/browser/package.json tests/browser/package-lock.json
 	npm ci --prefix tests/browser --no-audit --no-fund --silent
 	@touch $(AXE)
 
+lint: $(STAMP)  ## ruff (lint + format check) and mypy on the clean paths; the import layering everywhere
+	$(VENV)/bin/ruff check $(CLEAN_PATHS)
+	$(VENV)/bin/ruff format --check $(CLEAN_PATHS)
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+
+format: $(STAMP)  ## format and fix the whole repository (ruff)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+# Pins with hashes: requirements/runtime.txt (the image) and requirements/dev.txt (runtime + test tools).
+PIP_COMPILE := $(VENV)/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
+	--no-emit-index-url --no-emit-find-links
+lock: $(STAMP)  ## recompile requirements/*.txt from pyproject.toml (after adding or changing a dependency)
+	$(PIP_COMPILE) -o requirements/runtime.txt pyproject.toml
+	$(PIP_COMPILE) --extra test -o requirements/dev.txt pyproject.toml
+
 setup: $(STAMP)
 
 # The official AsyncAPI parser for tests/contract/test_asyncapi_parser.py, installed once into
@@ -42,11 +62,11 @@ oidc-provider:
 	@if command -v npm >/dev/null 2>&1 && [ ! -d tests/oidc_provider/node_modules/oidc-provider ]; then \
 		npm ci --prefix tests/oidc_provider --no-audit --no-fund --silent; fi
 
-$(STAMP): requirements.lock pyproject.toml
+$(STAMP): requirements/dev.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if (3, 11) <= sys.version_info[:2] < (3, 13) else "Wenyun needs Python 3.11 or 3.12 (nameko 2.14); set PYTHON=python3.11")'
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade "pip>=24" "setuptools<81" wheel
-	$(VENV)/bin/pip install --quiet -r requirements.lock
+	$(VENV)/bin/pip install --quiet -r requirements/dev.txt
 	$(VENV)/bin/pip install --quiet --no-deps --no-build-isolation -e .
 	@touch $(STAMP)
 

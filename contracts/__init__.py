@@ -2,4 +2,6 @@
 
 Importing this package registers every domain event model (for the AsyncAPI document and consumers).
 """
-from contracts import accounts, events, lending, notifications, reports, venues, volunteers  # noqa: F401  (registers the models)
+
+# (imported to register the models)
+from contracts import accounts, events, lending, notifications, reports, venues, volunteers  # noqa: F401

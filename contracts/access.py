@@ -10,6 +10,7 @@ looking at a request body cannot drift apart. Roles come with the token; object 
 
 The administrator may do everything.
 """
+
 from __future__ import annotations
 
 from contracts.common import Actor
@@ -25,7 +26,9 @@ def manages_venue(actor: Actor, venue_id: str | None) -> bool:
     """The administrator, or a venue manager whose token carries `venue:<venue_id>`."""
     if is_admin(actor):
         return True
-    return actor.role == "venue_manager" and bool(venue_id) and actor.has_scope("venue", venue_id)
+    return (
+        actor.role == "venue_manager" and venue_id is not None and bool(venue_id) and actor.has_scope("venue", venue_id)
+    )
 
 
 def organises(actor: Actor, organiser_id: str | None, town: str | None = None) -> bool:
@@ -35,7 +38,7 @@ def organises(actor: Actor, organiser_id: str | None, town: str | None = None) -
         return True
     if actor.role != "organiser":
         return False
-    return actor.sub == organiser_id or (bool(town) and actor.has_scope("town", town))
+    return actor.sub == organiser_id or (town is not None and bool(town) and actor.has_scope("town", town))
 
 
 def staffs_event(actor: Actor, organiser_id: str | None, town: str | None, venue_id: str | None) -> bool:

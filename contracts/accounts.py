@@ -4,6 +4,7 @@ The HTTP shapes follow the sign-in contract agreed with the web, venue-rules and
 (`/api/v1/auth` in docs/openapi.json). Facts carry ids only, never a phone number or a code: they leave the platform
 through webhooks and outside AMQP subscribers.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -14,8 +15,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from contracts.common import Role
 from contracts.envelope import DomainEvent
 
-MainlandMobile = Field(pattern=r"^\s*(?:\+?86)?\s*1[3-9]\d{9}\s*$", examples=["13800138000"],
-                       description="A mainland China mobile number (11 digits, optionally +86).")
+MainlandMobile = Field(
+    pattern=r"^\s*(?:\+?86)?\s*1[3-9]\d{9}\s*$",
+    examples=["13800138000"],
+    description="A mainland China mobile number (11 digits, optionally +86).",
+)
 
 
 class SmsCodeRequest(BaseModel):
@@ -32,7 +36,8 @@ class SmsSignIn(BaseModel):
     phone: str = MainlandMobile
     code: str = Field(pattern=r"^\d{6}$", examples=["123456"])
     accept_privacy_notice: bool = Field(
-        False, description="Needed for a first sign-in (it creates the account): consent to the privacy notice.")
+        False, description="Needed for a first sign-in (it creates the account): consent to the privacy notice."
+    )
 
 
 class PasswordSignIn(BaseModel):
@@ -132,8 +137,10 @@ class PublicKeys(BaseModel):
 class SessionRevoked(DomainEvent):
     source_service = "accounts"
     event_type = "account.session_revoked"
-    summary = ("A sign-in session (refresh-token family) ended: sign-out, reuse of a refresh token, or the "
-               "account's roles changed or it closed. Access tokens carrying this `sid` are refused at once.")
+    summary = (
+        "A sign-in session (refresh-token family) ended: sign-out, reuse of a refresh token, or the "
+        "account's roles changed or it closed. Access tokens carrying this `sid` are refused at once."
+    )
     session_id: str
     account_id: str
     reason: Literal["signed_out", "refresh_token_reused", "roles_changed", "account_closed"]
@@ -143,8 +150,10 @@ class SessionRevoked(DomainEvent):
 class AccountClosed(DomainEvent):
     source_service = "accounts"
     event_type = "account.closed"
-    summary = ("A person closed their account (PIPL): every service forgets or anonymises what it keeps of "
-               "these person ids (the account and its linked dependants): phone numbers, names, contacts.")
+    summary = (
+        "A person closed their account (PIPL): every service forgets or anonymises what it keeps of "
+        "these person ids (the account and its linked dependants): phone numbers, names, contacts."
+    )
     account_id: str
     person_ids: list[str] = Field(description="The account id and the ids of its dependants.")
     closed_at: datetime

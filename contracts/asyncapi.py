@@ -1,8 +1,10 @@
 """The AsyncAPI 3.0 document and JSON Schemas, generated from the contract models (never by hand)."""
+
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import contracts  # noqa: F401  (registers every event model)
 from contracts.envelope import registered_events
@@ -16,14 +18,20 @@ CLOUDEVENT_ATTRIBUTES = {
     "subject": {"type": "string", "description": "The id of the thing the fact is about."},
     "datacontenttype": {"const": "application/json"},
     "dataschema": {"type": "string", "format": "uri"},
+    "traceparent": {
+        "type": "string",
+        "pattern": "^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$",
+        "description": "W3C trace context (CloudEvents distributed tracing): the trace id is the "
+        "X-Request-Id of the request that caused the fact, so one id follows it.",
+    },
 }
 
 
 # Exchanges that exist on the broker but carry no facts yet: listed too, so subscribers see them all.
 QUIET_EXCHANGES = {
     "notifications.events": "The notifications service's exchange. It publishes no domain facts today (what it "
-                            "sends goes to people and webhooks); it exists on the broker so a binding made now "
-                            "receives the facts it may publish later.",
+    "sends goes to people and webhooks); it exists on the broker so a binding made now "
+    "receives the facts it may publish later.",
 }
 
 
@@ -49,8 +57,12 @@ def event_schema(event_type: str, ref_template: str = "#/$defs/{model}") -> dict
         "description": model.summary or (model.__doc__ or "").strip(),
         "type": "object",
         "required": ["id", "source", "type", "specversion", "time", "data"],
-        "properties": {**CLOUDEVENT_ATTRIBUTES, "type": {"const": event_type},
-                       "source": {"const": model.source()}, "data": data_schema},
+        "properties": {
+            **CLOUDEVENT_ATTRIBUTES,
+            "type": {"const": event_type},
+            "source": {"const": model.source()},
+            "data": data_schema,
+        },
     }
     if defs:
         schema["$defs"] = defs
@@ -62,12 +74,19 @@ def _shared_schemas(event_type: str) -> dict:
 
 
 def _amqp_binding(exchange: str) -> dict:
-    return {"amqp": {"is": "routingKey", "exchange": {
-        "name": exchange, "type": "topic", "durable": True, "autoDelete": False, "vhost": "/"}}}
+    return {
+        "amqp": {
+            "is": "routingKey",
+            "exchange": {"name": exchange, "type": "topic", "durable": True, "autoDelete": False, "vhost": "/"},
+        }
+    }
 
 
 def asyncapi_document() -> dict:
-    channels, operations, messages, schemas = {}, {}, {}, {}
+    channels: dict[str, Any] = {}
+    operations: dict[str, Any] = {}
+    messages: dict[str, Any] = {}
+    schemas: dict[str, Any] = {}
     for event_type, model in registered_events().items():
         key = event_type.replace(".", "_")
         channel_id = f"{model.exchange()}/{event_type}"

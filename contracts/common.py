@@ -1,4 +1,5 @@
 """Small value types shared by several contracts."""
+
 from __future__ import annotations
 
 from typing import Literal

@@ -9,6 +9,7 @@ reads a fact with `read_fact`, which ignores fields it does not know, at any dep
 deploy a producer that added an optional field must not send the older consumers' facts to the
 dead-letter queue (tests/contract/test_consumers.py).
 """
+
 from __future__ import annotations
 
 import json
@@ -112,6 +113,9 @@ class Envelope(BaseModel):
     subject: str | None = None
     dataschema: str | None = None
     datacontenttype: str | None = None
+    # W3C trace context (CloudEvents distributed-tracing extension): its trace id is the request id of the
+    # request that caused the fact (kit.request_ids).
+    traceparent: str | None = None
     data: Any = None
 
     def typed(self) -> DomainEvent:
@@ -121,7 +125,9 @@ class Envelope(BaseModel):
         return read_fact(model, self.data)
 
 
-def to_cloudevent(event: DomainEvent, *, subject: str | None = None, event_id: str | None = None) -> bytes:
+def to_cloudevent(
+    event: DomainEvent, *, subject: str | None = None, event_id: str | None = None, traceparent: str | None = None
+) -> bytes:
     """Serialise a domain event as a structured-mode CloudEvents JSON document."""
     attributes = {
         "id": event_id or str(uuid.uuid4()),
@@ -134,6 +140,8 @@ def to_cloudevent(event: DomainEvent, *, subject: str | None = None, event_id: s
     }
     if subject:
         attributes["subject"] = subject
+    if traceparent:
+        attributes["traceparent"] = traceparent
     return _FORMAT.write(CloudEvent(attributes, event.model_dump(mode="json")))
 
 

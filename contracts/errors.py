@@ -1,8 +1,12 @@
 """Errors a service raises for bad requests; the gateway maps them to RFC 9457 problems.
 
+The Chinese text of an error, when there is one, is always the extra member `detail_zh`
+(`NotFound("Volunteer v1 does not exist.", detail_zh="没有这位志愿者。")`).
+
 They cross the bus by name (nameko serialises `exc_type` and `exc_args`), so a service raises
 `Conflict("…", {"conflicts": [...]})` and the gateway answers 409 with those extra members.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -13,10 +17,13 @@ class WenyunError(Exception):
     title = "Bad request"
     code = "bad_request"
 
-    def __init__(self, detail: str, extra: dict[str, Any] | None = None):
-        super().__init__(detail, extra or {})
+    def __init__(self, detail: str, extra: dict[str, Any] | None = None, detail_zh: str | None = None):
+        extra = dict(extra or {})
+        if detail_zh:
+            extra["detail_zh"] = detail_zh
+        super().__init__(detail, extra)
         self.detail = detail
-        self.extra = extra or {}
+        self.extra = extra
 
     def __str__(self) -> str:
         return self.detail
@@ -60,8 +67,17 @@ class TooManyRequests(WenyunError):
 
 ERRORS_BY_NAME: dict[str, type[WenyunError]] = {
     cls.__name__: cls
-    for cls in (WenyunError, BadRequest, Unauthorized, Forbidden, NotFound, Conflict, Gone, Unprocessable,
-                TooManyRequests)
+    for cls in (
+        WenyunError,
+        BadRequest,
+        Unauthorized,
+        Forbidden,
+        NotFound,
+        Conflict,
+        Gone,
+        Unprocessable,
+        TooManyRequests,
+    )
 }
 
 

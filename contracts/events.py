@@ -1,4 +1,5 @@
 """Contracts of the events service: cultural events, menu orders, registrations, feedback, dispatch requests."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -17,8 +18,11 @@ class VolunteerNeed(BaseModel):
     model_config = ConfigDict(extra="forbid")
     role: str = Field(min_length=1, max_length=60)
     count: int = Field(ge=1, le=200)
-    skills: list[str] = Field([], description="Skill codes of contracts/skills.py (GET /api/v1/volunteers/skills); "
-                                              "a Chinese label (「搬运」) is taken as its code.")
+    skills: list[str] = Field(
+        [],
+        description="Skill codes of contracts/skills.py (GET /api/v1/volunteers/skills); "
+        "a Chinese label (「搬运」) is taken as its code.",
+    )
 
     @field_validator("skills")
     @classmethod
@@ -187,15 +191,25 @@ class RegistrationRescheduled(RegistrationFact):
 class EventDisplaced(EventFact):
     source_service = "events"
     event_type = "event.displaced"
-    summary = ("A venue closure took a published event's room; by the organiser's setting the event is kept and "
-               "must be rescheduled (registrants keep their places).")
+    summary = (
+        "A venue closure took a published event's room; by the organiser's setting the event is kept and "
+        "must be rescheduled (registrants keep their places)."
+    )
     reason: str
 
 
 # ---- commands and views (RPC payloads; the gateway validates with the same models) ---------------
 
-EventKind = Literal["mobile_performance", "festival", "lecture", "training", "exhibition", "film_screening",
-                    "reading_promotion", "other"]
+EventKind = Literal[
+    "mobile_performance",
+    "festival",
+    "lecture",
+    "training",
+    "exhibition",
+    "film_screening",
+    "reading_promotion",
+    "other",
+]
 FestivalName = Literal["元旦", "腊八", "除夕", "春节", "元宵", "清明", "劳动节", "端午", "七夕", "中秋", "重阳", "国庆"]
 TargetGroup = Literal["elderly", "minors", "left_behind_children", "disabled", "migrant_workers", "everyone"]
 EventStatus = Literal["draft", "published", "completed", "cancelled"]
@@ -224,24 +238,40 @@ def _one_place(room_id: str | None, site: OutdoorSite | None, required: bool) ->
 
 
 class EventCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
-        "title": "中秋诗会", "kind": "festival", "festival": "中秋", "target_groups": ["everyone"],
-        "room_id": "a-room-id", "start": "2027-09-14T14:30:00+08:00", "end": "2027-09-14T16:30:00+08:00",
-        "capacity": 40, "kept_back": 10}]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "title": "中秋诗会",
+                    "kind": "festival",
+                    "festival": "中秋",
+                    "target_groups": ["everyone"],
+                    "room_id": "a-room-id",
+                    "start": "2027-09-14T14:30:00+08:00",
+                    "end": "2027-09-14T16:30:00+08:00",
+                    "capacity": 40,
+                    "kept_back": 10,
+                }
+            ]
+        },
+    )
     title: str = Field(min_length=1, max_length=200)
     description: str = Field("", max_length=4000)
     kind: EventKind
     festival: FestivalName | None = None
-    target_groups: list[TargetGroup] = Field(default_factory=lambda: ["everyone"], max_length=6)
+    target_groups: list[TargetGroup] = Field(default_factory=lambda: ["everyone"], max_length=6)  # type: ignore[arg-type]
     room_id: str | None = Field(None, description="A room held through venues when the event is published.")
     site: OutdoorSite | None = Field(None, description="An outdoor site instead of a room.")
     start: AwareDatetime
     end: AwareDatetime
-    capacity: int | None = Field(None, ge=1, le=100_000,
-                                 description="Places to register for; none: open to all, no registration needed.")
+    capacity: int | None = Field(
+        None, ge=1, le=100_000, description="Places to register for; none: open to all, no registration needed."
+    )
     kept_back: int = Field(0, ge=0, description="Places kept for phone, desk and on-behalf registrations.")
-    release_lead_minutes: int = Field(24 * 60, ge=0, le=60 * 24 * 60,
-                                      description="Kept-back places left are released this long before the start.")
+    release_lead_minutes: int = Field(
+        24 * 60, ge=0, le=60 * 24 * 60, description="Kept-back places left are released this long before the start."
+    )
     volunteer_needs: list[VolunteerNeed] = Field(default_factory=list, max_length=30)
     free: bool = True
     recurrence: str | None = Field(None, max_length=200, description="A standing activity, e.g. 每周三晚.")
@@ -325,8 +355,11 @@ class EventView(BaseModel):
     kind_label: str
     festival: FestivalName | None = None
     festival_warning: str | None = Field(None, description="Set when the date is outside the festival's season.")
-    calendar_warning: str | None = Field(None, description="On publication in a room: the statutory holidays of "
-                                                           "that day are not published yet (venues says so).")
+    calendar_warning: str | None = Field(
+        None,
+        description="On publication in a room: the statutory holidays of "
+        "that day are not published yet (venues says so).",
+    )
     target_groups: list[TargetGroup] = []
     organiser_id: str
     organiser_name: str | None = None
@@ -370,9 +403,19 @@ class KeptBackRelease(BaseModel):
 
 
 class RegistrationCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
-        {"party_size": 2, "channel": "phone", "person_name": "王秀英",
-         "contact": {"name": "王秀英", "phone": "13800000000"}}]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "party_size": 2,
+                    "channel": "phone",
+                    "person_name": "王秀英",
+                    "contact": {"name": "王秀英", "phone": "13800000000"},
+                }
+            ]
+        },
+    )
     party_size: int = Field(1, ge=1, le=20, description="A family or an elder with a companion: all places or none.")
     channel: Channel = "online"
     person_id: str | None = Field(None, max_length=100, description="Who the places are for (default: the caller).")
@@ -411,7 +454,7 @@ class OfferingCreate(BaseModel):
     kind: EventKind
     provider: str = Field(min_length=1, max_length=200, description="The troupe or provider delivering it.")
     duration_minutes: int = Field(ge=1, le=24 * 60)
-    target_groups: list[TargetGroup] = Field(default_factory=lambda: ["everyone"], max_length=6)
+    target_groups: list[TargetGroup] = Field(default_factory=lambda: ["everyone"], max_length=6)  # type: ignore[arg-type]
     description: str = Field("", max_length=4000)
     volunteer_needs: list[VolunteerNeed] = Field(default_factory=list, max_length=30)
 
@@ -525,8 +568,11 @@ class FeedbackCode(BaseModel):
 
 class WalkInFeedbackCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    phone: str = Field(pattern=r"^1[3-9]\d{9}$", examples=["13800138000"],
-                       description="One rating per phone number and event (kept only as a salted hash).")
+    phone: str = Field(
+        pattern=r"^1[3-9]\d{9}$",
+        examples=["13800138000"],
+        description="One rating per phone number and event (kept only as a salted hash).",
+    )
     rating: int = Field(ge=1, le=5)
     comment: str | None = Field(None, max_length=1000)
 

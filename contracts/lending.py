@@ -1,5 +1,6 @@
 """The lending register of a venue (seed 004: every item and book numbered and registered; lending with a
 due date and a lending record): RPC/HTTP shapes and the `loan.overdue` fact."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -14,8 +15,14 @@ LoanStatus = Literal["lent", "returned"]
 
 
 class LoanCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
-        "asset_id": "5f0c…", "borrower_id": "resident-42", "borrower_name": "王秀英", "due_on": "2026-12-20"}]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"asset_id": "5f0c…", "borrower_id": "resident-42", "borrower_name": "王秀英", "due_on": "2026-12-20"}
+            ]
+        },
+    )
     asset_id: str = Field(min_length=1, max_length=36, description="The item or book, from the venue's asset ledger.")
     borrower_id: str | None = Field(None, max_length=100, description="The borrower's account, when they have one.")
     borrower_name: str = Field(min_length=1, max_length=100)

@@ -1,11 +1,21 @@
 """Contracts of the notifications service: the in-app inbox, the people directory (contact details and
 consent), message deliveries, and webhook subscriptions for other district systems."""
+
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, HttpUrl, UrlConstraints, field_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    UrlConstraints,
+    field_validator,
+)
 
 PHONE_PATTERN = r"^\+?[0-9][0-9\- ]{5,19}$"
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
@@ -28,6 +38,7 @@ EventTypeFilter = Annotated[str, Field(min_length=1, max_length=100), AfterValid
 
 # ---- the in-app inbox ---------------------------------------------------------------------------
 
+
 class InboxMessage(BaseModel):
     """One message in a person's inbox: addressed to them, to their role ("role:<role>") or to one of
     their object scopes ("scope:venue:<id>")."""
@@ -49,6 +60,7 @@ class MarkedRead(BaseModel):
 
 # ---- the people directory -----------------------------------------------------------------------
 
+
 class QuietHours(BaseModel):
     """Local district time (Asia/Shanghai). A non-urgent SMS that would arrive in between waits until
     `end`; e-mail and the inbox are never held back. `start` equal to `end` means no quiet hours."""
@@ -68,8 +80,10 @@ class PersonContactUpdate(BaseModel):
     name: Text | None = Field(None, max_length=100)
     phone: str | None = Field(None, pattern=PHONE_PATTERN, examples=["13812345678"])
     email: Text | None = Field(None, pattern=EMAIL_PATTERN, max_length=200)
-    channels: list[MessageChannel] = Field(default_factory=lambda: ["inbox"],
-                                           description="Channels the person consented to.")
+    channels: list[MessageChannel] = Field(
+        default_factory=lambda: ["inbox"],  # type: ignore[arg-type]
+        description="Channels the person consented to.",
+    )
     language: Language = "zh-CN"
     quiet_hours: QuietHours = Field(default_factory=QuietHours)
 
@@ -116,14 +130,19 @@ class MessageDelivery(BaseModel):
 
 # ---- webhooks ---------------------------------------------------------------------------------
 
+
 class WebhookSubscriptionCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    url: WebhookUrl = Field(description="Where to POST each matching fact (http or https).",
-                            examples=["https://archive.district.example.cn/wenyun/webhook"])
+    url: WebhookUrl = Field(
+        description="Where to POST each matching fact (http or https).",
+        examples=["https://archive.district.example.cn/wenyun/webhook"],
+    )
     event_types: list[EventTypeFilter] = Field(
-        default_factory=list, max_length=100,
+        default_factory=list,
+        max_length=100,
         description="Exact types ('venue.closed') or patterns with '*' for one segment ('booking.*', "
-                    "'*.cancelled', '*'). Empty: every type.")
+        "'*.cancelled', '*'). Empty: every type.",
+    )
     description: Text = Field("", max_length=500)
 
 
@@ -149,8 +168,10 @@ class WebhookSubscription(BaseModel):
 
 
 class WebhookSubscriptionCreated(WebhookSubscription):
-    secret: str = Field(description="The signing secret (whsec_…), shown only once: verify every delivery "
-                                    "with any Standard Webhooks library.")
+    secret: str = Field(
+        description="The signing secret (whsec_…), shown only once: verify every delivery "
+        "with any Standard Webhooks library."
+    )
 
 
 class WebhookAttempt(BaseModel):

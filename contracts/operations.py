@@ -1,4 +1,5 @@
 """Contracts of the operator's views the gateway serves itself (no service owns them): dead letters."""
+
 from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field

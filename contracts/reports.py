@@ -1,5 +1,6 @@
 """Reports (服务效能): the RPC/HTTP shapes of the district report. The report itself is a JSON
 document of figures (see `services/reports/domain/efficiency.py` for each figure's meaning)."""
+
 from __future__ import annotations
 
 from datetime import date

@@ -1,6 +1,7 @@
 """The 送文化下乡 season planner's requests and views (events owns plans; the gateway serves them at
 /api/v1/season-plans). Troupes and their availability come with the request: events keeps no copy of
 volunteers' teams (see docs/architecture.md)."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -35,7 +36,7 @@ class PlanTroupe(BaseModel):
     name: str = Field(min_length=1, max_length=100)
     base: Coordinates = Field(description="Where the troupe sets out from and returns to.")
     offering_ids: list[str] = Field(min_length=1, max_length=100, description="Menu offerings it performs.")
-    available_weekdays: list[Weekday] = Field(default_factory=lambda: list(ALL_WEEKDAYS), min_length=1)
+    available_weekdays: list[Weekday] = Field(default_factory=lambda: list(ALL_WEEKDAYS), min_length=1)  # type: ignore[arg-type]
     unavailable: list[DayRange] = Field([], max_length=100)
     max_shows_per_week: int = Field(3, ge=1, le=14)
 
@@ -45,7 +46,7 @@ class SiteRules(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     venue_id: str = Field(min_length=1, max_length=36)
-    open_weekdays: list[Weekday] = Field(default_factory=lambda: list(ALL_WEEKDAYS))
+    open_weekdays: list[Weekday] = Field(default_factory=lambda: list(ALL_WEEKDAYS))  # type: ignore[arg-type]
     closures: list[DayRange] = Field([], max_length=100)
 
 
@@ -60,19 +61,28 @@ class SeasonPlanRequest(BaseModel):
     first_day: date = Field(ge=FIRST_PLANNABLE_DAY, le=LAST_PLANNABLE_DAY)
     last_day: date = Field(ge=FIRST_PLANNABLE_DAY, le=LAST_PLANNABLE_DAY)
     troupes: list[PlanTroupe] = Field(min_length=1, max_length=200)
-    venue_ids: list[str] | None = Field(None, max_length=2000, description=(
-        "The villages (village-level venues) to plan for — their orders and their coverage; default every "
-        "village venue with coordinates and every open order."))
+    venue_ids: list[str] | None = Field(
+        None,
+        max_length=2000,
+        description=(
+            "The villages (village-level venues) to plan for — their orders and their coverage; default every "
+            "village venue with coordinates and every open order."
+        ),
+    )
     coverage_weeks: int = Field(13, ge=1, le=52, description="A coverage period (13 weeks: a quarter).")
     coverage_target: int = Field(1, ge=0, le=10, description="Shows per village per coverage period.")
-    min_weeks_between_visits: int = Field(4, ge=0, le=26, description=(
-        "No village twice within this many weeks, unless it ordered more than once."))
+    min_weeks_between_visits: int = Field(
+        4, ge=0, le=26, description=("No village twice within this many weeks, unless it ordered more than once.")
+    )
     festival_orders: dict[str, FestivalName] = Field({}, description="Orders for a festival: order id → festival.")
     site_rules: list[SiteRules] = Field([], max_length=2000)
     road_factor: float = Field(1.4, ge=1.0, le=5.0)
     speed_kmh: float = Field(40.0, ge=5.0, le=120.0)
-    travel_matrix_csv: str | None = Field(None, max_length=2_000_000, description=(
-        "Travel minutes as CSV rows from,to,minutes (venue or troupe ids); wins over the estimate."))
+    travel_matrix_csv: str | None = Field(
+        None,
+        max_length=2_000_000,
+        description=("Travel minutes as CSV rows from,to,minutes (venue or troupe ids); wins over the estimate."),
+    )
     time_limit_seconds: float = Field(10.0, ge=1.0, le=60.0)
 
     @model_validator(mode="after")

@@ -5,6 +5,7 @@ organisers enter needs from it, so a need can always be matched. A need may name
 (`sound`) or its Chinese label (「音响」); it is stored and published as the code. Anything else is
 refused where it is entered (422 listing the known skills) instead of silently ending unfilled.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping

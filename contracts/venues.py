@@ -1,4 +1,5 @@
 """Contracts of the venues service: commands/queries (RPC payloads) and the facts it publishes."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -10,14 +11,31 @@ from contracts.common import ContactPoint, Coordinates
 from contracts.envelope import DomainEvent
 
 VenueKind = Literal[
-    "library", "cultural_centre", "childrens_library", "science_museum", "stadium", "youth_centre", "theatre",
-    "town_cultural_station", "town_service_centre", "village_centre", "community_centre", "farmhouse_library",
+    "library",
+    "cultural_centre",
+    "childrens_library",
+    "science_museum",
+    "stadium",
+    "youth_centre",
+    "theatre",
+    "town_cultural_station",
+    "town_service_centre",
+    "village_centre",
+    "community_centre",
+    "farmhouse_library",
     "reading_point",
 ]
 VenueLevel = Literal["district", "town", "village"]
 Accessibility = Literal[
-    "step_free_access", "accessible_toilet", "braille", "hearing_loop", "accessible_parking", "wheelchair_loan",
-    "large_print", "audio_guide", "sign_language_service",
+    "step_free_access",
+    "accessible_toilet",
+    "braille",
+    "hearing_loop",
+    "accessible_parking",
+    "wheelchair_loan",
+    "large_print",
+    "audio_guide",
+    "sign_language_service",
 ]
 
 
@@ -36,9 +54,11 @@ class VenueCreate(BaseModel):
     contact_email: str | None = Field(None, max_length=200)
     description: str = Field("", max_length=2000)
     services: list[Annotated[str, Field(min_length=1, max_length=300)]] = Field(
-        [], max_length=50, description="Service items published in the public notice (公示).")
+        [], max_length=50, description="Service items published in the public notice (公示)."
+    )
     asset_number_prefix: str | None = Field(
-        None, pattern=r"^[A-Z][A-Z0-9]{0,9}$", description="Prefix of the asset ledger's numbers, e.g. JP → JP-0001.")
+        None, pattern=r"^[A-Z][A-Z0-9]{0,9}$", description="Prefix of the asset ledger's numbers, e.g. JP → JP-0001."
+    )
 
 
 class Venue(VenueCreate):
@@ -55,8 +75,14 @@ BookerKind = Literal["individual", "organisation"]
 BookingChannel = Literal["online", "phone", "desk", "on_behalf"]
 VisitorGroupName = Literal["elderly", "minors", "disabled", "migrant_workers", "general"]
 AssetConditionName = Literal["good", "faulty", "under_repair", "retired"]
-IntervalText = Annotated[str, Field(pattern=r"^\s*\d{1,2}:\d{2}\s*[-–~]\s*\d{1,2}:\d{2}\s*$",
-                                    examples=["09:00-12:00"], description="An open period, local time: HH:MM-HH:MM.")]
+IntervalText = Annotated[
+    str,
+    Field(
+        pattern=r"^\s*\d{1,2}:\d{2}\s*[-–~]\s*\d{1,2}:\d{2}\s*$",
+        examples=["09:00-12:00"],
+        description="An open period, local time: HH:MM-HH:MM.",
+    ),
+]
 ShortText = Annotated[str, Field(min_length=1, max_length=200)]
 
 
@@ -80,28 +106,41 @@ class VenueUpdate(BaseModel):
 
 # ---- rooms ---------------------------------------------------------------------------------------
 
+
 class BookingLimits(BaseModel):
     """A room's booking limits, set by its manager; the venue's own staff are held only to "not in the past"."""
 
     model_config = ConfigDict(extra="forbid")
     advance_days: int = Field(30, ge=1, le=3660, description="A start may be at most this many days ahead.")
     max_minutes: int = Field(480, ge=15, le=1440, description="The longest a single booking may be.")
-    weekly_quota: int | None = Field(5, ge=1, le=100, description="Bookings one person may hold in this room per "
-                                                                  "week (a weekly series counts each week); null: none.")
-    cancel_cutoff_hours: int = Field(0, ge=0, le=336, description="The booker may cancel until this many hours "
-                                                                  "before the start; 0: until the start.")
+    weekly_quota: int | None = Field(
+        5,
+        ge=1,
+        le=100,
+        description="Bookings one person may hold in this room per "
+        "week (a weekly series counts each week); null: none.",
+    )
+    cancel_cutoff_hours: int = Field(
+        0, ge=0, le=336, description="The booker may cancel until this many hours before the start; 0: until the start."
+    )
     check_in_opens_minutes: int = Field(15, ge=0, le=240, description="Check-in opens this long before the start.")
-    check_in_closes_minutes: int = Field(15, ge=0, le=240, description="Check-in closes this long after the start; "
-                                                                       "then the booking is a no-show and the rest "
-                                                                       "of the slot is released.")
+    check_in_closes_minutes: int = Field(
+        15,
+        ge=0,
+        le=240,
+        description="Check-in closes this long after the start; "
+        "then the booking is a no-show and the rest "
+        "of the slot is released.",
+    )
 
 
 class RoomCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str = Field(min_length=1, max_length=100)
     kind: str = Field(min_length=1, max_length=40, pattern=r"^[a-z][a-z0-9_]*$", examples=["multi_function_room"])
-    code: str | None = Field(None, max_length=60, pattern=r"^[a-z0-9][a-z0-9\-]*$",
-                             description="A stable key of the room within its venue.")
+    code: str | None = Field(
+        None, max_length=60, pattern=r"^[a-z0-9][a-z0-9\-]*$", description="A stable key of the room within its venue."
+    )
     area_m2: float | None = Field(None, gt=0, le=1_000_000)
     capacity: int = Field(ge=1, le=100_000)
     equipment: list[ShortText] = Field([], max_length=100, examples=[["10台电脑", "阅览椅20把"]])
@@ -152,15 +191,19 @@ class RoomLookup(BaseModel):
 
 # ---- opening hours, calendar, compliance ---------------------------------------------------------
 
+
 class OpeningHours(BaseModel):
     """The weekly template: each weekday's open periods (a weekday left out is closed all day)."""
 
     model_config = ConfigDict(extra="forbid")
     weekly: dict[Weekday, list[IntervalText]] = Field(
-        examples=[{"monday": ["09:00-12:00", "14:00-18:00"], "saturday": ["09:30-11:30", "14:30-17:30"]}])
+        examples=[{"monday": ["09:00-12:00", "14:00-18:00"], "saturday": ["09:30-11:30", "14:30-17:30"]}]
+    )
     holiday_rule: HolidayRuleName = Field(
-        "by_arrangement", description="Statutory holidays: open (weekend hours), closed, or by arrangement "
-                                      "(closed unless a dated exception opens the day).")
+        "by_arrangement",
+        description="Statutory holidays: open (weekend hours), closed, or by arrangement "
+        "(closed unless a dated exception opens the day).",
+    )
 
 
 class DateExceptionIn(BaseModel):
@@ -225,12 +268,15 @@ class StatutoryDay(BaseModel):
 class StatutoryYear(BaseModel):
     year: int
     source: Literal["library", "administrator", "unknown"] = Field(
-        description="Who decides the year's holidays: chinese-calendar when it knows the year, else the entered data.")
+        description="Who decides the year's holidays: chinese-calendar when it knows the year, else the entered data."
+    )
     library_knows: bool
     notice: str | None = None
     holidays: list[StatutoryDay] = []
     workdays: list[StatutoryDay] = []
-    differences: list[str] = Field([], description="Where the entered data disagrees with chinese-calendar (which wins).")
+    differences: list[str] = Field(
+        [], description="Where the entered data disagrees with chinese-calendar (which wins)."
+    )
     entered_by: str | None = None
     entered_at: datetime | None = None
 
@@ -304,6 +350,7 @@ class ComplianceReport(BaseModel):
 
 # ---- closures ------------------------------------------------------------------------------------
 
+
 class ClosureCreate(BaseModel):
     """Close a venue (room_id left out) or one room. Seed 004: a reason and an expected reopening are
     required — the service refuses a closure without them, with the seed's wording."""
@@ -344,6 +391,7 @@ class ClosureView(BaseModel):
 
 # ---- bookings ------------------------------------------------------------------------------------
 
+
 class BookingCreate(BaseModel):
     """A room for a time (场地预订). Staff recording a phone, desk or on-behalf booking (代预约) give
     the name of the person it is for; residents and organisers book for themselves online."""
@@ -355,9 +403,13 @@ class BookingCreate(BaseModel):
     attendees: int = Field(ge=1, le=100_000)
     purpose: str = Field("", max_length=500)
     booker_kind: BookerKind = "individual"
-    organisation_id: str | None = Field(None, max_length=100, description="The registered organisation booking: "
-                                        "an organisation booking needs it, and the caller's token the scope "
-                                        "org:<organisation_id> (the venue's desk may book for any organisation).")
+    organisation_id: str | None = Field(
+        None,
+        max_length=100,
+        description="The registered organisation booking: "
+        "an organisation booking needs it, and the caller's token the scope "
+        "org:<organisation_id> (the venue's desk may book for any organisation).",
+    )
     booker_id: str | None = Field(None, max_length=100)
     booker_name: str | None = Field(None, max_length=100)
     channel: BookingChannel = "online"
@@ -380,8 +432,9 @@ class NoShowLedger(BaseModel):
     no_shows: list[NoShowLedgerEntry]
     exempt: bool
     exemption_reason: str | None = None
-    paused_until: datetime | None = Field(None, description="Online booking is paused until then (staff still book "
-                                                            "on the person's behalf).")
+    paused_until: datetime | None = Field(
+        None, description="Online booking is paused until then (staff still book on the person's behalf)."
+    )
     lifted_at: datetime | None = None
     policy: dict
 
@@ -394,8 +447,12 @@ class NoShowExemptionIn(BaseModel):
 class BookingActionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     reason: str | None = Field(None, max_length=500)
-    signed_off_by: str | None = Field(None, max_length=100, description="Approving an individual's request for an "
-                                      "organisations-only room: the leader in charge who signed (分管领导).")
+    signed_off_by: str | None = Field(
+        None,
+        max_length=100,
+        description="Approving an individual's request for an "
+        "organisations-only room: the leader in charge who signed (分管领导).",
+    )
 
 
 class Booking(BaseModel):
@@ -414,8 +471,11 @@ class Booking(BaseModel):
     booker_name: str | None = None
     booked_by: str
     channel: BookingChannel
-    needs_sign_off: bool = Field(False, description="An individual's request for an organisations-only room: "
-                                                    "approved only with the leader's signed consent.")
+    needs_sign_off: bool = Field(
+        False,
+        description="An individual's request for an organisations-only room: "
+        "approved only with the leader's signed consent.",
+    )
     signed_off_by: str | None = None
     signed_off_at: datetime | None = None
     contact: ContactPoint | None = None
@@ -427,8 +487,11 @@ class Booking(BaseModel):
     decided_by: str | None = None
     created_at: datetime
     updated_at: datetime
-    calendar_warning: str | None = Field(None, description="On a new booking: the statutory holidays of that day "
-                                                           "are not known yet (the day may turn out a holiday).")
+    calendar_warning: str | None = Field(
+        None,
+        description="On a new booking: the statutory holidays of that day "
+        "are not known yet (the day may turn out a holiday).",
+    )
     calendar_warning_zh: str | None = None
 
 
@@ -489,6 +552,7 @@ class RoomHold(BaseModel):
 
 
 # ---- registers -----------------------------------------------------------------------------------
+
 
 class VisitEntryCreate(BaseModel):
     """One line of the visit register (五簿一册): visitors of each group on one day (in one room)."""
@@ -579,6 +643,7 @@ class UtilisationReport(BaseModel):
 
 # ---- public notice (公示) -------------------------------------------------------------------------
 
+
 class NoticeRoom(BaseModel):
     id: str
     name: str
@@ -627,6 +692,7 @@ class SeedResult(BaseModel):
 
 
 # ---- facts ---------------------------------------------------------------------------------------
+
 
 class VenueRecord(DomainEvent):
     """The venue as it stands: the common part of venue.registered and venue.updated."""

@@ -1,4 +1,5 @@
 """Contracts of the volunteers service: volunteers, dispatch offers and their outcome, hours."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, time
@@ -53,7 +54,9 @@ class DispatchOffered(DispatchOfferFact):
     # Signed links that answer the offer without signing in: for the volunteer's own channels only, so
     # webhook deliveries leave them out (optional for that reason; volunteers always sets them).
     accept_url: str | None = Field(None, description="The volunteer's signed accept link; never in webhook deliveries.")
-    decline_url: str | None = Field(None, description="The volunteer's signed decline link; never in webhook deliveries.")
+    decline_url: str | None = Field(
+        None, description="The volunteer's signed decline link; never in webhook deliveries."
+    )
     reminder: bool = False
 
 
@@ -147,7 +150,9 @@ class VolunteerRejected(VolunteerStatusFact):
 class VolunteerSuspended(VolunteerStatusFact):
     source_service = "volunteers"
     event_type = "volunteer.suspended"
-    summary = "An active volunteer is suspended: no dispatch offers until reinstated (reinstatement is volunteer.approved)."
+    summary = (
+        "An active volunteer is suspended: no dispatch offers until reinstated (reinstatement is volunteer.approved)."
+    )
 
 
 class VolunteerRetired(VolunteerStatusFact):
@@ -195,22 +200,27 @@ class VolunteerApplication(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     volunteer_id: str | None = Field(
-        None, pattern=VOLUNTEER_ID_PATTERN,
-        description="Staff entering a paper application give the person's id; otherwise it is the caller's own id.")
+        None,
+        pattern=VOLUNTEER_ID_PATTERN,
+        description="Staff entering a paper application give the person's id; otherwise it is the caller's own id.",
+    )
     name: str = Field(min_length=1, max_length=50)
     phone: str = Field(min_length=1, max_length=30, description="A mainland China mobile number.")
     email: str | None = Field(None, max_length=200)
     skills: list[str] = Field([], max_length=30)
     tags: list[Tag] = Field([], max_length=20)
     languages: list[LanguageTag] = Field(
-        ["zh"], max_length=10,
-        description="BCP 47 / ISO 639 codes: zh (普通话), yue (粤语), en, csl (中国手语, Chinese Sign Language), …")
+        ["zh"],
+        max_length=10,
+        description="BCP 47 / ISO 639 codes: zh (普通话), yue (粤语), en, csl (中国手语, Chinese Sign Language), …",
+    )
     availability: list[AvailabilityWindow] = Field([], max_length=50)
     town: AreaName | None = None
     village: AreaName | None = None
     coordinates: Coordinates | None = Field(None, description="Home, for the distance part of dispatch ranking.")
-    channels: list[ContactChannel] = Field(min_length=1, max_length=3,
-                                           description="Where the volunteer agrees to be contacted.")
+    channels: list[ContactChannel] = Field(
+        min_length=1, max_length=3, description="Where the volunteer agrees to be contacted."
+    )
 
 
 class VolunteerUpdate(BaseModel):

@@ -21,6 +21,7 @@ from contracts.asyncapi import asyncapi_document
 from contracts.errors import WenyunError
 from gateway.limits import BodySizeLimit, RateLimits, default_rules
 from gateway.problems import Problem, problem
+from gateway.request_ids import install_request_ids
 from gateway.routes import ROUTERS
 from gateway.rpc import RemoteError, RpcClient, ServiceUnavailable
 from gateway.token_check import TokenCheck
@@ -70,6 +71,7 @@ def create_app(settings: PlatformSettings | None = None) -> FastAPIOffline:
     # Outermost (added last): refused before the metrics middleware reads a body or anything else runs.
     app.add_middleware(RateLimits, rules=default_rules(settings))
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    install_request_ids(app)  # outermost of all: every answer, even a refused one, carries its X-Request-Id
     _add_problem_schema(app)
     return app
 

@@ -18,6 +18,7 @@ from aio_pika.exceptions import DeliveryError
 from aiormq.exceptions import ChannelInvalidStateError
 
 from contracts.errors import ERRORS_BY_NAME, WenyunError
+from kit.request_ids import current_request_id
 
 
 class ServiceUnavailable(Exception):
@@ -98,7 +99,7 @@ class RpcClient:
                     aio_pika.Message(body, content_type="application/json", correlation_id=correlation_id,
                                      reply_to=self._reply_queue.name, expiration=timeout,
                                      # nameko hands "nameko.*" headers to the worker as context data
-                                     headers={"nameko.idempotency_key": idempotency_key} if idempotency_key else None),
+                                     headers=_context_headers(idempotency_key)),
                     routing_key=f"{service}.{method}", mandatory=True,
                 )
                 reply = await future
@@ -114,6 +115,14 @@ class RpcClient:
         if error:
             raise _to_exception(service, error)
         return reply.get("result")
+
+
+def _context_headers(idempotency_key: str | None) -> dict | None:
+    """The request's id (kit.request_ids) and the write's idempotency key, for the worker's context."""
+    headers = {"nameko.request_id": current_request_id()} if current_request_id() else {}
+    if idempotency_key:
+        headers["nameko.idempotency_key"] = idempotency_key
+    return headers or None
 
 
 def _to_exception(service: str, error: dict) -> Exception:

@@ -1,5 +1,6 @@
 """RabbitMQ conventions shared by every process: exchanges, the dead-letter queue, and the
 CloudEvents content type registered with kombu so nameko consumers accept it."""
+
 from __future__ import annotations
 
 import json

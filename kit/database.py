@@ -1,5 +1,6 @@
 """The database dependency of a service: a unit of work that writes business rows, outbox rows
-and inbox rows in ONE transaction, and the outbox relay that publishes what was committed.
+and inbox rows in ONE transaction; the outbox relay (kit.outbox_relay) publishes what was committed
+and the inbox (kit.inbox) recognises what was already applied.
 
     with self.db.transaction() as tx:
         tx.session.add(venue)
@@ -10,45 +11,35 @@ redelivered event therefore raises `AlreadyProcessed` and changes nothing (the e
 After commit the relay is woken and publishes with publisher confirms; a periodic sweep publishes
 whatever a crash left behind, so a fact committed is a fact delivered (at least once).
 """
+
 from __future__ import annotations
 
 import json
 import logging
 import os
-import time
 import uuid
 from contextlib import contextmanager
-from datetime import datetime, timezone
 from typing import Iterator
 
-import amqp
 import eventlet
 from eventlet.queue import Empty, LightQueue
-from kombu import Connection
 from nameko.extensions import DependencyProvider
-from sqlalchemy import MetaData, func, insert, select, text, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import MetaData, insert, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from contracts.envelope import DomainEvent, to_cloudevent
 from contracts.errors import Conflict, Unavailable, WenyunError
-from kit.engine import is_sqlite, make_engine
-from kit.metrics import OUTBOX_BACKLOG, OUTBOX_PUBLISHED
+from kit.clock import utcnow
+from kit.engine import make_engine
+from kit.inbox import AlreadyProcessed, claim
+from kit.outbox_relay import OutboxRelay
+from kit.request_ids import current_request_id, traceparent
 from kit.rpc import scoped_idempotency_key
 from kit.settings import get_settings
 from kit.tables import add_kit_tables
 
 log = logging.getLogger(__name__)
-
-
-class AlreadyProcessed(Exception):
-    """This consumer already applied this event: nothing to do (not an error)."""
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 class Transaction:
@@ -58,6 +49,8 @@ class Transaction:
         self._inbox = inbox
         self.emitted: list[str] = []
         self._now = utcnow()
+        request_id = current_request_id()  # the facts carry the id of the request that caused them
+        self._traceparent = traceparent(request_id) if request_id else None
 
     @property
     def outbox(self):
@@ -78,7 +71,9 @@ class Transaction:
                 seq=len(self.emitted),
                 exchange=event.exchange(),
                 event_type=event.event_type,
-                payload=to_cloudevent(event, subject=subject, event_id=event_id).decode("utf-8"),
+                payload=to_cloudevent(event, subject=subject, event_id=event_id, traceparent=self._traceparent).decode(
+                    "utf-8"
+                ),
                 created_at=self._now,
                 attempts=0,
             )
@@ -87,145 +82,8 @@ class Transaction:
         return event_id
 
     def claim(self, event_id: str, consumer: str, event_type: str) -> None:
-        """Record that `consumer` applies `event_id`; raise AlreadyProcessed if it already did.
-
-        One INSERT … ON CONFLICT DO NOTHING: on PostgreSQL a concurrent delivery of the same event
-        waits for the first transaction and then finds the row, so only one of them proceeds."""
-        insert = postgresql_insert if self.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-        result = self.session.execute(
-            insert(self._inbox)
-            .values(event_id=event_id, consumer=consumer, event_type=event_type, processed_at=utcnow())
-            .on_conflict_do_nothing(index_elements=["event_id", "consumer"])
-        )
-        if result.rowcount == 0:
-            raise AlreadyProcessed(event_id)
-
-
-class OutboxRelay:
-    """Publishes committed outbox rows in order and marks them sent once the broker confirmed them.
-
-    A batch is published in one go and its publisher confirms are awaited together (pipelined),
-    instead of one round trip per message; nothing is marked sent before the broker has it.
-    """
-
-    def __init__(self, engine, outbox, amqp_uri: str, service: str, batch: int = 200, confirm_timeout: float = 15.0):
-        self.engine = engine
-        self.outbox = outbox
-        self.amqp_uri = amqp_uri
-        self.service = service
-        self.batch = batch
-        self.confirm_timeout = confirm_timeout
-        self._connection = None
-        self._channel = None
-        self._declared: set[str] = set()
-        self._unconfirmed: set[int] = set()
-        self._nacked = False
-        self._next_tag = 0
-        self._lock = eventlet.semaphore.Semaphore()
-        self._postgres = not is_sqlite(str(engine.url))
-
-    def _ensure_channel(self):
-        if self._channel is None:
-            self._connection = Connection(self.amqp_uri, connect_timeout=5)
-            self._connection.ensure_connection(max_retries=3)
-            channel = self._connection.connection.channel()
-            channel.confirm_select()
-            channel.events["basic_ack"].add(self._on_ack)
-            channel.events["basic_nack"].add(self._on_nack)
-            self._channel, self._next_tag, self._unconfirmed, self._nacked = channel, 0, set(), False
-            self._declared.clear()
-        return self._channel
-
-    def _on_ack(self, delivery_tag, multiple):
-        if multiple:
-            self._unconfirmed = {t for t in self._unconfirmed if t > delivery_tag}
-        else:
-            self._unconfirmed.discard(delivery_tag)
-
-    def _on_nack(self, delivery_tag, multiple):
-        self._nacked = True
-        self._on_ack(delivery_tag, multiple)
-
-    def _reset(self):
-        try:
-            if self._connection is not None:
-                self._connection.release()
-        except Exception:  # noqa: BLE001 - the connection is being thrown away anyway
-            pass
-        self._connection = self._channel = None
-
-    def close(self):
-        self._reset()
-
-    def _publish_all(self, rows) -> None:
-        channel = self._ensure_channel()
-        for row in rows:
-            if row.exchange not in self._declared:
-                # Same arguments as nameko's event exchanges (kit.bus.events_exchange).
-                channel.exchange_declare(row.exchange, "topic", durable=True, auto_delete=False)
-                self._declared.add(row.exchange)
-            self._next_tag += 1
-            self._unconfirmed.add(self._next_tag)
-            channel.basic_publish(
-                amqp.Message(row.payload.encode("utf-8"), content_type="application/cloudevents+json",
-                             content_encoding="utf-8", delivery_mode=2, message_id=row.id,
-                             application_headers={"ce-id": row.id, "ce-type": row.event_type}),
-                exchange=row.exchange, routing_key=row.event_type,
-            )
-        deadline = time.monotonic() + self.confirm_timeout
-        while self._unconfirmed:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise TimeoutError(f"the broker did not confirm {len(self._unconfirmed)} message(s)")
-            self._connection.connection.drain_events(timeout=remaining)
-        if self._nacked:
-            self._nacked = False
-            raise RuntimeError("the broker refused (nacked) a message; the batch will be sent again")
-
-    def publish_pending(self) -> int:
-        """Publish one batch of unsent rows; returns how many were published."""
-        with self._lock:
-            try:
-                return self._publish_batch()
-            except Exception:
-                self._reset()
-                raise
-
-    def _publish_batch(self) -> int:
-        outbox = self.outbox
-        query = (
-            select(outbox.c.id, outbox.c.exchange, outbox.c.event_type, outbox.c.payload)
-            .where(outbox.c.published_at.is_(None))
-            .order_by(outbox.c.created_at, outbox.c.seq)
-            .limit(self.batch)
-        )
-        if self._postgres:
-            # Replicas of a service share the outbox: each row is published by whoever locked it.
-            with self.engine.begin() as conn:
-                rows = conn.execute(query.with_for_update(skip_locked=True)).all()
-                if rows:
-                    self._publish_all(rows)
-                    conn.execute(
-                        update(outbox).where(outbox.c.id.in_([r.id for r in rows])).values(published_at=utcnow())
-                    )
-        else:
-            with self.engine.begin() as conn:
-                rows = conn.execute(query).all()
-            if rows:
-                self._publish_all(rows)
-                with self.engine.begin() as conn:
-                    conn.execute(
-                        update(outbox).where(outbox.c.id.in_([r.id for r in rows])).values(published_at=utcnow())
-                    )
-        if rows:
-            OUTBOX_PUBLISHED.labels(self.service).inc(len(rows))
-        return len(rows)
-
-    def backlog(self) -> int:
-        with self.engine.connect() as conn:
-            count = conn.execute(select(func.count()).where(self.outbox.c.published_at.is_(None))).scalar_one()
-        OUTBOX_BACKLOG.labels(self.service).set(count)
-        return count
+        """Record that `consumer` applies `event_id` (kit.inbox); AlreadyProcessed if it already did."""
+        claim(self.session, self._inbox, event_id, consumer, event_type)
 
 
 class Database(DependencyProvider):
@@ -294,8 +152,9 @@ class Database(DependencyProvider):
         inbox = self.inbox
         try:
             with self.engine.connect() as conn:
-                stored = conn.execute(select(inbox.c.response).where(
-                    inbox.c.event_id == key, inbox.c.consumer == consumer)).scalar_one_or_none()
+                stored = conn.execute(
+                    select(inbox.c.response).where(inbox.c.event_id == key, inbox.c.consumer == consumer)
+                ).scalar_one_or_none()
         except OperationalError as exc:
             raise _database_unavailable(exc) from exc
         return (False, None) if stored is None else (True, json.loads(stored))
@@ -307,8 +166,11 @@ class Database(DependencyProvider):
         consumer, key = claimed
         try:
             with self.engine.begin() as conn:
-                conn.execute(update(self.inbox).where(self.inbox.c.event_id == key, self.inbox.c.consumer == consumer)
-                             .values(response=json.dumps(result, default=str, ensure_ascii=False)))
+                conn.execute(
+                    update(self.inbox)
+                    .where(self.inbox.c.event_id == key, self.inbox.c.consumer == consumer)
+                    .values(response=json.dumps(result, default=str, ensure_ascii=False))
+                )
         except Exception as exc:  # noqa: BLE001 - the command is applied; a retry then gets 409, not a second run
             log.warning("could not store the answer of %s for its idempotency key: %s", consumer, exc)
 
@@ -323,8 +185,10 @@ def _database_unavailable(exc: OperationalError) -> Unavailable:
     log.warning("database unavailable: %s", str(exc.orig)[:200])
     # Not "nothing changed": a read after a committed write can fail too; the idempotency key makes a
     # retry of the same request safe either way.
-    return Unavailable("The service's database did not answer. Try again shortly (a retried write is never "
-                       "applied twice).", {"retry_after_seconds": 5})
+    return Unavailable(
+        "The service's database did not answer. Try again shortly (a retried write is never applied twice).",
+        {"retry_after_seconds": 5},
+    )
 
 
 class UnitOfWork:
@@ -368,7 +232,9 @@ class UnitOfWork:
                 yield tx
         except IntegrityError as exc:
             # A unique/exclusion constraint caught what the checks could not see (a race).
-            raise Conflict("The change conflicts with another one made at the same time.", {"constraint": str(exc.orig)[:300]}) from exc
+            raise Conflict(
+                "The change conflicts with another one made at the same time.", {"constraint": str(exc.orig)[:300]}
+            ) from exc
         except OperationalError as exc:
             raise _database_unavailable(exc) from exc
         finally:

@@ -1,4 +1,5 @@
 """Operator view of the dead-letter queue: list what failed and why, replay it to its consumer."""
+
 from __future__ import annotations
 
 import json
@@ -13,7 +14,11 @@ def _describe(message) -> dict:
     try:
         body = json.loads(message.body)
     except Exception:  # noqa: BLE001 - show what we can of a malformed body
-        body = {"raw": message.body[:500].decode("utf-8", "replace") if isinstance(message.body, bytes) else str(message.body)[:500]}
+        body = {
+            "raw": message.body[:500].decode("utf-8", "replace")
+            if isinstance(message.body, bytes)
+            else str(message.body)[:500]
+        }
     return {
         "message_id": message.properties.get("message_id") or body.get("id"),
         "type": body.get("type"),
@@ -59,9 +64,16 @@ def replay_dead_letters(amqp_uri: str, message_id: str | None = None, limit: int
                 held.append(message)
                 continue
             headers = {k: v for k, v in (message.headers or {}).items() if not k.startswith("x-")}
-            producer.publish(message.body, exchange=Exchange(""), routing_key=info["queue"],
-                             content_type=message.content_type, content_encoding=message.content_encoding,
-                             headers=headers, delivery_mode=2, message_id=info["message_id"])
+            producer.publish(
+                message.body,
+                exchange=Exchange(""),
+                routing_key=info["queue"],
+                content_type=message.content_type,
+                content_encoding=message.content_encoding,
+                headers=headers,
+                delivery_mode=2,
+                message_id=info["message_id"],
+            )
             message.ack()
             replayed.append(info)
         channel.close()  # the ones we did not replay go back to the dead-letter queue

@@ -6,6 +6,7 @@ holds ONE connection per process so eventlet workers queue for it cooperatively 
 blocking the whole hub inside sqlite's busy handler. PostgreSQL gets a normal pool; under eventlet
 the driver is made green by psycogreen (see kit.serve).
 """
+
 from __future__ import annotations
 
 from pathlib import Path

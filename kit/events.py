@@ -2,11 +2,13 @@
 
 nameko's own `event_handler` acks a message whose handler raised: the fact is gone. This one
  - parses the structured CloudEvent and passes an `Envelope` (data validated by its contract);
- - treats `AlreadyProcessed` (a redelivery the inbox recognised) as success;
- - on any other error re-queues the message a bounded number of times, with a growing delay, and
-   then moves it to the `wenyun.dead-letters` queue with the error, where an operator can list and
-   replay it (`wenyun dead-letters`). The original is acked only after the copy is confirmed.
+ - treats `AlreadyProcessed` (a redelivery the inbox recognised, kit.inbox) as success;
+ - on any other error parks the message in the queue's retry queue, whose TTL (the platform's
+   `handler_retry_delay`) dead-letters it back to the queue: the broker waits, not the worker. After
+   `handler_max_attempts` it goes to the `wenyun.dead-letters` queue with the error, where an operator
+   can list and replay it (`wenyun dead-letters`). The original is acked only after the copy is confirmed.
 """
+
 from __future__ import annotations
 
 import logging
@@ -14,13 +16,14 @@ import traceback
 from datetime import datetime, timezone
 
 import eventlet
-from kombu import Exchange
 from nameko.events import SERVICE_POOL, EventHandler
 from nameko.exceptions import ContainerBeingKilled
 
 from contracts.envelope import parse_cloudevent
-from kit.bus import DEAD_LETTER_QUEUE, confirming_connection, dead_letter_queue
+from kit.bus import DEAD_LETTER_QUEUE
+from kit.inbox import AlreadyProcessed
 from kit.metrics import DEAD_LETTERS, RETRIES
+from kit.publisher import ConfirmedPublisher, Outgoing
 from kit.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -31,21 +34,31 @@ class CloudEventHandler(EventHandler):
     delivers_cloudevents = True
 
     def __init__(self, source_service: str, event_type: str, **kwargs):
-        super().__init__(source_service, event_type, handler_type=SERVICE_POOL, reliable_delivery=True,
-                         requeue_on_error=False, **kwargs)
+        super().__init__(
+            source_service,
+            event_type,
+            handler_type=SERVICE_POOL,
+            reliable_delivery=True,
+            requeue_on_error=False,
+            **kwargs,
+        )
 
     def setup(self):
         super().setup()
         self.settings = self.container.config.get("WENYUN_SETTINGS") or get_settings()
-        self._amqp_uri = self.container.config["AMQP_URI"]
-        self._connection = confirming_connection(self._amqp_uri)
+        self._publisher = ConfirmedPublisher(self.container.config["AMQP_URI"])
         # One AMQP connection must not be used by two greenthreads at once (workers run concurrently).
         self._publish_lock = eventlet.semaphore.Semaphore()
-        self._dlq_declared = False
 
     def stop(self):
         super().stop()
-        self._connection.release()
+        self._publisher.close()
+
+    @property
+    def retry_queue_name(self) -> str:
+        # The delay is part of the name: a changed setting declares a new queue instead of clashing
+        # with the arguments of the old one (which simply drains).
+        return f"{self.queue.name}.retry-{retry_delay_ms(self.settings.handler_retry_delay)}ms"
 
     def handle_message(self, body, message):
         try:
@@ -66,7 +79,7 @@ class CloudEventHandler(EventHandler):
             self._settle(message, requeue=True)
 
     def handle_result(self, message, worker_ctx, result=None, exc_info=None):
-        if exc_info is not None and exc_info[0].__name__ == "AlreadyProcessed":
+        if exc_info is not None and issubclass(exc_info[0], AlreadyProcessed):
             self._settle(message, requeue=False)
             return None, None
         if exc_info is not None:
@@ -75,8 +88,7 @@ class CloudEventHandler(EventHandler):
             try:
                 if attempts < self.settings.handler_max_attempts:
                     RETRIES.labels(self.container.service_name).inc()
-                    eventlet.sleep(self.settings.handler_retry_delay * attempts)
-                    self._republish(message, attempts + 1)
+                    self._park_for_retry(message, attempts + 1)
                 else:
                     self._dead_letter(message, error, attempts)
             except Exception:  # noqa: BLE001 - could not park it: give it back to the broker
@@ -97,48 +109,65 @@ class CloudEventHandler(EventHandler):
         except Exception as exc:  # noqa: BLE001
             log.warning("could not settle a message from %s (%s); the broker will redeliver it", self.queue.name, exc)
 
-    def _publish(self, body, *, routing_key: str, declare_dlq: bool = False, **properties) -> None:
-        """Publish (confirmed) to the default exchange; one reconnect on a broken connection."""
+    def _publish(self, message, *, routing_key: str, headers: dict, queue_arguments: dict | None = None) -> None:
+        """Publish a copy (confirmed) to the default exchange, declaring its queue; one reconnect."""
+        outgoing = Outgoing(
+            message.body if isinstance(message.body, bytes) else message.body.encode("utf-8"),
+            "",
+            routing_key,
+            {
+                "content_type": message.content_type,
+                "content_encoding": message.content_encoding,
+                "message_id": message.properties.get("message_id"),
+                "application_headers": headers,
+            },
+        )
         with self._publish_lock:
             for attempt in (1, 2):
                 try:
-                    self._connection.ensure_connection(max_retries=3)
-                    producer = self._connection.Producer()
-                    if declare_dlq and not self._dlq_declared:
-                        dead_letter_queue()(producer.channel).declare()
-                        self._dlq_declared = True
-                    producer.publish(body, exchange=Exchange(""), routing_key=routing_key, delivery_mode=2,
-                                     **properties)
+                    self._publisher.declare_queue(routing_key, queue_arguments)
+                    self._publisher.publish([outgoing])
                     return
                 except Exception:  # noqa: BLE001 - a fresh connection gets one more try
-                    self._connection.release()
-                    self._connection = confirming_connection(self._amqp_uri)
-                    self._dlq_declared = False
+                    self._publisher.close()
                     if attempt == 2:
                         raise
 
-    def _republish(self, message, attempt: int) -> None:
+    def _park_for_retry(self, message, attempt: int) -> None:
         headers = dict(message.headers or {})
         headers[ATTEMPT_HEADER] = attempt
-        self._publish(message.body, routing_key=self.queue.name, content_type=message.content_type,
-                      content_encoding=message.content_encoding, headers=headers,
-                      message_id=message.properties.get("message_id"))
+        headers.pop("x-death", None)  # the broker's own record of earlier trips through the retry queue
+        self._publish(
+            message,
+            routing_key=self.retry_queue_name,
+            headers=headers,
+            queue_arguments={
+                "x-message-ttl": retry_delay_ms(self.settings.handler_retry_delay),
+                "x-dead-letter-exchange": "",
+                "x-dead-letter-routing-key": self.queue.name,
+            },
+        )
 
     def _dead_letter(self, message, error: str, attempts: int) -> None:
         headers = dict(message.headers or {})
-        headers.update({
-            "x-original-queue": self.queue.name,
-            "x-service": self.container.service_name,
-            "x-error": error[:2000],
-            "x-attempts": attempts,
-            "x-failed-at": datetime.now(timezone.utc).isoformat(),
-        })
+        headers.update(
+            {
+                "x-original-queue": self.queue.name,
+                "x-service": self.container.service_name,
+                "x-error": error[:2000],
+                "x-attempts": attempts,
+                "x-failed-at": datetime.now(timezone.utc).isoformat(),
+            }
+        )
         headers.pop(ATTEMPT_HEADER, None)
-        self._publish(message.body, routing_key=DEAD_LETTER_QUEUE, declare_dlq=True, content_type=message.content_type,
-                      content_encoding=message.content_encoding, headers=headers,
-                      message_id=message.properties.get("message_id"))
+        headers.pop("x-death", None)
+        self._publish(message, routing_key=DEAD_LETTER_QUEUE, headers=headers)
         DEAD_LETTERS.labels(self.container.service_name).inc()
         log.error("dead-lettered a message from %s after %s attempts: %s", self.queue.name, attempts, error)
+
+
+def retry_delay_ms(seconds: float) -> int:
+    return max(1, round(seconds * 1000))
 
 
 handle_event = CloudEventHandler.decorator

@@ -3,9 +3,10 @@ anonymises what it keeps of them. A service composes `ForgetsClosedAccounts` and
 `forget_people(tx, person_ids) -> set of phone numbers it removed`; the mixin also masks those numbers in
 what the kit keeps — facts in the outbox, answers to idempotent commands in the inbox — so that no table
 of the service holds them afterwards."""
+
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Any, Iterable
 
 from sqlalchemy import Table, select, update
 from sqlalchemy.orm import Session
@@ -27,8 +28,9 @@ def mask_kept_messages(session: Session, outbox: Table, inbox: Table, values: It
             rows = session.execute(select(*keys, column).where(column.contains(value))).all()
             for row in rows:
                 where = [key == getattr(row, key.name) for key in keys]
-                session.execute(update(table).where(*where).values({column.name: getattr(row, column.name)
-                                                                    .replace(value, MASK)}))
+                session.execute(
+                    update(table).where(*where).values({column.name: getattr(row, column.name).replace(value, MASK)})
+                )
                 changed += 1
     return changed
 
@@ -38,12 +40,14 @@ def phone_of(contact) -> str | None:
 
 
 class ForgetsClosedAccounts:
+    db: Any  # the service's kit.database.Database
+
     def forget_people(self, tx: Transaction, person_ids: list[str]) -> set[str]:
         raise NotImplementedError
 
     @handle_event("accounts", "account.closed")
     def on_account_closed(self, event: Envelope):
-        fact = event.typed()
+        fact: Any = event.typed()  # an AccountClosed
         with self.db.transaction() as tx:
             phones = self.forget_people(tx, list(fact.person_ids))
             mask_kept_messages(tx.session, tx.outbox, tx.inbox, phones)

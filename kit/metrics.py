@@ -1,4 +1,5 @@
 """Prometheus metrics of a service process, and the dependency that records every worker."""
+
 from __future__ import annotations
 
 import time
@@ -6,6 +7,8 @@ import time
 from nameko.extensions import DependencyProvider
 from nameko.rpc import Rpc
 from prometheus_client import Counter, Gauge, Histogram, start_http_server
+
+from kit.inbox import AlreadyProcessed
 
 RPC_REQUESTS = Counter("wenyun_rpc_requests_total", "RPC calls handled", ["service", "method", "outcome"])
 RPC_DURATION = Histogram("wenyun_rpc_duration_seconds", "RPC handling time", ["service", "method"])
@@ -43,7 +46,7 @@ class Metrics(DependencyProvider):
             RPC_REQUESTS.labels(service, entrypoint.method_name, outcome).inc()
             RPC_DURATION.labels(service, entrypoint.method_name).observe(elapsed)
         elif hasattr(entrypoint, "event_type"):
-            if exc_info and exc_info[0].__name__ == "AlreadyProcessed":
+            if exc_info and issubclass(exc_info[0], AlreadyProcessed):
                 outcome = "duplicate"
             EVENTS_HANDLED.labels(service, entrypoint.event_type, outcome).inc()
             EVENT_DURATION.labels(service, entrypoint.event_type).observe(elapsed)

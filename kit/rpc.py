@@ -14,6 +14,7 @@ the command's transaction claims (kit.database).
 A `contracts.errors` error raised by the other service is raised here as the same class (so a
 `Conflict` in venues reaches the gateway as a 409); no answer in time raises `Unavailable` (503).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -45,6 +46,7 @@ def _answer_store(container):
     """The service's kit.database.Database (duck-typed: kit.database imports this module)."""
     return next((d for d in container.dependencies if hasattr(d, "stored_answer")), None)
 
+
 # Let nameko rebuild our errors as the same classes (with their args) on the calling side.
 for _cls in ERRORS_BY_NAME.values():
     registry[f"{_cls.__module__}.{_cls.__name__}"] = _cls
@@ -65,8 +67,12 @@ class ResilientRpcConsumer(RpcConsumer):
         from nameko.rpc import get_rpc_exchange
 
         config = self.container.config
-        responder = _PatientResponder(config[AMQP_URI_CONFIG_KEY], get_rpc_exchange(config),
-                                      config.get(SERIALIZER_CONFIG_KEY, DEFAULT_SERIALIZER), message)
+        responder = _PatientResponder(
+            config[AMQP_URI_CONFIG_KEY],
+            get_rpc_exchange(config),
+            config.get(SERIALIZER_CONFIG_KEY, DEFAULT_SERIALIZER),
+            message,
+        )
         try:
             result, exc_info = responder.send_response(result, exc_info)
         except Exception as exc:  # noqa: BLE001 - broker unreachable: leave it unacked, it comes back
@@ -133,7 +139,9 @@ class _TimedServiceProxy:
                 with eventlet.Timeout(self._timeout):
                     return reply.result()
             except eventlet.Timeout as exc:
-                raise Unavailable(f"The {self._service} service did not answer {method} within {self._timeout:g} s.",
-                                  {"service": self._service}) from exc
+                raise Unavailable(
+                    f"The {self._service} service did not answer {method} within {self._timeout:g} s.",
+                    {"service": self._service},
+                ) from exc
 
         return call

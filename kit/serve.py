@@ -3,6 +3,7 @@
 Called as `wenyun serve <service>`; eventlet's monkey patching and psycogreen must happen before
 anything imports socket-using modules, which is why `wenyun.cli` calls `green()` first.
 """
+
 from __future__ import annotations
 
 import importlib

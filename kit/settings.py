@@ -3,6 +3,7 @@
 Every process (service, gateway, CLI) reads the same variables, so one `export` configures a whole
 deployment. Defaults give the embedded set-up: SQLite under `var/`, RabbitMQ on localhost.
 """
+
 from __future__ import annotations
 
 import os
@@ -15,8 +16,14 @@ from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SERVICE_NAMES = ("venues", "events", "volunteers", "notifications", "accounts", "reports")
-METRICS_PORTS = {"venues": 9101, "events": 9102, "volunteers": 9103, "notifications": 9104, "accounts": 9105,
-                 "reports": 9106}
+METRICS_PORTS = {
+    "venues": 9101,
+    "events": 9102,
+    "volunteers": 9103,
+    "notifications": 9104,
+    "accounts": 9105,
+    "reports": 9106,
+}
 
 
 MIN_SECRET_BYTES = 32
@@ -82,8 +89,10 @@ class PlatformSettings(BaseSettings):
         """
         if self.secret_key:
             if len(self.secret_key.encode()) < MIN_SECRET_BYTES:  # RFC 7518 §3.2: at least the hash size
-                raise ValueError(f"WENYUN_SECRET_KEY must be at least {MIN_SECRET_BYTES} bytes "
-                                 "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))')")
+                raise ValueError(
+                    f"WENYUN_SECRET_KEY must be at least {MIN_SECRET_BYTES} bytes "
+                    "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+                )
             return self.secret_key.encode()
         key_file = self.resolved_var_dir() / "secret.key"
         if not key_file.exists():
@@ -98,13 +107,17 @@ class PlatformSettings(BaseSettings):
 
     def public_url_problem(self) -> str | None:
         """Why the public addresses cannot be trusted (never set), or None."""
-        unset = [name for field, name in (("public_base_url", "PUBLIC_BASE_URL"),
-                                          ("web_public_url", "WENYUN_WEB_PUBLIC_URL"))
-                 if field not in self.model_fields_set]
+        unset = [
+            name
+            for field, name in (("public_base_url", "PUBLIC_BASE_URL"), ("web_public_url", "WENYUN_WEB_PUBLIC_URL"))
+            if field not in self.model_fields_set
+        ]
         if not unset:
             return None
-        return (f"{' and '.join(unset)} not set: links in SMS, e-mails and calendar feeds point at "
-                f"{self.public_base_url} / {self.web_public_url}. Set them to the platform's public addresses.")
+        return (
+            f"{' and '.join(unset)} not set: links in SMS, e-mails and calendar feeds point at "
+            f"{self.public_base_url} / {self.web_public_url}. Set them to the platform's public addresses."
+        )
 
     def event_page_url(self, event_id: str) -> str:
         return f"{self.web_public_url.rstrip('/')}/events/{event_id}"

@@ -1,8 +1,10 @@
 """The tables every service has besides its own: the outbox (facts to publish) and the inbox
-(CloudEvent ids already applied, and idempotency keys of RPC commands with their answers). Each service adds them to its own metadata and migrations."""
+(CloudEvent ids already applied, and idempotency keys of RPC commands with their answers). Each
+service adds them to its own metadata and migrations."""
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import timezone
 
 from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Text
 from sqlalchemy.types import TypeDecorator
@@ -27,7 +29,6 @@ class UtcDateTime(TypeDecorator):
         if value is not None and value.tzinfo is None:
             value = value.replace(tzinfo=timezone.utc)
         return value
-
 
 
 def outbox_table(metadata: MetaData) -> Table:

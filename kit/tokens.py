@@ -10,6 +10,7 @@ platform secret (WENYUN_SECRET_KEY or var/secret.key): a development machine and
 set-up, and `wenyun token` signs with the very key accounts uses. A key's id (`kid`) is its RFC 7638
 thumbprint, so a rotated key is told apart without any bookkeeping.
 """
+
 from __future__ import annotations
 
 import base64
@@ -51,8 +52,9 @@ def _b64url(raw: bytes) -> str:
 def public_jwk(public_key: Ed25519PublicKey) -> dict:
     x = _b64url(public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw))
     # RFC 7638: the thumbprint of the required members, sorted, without white space.
-    thumbprint = hashlib.sha256(json.dumps({"crv": "Ed25519", "kty": "OKP", "x": x}, separators=(",", ":"),
-                                           sort_keys=True).encode()).digest()
+    thumbprint = hashlib.sha256(
+        json.dumps({"crv": "Ed25519", "kty": "OKP", "x": x}, separators=(",", ":"), sort_keys=True).encode()
+    ).digest()
     return {"kty": "OKP", "crv": "Ed25519", "x": x, "kid": _b64url(thumbprint), "alg": ALGORITHM, "use": "sig"}
 
 
@@ -70,13 +72,30 @@ class TokenSigner:
     def jwks(self) -> dict:
         return {"keys": [self.public_jwk()]}
 
-    def sign(self, *, sub: str, role: str, scopes: list[str] | None = None, name: str | None = None,
-             sid: str | None = None, ttl_seconds: int = ACCESS_TOKEN_SECONDS, now: int | None = None) -> str:
+    def sign(
+        self,
+        *,
+        sub: str,
+        role: str,
+        scopes: list[str] | None = None,
+        name: str | None = None,
+        sid: str | None = None,
+        ttl_seconds: int = ACCESS_TOKEN_SECONDS,
+        now: int | None = None,
+    ) -> str:
         if role not in ROLES:
             raise ValueError(f"unknown role {role!r}; one of {', '.join(ROLES)}")
         issued = int(now if now is not None else time.time())
-        claims = {"sub": sub, "role": role, "scopes": list(scopes or []), "iat": issued, "exp": issued + ttl_seconds,
-                  "iss": ISSUER, "aud": AUDIENCE, "jti": uuid.uuid4().hex}
+        claims = {
+            "sub": sub,
+            "role": role,
+            "scopes": list(scopes or []),
+            "iat": issued,
+            "exp": issued + ttl_seconds,
+            "iss": ISSUER,
+            "aud": AUDIENCE,
+            "jti": uuid.uuid4().hex,
+        }
         if name:
             claims["name"] = name
         if sid:
@@ -89,7 +108,9 @@ def signer_from(key_material: bytes) -> TokenSigner:
     if key_material.lstrip().startswith(b"-----BEGIN"):
         key = serialization.load_pem_private_key(key_material, password=None)
         if not isinstance(key, Ed25519PrivateKey):
-            raise ValueError("WENYUN_TOKEN_SIGNING_KEY must be an Ed25519 private key (openssl genpkey -algorithm ed25519)")
+            raise ValueError(
+                "WENYUN_TOKEN_SIGNING_KEY must be an Ed25519 private key (openssl genpkey -algorithm ed25519)"
+            )
         return TokenSigner(key)
     seed = hmac.new(key_material, _DERIVATION_LABEL, hashlib.sha256).digest()
     return TokenSigner(Ed25519PrivateKey.from_private_bytes(seed))
@@ -102,7 +123,7 @@ class KeySet:
         self._keys: dict[str, jwt.PyJWK] = {}
         for jwk in (jwks or {}).get("keys", []):
             key = jwt.PyJWK(jwk, algorithm=ALGORITHM)
-            self._keys[jwk.get("kid") or key.key_id] = key
+            self._keys[str(jwk.get("kid") or key.key_id)] = key
 
     def __bool__(self) -> bool:
         return bool(self._keys)
@@ -112,12 +133,18 @@ class KeySet:
             kid = jwt.get_unverified_header(token).get("kid")
         except jwt.PyJWTError as exc:
             raise InvalidToken(str(exc)) from exc
-        key = self._keys.get(kid)
+        key = self._keys.get(kid) if kid else None
         if key is None:
             raise UnknownSigningKey(kid)
         try:
-            claims = jwt.decode(token, key.key, algorithms=[ALGORITHM], audience=AUDIENCE, issuer=ISSUER,
-                                options={"require": ["exp", "iat", "sub", "iss", "aud"]})
+            claims = jwt.decode(
+                token,
+                key.key,
+                algorithms=[ALGORITHM],
+                audience=AUDIENCE,
+                issuer=ISSUER,
+                options={"require": ["exp", "iat", "sub", "iss", "aud"]},
+            )
         except jwt.PyJWTError as exc:
             raise InvalidToken(str(exc)) from exc
         if claims.get("role") not in ROLES or not isinstance(claims.get("scopes", []), list):

@@ -3,6 +3,7 @@
 nameko declares an event handler's queue when the consumer first starts; an event published
 before that is dropped by the exchange. `wenyun migrate` (and `wenyun run`) call this first.
 """
+
 from __future__ import annotations
 
 from kombu import Connection, Queue
@@ -20,8 +21,13 @@ def event_queues(service_cls) -> list[Queue]:
                 continue
             queue_name = f"evt-{entrypoint.source_service}-{entrypoint.event_type}--{service_cls.name}.{name}"
             queues.append(
-                Queue(queue_name, exchange=events_exchange(entrypoint.source_service),
-                      routing_key=entrypoint.event_type, durable=True, auto_delete=False)
+                Queue(
+                    queue_name,
+                    exchange=events_exchange(entrypoint.source_service),
+                    routing_key=entrypoint.event_type,
+                    durable=True,
+                    auto_delete=False,
+                )
             )
     return queues
 

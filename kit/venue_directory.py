@@ -4,13 +4,16 @@ events and volunteers both need a venue's name, level, town, village and coordin
 asking venues every time (and without reading its tables): each keeps this table, fed by
 `venue.registered` and `venue.updated` through the `FollowsVenues` entrypoints.
 """
+
 from __future__ import annotations
+
+from typing import Any, cast
 
 from sqlalchemy import Column, Float, MetaData, String, Table, select
 
 from contracts.envelope import Envelope
 from contracts.venues import VenueRecord
-from kit.database import utcnow
+from kit.clock import utcnow
 from kit.events import handle_event
 from kit.tables import UtcDateTime
 
@@ -33,7 +36,10 @@ def venue_directory_table(metadata: MetaData) -> Table:
 
 def remember_venue(session, table: Table, fact: VenueRecord) -> None:
     values = dict(
-        name=fact.name, level=fact.level, town=fact.town, village=fact.village,
+        name=fact.name,
+        level=fact.level,
+        town=fact.town,
+        village=fact.village,
         lat=fact.coordinates.lat if fact.coordinates else None,
         lon=fact.coordinates.lon if fact.coordinates else None,
         updated_at=utcnow(),
@@ -49,13 +55,14 @@ class FollowsVenues:
     venue facts; each handler applies a fact once (inbox) in the service's own `db`."""
 
     venue_directory: Table
+    db: Any  # the service's kit.database.Database
 
     @handle_event("venues", "venue.registered")
     def on_venue_registered(self, event: Envelope):
         with self.db.transaction() as tx:
-            remember_venue(tx.session, self.venue_directory, event.typed())
+            remember_venue(tx.session, self.venue_directory, cast(VenueRecord, event.typed()))
 
     @handle_event("venues", "venue.updated")
     def on_venue_updated(self, event: Envelope):
         with self.db.transaction() as tx:
-            remember_venue(tx.session, self.venue_directory, event.typed())
+            remember_venue(tx.session, self.venue_directory, cast(VenueRecord, event.typed()))

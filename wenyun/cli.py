@@ -91,10 +91,12 @@ def cmd_serve(args) -> int:
         import uvicorn
 
         from gateway.app import create_app
+        from kit.logs import configure_logging
 
         settings = _settings()
+        configure_logging("gateway")  # JSON lines with the request id (uvicorn's own config left out)
         uvicorn.run(create_app(settings), host=args.host, port=args.port or settings.gateway_port,
-                    log_level="info", access_log=False)
+                    log_level="info", access_log=False, log_config=None)
         return 0
     from kit.serve import green, run_service
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from sqlalchemy import case, func, select, update
 
-from contracts.errors import NotFound
 from contracts.events import RegistrationPromoted
-from services.events.boundary import utcnow
+from kit.boundary import row_or_404
+from kit.clock import utcnow
 from services.events.domain import registrations as rules
 from services.events.rows import registration_fact, snapshot_columns, snapshot_of
 from services.events.tables import events, registrations
@@ -23,9 +23,7 @@ ACTIVE = ("waitlisted", "confirmed", "checked_in")
 
 def lock_event(session, event_id: str):
     row = session.execute(select(events).where(events.c.id == event_id).with_for_update()).first()
-    if row is None:
-        raise NotFound(f"Event {event_id} does not exist.", {"event_id": event_id})
-    return row
+    return row_or_404(row, f"Event {event_id} does not exist.", {"event_id": event_id})
 
 
 def waitlist_rows(session, event_id: str):

@@ -16,18 +16,38 @@ from sqlalchemy import and_, or_, select, update
 from contracts.access import organises
 from contracts.common import Actor
 from contracts.errors import Conflict, Forbidden, Unprocessable
-from contracts.events import (DispatchRequested, EventCancel, EventCancelled, EventCompleted, EventCreate,
-                              EventDisplaced, EventPublished, EventReschedule, EventRescheduled, EventUpdate,
-                              KeptBackRelease, RegistrationCancelled, RegistrationRescheduled)
+from contracts.events import (
+    DispatchRequested,
+    EventCancel,
+    EventCancelled,
+    EventCompleted,
+    EventCreate,
+    EventDisplaced,
+    EventPublished,
+    EventReschedule,
+    EventRescheduled,
+    EventUpdate,
+    KeptBackRelease,
+    RegistrationCancelled,
+    RegistrationRescheduled,
+)
 from contracts.venues import VenueClosed
+from kit.boundary import domain_errors, model_or_422, signed_in
+from kit.clock import local, utcnow
+from kit.rules import RuleViolation
 from services.events import venues_client
 from services.events.allocation import ACTIVE, lock_event, settle_and_save, snapshot
-from services.events.boundary import domain_errors, local, parse, require_actor, utcnow
 from services.events.domain import registrations as places_rules
-from services.events.domain.errors import RuleViolation
 from services.events.domain.festivals import Festival, check_festival_timing
-from services.events.domain.lifecycle import (EventAction, EventStatus, action_for_change, check_can_complete,
-                                              transition, validate_event_times, validate_volunteer_needs)
+from services.events.domain.lifecycle import (
+    EventAction,
+    EventStatus,
+    action_for_change,
+    check_can_complete,
+    transition,
+    validate_event_times,
+    validate_volunteer_needs,
+)
 from services.events.domain.registrations import RegistrationAction, transition_registration
 from services.events.queries import load_event
 from services.events.rows import Place, coordinates, event_fact, event_view, needs_of, registration_fact, site_place
@@ -49,7 +69,7 @@ def check_owner(actor: Actor, row) -> None:
 
 
 def check_may_change(db, actor: dict, event_id: str) -> None:
-    who = require_actor(actor)
+    who = signed_in(actor)
     with db.read() as session:
         check_owner(who, load_event(session, event_id))
 
@@ -94,8 +114,8 @@ def _place_for(venues, room_id: str | None, site) -> Place | None:
 # ---- create and edit -------------------------------------------------------------------------------
 
 def create(db, venues, actor: dict, event: dict, *, offering_id: str | None = None) -> dict:
-    actor = require_actor(actor, "organiser")
-    data = parse(EventCreate, event)
+    actor = signed_in(actor, "organiser")
+    data = model_or_422(EventCreate, event)
     place = _place_for(venues, data.room_id, data.site)
     columns = checked_plan(_json_plan(data), place)
     columns["organiser_name"] = data.organiser_name or actor.name
@@ -111,8 +131,8 @@ def create(db, venues, actor: dict, event: dict, *, offering_id: str | None = No
 
 
 def update_event(db, venues, actor: dict, event_id: str, changes: dict) -> dict:
-    actor = require_actor(actor, "organiser")
-    data = parse(EventUpdate, changes)
+    actor = signed_in(actor, "organiser")
+    data = model_or_422(EventUpdate, changes)
     sent = data.model_fields_set
     with db.read() as session:
         current = load_event(session, event_id)
@@ -188,7 +208,7 @@ def hold_for(venues, actor: Actor, row) -> dict | None:
 
 
 def publish(db, venues, actor: dict, event_id: str) -> dict:
-    actor = require_actor(actor, "organiser")
+    actor = signed_in(actor, "organiser")
     with db.read() as session:
         row = load_event(session, event_id)
     check_owner(actor, row)
@@ -220,8 +240,8 @@ def publish(db, venues, actor: dict, event_id: str) -> dict:
 # ---- reschedule ------------------------------------------------------------------------------------
 
 def reschedule(db, venues, actor: dict, event_id: str, body: dict) -> dict:
-    actor = require_actor(actor, "organiser")
-    data = parse(EventReschedule, body)
+    actor = signed_in(actor, "organiser")
+    data = model_or_422(EventReschedule, body)
     with db.read() as session:
         row = load_event(session, event_id)
     check_owner(actor, row)
@@ -307,8 +327,8 @@ def cancel_in_tx(tx, row, reason: str):
 
 
 def cancel(db, venues, actor: dict, event_id: str, body: dict) -> dict:
-    actor = require_actor(actor, "organiser")
-    data = parse(EventCancel, body)
+    actor = signed_in(actor, "organiser")
+    data = model_or_422(EventCancel, body)
     with db.read() as session:
         row = load_event(session, event_id)
     check_owner(actor, row)
@@ -322,7 +342,7 @@ def cancel(db, venues, actor: dict, event_id: str, body: dict) -> dict:
 
 
 def complete(db, actor: dict, event_id: str) -> dict:
-    actor = require_actor(actor, "organiser")
+    actor = signed_in(actor, "organiser")
     with db.transaction() as tx:
         row = lock_event(tx.session, event_id)
         check_owner(actor, row)
@@ -362,7 +382,7 @@ def _release_in_tx(tx, row, now: datetime, *, force: bool) -> KeptBackRelease:
 
 
 def release_now(db, actor: dict, event_id: str) -> dict:
-    actor = require_actor(actor, "organiser")
+    actor = signed_in(actor, "organiser")
     with db.transaction() as tx:
         row = lock_event(tx.session, event_id)
         check_owner(actor, row)

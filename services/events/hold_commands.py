@@ -7,7 +7,7 @@ from sqlalchemy import select, update
 
 from contracts.events import EventDisplaced
 from contracts.venues import BookingFact
-from services.events.boundary import utcnow
+from kit.clock import utcnow
 from services.events.event_commands import reload
 from services.events.rows import event_fact
 from services.events.tables import events

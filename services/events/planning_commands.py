@@ -20,7 +20,8 @@ from contracts.access import organises
 from contracts.errors import Conflict, Forbidden, NotFound, Unprocessable
 from contracts.events import OrderScheduled
 from contracts.season_plans import SeasonPlanRequest, SeasonPlanResolve, SeasonPlanView
-from services.events.boundary import domain_errors, local, local_day_start, parse, require_actor, today, utcnow
+from kit.boundary import domain_errors, model_or_422, signed_in
+from kit.clock import day_start, local, local_today, utcnow
 from services.events.domain import festivals
 from services.events.domain import orders as order_rules
 from services.events.domain import planner
@@ -46,13 +47,13 @@ class _Inputs:
         rules = {r.venue_id: r for r in request.site_rules}
         heard: dict[str, list] = {}  # whole-venue closures venues told us about
         for closure in session.execute(select(site_closures).where(
-                site_closures.c.ends > local_day_start(request.first_day),
-                site_closures.c.starts < local_day_start(request.last_day + timedelta(days=1)))).all():
+                site_closures.c.ends > day_start(request.first_day),
+                site_closures.c.starts < day_start(request.last_day + timedelta(days=1)))).all():
             heard.setdefault(closure.venue_id, []).append(_closed_days(closure.starts, closure.ends))
         last_served = dict(session.execute(
             select(events.c.venue_id, func.max(events.c.start))
             .where(events.c.status.in_(SERVED_STATUSES), events.c.venue_id.is_not(None),
-                   events.c.start < local_day_start(request.first_day))
+                   events.c.start < day_start(request.first_day))
             .group_by(events.c.venue_id)).all())
         wanted = set(request.venue_ids) if request.venue_ids is not None else None
         sites: dict[str, planner.Site] = {}
@@ -166,7 +167,7 @@ def _show_of(item) -> planner.Show:
 
 
 def _times(season: planner.Season, show: planner.Show, minutes: int) -> tuple[datetime, datetime]:
-    start = local_day_start(show.day) + timedelta(minutes=season.start_minutes(show.half))
+    start = day_start(show.day) + timedelta(minutes=season.start_minutes(show.half))
     return start, start + timedelta(minutes=minutes)
 
 
@@ -256,8 +257,8 @@ def _check_draft(row) -> None:
 # ---- commands --------------------------------------------------------------------------------------
 
 def create(db, actor: dict, body: dict) -> dict:
-    actor = require_actor(actor, "organiser")
-    request = parse(SeasonPlanRequest, body)
+    actor = signed_in(actor, "organiser")
+    request = model_or_422(SeasonPlanRequest, body)
     with db.read() as session:
         inputs = _Inputs(session, request)
     plan = inputs.solve(request.time_limit_seconds)
@@ -273,7 +274,7 @@ def create(db, actor: dict, body: dict) -> dict:
 
 
 def get(db, actor: dict, plan_id: str) -> dict:
-    actor = require_actor(actor, "organiser")
+    actor = signed_in(actor, "organiser")
     with db.read() as session:
         _check_organiser(actor, _plan_row(session, plan_id))
         return _view(session, plan_id)
@@ -282,7 +283,7 @@ def get(db, actor: dict, plan_id: str) -> dict:
 def change_item(db, actor: dict, plan_id: str, item_id: str, *, pinned: bool | None = None,
                 removed: bool | None = None) -> dict:
     """Pin an item (a re-solve keeps it as it is) or remove it (a re-solve never proposes it again)."""
-    actor = require_actor(actor, "organiser")
+    actor = signed_in(actor, "organiser")
     with db.transaction() as tx:
         row = _plan_row(tx.session, plan_id, lock=True)
         _check_organiser(actor, row)
@@ -303,8 +304,8 @@ def change_item(db, actor: dict, plan_id: str, item_id: str, *, pinned: bool | N
 
 def resolve(db, actor: dict, plan_id: str, body: dict | None) -> dict:
     """Plan again with the pinned items fixed and the removed ones excluded; everything else may move."""
-    actor = require_actor(actor, "organiser")
-    data = parse(SeasonPlanResolve, body or {})
+    actor = signed_in(actor, "organiser")
+    data = model_or_422(SeasonPlanResolve, body or {})
     with db.read() as session:
         row = _plan_row(session, plan_id)
         _check_organiser(actor, row)
@@ -333,7 +334,7 @@ def resolve(db, actor: dict, plan_id: str, body: dict | None) -> dict:
 def publish(db, actor: dict, plan_id: str) -> dict:
     """Every item of the draft becomes a published event at its site in ONE transaction: its order is
     scheduled, volunteer needs are requested (dispatch.requested), and the usual facts go out."""
-    actor = require_actor(actor, "organiser")
+    actor = signed_in(actor, "organiser")
     now = utcnow()
     with db.transaction() as tx:
         row = _plan_row(tx.session, plan_id, lock=True)
@@ -372,7 +373,7 @@ def publish(db, actor: dict, plan_id: str) -> dict:
                 with domain_errors():
                     scheduled = order_rules.VillageOrder(
                         order.id, order.offering_id, order.venue_id, order_rules.OrderWindow(order.earliest, order.latest),
-                        status=order_rules.OrderStatus(order.status)).schedule(item.day, today())
+                        status=order_rules.OrderStatus(order.status)).schedule(item.day, local_today())
                 tx.session.execute(update(orders).where(orders.c.id == order.id).values(
                     status=scheduled.status.value, scheduled_for=scheduled.scheduled_for, event_id=event_id,
                     decided_by=actor.sub, decided_at=now))

@@ -10,13 +10,24 @@ from sqlalchemy import func, or_, select
 
 from contracts.access import organises
 from contracts.common import Actor
-from contracts.errors import BadRequest, NotFound
-from contracts.events import NoticeBoard, NoticeEntry, SatisfactionView, StandingFreeActivities
-from services.events.boundary import utcnow
+from contracts.errors import BadRequest, Forbidden, NotFound
+from contracts.events import (
+    MenuDemand,
+    NoticeBoard,
+    NoticeEntry,
+    OfferingDemand,
+    SatisfactionView,
+    StandingFreeActivities,
+)
+from kit.boundary import domain_errors, row_or_404
+from kit.clock import utcnow
+from services.events.access import check_may_act_for, is_staff_for, may_see_order
+from services.events.allocation import waitlist_position
 from services.events.domain import calendar_feed, notice_board
+from services.events.domain import orders as order_rules
 from services.events.domain.feedback import satisfaction
-from services.events.rows import event_view
-from services.events.tables import events, feedback, registrations, venue_directory, walk_in_feedback
+from services.events.rows import event_view, offering_view, order_view, registration_view
+from services.events.tables import events, feedback, offerings, orders, registrations, venue_directory, walk_in_feedback
 
 PUBLIC_STATUSES = ("published", "completed", "cancelled")
 STANDING_LOOKBACK = timedelta(days=90)  # sessions looked at for "standing" free activities, either side of now
@@ -24,9 +35,7 @@ STANDING_LOOKBACK = timedelta(days=90)  # sessions looked at for "standing" free
 
 def load_event(session, event_id: str):
     row = session.execute(select(events).where(events.c.id == event_id)).first()
-    if row is None:
-        raise NotFound(f"Event {event_id} does not exist.", {"event_id": event_id})
-    return row
+    return row_or_404(row, f"Event {event_id} does not exist.", {"event_id": event_id})
 
 
 def _may_see_draft(actor: Actor | None, row) -> bool:
@@ -161,3 +170,116 @@ def satisfaction_view(session, scope: str, key: str) -> dict:
     return SatisfactionView(scope=scope, id=key, count=figures["count"], average=figures["average"],
                             distribution={str(k): v for k, v in figures["distribution"].items()},
                             satisfied_share=figures["satisfied_share"]).model_dump(mode="json")
+
+
+# ---- registrations ---------------------------------------------------------------------------------
+
+def registration_row(session, registration_id: str):
+    row = session.execute(select(registrations).where(registrations.c.id == registration_id)).first()
+    return row_or_404(row, f"Registration {registration_id} does not exist.", {"registration_id": registration_id})
+
+
+def get_registration(session, actor: Actor, registration_id: str) -> dict:
+    registration = registration_row(session, registration_id)
+    check_may_act_for(actor, registration, load_event(session, registration.event_id))
+    position = (waitlist_position(session, registration.event_id, registration.seq)
+                if registration.status == "waitlisted" else None)
+    return registration_view(registration, position).model_dump(mode="json")
+
+
+def registrations_of_event(session, actor: Actor, event_id: str, status: str | None = None) -> list[dict]:
+    event = load_event(session, event_id)
+    if not is_staff_for(actor, event):
+        raise Forbidden("Only staff of this event see its registrations.", {"event_id": event_id})
+    query = select(registrations).where(registrations.c.event_id == event_id).order_by(registrations.c.seq)
+    if status:
+        query = query.where(registrations.c.status == status)
+    position, views = 0, []
+    for row in session.execute(query).all():
+        waiting = row.status == "waitlisted"
+        position += waiting
+        views.append(registration_view(row, position if waiting else None).model_dump(mode="json"))
+    return views
+
+
+def registrations_of(session, actor: Actor) -> list[dict]:
+    """The caller's own registrations and those they made for others, newest first."""
+    rows = session.execute(select(registrations).where(
+        (registrations.c.person_id == actor.sub) | (registrations.c.registered_by == actor.sub))
+        .order_by(registrations.c.created_at.desc()).limit(500)).all()
+    return [registration_view(row, waitlist_position(session, row.event_id, row.seq)
+                              if row.status == "waitlisted" else None).model_dump(mode="json") for row in rows]
+
+
+# ---- the menu and village orders --------------------------------------------------------------------
+
+def offering_row(session, offering_id: str):
+    row = session.execute(select(offerings).where(offerings.c.id == offering_id)).first()
+    return row_or_404(row, f"Offering {offering_id} is not on the menu.", {"offering_id": offering_id})
+
+
+def order_row(session, order_id: str, *, lock: bool = False):
+    query = select(orders).where(orders.c.id == order_id)
+    row = session.execute(query.with_for_update() if lock else query).first()
+    return row_or_404(row, f"Order {order_id} does not exist.", {"order_id": order_id})
+
+
+def order_counts(session) -> dict[str, int]:
+    return {r[0]: int(r[1]) for r in session.execute(
+        select(orders.c.offering_id, func.count()).group_by(orders.c.offering_id)).all()}
+
+
+def list_offerings(session, available_only: bool = False) -> list[dict]:
+    query = select(offerings).order_by(offerings.c.title, offerings.c.id)
+    if available_only:
+        query = query.where(offerings.c.available.is_(True))
+    counts = order_counts(session)
+    return [offering_view(r, counts.get(r.id, 0)).model_dump(mode="json") for r in session.execute(query).all()]
+
+
+def get_offering(session, offering_id: str) -> dict:
+    row = offering_row(session, offering_id)
+    return offering_view(row, order_counts(session).get(offering_id, 0)).model_dump(mode="json")
+
+
+def menu_demand(session, threshold: int) -> dict:
+    rows = session.execute(select(offerings).order_by(offerings.c.title)).all()
+    counts = session.execute(select(orders.c.offering_id, orders.c.status, func.count())
+                             .group_by(orders.c.offering_id, orders.c.status)).all()
+    by_status: dict[str, dict[str, int]] = {}
+    for offering_id, status, count in counts:
+        by_status.setdefault(offering_id, {})[status] = int(count)
+    totals = {o: sum(s.values()) for o, s in by_status.items()}
+    with domain_errors():
+        rare = order_rules.rarely_ordered(totals, threshold, [r.id for r in rows])
+    rare_ids = [r.offering_id for r in rare]
+    return MenuDemand(threshold=threshold, rarely_ordered=rare_ids, offerings=[
+        OfferingDemand(offering_id=r.id, title=r.title, available=r.available, orders=totals.get(r.id, 0),
+                       scheduled=by_status.get(r.id, {}).get("scheduled", 0),
+                       declined=by_status.get(r.id, {}).get("declined", 0), rarely_ordered=r.id in rare_ids)
+        for r in sorted(rows, key=lambda r: (totals.get(r.id, 0), r.title))]).model_dump(mode="json")
+
+
+def get_order(session, actor: Actor, order_id: str) -> dict:
+    order = order_row(session, order_id)
+    offering = offering_row(session, order.offering_id)
+    if not may_see_order(actor, order):
+        raise Forbidden("A venue manager sees the orders of their own centre.", {"order_id": order_id})
+    return order_view(order, offering.title).model_dump(mode="json")
+
+
+def list_orders(session, actor: Actor, status: str | None = None, venue_id: str | None = None) -> list[dict]:
+    query = select(orders, offerings.c.title.label("offering_title")).join(
+        offerings, offerings.c.id == orders.c.offering_id).order_by(orders.c.created_at.desc()).limit(500)
+    if status:
+        query = query.where(orders.c.status == status)
+    if venue_id:
+        query = query.where(orders.c.venue_id == venue_id)
+    views = []
+    for row in session.execute(query).all():
+        if not may_see_order(actor, row):
+            continue
+        values = dict(row._mapping)
+        title = values.pop("offering_title")
+        views.append(order_view(values, title).model_dump(mode="json"))
+    return views

@@ -11,46 +11,32 @@ import uuid
 
 from sqlalchemy import select, update
 
-from contracts.access import staffs_event
-from contracts.common import Actor
 from contracts.errors import Conflict, Forbidden, NotFound, Unprocessable
-from contracts.events import (FeedbackCreate, FeedbackReceived, FeedbackView, RegistrationCancel,
-                              RegistrationCancelled, RegistrationConfirmed, RegistrationCreate, RegistrationWaitlisted)
-from services.events.allocation import (ACTIVE, lock_event, settle_and_save, snapshot, waitlist_position,
-                                        waitlist_summary)
-from services.events.boundary import STAFF_ROLES, domain_errors, parse, require_actor, utcnow
+from contracts.events import (
+    FeedbackCreate,
+    FeedbackReceived,
+    FeedbackView,
+    RegistrationCancel,
+    RegistrationCancelled,
+    RegistrationConfirmed,
+    RegistrationCreate,
+    RegistrationWaitlisted,
+)
+from kit.boundary import domain_errors, model_or_422, signed_in
+from kit.clock import utcnow
+from services.events.access import STAFF_ROLES, check_may_act_for, is_staff_for
+from services.events.allocation import ACTIVE, lock_event, settle_and_save, snapshot, waitlist_summary
 from services.events.domain import feedback as feedback_rules
 from services.events.domain import registrations as rules
-from services.events.queries import load_event
+from services.events.queries import load_event, registration_row
 from services.events.rows import registration_fact, registration_view, snapshot_of
 from services.events.tables import feedback, registrations
-
-
-def is_staff_for(actor: Actor, event_row) -> bool:
-    """Staff who may register people by phone / at the desk, see the registrations and check people in:
-    the event's organisers and the manager of the venue it is at (docs/authorisation.md)."""
-    return staffs_event(actor, event_row.organiser_id, event_row.town, event_row.venue_id)
-
-
-def _check_may_act_for(actor: Actor, registration, event_row) -> None:
-    if actor.sub in (registration.person_id, registration.registered_by) or is_staff_for(actor, event_row):
-        return
-    raise Forbidden("Only the person registered, whoever registered them, or staff may do this.",
-                    {"registration_id": registration.id})
-
-
-def _registration(session, registration_id: str):
-    row = session.execute(select(registrations).where(registrations.c.id == registration_id)).first()
-    if row is None:
-        raise NotFound(f"Registration {registration_id} does not exist.", {"registration_id": registration_id})
-    return row
-
 
 # ---- register --------------------------------------------------------------------------------------
 
 def register(db, actor: dict, event_id: str, body: dict) -> dict:
-    actor = require_actor(actor)
-    data = parse(RegistrationCreate, body)
+    actor = signed_in(actor)
+    data = model_or_422(RegistrationCreate, body)
     offline = data.channel != "online"
     if offline and actor.role not in STAFF_ROLES:
         raise Forbidden("Phone, desk and on-behalf registrations are entered by staff; register online yourself.",
@@ -110,16 +96,16 @@ def register(db, actor: dict, event_id: str, body: dict) -> dict:
 # ---- cancel, check-in, no-show ---------------------------------------------------------------------
 
 def cancel(db, actor: dict, registration_id: str, body: dict | None) -> dict:
-    actor = require_actor(actor)
+    actor = signed_in(actor)
     with db.read() as session:  # who may cancel is answered before anything about the body
-        registration = _registration(session, registration_id)
-        _check_may_act_for(actor, registration, load_event(session, registration.event_id))
+        registration = registration_row(session, registration_id)
+        check_may_act_for(actor, registration, load_event(session, registration.event_id))
         event_id = registration.event_id
-    data = parse(RegistrationCancel, body or {})
+    data = model_or_422(RegistrationCancel, body or {})
     with db.transaction() as tx:
         event = lock_event(tx.session, event_id)
-        registration = _registration(tx.session, registration_id)
-        _check_may_act_for(actor, registration, event)
+        registration = registration_row(tx.session, registration_id)
+        check_may_act_for(actor, registration, event)
         with domain_errors():
             rules.transition_registration(registration.status, rules.RegistrationAction.CANCEL)
             places = snapshot(tx.session, event)
@@ -134,17 +120,17 @@ def cancel(db, actor: dict, registration_id: str, body: dict | None) -> dict:
             status="cancelled", cancel_reason=reason, updated_at=now))
         tx.emit(registration_fact(RegistrationCancelled, registration, event, reason=reason), subject=registration_id)
         settle_and_save(tx, event, settlement)  # frees the places and promotes whoever now fits, in order
-        row = _registration(tx.session, registration_id)
+        row = registration_row(tx.session, registration_id)
     return registration_view(row).model_dump(mode="json")
 
 
 def _staff_transition(db, actor: dict, registration_id: str, action: rules.RegistrationAction) -> dict:
-    actor = require_actor(actor, *STAFF_ROLES)
+    actor = signed_in(actor, *STAFF_ROLES)
     with db.read() as session:
-        event_id = _registration(session, registration_id).event_id
+        event_id = registration_row(session, registration_id).event_id
     with db.transaction() as tx:
         event = lock_event(tx.session, event_id)
-        registration = _registration(tx.session, registration_id)
+        registration = registration_row(tx.session, registration_id)
         if not is_staff_for(actor, event):
             raise Forbidden("Only staff of this event's venue, organisers or administrators do this.",
                             {"event_id": event_id})
@@ -161,7 +147,7 @@ def _staff_transition(db, actor: dict, registration_id: str, action: rules.Regis
         if action is rules.RegistrationAction.CHECK_IN:
             values["checked_in_at"] = now
         tx.session.execute(update(registrations).where(registrations.c.id == registration_id).values(**values))
-        row = _registration(tx.session, registration_id)
+        row = registration_row(tx.session, registration_id)
     return registration_view(row).model_dump(mode="json")
 
 
@@ -173,59 +159,15 @@ def no_show(db, actor: dict, registration_id: str) -> dict:
     return _staff_transition(db, actor, registration_id, rules.RegistrationAction.MARK_NO_SHOW)
 
 
-# ---- reads -----------------------------------------------------------------------------------------
-
-def get(db, actor: dict, registration_id: str) -> dict:
-    actor = require_actor(actor)
-    with db.read() as session:
-        registration = _registration(session, registration_id)
-        event = load_event(session, registration.event_id)
-        _check_may_act_for(actor, registration, event)
-        position = (waitlist_position(session, registration.event_id, registration.seq)
-                    if registration.status == "waitlisted" else None)
-    return registration_view(registration, position).model_dump(mode="json")
-
-
-def for_event(db, actor: dict, event_id: str, status: str | None = None) -> list[dict]:
-    actor = require_actor(actor, *STAFF_ROLES)
-    with db.read() as session:
-        event = load_event(session, event_id)
-        if not is_staff_for(actor, event):
-            raise Forbidden("Only staff of this event see its registrations.", {"event_id": event_id})
-        query = select(registrations).where(registrations.c.event_id == event_id).order_by(registrations.c.seq)
-        if status:
-            query = query.where(registrations.c.status == status)
-        rows = session.execute(query).all()
-    position, views = 0, []
-    for row in rows:
-        waiting = row.status == "waitlisted"
-        position += waiting
-        views.append(registration_view(row, position if waiting else None).model_dump(mode="json"))
-    return views
-
-
-def mine(db, actor: dict) -> list[dict]:
-    actor = require_actor(actor)
-    with db.read() as session:
-        rows = session.execute(select(registrations).where(
-            (registrations.c.person_id == actor.sub) | (registrations.c.registered_by == actor.sub))
-            .order_by(registrations.c.created_at.desc()).limit(500)).all()
-        views = []
-        for row in rows:
-            position = waitlist_position(session, row.event_id, row.seq) if row.status == "waitlisted" else None
-            views.append(registration_view(row, position).model_dump(mode="json"))
-    return views
-
-
 # ---- feedback --------------------------------------------------------------------------------------
 
 def give_feedback(db, actor: dict, registration_id: str, body: dict) -> dict:
-    actor = require_actor(actor)
-    data = parse(FeedbackCreate, body)
+    actor = signed_in(actor)
+    data = model_or_422(FeedbackCreate, body)
     with db.transaction() as tx:
-        registration = _registration(tx.session, registration_id)
+        registration = registration_row(tx.session, registration_id)
         event = load_event(tx.session, registration.event_id)
-        _check_may_act_for(actor, registration, event)
+        check_may_act_for(actor, registration, event)
         given = tx.session.execute(select(feedback.c.registration_id)
                                    .where(feedback.c.registration_id == registration_id)).first()
         with domain_errors():

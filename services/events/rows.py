@@ -7,9 +7,18 @@ from typing import Any
 
 from contracts.common import ContactPoint, Coordinates
 from contracts.envelope import READING
-from contracts.events import (EventFact, EventPlaces, EventView, OfferingView, OrderFact, OrderView, RegistrationFact,
-                              RegistrationView, VolunteerNeed)
-from services.events.boundary import local_day_end, local_day_start
+from contracts.events import (
+    EventFact,
+    EventPlaces,
+    EventView,
+    OfferingView,
+    OrderFact,
+    OrderView,
+    RegistrationFact,
+    RegistrationView,
+    VolunteerNeed,
+)
+from kit.clock import day_end, day_start
 from services.events.domain import registrations as places_rules
 from services.events.domain.lifecycle import EventKind
 
@@ -179,5 +188,5 @@ def order_view(row, offering_title: str) -> OrderView:
 def order_fact(cls: type[OrderFact], order, offering_title: str, **extra) -> OrderFact:
     o = _m(order)
     return cls(order_id=o["id"], offering_id=o["offering_id"], offering_title=offering_title, venue_id=o["venue_id"],
-               venue_name=o["venue_name"], requested_by=o["requested_by"], earliest=local_day_start(o["earliest"]),
-               latest=local_day_end(o["latest"]), **extra)
+               venue_name=o["venue_name"], requested_by=o["requested_by"], earliest=day_start(o["earliest"]),
+               latest=day_end(o["latest"]), **extra)

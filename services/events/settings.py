@@ -1,11 +1,11 @@
-"""Settings of the events service (environment variables WENYUN_EVENTS_*), beside the platform's own."""
+"""Settings of the events service: environment variables WENYUN_EVENTS_* (kit.service_settings)."""
 from __future__ import annotations
 
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from kit.service_settings import ServiceSettings, service_settings_config
 
 
-class EventsSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="WENYUN_EVENTS_", extra="ignore")
+class EventsSettings(ServiceSettings):
+    model_config = service_settings_config("events")
 
     # How often the timer looks for events whose kept-back places are due for release (seconds).
     release_interval: float = 5.0
@@ -13,6 +13,3 @@ class EventsSettings(BaseSettings):
     venues_timeout: float = 5.0
     # Offerings ordered fewer times than this stand out in the menu demand report.
     rarely_ordered_threshold: int = 2
-
-
-SETTINGS = EventsSettings()

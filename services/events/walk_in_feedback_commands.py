@@ -9,7 +9,8 @@ from sqlalchemy.exc import IntegrityError
 
 from contracts.errors import Conflict, NotFound
 from contracts.events import FeedbackCode, FeedbackReceived, WalkInFeedbackCreate, WalkInFeedbackView
-from services.events.boundary import domain_errors, parse, require_actor, utcnow
+from kit.boundary import domain_errors, model_or_422, signed_in
+from kit.clock import utcnow
 from services.events.domain.walk_in_feedback import (
     CODE_ALPHABET, CODE_LENGTH, check_feedback_window, phone_key,
 )
@@ -25,7 +26,7 @@ def _view(event_id: str, code: str, base_url: str) -> dict:
 
 def feedback_code(db, actor: dict, event_id: str, base_url: str) -> dict:
     """The event's code, made on first request (the same code afterwards)."""
-    actor = require_actor(actor, "organiser")
+    actor = signed_in(actor, "organiser")
     with db.transaction() as tx:
         event = load_event(tx.session, event_id)
         check_owner(actor, event)
@@ -40,7 +41,7 @@ def feedback_code(db, actor: dict, event_id: str, base_url: str) -> dict:
 
 
 def give(db, code: str, body: dict) -> dict:
-    data = parse(WalkInFeedbackCreate, body)
+    data = model_or_422(WalkInFeedbackCreate, body)
     code = (code or "").strip().upper()
     with db.transaction() as tx:
         event_id = tx.session.execute(select(feedback_codes.c.event_id).where(

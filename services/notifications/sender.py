@@ -30,7 +30,7 @@ from sqlalchemy import select
 from contracts.common import Actor
 from contracts.errors import Conflict, Forbidden, NotFound
 from contracts.notifications import MessageDelivery
-from kit.database import utcnow
+from kit.clock import utcnow
 from services.notifications.channels.email_smtp import build_email, send_email
 from services.notifications.channels.sms import DevSmsProvider, InvalidPhoneNumber, SmsProvider
 from services.notifications.channels.sms_aliyun import AliyunSmsProvider

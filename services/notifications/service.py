@@ -5,32 +5,41 @@
   here; each writes inbox messages, pending e-mail/SMS deliveries and webhook deliveries in one
   transaction (fanout.py);
 - two timers send what is due: e-mail and SMS (sender.py), webhooks (webhook_sender.py);
-- RPC for the inbox, the people directory, delivery logs and webhook subscriptions (api.py).
+- RPC for the inbox, the people directory, delivery logs and webhook subscriptions (entrypoints/).
 """
 from __future__ import annotations
 
 import logging
 
-
 from contracts.envelope import Envelope, registered_events
-from kit.database import Database, utcnow
+from kit.clock import utcnow
+from kit.database import Database
 from kit.events import handle_event
 from kit.metrics import Metrics
+from kit.request_context import RequestContext
 from kit.rpc import rpc
+from kit.service_settings import every
 from services.notifications import sender, webhook_sender
-from services.notifications.api import DeliveriesApi, InboxApi, PeopleApi, WebhooksApi
+from services.notifications.entrypoints.deliveries import DeliveriesEntrypoints
+from services.notifications.entrypoints.inbox import InboxEntrypoints
+from services.notifications.entrypoints.one_time_sms import OneTimeSmsEntrypoints
+from services.notifications.entrypoints.people import PeopleEntrypoints
+from services.notifications.entrypoints.webhooks import WebhooksEntrypoints
 from services.notifications.fanout import fan_out
-from services.notifications.one_time_sms import OneTimeSmsApi
-from services.notifications.runtime import Runtime, every
+from services.notifications.runtime import Runtime
+from services.notifications.settings import NotificationSettings
+
 from services.notifications.tables import metadata
 
 log = logging.getLogger(__name__)
 
 
-class NotificationsService(InboxApi, PeopleApi, DeliveriesApi, WebhooksApi, OneTimeSmsApi):
+class NotificationsService(InboxEntrypoints, PeopleEntrypoints, DeliveriesEntrypoints, WebhooksEntrypoints,
+                           OneTimeSmsEntrypoints):
     name = "notifications"
     db = Database(metadata)
     metrics = Metrics()
+    request = RequestContext()  # the request id of every worker, in its logs and facts (kit.request_ids)
     runtime = Runtime()
 
     @rpc
@@ -43,11 +52,11 @@ class NotificationsService(InboxApi, PeopleApi, DeliveriesApi, WebhooksApi, OneT
             counts = fan_out(tx.session, event, self.runtime.settings, utcnow())
         log.info("%s %s → %s", event.type, event.id, counts)
 
-    @every("send_interval")
+    @every(NotificationSettings, "send_interval", eager=True)
     def send_due_messages(self) -> int:
         return sender.send_due_messages(self.db, self.runtime.settings, self.runtime.outlets, self.runtime.fault)
 
-    @every("webhook_interval")
+    @every(NotificationSettings, "webhook_interval", eager=True)
     def send_due_webhooks(self) -> int:
         return webhook_sender.send_due_webhooks(self.db, self.runtime.settings)
 

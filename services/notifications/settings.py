@@ -1,4 +1,6 @@
-"""Settings of the notifications service (environment variables; see docs/subscribing.md).
+"""Settings of the notifications service: environment variables WENYUN_NOTIFICATIONS_<FIELD>
+(kit.service_settings); the names of earlier releases still work: NOTIFICATIONS_<FIELD>, and SMTP_* for
+the mail server (see docs/subscribing.md).
 
     SMTP_HOST, SMTP_PORT, SMTP_SENDER      e-mail; with no SMTP_HOST e-mails are logged and marked
                                            `skipped` (a development machine without a mail server)
@@ -23,9 +25,10 @@ import json
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import AliasChoices, Field, field_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic import field_validator
+from pydantic_settings import NoDecode
 
+from kit.service_settings import ServiceSettings, service_settings_config
 from services.notifications.domain.webhook_policy import (
     DEFAULT_DISABLE_AFTER_DAYS,
     DEFAULT_RETRY_DELAYS,
@@ -38,19 +41,18 @@ Delays = Annotated[tuple[float, ...], NoDecode]
 Names = Annotated[tuple[str, ...], NoDecode]
 
 
-def _alias(name: str) -> AliasChoices:
-    return AliasChoices(name, f"NOTIFICATIONS_{name}")
+_SMTP = ("smtp_host", "smtp_port", "smtp_sender", "smtp_starttls", "smtp_username", "smtp_password")
 
 
-class NotificationSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="NOTIFICATIONS_", extra="ignore")
+class NotificationSettings(ServiceSettings):
+    model_config = service_settings_config("notifications", old_prefixes=("NOTIFICATIONS_",), bare=_SMTP)
 
-    smtp_host: str | None = Field(None, validation_alias=_alias("SMTP_HOST"))
-    smtp_port: int = Field(1025, validation_alias=_alias("SMTP_PORT"))
-    smtp_sender: str = Field("文云 <noreply@wenyun.local>", validation_alias=_alias("SMTP_SENDER"))
-    smtp_starttls: bool = Field(False, validation_alias=_alias("SMTP_STARTTLS"))
-    smtp_username: str | None = Field(None, validation_alias=_alias("SMTP_USERNAME"))
-    smtp_password: str | None = Field(None, validation_alias=_alias("SMTP_PASSWORD"))
+    smtp_host: str | None = None
+    smtp_port: int = 1025
+    smtp_sender: str = "文云 <noreply@wenyun.local>"
+    smtp_starttls: bool = False
+    smtp_username: str | None = None
+    smtp_password: str | None = None
     smtp_timeout: float = 15.0
 
     sms_provider: Literal["dev", "none", "aliyun"] = "dev"
@@ -119,13 +121,3 @@ class NotificationSettings(BaseSettings):
 
     def sms_store(self, var_dir: Path) -> Path:
         return self.sms_dev_path or var_dir / "sms-dev.jsonl"
-
-
-def notification_settings(config: dict) -> NotificationSettings:
-    """The settings of one container: given in its config (tests) or read from the environment."""
-    given = config.get("NOTIFICATIONS_SETTINGS")
-    if isinstance(given, NotificationSettings):
-        return given
-    if isinstance(given, dict):
-        return NotificationSettings(**given)
-    return NotificationSettings()

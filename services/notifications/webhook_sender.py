@@ -22,11 +22,11 @@ from prometheus_client import Counter
 from sqlalchemy import select
 
 from contracts.envelope import CONTENT_TYPE
-from kit.database import utcnow
+from kit.clock import utcnow
+from kit.rules import InvalidTransition
 from services.notifications.domain.webhook_policy import (
     AttemptResult,
     EndpointFailures,
-    InvalidTransition,
     should_disable,
 )
 from services.notifications.domain.webhook_signing import signed_headers

@@ -19,17 +19,24 @@ from contracts.venues import (
     BookingCancelled, BookingCheckedIn, BookingConfirmed, BookingCreate, BookingNoShow, BookingRejected,
     BookingRequested, BookingRescheduled,
 )
+from kit.clock import from_local, local_now, shown, to_local, utcnow
+from kit.rules import InvalidTransition
 from services.venues import queries, schedule
 from services.venues.access import BOOKING_ROLES, STAFF_CHANNELS, manages, require_manager
 from services.venues.domain.booking_rules import (
-    BookingAction, BookingDecision, BookingRefusal, BookingRequest, InvalidTransition, RoomBookingProfile,
-    allowed_actions, check_booking, transition,
+    BookingAction,
+    BookingDecision,
+    BookingRefusal,
+    BookingRequest,
+    RoomBookingProfile,
+    allowed_actions,
+    check_booking,
+    transition,
 )
 from services.venues.domain.booking_limits import (
     BookingLimits, cancellation_refusal, iso_week_bounds, limits_refusal, past_start_refusal,
 )
 from services.venues.domain.opening_hours import ResolvedDay
-from services.venues.localtime import from_local, now, now_local, shown, to_local
 from services.venues.tables import bookings
 
 ACTION_FACTS = {BookingAction.CONFIRM: BookingConfirmed, BookingAction.REJECT: BookingRejected,
@@ -163,7 +170,7 @@ def room_limits(room) -> BookingLimits:
 
 def _limits_refusal(session, room, start_local: dt.datetime, end_local: dt.datetime, held_to_limits: bool,
                     person: str | None, exclude: tuple[str, ...]) -> BookingRefusal | None:
-    moment = now_local()
+    moment = local_now()
     if not held_to_limits:
         return past_start_refusal(start_local, moment)
     week_start, week_end = iso_week_bounds(start_local.date())
@@ -191,7 +198,7 @@ def decide(session, room, venue, start: dt.datetime, end: dt.datetime, attendees
     decision = check_booking(request, profile, day, existing)
     if isinstance(decision, BookingRefusal):
         # "in the past" says more than "closed then" or "taken"; the quota query is spared for the refused
-        return (decision if decision.code == "invalid_time" else past_start_refusal(start_local, now_local())
+        return (decision if decision.code == "invalid_time" else past_start_refusal(start_local, local_now())
                 or decision), day
     return _limits_refusal(session, room, start_local, end_local, held_to_limits, person, exclude) or decision, day
 
@@ -224,7 +231,7 @@ def fact(cls, booking, room, venue, **extra):
 
 
 def insert(tx, placement: Placement, room, venue, decision: BookingDecision) -> dict:
-    moment = now()
+    moment = utcnow()
     values = dict(
         id=str(uuid.uuid4()), venue_id=venue.id, room_id=room.id, starts_at=placement.start, ends_at=placement.end,
         occupied_start=from_local(decision.occupied_start), occupied_end=from_local(decision.occupied_end),
@@ -286,9 +293,9 @@ def change_status(tx, booking, room, venue, action: BookingAction, actor_sub: st
         status = transition(booking.status, action)
     except InvalidTransition as error:
         raise Conflict(sentence(str(error)), {"booking_id": booking.id, "booking_status": booking.status,
-                                              "allowed_actions": [str(a) for a in allowed_actions(booking.status)],
-                                              "detail_zh": error.message_zh}) from error
-    changes = {"status": str(status), "updated_at": now()}
+                                              "allowed_actions": [str(a) for a in allowed_actions(booking.status)]},
+                       detail_zh=error.message_zh) from error
+    changes = {"status": str(status), "updated_at": utcnow()}
     if reason is not None:
         changes["reason"] = reason
     if closure_id is not None:
@@ -317,7 +324,7 @@ def move(tx, booking, room, venue, start: dt.datetime, end: dt.datetime) -> dict
     if isinstance(decision, BookingRefusal):
         raise refusal_error(decision, room, day, (to_local(start), to_local(end)))
     changes = dict(starts_at=start, ends_at=end, occupied_start=from_local(decision.occupied_start),
-                   occupied_end=from_local(decision.occupied_end), updated_at=now())
+                   occupied_end=from_local(decision.occupied_end), updated_at=utcnow())
     _write(tx.session, room, bookings.update().where(bookings.c.id == booking.id).values(**changes),
            (changes["occupied_start"], changes["occupied_end"]), exclude=(booking.id,))
     values = {**dict(booking._mapping), **changes}
@@ -330,7 +337,7 @@ def require_cancellable_by_booker(actor: Actor, booking, room) -> None:
     """The room's cancellation cut-off binds the booker; the venue's managers may cancel any time."""
     if manages(actor, booking.venue_id):
         return
-    refusal = cancellation_refusal(to_local(booking.starts_at), now_local(), room_limits(room))
+    refusal = cancellation_refusal(to_local(booking.starts_at), local_now(), room_limits(room))
     if refusal is not None:
         raise Unprocessable(sentence(refusal.message), {"reason_code": refusal.code, "detail_zh": refusal.message_zh,
                                                         "booking_id": booking.id})

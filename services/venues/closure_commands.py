@@ -7,12 +7,12 @@ import uuid
 
 from contracts.errors import Conflict, Unprocessable
 from contracts.venues import VenueClosed, VenueReopened
+from kit.clock import shown, to_local, utcnow
 from services.venues import queries
 from services.venues.booking_commands import change_status, sentence
 from services.venues.domain.booking_rules import BookingAction, BookingRecord, BookingStatus
 from services.venues.domain.closures import ClosureError, bookings_affected, closure_notice_zh, validate_closure
 from services.venues.domain.opening_hours import Closure
-from services.venues.localtime import now, shown, to_local
 from services.venues.tables import closures
 
 
@@ -44,7 +44,7 @@ def _cancel(tx, venue, room_rows: dict, affected: list, closure_id: str, notice:
 
 def create(tx, actor_sub: str, venue, room, start: dt.datetime | None, expected: dt.datetime | None,
            reason: str) -> dict:
-    moment = now()
+    moment = utcnow()
     start = start or moment
     try:
         closure = validate_closure(to_local(start), to_local(expected) if expected else None, reason,
@@ -76,7 +76,7 @@ def reopen(tx, actor_sub: str, row, venue, room, at: dt.datetime | None) -> dict
     if row.reopened_at is not None:
         raise Conflict(f"Closure {row.id} already ended at {shown(row.reopened_at):%Y-%m-%d %H:%M}.",
                        {"closure_id": row.id, "reopened_at": shown(row.reopened_at).isoformat()})
-    moment = now()
+    moment = utcnow()
     at = at or moment
     if at > moment:
         raise Unprocessable("A reopening is recorded when it happens; to announce a later reopening, change the "
@@ -93,7 +93,7 @@ def extend(tx, actor_sub: str, row, venue, room, expected: dt.datetime, reason: 
     """Move the expected reopening (usually later); bookings in the newly closed time are cancelled."""
     if row.reopened_at is not None:
         raise Conflict(f"Closure {row.id} already ended; announce a new closure instead.", {"closure_id": row.id})
-    moment = now()
+    moment = utcnow()
     try:
         closure = validate_closure(to_local(row.start), to_local(expected), reason or row.reason, to_local(moment))
     except ClosureError as error:
@@ -128,7 +128,7 @@ def view(row, venue, room_name: str | None, cancelled: list[str]) -> dict:
     return {
         "id": values["id"], "venue_id": venue.id, "venue_name": venue.name, "room_id": values["room_id"],
         "room_name": room_name, "start": shown(values["start"]), "expected_reopening": shown(values["expected_reopening"]),
-        "reopened_at": shown(values["reopened_at"]), "reason": values["reason"], "status": status_of(values, now()),
+        "reopened_at": shown(values["reopened_at"]), "reason": values["reason"], "status": status_of(values, utcnow()),
         "notice_zh": closure_notice_zh(place_name(venue, room_name), notice),
         "cancelled_booking_ids": cancelled, "created_at": shown(values["created_at"]),
     }

@@ -12,7 +12,7 @@ from services.venues import queries, schedule
 from services.venues.domain.booking_rules import BookingRecord, BookingStatus
 from services.venues.domain.closures import bookings_left_outside, removes_hours
 from services.venues.domain.opening_hours import DateException, HolidayRule, Interval, resolve_calendar
-from services.venues.localtime import span_of_dates, to_local
+from kit.clock import span_of_dates, to_local
 from services.venues.tables import bookings
 
 

@@ -14,12 +14,12 @@ from contracts.lending import Loan, LoanCreate, LoanOverdue, LoanRenew
 from services.venues import queries
 from services.venues.booking_commands import sentence
 from services.venues.domain.lending import LendingError, check_lend, check_renew, check_return, is_overdue
-from services.venues.localtime import DISTRICT_TZ, now
+from kit.clock import DISTRICT_TZ, utcnow
 from services.venues.tables import assets, loans, venues
 
 
 def today() -> dt.date:
-    return now().astimezone(DISTRICT_TZ).date()
+    return utcnow().astimezone(DISTRICT_TZ).date()
 
 
 def _error(error: LendingError, **extra) -> Unprocessable:
@@ -58,7 +58,7 @@ def lend(tx, actor_sub: str, venue, data: LoanCreate) -> dict:
         if open_loan is not None:
             raise Conflict(sentence(str(error)), {"asset_id": asset.id, "loan_id": open_loan.id}) from error
         raise _error(error, asset_id=asset.id) from error
-    moment = now()
+    moment = utcnow()
     values = dict(id=str(uuid.uuid4()), venue_id=venue.id, asset_id=asset.id, borrower_id=data.borrower_id,
                   borrower_name=data.borrower_name,
                   contact=data.contact.model_dump(mode="json") if data.contact else None, lent_on=lent_on,
@@ -78,7 +78,7 @@ def renew(tx, row, data: LoanRenew) -> dict:
         raise _error(error, loan_id=row.id) from error
     # A renewed loan that falls overdue again is reported again.
     tx.session.execute(update(loans).where(loans.c.id == row.id).values(
-        due_on=data.due_on, renewals=row.renewals + 1, overdue_reported_at=None, updated_at=now()))
+        due_on=data.due_on, renewals=row.renewals + 1, overdue_reported_at=None, updated_at=utcnow()))
     return loan_view(loan_row(tx.session, row.id), queries.asset_row(tx.session, row.asset_id))
 
 
@@ -87,7 +87,7 @@ def give_back(tx, row) -> dict:
         check_return(row.status)
     except LendingError as error:
         raise Conflict(sentence(str(error)), {"loan_id": row.id}) from error
-    moment = now()
+    moment = utcnow()
     tx.session.execute(update(loans).where(loans.c.id == row.id).values(status="returned", returned_at=moment,
                                                                          updated_at=moment))
     return loan_view(loan_row(tx.session, row.id), queries.asset_row(tx.session, row.asset_id))
@@ -117,7 +117,7 @@ def report_overdue(tx, rows=None, venue_id: str | None = None) -> int:
         if row.overdue_reported_at is not None or not is_overdue(row.status, row.due_on, today()):
             continue
         claimed = tx.session.execute(update(loans).where(loans.c.id == row.id, loans.c.overdue_reported_at.is_(None))
-                                     .values(overdue_reported_at=now()))
+                                     .values(overdue_reported_at=utcnow()))
         if claimed.rowcount != 1:
             continue  # reported by someone else meanwhile
         asset = queries.asset_row(tx.session, row.asset_id)

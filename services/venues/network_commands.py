@@ -7,8 +7,8 @@ from sqlalchemy.exc import IntegrityError
 
 from contracts.errors import Conflict, NotFound, Unprocessable
 from contracts.venues import RoomCreate, RoomUpdate, VenueCreate, VenueRegistered, VenueUpdate, VenueUpdated
+from kit.clock import utcnow
 from services.venues import queries
-from services.venues.localtime import now
 from services.venues.tables import rooms, venues
 
 
@@ -17,7 +17,7 @@ def insert_venue(tx, actor_sub: str, data: VenueCreate, *, weekly_hours: dict | 
     if data.parent_id and queries.venue_row(tx.session, data.parent_id) is None:
         raise NotFound(f"Parent venue {data.parent_id} does not exist.", {"parent_id": data.parent_id})
     venue_id = str(uuid.uuid4())
-    moment = now()
+    moment = utcnow()
     tx.session.execute(venues.insert().values(
         id=venue_id, created_by=actor_sub, created_at=moment, updated_at=moment, status="open",
         weekly_hours=weekly_hours, holiday_rule=holiday_rule, **queries.venue_columns(data),
@@ -57,7 +57,7 @@ def update_venue(tx, actor_sub: str, venue, data: VenueUpdate) -> list[str]:
             columns[name] = []
     if not columns:
         return []
-    columns["updated_at"] = now()
+    columns["updated_at"] = utcnow()
     tx.session.execute(venues.update().where(venues.c.id == venue.id).values(**columns))
     current = queries.venue_view(queries.venue_row(tx.session, venue.id))
     tx.emit(VenueUpdated(venue_id=venue.id, changed=sorted(changes), updated_by=actor_sub,
@@ -73,7 +73,7 @@ def _room_integrity(venue, error: IntegrityError) -> Conflict:
 
 def insert_room(tx, actor_sub: str, venue, data: RoomCreate) -> str:
     room_id = str(uuid.uuid4())
-    moment = now()
+    moment = utcnow()
     try:
         with tx.session.begin_nested():
             tx.session.execute(rooms.insert().values(id=room_id, venue_id=venue.id, created_by=actor_sub,
@@ -92,6 +92,6 @@ def update_room(tx, room, venue, data: RoomUpdate) -> None:
         return
     try:
         with tx.session.begin_nested():
-            tx.session.execute(rooms.update().where(rooms.c.id == room.id).values(updated_at=now(), **changes))
+            tx.session.execute(rooms.update().where(rooms.c.id == room.id).values(updated_at=utcnow(), **changes))
     except IntegrityError as error:
         raise _room_integrity(venue, error) from error

@@ -17,7 +17,7 @@ from services.venues.domain.no_shows import (
     COUNTED_CHANNELS, CheckInWindow, CountedNoShow, NoShowPolicy, check_in_refusal, counted, no_show_refusal,
     paused_until,
 )
-from services.venues.localtime import from_local, now, now_local, shown, to_local
+from kit.clock import from_local, local_now, shown, to_local, utcnow
 from services.venues.tables import booking_pause_lifts, bookings, no_show_exemptions
 
 POLICY = NoShowPolicy()
@@ -36,13 +36,13 @@ def _refused(refusal, booking) -> Unprocessable:
 
 
 def require_check_in_open(booking, room) -> None:
-    refusal = check_in_refusal(to_local(booking.starts_at), now_local(), window(room))
+    refusal = check_in_refusal(to_local(booking.starts_at), local_now(), window(room))
     if refusal is not None:
         raise _refused(refusal, booking)
 
 
 def require_no_show_due(booking, room) -> None:
-    refusal = no_show_refusal(to_local(booking.starts_at), now_local(), window(room))
+    refusal = no_show_refusal(to_local(booking.starts_at), local_now(), window(room))
     if refusal is not None:
         raise _refused(refusal, booking)
 
@@ -50,7 +50,7 @@ def require_no_show_due(booking, room) -> None:
 def sweep(db) -> list[str]:
     """Confirmed bookings (not event holds) still running whose check-in window has closed → no-show,
     which frees the rest of the slot. One transaction per booking: the room is locked as for a booking."""
-    moment = now()
+    moment = utcnow()
     with db.read() as session:
         candidates = session.execute(
             select(bookings.c.id, bookings.c.room_id).where(
@@ -64,7 +64,7 @@ def sweep(db) -> list[str]:
             if booking.status != "confirmed":
                 continue
             closes = window(room).closes(to_local(booking.starts_at))
-            if now_local() < closes:
+            if local_now() < closes:
                 continue
             change_status(tx, booking, room, venue, BookingAction.MARK_NO_SHOW, SWEEPER,
                           reason=f"no check-in by {closes:%H:%M}; the rest of the slot is released",
@@ -85,7 +85,7 @@ def _ledger_rows(session, person_id: str):
 
 def ledger(session, person_id: str) -> dict:
     rows, exemption, lifted_at = _ledger_rows(session, person_id)
-    moment = now_local()
+    moment = local_now()
     lifted_local = to_local(lifted_at) if lifted_at else None
     no_shows = [CountedNoShow(row.id, to_local(row.updated_at), row.channel) for row in rows]
     counting = {n.booking_id for n in counted(no_shows, moment, POLICY, lifted_local)}
@@ -104,7 +104,7 @@ def require_not_paused(session, person_id: str | None) -> None:
     """A person's own online booking, refused while their booking is paused (staff still book for them)."""
     if not person_id:
         return
-    since = now() - dt.timedelta(days=POLICY.within_days)
+    since = utcnow() - dt.timedelta(days=POLICY.within_days)
     recent = session.execute(select(func.count()).select_from(bookings).where(
         bookings.c.booker_id == person_id, bookings.c.status == "no_show", bookings.c.updated_at > since,
         bookings.c.channel.in_(sorted(COUNTED_CHANNELS)))).scalar_one()
@@ -124,13 +124,13 @@ def require_not_paused(session, person_id: str | None) -> None:
 def exempt(tx, person_id: str, reason: str, actor_sub: str) -> None:
     tx.session.execute(no_show_exemptions.delete().where(no_show_exemptions.c.person_id == person_id))
     tx.session.execute(no_show_exemptions.insert().values(person_id=person_id, reason=reason.strip(),
-                                                          granted_by=actor_sub, granted_at=now()))
+                                                          granted_by=actor_sub, granted_at=utcnow()))
 
 
 def lift(tx, person_id: str, reason: str, actor_sub: str) -> None:
     tx.session.execute(booking_pause_lifts.insert().values(id=str(uuid.uuid4()), person_id=person_id,
                                                            reason=reason.strip() or "lifted by a venue manager",
-                                                           lifted_by=actor_sub, lifted_at=now()))
+                                                           lifted_by=actor_sub, lifted_at=utcnow()))
 
 
 def require_ledger_keeper(actor) -> None:

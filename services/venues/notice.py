@@ -1,13 +1,13 @@
 """The public notice (公示) of a venue: rooms, this week's hours, services and closures (seeds 000, 003, 004)."""
 from __future__ import annotations
 
+from kit.clock import to_local, utcnow
 from services.venues import closure_commands, queries, schedule
 from services.venues.domain.opening_hours import iso_week_label
-from services.venues.localtime import now, to_local
 
 
 def public_notice(session, venue, week: str | None = None) -> dict:
-    moment = now()
+    moment = utcnow()
     week = week or iso_week_label(to_local(moment).date())
     dates = schedule.week_dates(week)
     days = schedule.resolve(session, venue, dates[0], dates[-1])

@@ -7,10 +7,10 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from contracts.common import Coordinates
-from contracts.errors import NotFound
 from contracts.venues import Asset, Booking, Room, RoomLookup, Venue, VenueCreate
+from kit.boundary import row_or_404
+from kit.clock import shown
 from services.venues.domain.booking_rules import ACTIVE_STATUSES, ROOM_HOLDING_STATUSES
-from services.venues.localtime import shown
 from services.venues.tables import assets, bookings, closures, rooms, venues
 
 ACTIVE = tuple(str(status) for status in ACTIVE_STATUSES)
@@ -31,10 +31,7 @@ def venue_row(session: Session, venue_id: str):
 
 
 def venue_or_404(session: Session, venue_id: str):
-    row = venue_row(session, venue_id)
-    if row is None:
-        raise NotFound(f"Venue {venue_id} does not exist.", {"venue_id": venue_id})
-    return row
+    return row_or_404(venue_row(session, venue_id), f"Venue {venue_id} does not exist.", {"venue_id": venue_id})
 
 
 def venue_by_name(session: Session, name: str):
@@ -96,9 +93,7 @@ def room_row(session: Session, room_id: str, *, for_update: bool = False):
 
 def room_or_404(session: Session, room_id: str, *, for_update: bool = False):
     row = room_row(session, room_id, for_update=for_update)
-    if row is None:
-        raise NotFound(f"Room {room_id} does not exist.", {"room_id": room_id})
-    return row
+    return row_or_404(row, f"Room {room_id} does not exist.", {"room_id": room_id})
 
 
 def room_rows(session: Session, venue_id: str, *, for_update: bool = False):
@@ -138,9 +133,7 @@ def booking_row(session: Session, booking_id: str, *, for_update: bool = False):
 
 def booking_or_404(session: Session, booking_id: str, *, for_update: bool = False):
     row = booking_row(session, booking_id, for_update=for_update)
-    if row is None:
-        raise NotFound(f"Booking {booking_id} does not exist.", {"booking_id": booking_id})
-    return row
+    return row_or_404(row, f"Booking {booking_id} does not exist.", {"booking_id": booking_id})
 
 
 def active_bookings_overlapping(session: Session, room_ids: list[str], start: dt.datetime, end: dt.datetime,
@@ -217,9 +210,7 @@ def closure_row(session: Session, closure_id: str, *, for_update: bool = False):
     if for_update:
         query = query.with_for_update()
     row = session.execute(query).first()
-    if row is None:
-        raise NotFound(f"Closure {closure_id} does not exist.", {"closure_id": closure_id})
-    return row
+    return row_or_404(row, f"Closure {closure_id} does not exist.", {"closure_id": closure_id})
 
 
 def closure_rows(session: Session, venue_id: str, *, since: dt.datetime | None = None):
@@ -258,10 +249,7 @@ def asset_row(session: Session, asset_id: str, *, for_update: bool = False):
     query = select(assets).where(assets.c.id == asset_id)
     if for_update:
         query = query.with_for_update()
-    row = session.execute(query).first()
-    if row is None:
-        raise NotFound(f"Asset {asset_id} does not exist.", {"asset_id": asset_id})
-    return row
+    return row_or_404(session.execute(query).first(), f"Asset {asset_id} does not exist.", {"asset_id": asset_id})
 
 
 def asset_view(row, room_names_by_id: dict[str, str]) -> Asset:

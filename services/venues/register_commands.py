@@ -8,13 +8,18 @@ from sqlalchemy import select
 
 from contracts.errors import Conflict, NotFound, Unprocessable
 from contracts.venues import AssetCreate, AssetUpdate, VisitEntryCreate
+from kit.clock import utcnow
 from services.venues import queries
 from services.venues.booking_commands import sentence
 from services.venues.domain.registers import (
-    RegisterError, VisitEntry, change_asset_condition, daily_footfall_summary, ensure_asset_number_unique,
-    next_asset_number, validate_visit_entry,
+    RegisterError,
+    VisitEntry,
+    change_asset_condition,
+    daily_footfall_summary,
+    ensure_asset_number_unique,
+    next_asset_number,
+    validate_visit_entry,
 )
-from services.venues.localtime import now
 from services.venues.tables import VISITOR_GROUP_COLUMNS, assets, visits
 
 MAX_REPORT_DAYS = 400
@@ -40,7 +45,7 @@ def record_visits(session, actor_sub: str, venue, data: VisitEntryCreate) -> dic
     except RegisterError as error:
         raise register_error(error) from error
     values = {"id": str(uuid.uuid4()), "venue_id": venue.id, "room_id": data.room_id, "day": data.date,
-              "recorded_by": actor_sub, "created_at": now(),
+              "recorded_by": actor_sub, "created_at": utcnow(),
               **{group: entry.counts.get(group, 0) for group in VISITOR_GROUP_COLUMNS}}
     session.execute(visits.insert().values(**values))
     return {"id": values["id"], "venue_id": venue.id, "date": data.date, "room_id": data.room_id,
@@ -77,7 +82,7 @@ def register_asset(session, actor_sub: str, venue, data: AssetCreate) -> dict:
         if "already" in str(error):
             raise Conflict(sentence(str(error)), {"number": data.number}) from error
         raise register_error(error) from error
-    moment = now()
+    moment = utcnow()
     values = {"id": str(uuid.uuid4()), "venue_id": venue.id, "number": number, "name": data.name,
               "category": data.category, "room_id": data.room_id, "condition": data.condition, "note": data.note,
               "created_by": actor_sub, "created_at": moment, "updated_at": moment}
@@ -97,7 +102,7 @@ def update_asset(session, row, venue, data: AssetUpdate) -> dict:
     for name in ("name", "category", "condition", "note"):
         if name in changes and changes[name] is None:
             raise Unprocessable(f"The field {name} cannot be emptied.", {"field": name})
-    changes["updated_at"] = now()
+    changes["updated_at"] = utcnow()
     session.execute(assets.update().where(assets.c.id == row.id).values(**changes))
     return {**dict(row._mapping), **changes}
 

@@ -3,37 +3,39 @@ resolved calendar, compliance report and utilisation built from them."""
 from __future__ import annotations
 
 import datetime as dt
-import os
+from types import SimpleNamespace
 from typing import Iterable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from contracts.errors import Unprocessable
+from contracts.errors import NotFound, Unprocessable
+from contracts.venues import OpeningHoursView, RoomOpenAt, VenueCalendar
+from kit.clock import span_of_dates, to_local
 from services.venues import queries, statutory_years
-from services.venues.domain.compliance import DEFAULT_VILLAGE_WEEKLY_HOURS, standard_for_level, weekly_compliance
+from services.venues.access import require_manager
+from services.venues.domain.compliance import standard_for_level, weekly_compliance
 from services.venues.domain.opening_hours import (
-    WEEKDAY_NAMES_EN, Closure, DateException, HolidayRule, Interval, ResolvedDay, ScheduleError, WeeklySchedule,
-    format_weekly_schedule_zh, iso_week_dates, resolve_calendar,
+    WEEKDAY_NAMES_EN,
+    Closure,
+    DateException,
+    HolidayRule,
+    Interval,
+    ResolvedDay,
+    ScheduleError,
+    WeeklySchedule,
+    format_weekly_schedule_zh,
+    iso_week_dates,
+    resolve_calendar,
+    weekly_open_hours,
 )
 from services.venues.domain.utilisation import room_utilisation
-from services.venues.localtime import span_of_dates, to_local
 from services.venues.tables import bookings, closures, opening_exceptions
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MAX_CALENDAR_DAYS = 400
 HOLIDAY_RULE_ZH = {"open": "国家法定节假日按周末时间开放", "closed": "国家法定节假日闭馆",
                    "by_arrangement": "国家法定节假日按活动组织要求开放"}
-
-
-def village_weekly_hours(config: dict | None = None) -> float:
-    """The village standard (seed 001 sets none): config VENUES_VILLAGE_WEEKLY_HOURS or the environment
-    variable WENYUN_VILLAGE_WEEKLY_HOURS, 35 h by default."""
-    value = (config or {}).get("VENUES_VILLAGE_WEEKLY_HOURS") or os.environ.get("WENYUN_VILLAGE_WEEKLY_HOURS")
-    try:
-        return float(value) if value else DEFAULT_VILLAGE_WEEKLY_HOURS
-    except ValueError:
-        return DEFAULT_VILLAGE_WEEKLY_HOURS
 
 
 def unprocessable(error: ValueError, **extra) -> Unprocessable:
@@ -160,3 +162,46 @@ def utilisation(session: Session, venue, week: str) -> dict:
                        "booked_hours": figures["booked_hours"], "utilisation": figures["utilisation"],
                        "per_day": figures["per_day"]})
     return {"venue_id": venue.id, "week": week, "rooms": report}
+
+
+def opening_hours_view(session: Session, venue_id: str) -> OpeningHoursView:
+    venue = queries.venue_or_404(session, venue_id)
+    rows = session.execute(select(opening_exceptions).where(opening_exceptions.c.venue_id == venue_id)
+                           .order_by(opening_exceptions.c.date)).all()
+    return OpeningHoursView(
+        venue_id=venue.id, weekly=venue.weekly_hours or {}, holiday_rule=venue.holiday_rule,
+        notice_zh=hours_notice_zh(venue), weekly_open_hours=weekly_open_hours(weekly_schedule(venue.weekly_hours)),
+        exceptions=[{"date": r.date, "intervals": r.intervals, "note": r.note} for r in rows])
+
+
+def calendar_view(session: Session, venue_id: str, first: dt.date, last: dt.date,
+                  room_id: str | None = None) -> VenueCalendar:
+    """The resolved days of a venue (or of one of its rooms: its closures count too)."""
+    venue = queries.venue_or_404(session, venue_id)
+    if room_id:
+        room = queries.room_or_404(session, room_id)
+        if room.venue_id != venue_id:
+            raise NotFound(f"Room {room_id} is not a room of {venue.name}.", {"room_id": room_id})
+    days = resolve(session, venue, first, last, room_id=room_id)
+    return VenueCalendar(venue_id=venue_id, room_id=room_id, start_date=first, end_date=last,
+                         days=[day_view(day) for day in days])
+
+
+def room_open_at(session: Session, room_id: str, moment: dt.datetime) -> RoomOpenAt:
+    local = to_local(moment)
+    room = queries.room_or_404(session, room_id)
+    venue = queries.venue_row(session, room.venue_id)
+    [day] = resolve(session, venue, local.date(), local.date(), room_id=room.id)
+    interval = next((i for i in day.intervals if i.start <= local.time() < i.end), None)
+    return RoomOpenAt(room_id=room.id, venue_id=venue.id, at=moment, open=interval is not None,
+                      interval=str(interval) if interval else None, day=day_view(day))
+
+
+def proposed_compliance(session: Session, actor, venue_id: str, data, week: str, village_hours: float) -> dict:
+    """The compliance report the venue would have with these weekly hours (stored exceptions and
+    closures kept), for its manager, before saving. Changes nothing."""
+    weekly = validated_weekly(data.weekly)
+    venue = queries.venue_or_404(session, venue_id)
+    require_manager(actor, venue.id, venue.name)
+    proposed = SimpleNamespace(**{**venue._asdict(), "weekly_hours": weekly, "holiday_rule": data.holiday_rule})
+    return compliance(session, proposed, week, village_hours)

@@ -10,7 +10,9 @@ from nameko.dependency_providers import Config
 from contracts.venues import Venue
 from kit.database import Database
 from kit.metrics import Metrics
+from kit.request_context import RequestContext
 from kit.rpc import rpc
+from kit.service_settings import SettingsDependency
 from services.venues.forgetting import ForgetsPeople
 from services.venues.entrypoints.bookings import BookingEntrypoints
 from services.venues.entrypoints.closures import ClosureEntrypoints
@@ -20,6 +22,7 @@ from services.venues.entrypoints.lending import LendingEntrypoints
 from services.venues.entrypoints.network import NetworkEntrypoints
 from services.venues.entrypoints.no_shows import NoShowEntrypoints
 from services.venues.entrypoints.registers import RegisterEntrypoints
+from services.venues.settings import VenuesSettings
 from services.venues.entrypoints.statutory_calendar import StatutoryCalendarEntrypoints
 from services.venues.tables import metadata
 
@@ -30,7 +33,9 @@ class VenuesService(NetworkEntrypoints, HoursEntrypoints, ClosureEntrypoints, Bo
     name = "venues"
     db = Database(metadata)
     metrics = Metrics()
+    request = RequestContext()  # the request id of every worker, in its logs and facts (kit.request_ids)
     config = Config()
+    settings = SettingsDependency(VenuesSettings)
 
     @rpc
     def health(self):

@@ -13,7 +13,7 @@ from contracts.venues import StatutoryYear, StatutoryYearIn
 from services.venues.domain.statutory_calendar import (
     EnteredYear, StatutoryCalendarError, calendar_warnings, differences, library_knows,
 )
-from services.venues.localtime import now, today
+from kit.clock import local_today, utcnow
 from services.venues.tables import statutory_years
 
 MAX_HOLIDAY_SPAN_DAYS = 15
@@ -64,7 +64,7 @@ def entered_from_input(year: int, data: StatutoryYearIn) -> EnteredYear:
 def store(tx, year: int, data: StatutoryYearIn, entered: EnteredYear, actor_sub: str) -> None:
     tx.session.execute(delete(statutory_years).where(statutory_years.c.year == year))
     tx.session.execute(statutory_years.insert().values(
-        year=year, notice=data.notice.strip(), entered_by=actor_sub, entered_at=now(),
+        year=year, notice=data.notice.strip(), entered_by=actor_sub, entered_at=utcnow(),
         holidays={d.isoformat(): n for d, n in sorted(entered.holidays.items())},
         workdays={d.isoformat(): n for d, n in sorted(entered.workdays.items())}))
 
@@ -86,7 +86,7 @@ def year_view(session: Session, year: int) -> dict:
 
 def operator_warnings(session: Session) -> list[str]:
     """The warnings of `calendar_warnings`, also set as metrics for the operator's alerting."""
-    day = today()
+    day = local_today()
     entered = entered_years(session)
     warnings = calendar_warnings(day, entered)
     for year in (day.year, day.year + 1):

@@ -8,10 +8,6 @@ from contracts.common import Actor
 from contracts.errors import Forbidden
 
 
-def actor_of(actor: dict | Actor) -> Actor:
-    return actor if isinstance(actor, Actor) else Actor.model_validate(actor)
-
-
 def is_staff(actor: Actor) -> bool:
     """The volunteer reviewer or the administrator: they see and change every volunteer's record."""
     return reviews_volunteers(actor)

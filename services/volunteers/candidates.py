@@ -9,18 +9,17 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Text, cast, func, select
 from sqlalchemy.orm import Session
 
+from kit.clock import DISTRICT_TZ
 from services.volunteers.domain.dispatch import Role
 from services.volunteers.domain.ranking import Candidate, Commitment, RankingPolicy, rank_candidates
 from services.volunteers.records import availability_from_json
 from services.volunteers.settings import VolunteersSettings
 from services.volunteers.tables import dispatches, hours_log, offers, venue_directory, volunteers
 
-DISTRICT = ZoneInfo("Asia/Shanghai")
 NOWHERE = (0.0, 0.0)  # stands for "the site" when an event has no coordinates: every distance is then 0
 
 
@@ -98,7 +97,7 @@ def load_candidates(session: Session, *, start: datetime, end: datetime, site, t
 def rank_roles(session: Session, roles: tuple[Role, ...], *, start: datetime, end: datetime, site, today,
                settings: VolunteersSettings) -> dict[str, list[str]]:
     """role -> volunteer ids, best first (at most `ranking_depth`)."""
-    local_start, local_end = start.astimezone(DISTRICT), end.astimezone(DISTRICT)
+    local_start, local_end = start.astimezone(DISTRICT_TZ), end.astimezone(DISTRICT_TZ)
     located, unlocated = load_candidates(session, start=start, end=end, site=site, today=today, settings=settings)
     policy = RankingPolicy(travel_speed_kmh=settings.travel_speed_kmh, distance_band_km=settings.distance_band_km)
     depth = settings.ranking_depth

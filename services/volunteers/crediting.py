@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 
 from contracts.errors import Conflict
 from contracts.volunteers import CheckIn, HoursCredited
+from kit.clock import local_today
 from kit.database import Transaction
 from services.volunteers.domain.hours import credits_for_event
-from services.volunteers.service_records import local_today
 from services.volunteers.tables import checkins, completed_events, event_satisfaction, hours_log, offers
 
 

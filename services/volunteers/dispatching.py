@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from contracts.errors import Conflict, NotFound
+from contracts.errors import Conflict
 from contracts.volunteers import (
     DispatchAccepted,
     DispatchDeclined,
@@ -25,11 +25,12 @@ from contracts.volunteers import (
     RoleShortfall,
     TeamMember,
 )
+from kit.boundary import row_or_404
+from kit.clock import local_today
 from kit.database import Transaction
 from services.volunteers import candidates, links
 from services.volunteers.domain import dispatch as rules
 from services.volunteers.domain.ranking import find_conflict
-from services.volunteers.service_records import local_today
 from services.volunteers.settings import ServiceSettings
 from services.volunteers.tables import cancelled_events, dispatches, offers, volunteers
 
@@ -79,10 +80,8 @@ def offer_rows(session: Session, dispatch_id: str):
 
 
 def existing_offer(session: Session, offer_id: str):
-    orow = session.execute(select(offers).where(offers.c.id == offer_id)).first()
-    if orow is None:
-        raise NotFound(f"Offer {offer_id} does not exist. 没有这份邀请。", {"offer_id": offer_id})
-    return orow
+    row = session.execute(select(offers).where(offers.c.id == offer_id)).first()
+    return row_or_404(row, f"Offer {offer_id} does not exist.", {"offer_id": offer_id}, detail_zh="没有这份邀请。")
 
 
 def roles_from_needs(needs: list[dict]) -> tuple[rules.Role, ...]:

@@ -10,8 +10,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from contracts.common import ContactPoint, Coordinates
-from contracts.errors import NotFound, Unprocessable
+from contracts.errors import Unprocessable
 from contracts.volunteers import WEEKDAYS, AvailabilityWindow, StarLevel, Volunteer
+from kit.boundary import row_or_404
 from services.volunteers.domain.profiles import ApplicationInvalid, validate_application
 from services.volunteers.domain.profiles import VolunteerApplication as CleanApplication
 from services.volunteers.domain.recognition import star_level
@@ -87,9 +88,8 @@ def volunteer_row(session: Session, volunteer_id: str, *, lock: bool = False):
 
 def existing_volunteer(session: Session, volunteer_id: str, *, lock: bool = False):
     row = volunteer_row(session, volunteer_id, lock=lock)
-    if row is None:
-        raise NotFound(f"Volunteer {volunteer_id} does not exist. 没有这位志愿者。", {"volunteer_id": volunteer_id})
-    return row
+    return row_or_404(row, f"Volunteer {volunteer_id} does not exist.", {"volunteer_id": volunteer_id},
+                      detail_zh="没有这位志愿者。")
 
 
 def volunteer_rows(session: Session, *, status=None, skill=None, town=None, village=None, limit=100, offset=0):

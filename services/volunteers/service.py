@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from kit.database import Database
 from kit.metrics import Metrics
+from kit.request_context import RequestContext
 from kit.rpc import rpc
 from kit.venue_directory import FollowsVenues
 from services.volunteers.forgetting import ForgetsPeople
@@ -24,6 +25,7 @@ class VolunteersService(ProfileEntrypoints, TeamEntrypoints, RecordEntrypoints, 
     name = "volunteers"
     db = Database(metadata)
     metrics = Metrics()
+    request = RequestContext()  # the request id of every worker, in its logs and facts (kit.request_ids)
     settings = Settings()
     venue_directory = venue_directory  # venue coordinates feed the distance part of dispatch ranking
 

@@ -1,8 +1,7 @@
 """Training records, the service-hours log, organisers' ratings and event satisfaction: rows ↔ contracts."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,12 +20,6 @@ from contracts.volunteers import (
 from services.volunteers.domain.recognition import TrainingRecord as DomainTraining
 from services.volunteers.domain.recognition import training_report
 from services.volunteers.tables import event_satisfaction, hours_log, service_ratings, training_records, volunteers
-
-DISTRICT = ZoneInfo("Asia/Shanghai")
-
-
-def local_today(now: datetime) -> date:
-    return now.astimezone(DISTRICT).date()
 
 
 def training_view(row) -> TrainingRecord:

@@ -1,5 +1,5 @@
-"""Settings of the volunteers service (environment variables WENYUN_VOLUNTEERS_*), and the dependency
-that hands them, with the platform settings and the link-signing key, to every worker.
+"""Settings of the volunteers service (environment variables WENYUN_VOLUNTEERS_*, kit.service_settings),
+and the dependency that hands them, with the platform settings and the link-signing key, to every worker.
 
 Tests pass their own `VolunteersSettings` in the nameko config under `VOLUNTEERS_SETTINGS`.
 """
@@ -10,13 +10,13 @@ import hmac
 from dataclasses import dataclass
 
 from nameko.extensions import DependencyProvider
-from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from kit.service_settings import ServiceSettings, service_settings_config
 from kit.settings import PlatformSettings, get_settings
 
 
-class VolunteersSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="WENYUN_VOLUNTEERS_", extra="ignore")
+class VolunteersSettings(ServiceSettings):
+    model_config = service_settings_config("volunteers")
 
     # How long a volunteer has to answer an offer.
     offer_response_seconds: float = 24 * 3600
@@ -55,7 +55,7 @@ def link_key(signing_key: bytes) -> bytes:
 
 def settings_from_config(config: dict) -> ServiceSettings:
     platform = config.get("WENYUN_SETTINGS") or get_settings()
-    volunteers = config.get("VOLUNTEERS_SETTINGS") or VolunteersSettings()
+    volunteers = VolunteersSettings.from_config(config)
     return ServiceSettings(platform, volunteers, link_key(platform.signing_key()))
 
 

@@ -6,8 +6,9 @@ from collections import defaultdict
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from contracts.errors import NotFound, Unprocessable
+from contracts.errors import Unprocessable
 from contracts.volunteers import StandardFinding, StandardRule, Team, TeamRosterMember, TeamStandards
+from kit.boundary import row_or_404
 from services.volunteers.domain.team_standards import AdminLevel, TeamKind, team_standard_report
 from services.volunteers.domain.team_standards import Team as DomainTeam
 from services.volunteers.tables import team_members, teams
@@ -28,10 +29,7 @@ def team_row(session: Session, team_id: str, *, lock: bool = False):
     query = select(teams).where(teams.c.id == team_id)
     if lock:
         query = query.with_for_update()
-    row = session.execute(query).first()
-    if row is None:
-        raise NotFound(f"Team {team_id} does not exist.", {"team_id": team_id})
-    return row
+    return row_or_404(session.execute(query).first(), f"Team {team_id} does not exist.", {"team_id": team_id})
 
 
 def members_of(session: Session, team_ids: list[str]) -> dict[str, list]:

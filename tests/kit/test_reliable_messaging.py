@@ -6,7 +6,7 @@ import time
 import uuid
 
 import pytest
-from kombu import Connection, Exchange, Queue
+from kombu import Connection, Queue
 from nameko.testing.services import entrypoint_hook, entrypoint_waiter
 from sqlalchemy import create_engine, select
 
@@ -80,7 +80,7 @@ def test_sweeper_publishes_what_a_crash_left_in_the_outbox(container_factory, se
     outbox, _ = add_kit_tables(VenuesService.db.metadata)
     event_id = str(uuid.uuid4())
     fact = VenueRegistered(venue_id="v-crashed", name="遗留场馆", kind="library", level="district", registered_by="x")
-    from kit.database import utcnow
+    from kit.clock import utcnow
 
     with engine.begin() as db:
         db.execute(outbox.insert().values(id=event_id, seq=0, exchange="venues.events", event_type=fact.event_type,

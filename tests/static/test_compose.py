@@ -449,8 +449,8 @@ def test_dockerfile_builds_the_one_wenyun_image():
     assert froms and froms[-1].split()[0] == "python:3.11-slim"
     runs = " ".join(rest for keyword, rest in instructions if keyword == "RUN")
     copies = " ".join(rest for keyword, rest in instructions if keyword == "COPY")
-    assert "requirements.lock" in copies
-    assert re.search(r"pip install (\S+ )*-r \S*requirements\.lock", runs), "dependencies come from requirements.lock"
+    assert "requirements/runtime.txt" in copies and "dev.txt" not in copies, "the image has no test tools"
+    assert re.search(r"pip install (\S+ )*-r \S*runtime\.txt", runs), "dependencies come from requirements/runtime.txt"
     assert re.search(r"pip install (\S+ )*--no-deps", runs), "the project is installed with --no-deps"
     users = [rest for keyword, rest in instructions if keyword == "USER"]
     assert users and users[-1].split(":")[0] not in ("root", "0"), "the image runs as a non-root user"

@@ -9,6 +9,8 @@ import json
 import subprocess
 import sys
 import threading
+import time
+import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
@@ -219,3 +221,39 @@ def test_two_hundred_parallel_requests_make_exactly_one_booking_on_postgresql(sh
     with shared_platform.client("venue_manager", sub="mgr-jp", scopes=[f"venue:{jiaping['venue_id']}"]) as manager:
         held = manager.get("/api/v1/bookings", params={"room_id": room, "status": "confirmed"}).json()
         assert len(held) == 1
+
+
+def _logged_with(path, request_id: str) -> list[dict]:
+    """The JSON log lines of one process that belong to `request_id`."""
+    lines = []
+    for raw in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        try:
+            line = json.loads(raw)
+        except ValueError:
+            continue  # output that is not a log line (a library printing)
+        if isinstance(line, dict) and line.get("request_id") == request_id:
+            lines.append(line)
+    return lines
+
+
+def test_one_request_id_through_gateway_venues_notifications_and_the_fact(shared_platform, jiaping, outside):
+    """Issue 10: the id of one booking request is in the gateway's, venues' and notifications' logs and
+    is the trace id of the `traceparent` of the booking.confirmed fact it caused."""
+    request_id = uuid.uuid4().hex
+    day = (later_tuesday() + dt.timedelta(weeks=1)).isoformat()
+    with shared_platform.client("resident", sub="resident-traced", name="李桂兰") as resident:
+        created = resident.post("/api/v1/bookings", headers={"X-Request-Id": request_id}, json={
+            "room_id": jiaping["rooms"]["多功能活动室"], "start": f"{day}T10:00:00+08:00",
+            "end": f"{day}T11:00:00+08:00", "attendees": 6, "purpose": "读书会"})
+    assert created.status_code == 201, created.text
+    assert created.headers["X-Request-Id"] == request_id
+    booking_id = created.json()["id"]
+    fact = outside.one(lambda e: e["type"] == "booking.confirmed" and e["data"]["booking_id"] == booking_id)
+    assert fact["traceparent"].split("-")[1] == request_id
+    logs = shared_platform.logs
+    # A worker's closing log line may follow its reply; notifications hears the fact asynchronously.
+    deadline = time.time() + 15
+    for process in ("gateway", "venues", "notifications"):
+        while not _logged_with(logs[process], request_id) and time.time() < deadline:
+            time.sleep(0.2)
+        assert _logged_with(logs[process], request_id), f"{process} never logged the request id"

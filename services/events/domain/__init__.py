@@ -8,5 +8,5 @@ orders         the menu of offerings and village orders
 feedback       ratings after attendance and satisfaction figures
 notice_board   public notice entries and the standing-free-activities standard
 calendar_feed  the iCalendar (RFC 5545) feed
-errors         RuleViolation and InvalidTransition
+(RuleViolation and InvalidTransition come from kit.rules, shared by every service)
 """

@@ -10,16 +10,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 
-from .errors import RuleViolation
+from kit.clock import DISTRICT_TZ
+from kit.rules import RuleViolation
+
 from .festivals import Festival
 from .lifecycle import EventKind, EventStatus, TargetGroup, validate_event_times
 
-TIMEZONE_NAME = "Asia/Shanghai"
-LOCAL_TZ = ZoneInfo(TIMEZONE_NAME)
+TIMEZONE_NAME = DISTRICT_TZ.key
 PRODID = "-//Wenyun//Wenyun Events Calendar//ZH"
 UID_DOMAIN = "wenyun"
 
@@ -78,8 +78,8 @@ def _vevent(entry: CalendarEntry) -> Event:
     vevent.add("uid", event_uid(entry.event_id))
     vevent.add("dtstamp", entry.updated_at.astimezone(timezone.utc))
     vevent.add("last-modified", entry.updated_at.astimezone(timezone.utc))
-    vevent.add("dtstart", entry.start.astimezone(LOCAL_TZ))
-    vevent.add("dtend", entry.end.astimezone(LOCAL_TZ))
+    vevent.add("dtstart", entry.start.astimezone(DISTRICT_TZ))
+    vevent.add("dtend", entry.end.astimezone(DISTRICT_TZ))
     vevent.add("summary", entry.title)
     vevent.add("location", entry.location)
     vevent.add("description", _description(entry))

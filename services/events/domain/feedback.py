@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TypedDict
 
-from .errors import RuleViolation
+from kit.rules import RuleViolation
+
 from .registrations import ATTENDED_STATUSES, RegistrationStatus
 
 MIN_RATING = 1

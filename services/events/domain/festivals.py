@@ -18,7 +18,7 @@ from enum import StrEnum
 import chinese_calendar
 from lunardate import LunarDate
 
-from .errors import RuleViolation
+from kit.rules import RuleViolation
 
 FIRST_SUPPORTED_YEAR = 1901
 LAST_SUPPORTED_YEAR = 2099

@@ -19,7 +19,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from .errors import InvalidTransition, RuleViolation
+from kit.rules import InvalidTransition, RuleViolation
 
 __all__ = [
     "EventAction",

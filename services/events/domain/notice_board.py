@@ -16,12 +16,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any, TypedDict
-from zoneinfo import ZoneInfo
 
-from .errors import RuleViolation
+from kit.clock import DISTRICT_TZ
+from kit.rules import RuleViolation
+
 from .lifecycle import EventKind, EventStatus, TargetGroup
-
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 
 STANDING_FREE_ACTIVITIES_REQUIRED = 4  # 常设免费活动项目4项以上
 # An item is "standing" when it actually recurs: sessions with dates on at least this many different
@@ -42,7 +41,7 @@ def _is_blank(value: Any) -> bool:
 def _local(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         raise RuleViolation("times on the notice must carry a time zone", code="notice.naive_time")
-    return moment.astimezone(LOCAL_TZ)
+    return moment.astimezone(DISTRICT_TZ)
 
 
 def format_notice_time(starts_at: datetime, ends_at: datetime | None = None) -> str:

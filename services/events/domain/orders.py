@@ -16,7 +16,8 @@ from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
-from .errors import InvalidTransition, RuleViolation
+from kit.rules import InvalidTransition, RuleViolation
+
 from .lifecycle import EventKind, TargetGroup
 
 MAX_DECLINE_REASON_LENGTH = 500

@@ -33,7 +33,8 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import NamedTuple
 
-from .errors import InvalidTransition, RuleViolation
+from kit.rules import InvalidTransition, RuleViolation
+
 from .lifecycle import EventStatus
 
 # Seeds are silent on when kept-back places are released. One day ahead leaves time to tell the

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime, timedelta
 
-from .errors import RuleViolation
+from kit.rules import RuleViolation
 
 FEEDBACK_DAYS_AFTER = 7  # the code works from the start until a week after the end
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read off a poster

@@ -4,8 +4,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
+from kit.rules import RuleViolation
 from services.events.domain.calendar_feed import CalendarEntry, event_uid, render_ics
-from services.events.domain.errors import RuleViolation
 from services.events.domain.festivals import Festival
 from services.events.domain.lifecycle import EventKind, EventStatus, TargetGroup
 

@@ -1,6 +1,6 @@
 import pytest
 
-from services.events.domain.errors import RuleViolation
+from kit.rules import RuleViolation
 from services.events.domain.feedback import Feedback, give_feedback, satisfaction
 from services.events.domain.registrations import RegistrationStatus
 

@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from services.events.domain.errors import RuleViolation
+from kit.rules import RuleViolation
 from services.events.domain.festivals import (
     Festival,
     check_festival_timing,

@@ -3,14 +3,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from services.events.domain.errors import InvalidTransition, RuleViolation
+from kit.rules import InvalidTransition, RuleViolation
 from services.events.domain.lifecycle import (
     EventAction,
     EventKind,
     EventStatus,
     TargetGroup,
-    action_for_change,
     VolunteerNeed,
+    action_for_change,
     allowed_actions,
     check_can_complete,
     transition,

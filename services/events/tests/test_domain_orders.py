@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from services.events.domain.errors import InvalidTransition, RuleViolation
+from kit.rules import InvalidTransition, RuleViolation
 from services.events.domain.lifecycle import EventKind, TargetGroup
 from services.events.domain.orders import (
     MenuOffering,

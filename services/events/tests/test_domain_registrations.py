@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from services.events.domain.errors import InvalidTransition, RuleViolation
+from kit.rules import InvalidTransition, RuleViolation
 from services.events.domain.lifecycle import EventStatus
 from services.events.domain.registrations import (
     Channel,

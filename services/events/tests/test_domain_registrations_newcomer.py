@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from services.events.domain.errors import RuleViolation
+from kit.rules import RuleViolation
 from services.events.domain.registrations import (
     Channel,
     EventPlaces,

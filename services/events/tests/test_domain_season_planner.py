@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from services.events.domain.errors import RuleViolation
+from kit.rules import RuleViolation
 from services.events.domain.planner import (DayRange, FestivalDate, Half, Offering, PlanOrder, PlanProblem, Point,
                                             Season, Show, Site, Troupe, TravelTimes, UnplannedReason, greedy_shows,
                                             parse_matrix_csv, plan_season, violations)

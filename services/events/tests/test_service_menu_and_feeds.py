@@ -8,9 +8,18 @@ import pytest
 from icalendar import Calendar
 
 from contracts.errors import Forbidden, NotFound, Unprocessable
-from services.events.boundary import today
-from services.events.tests.helpers import (ORGANISER, ROOM_ID, VENUE_ID, VILLAGE_VENUE_ID, FakeVenues, Subscriber, at,
-                                           call, start_services)
+from kit.clock import local_today as today
+from services.events.tests.helpers import (
+    ORGANISER,
+    ROOM_ID,
+    VENUE_ID,
+    VILLAGE_VENUE_ID,
+    FakeVenues,
+    Subscriber,
+    at,
+    call,
+    start_services,
+)
 
 VILLAGE_MANAGER = {"sub": "vm-shimen", "role": "venue_manager", "scopes": [f"venue:{VILLAGE_VENUE_ID}"]}
 OTHER_MANAGER = {"sub": "vm-other", "role": "venue_manager", "scopes": ["venue:somewhere-else"]}

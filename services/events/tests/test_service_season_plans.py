@@ -11,9 +11,9 @@ from nameko.testing.services import entrypoint_waiter
 from contracts.envelope import to_cloudevent
 from contracts.errors import Conflict, Forbidden, Unprocessable
 from contracts.venues import VenueClosed
-from services.events.boundary import local_day_start
+from kit.clock import day_start as local_day_start
+from kit.clock import local_today as today
 from services.events.domain.festivals import festival_season, festivals_between
-from services.events.boundary import today
 from services.events.tests.helpers import (ORGANISER, OTHER_ORGANISER, RESIDENT, VILLAGE_VENUE_ID, Subscriber, call,
                                            start_services)
 from services.events.tests.test_service_events import publish_fact

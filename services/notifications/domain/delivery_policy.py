@@ -17,7 +17,7 @@ from typing import Any, Iterable, Mapping
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from .district_time import DISTRICT_TIMEZONE, parse_instant, require_aware
+from .district_time import DISTRICT_TZ, parse_instant, require_aware
 
 URGENCY_WINDOW = timedelta(hours=24)
 
@@ -36,7 +36,7 @@ class Preferences:
     language: str = "zh-CN"
     quiet_start: time = time(22, 0)
     quiet_end: time = time(8, 0)
-    timezone: str = DISTRICT_TIMEZONE.key
+    timezone: str = DISTRICT_TZ.key
 
     def __post_init__(self) -> None:
         # Accept plain strings from storage or the API, but fail on a channel nobody supports.

@@ -7,9 +7,8 @@ so every message and every "is this tomorrow?" decision goes through here.
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-DISTRICT_TIMEZONE = ZoneInfo("Asia/Shanghai")
+from kit.clock import DISTRICT_TZ
 
 _EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -30,7 +29,7 @@ def parse_instant(value: object) -> datetime | None:
     else:
         return None
     if instant.tzinfo is None:
-        instant = instant.replace(tzinfo=DISTRICT_TIMEZONE)
+        instant = instant.replace(tzinfo=DISTRICT_TZ)
     return instant
 
 
@@ -43,13 +42,13 @@ def require_aware(moment: datetime, name: str = "now") -> datetime:
 
 def format_zh(instant: datetime) -> str:
     """'11月24日 15:00' in district time."""
-    local = instant.astimezone(DISTRICT_TIMEZONE)
+    local = instant.astimezone(DISTRICT_TZ)
     return f"{local.month}月{local.day}日 {local:%H:%M}"
 
 
 def format_en(instant: datetime) -> str:
     """'24 Nov 15:00' in district time; month names fixed so the host locale cannot change them."""
-    local = instant.astimezone(DISTRICT_TIMEZONE)
+    local = instant.astimezone(DISTRICT_TZ)
     return f"{local.day} {_EN_MONTHS[local.month - 1]} {local:%H:%M}"
 
 
@@ -58,8 +57,8 @@ def format_range(start: datetime, end: datetime | None, english: bool) -> str:
     fmt = format_en if english else format_zh
     if end is None:
         return fmt(start)
-    local_start = start.astimezone(DISTRICT_TIMEZONE)
-    local_end = end.astimezone(DISTRICT_TIMEZONE)
+    local_start = start.astimezone(DISTRICT_TZ)
+    local_end = end.astimezone(DISTRICT_TZ)
     if local_start.date() == local_end.date():
         return f"{fmt(start)}-{local_end:%H:%M}"
     return f"{fmt(start)} to {fmt(end)}" if english else f"{fmt(start)}至{fmt(end)}"

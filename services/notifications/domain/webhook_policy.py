@@ -15,6 +15,8 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Iterable
 
+from kit.rules import InvalidTransition
+
 from .district_time import require_aware
 
 DEFAULT_RETRY_DELAYS: tuple[float, ...] = (0, 5, 300, 1800, 7200, 18000, 36000)
@@ -99,10 +101,6 @@ class DeliveryState(StrEnum):
     FAILED = "failed"  # the last scheduled try failed: the dead letter, replayable
 
 
-class InvalidTransition(Exception):
-    """A repeated or out-of-order transition (e.g. a late result for a finished delivery)."""
-
-
 @dataclass(frozen=True)
 class AttemptResult:
     status_code: int | None = None  # None when no HTTP response came back
@@ -152,7 +150,8 @@ class WebhookDelivery:
 
     def record_attempt(self, result: AttemptResult, at: datetime, schedule: RetrySchedule) -> WebhookDelivery:
         if self.state is not DeliveryState.PENDING:
-            raise InvalidTransition(f"delivery is {self.state}, no attempt was due")
+            raise InvalidTransition("webhook delivery", self.state, "record an attempt",
+                                    message=f"delivery is {self.state}, no attempt was due")
         attempted = replace(
             self, attempts=self.attempts + 1, round_attempts=self.round_attempts + 1, last_result=result
         )
@@ -165,7 +164,8 @@ class WebhookDelivery:
 
     def replay(self, now: datetime) -> WebhookDelivery:
         if self.state is DeliveryState.PENDING:
-            raise InvalidTransition("delivery is still pending; it will be attempted anyway")
+            raise InvalidTransition("webhook delivery", self.state, "replay",
+                                    message="delivery is still pending; it will be attempted anyway")
         require_aware(now)
         return replace(
             self, state=DeliveryState.PENDING, next_attempt_at=now, round_attempts=0, replays=self.replays + 1

@@ -2,12 +2,12 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from kit.rules import InvalidTransition
 from services.notifications.domain.webhook_policy import (
     DEFAULT_RETRY_DELAYS,
     AttemptResult,
     DeliveryState,
     EndpointFailures,
-    InvalidTransition,
     RetrySchedule,
     WebhookDelivery,
     is_valid_filter,

@@ -10,15 +10,15 @@ from sqlalchemy.orm import Session
 
 from contracts.envelope import parse_cloudevent, registered_events, to_cloudevent
 from contracts.volunteers import DispatchOffered
-from kit.database import utcnow
+from kit.clock import utcnow
 from kit.engine import make_engine
 from kit.migrations import upgrade
 from services.notifications.domain.templates import SILENT_EVENT_TYPES
+from services.notifications.domain.webhook_privacy import for_subscribers, without_contact_details
 from services.notifications.fanout import fan_out
 from services.notifications.service import NotificationsService, handler_name
 from services.notifications.settings import NotificationSettings
 from services.notifications.tables import deliveries, inbox_messages, webhook_deliveries, webhook_subscriptions
-from services.notifications.domain.webhook_privacy import for_subscribers
 from tests.contract.examples import example_event
 
 

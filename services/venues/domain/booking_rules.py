@@ -11,6 +11,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any, Iterable, Literal, NamedTuple, Sequence
 
+from kit.rules import InvalidTransition
 from services.venues.domain.opening_hours import ResolvedDay, open_interval_containing
 
 MAX_BUFFER_MINUTES = 240
@@ -326,14 +327,6 @@ def recurring_booking_report(
     )
 
 
-class InvalidTransition(ValueError):
-    def __init__(self, status: BookingStatus, action: BookingAction, message: str, message_zh: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.action = action
-        self.message_zh = message_zh
-
-
 _TRANSITIONS = MappingProxyType({
     (BookingStatus.REQUESTED, BookingAction.HOLD_FOR_APPROVAL): BookingStatus.PENDING,
     (BookingStatus.REQUESTED, BookingAction.CONFIRM): BookingStatus.CONFIRMED,
@@ -379,8 +372,7 @@ def transition(status: BookingStatus | str, action: BookingAction | str) -> Book
         allowed = allowed_actions(status)
         allowed_text = ", ".join(allowed) if allowed else "none, it is final"
         raise InvalidTransition(
-            status,
-            action,
-            f"cannot {action} a booking that is {status} (allowed: {allowed_text})",
-            f"预订状态为“{_STATUS_ZH[status]}”，不能{_ACTION_ZH[action]}",
+            "booking", status, action, allowed,
+            message=f"cannot {action} a booking that is {status} (allowed: {allowed_text})",
+            message_zh=f"预订状态为“{_STATUS_ZH[status]}”，不能{_ACTION_ZH[action]}",
         ) from None

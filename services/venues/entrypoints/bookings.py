@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import uuid
 
-
 from contracts.errors import Conflict, Forbidden, Unprocessable
 from contracts.venues import BookingActionIn, BookingCreate, RecurringBookingCreate, RecurringBookingResult
+from kit.boundary import actor_from, aware_or_422, model_or_422
+from kit.clock import from_local, to_local
 from kit.rpc import rpc
 from services.venues import booking_commands as commands
 from services.venues import no_show_commands as no_shows
-from services.venues import inputs, queries
+from services.venues import queries
 from services.venues.access import require_manager
 from services.venues.domain.booking_rules import (
-    BookingAction, BookingRefusal, recurring_booking_report, weekly_occurrences,
+    BookingAction,
+    BookingRefusal,
+    recurring_booking_report,
+    weekly_occurrences,
 )
-from services.venues.localtime import from_local, to_local
 
 
 def _managed_venue_ids(actor) -> list[str] | None:
@@ -28,8 +31,8 @@ def _managed_venue_ids(actor) -> list[str] | None:
 class BookingEntrypoints:
     @rpc
     def create_booking(self, actor: dict, booking: dict) -> dict:
-        actor = inputs.actor(actor)
-        data = inputs.model(BookingCreate, booking, "booking")
+        actor = actor_from(actor)
+        data = model_or_422(BookingCreate, booking, "booking")
         if self.db.engine.dialect.name == "postgresql":  # SQLite serialises every transaction anyway
             with self.db.read() as session:
                 room = queries.room_or_404(session, data.room_id)
@@ -46,8 +49,8 @@ class BookingEntrypoints:
     @rpc
     def create_recurring_booking(self, actor: dict, booking: dict) -> dict:
         """The same slot for N weeks: the dates that fit are booked, the others reported with the reason."""
-        actor = inputs.actor(actor)
-        data = inputs.model(RecurringBookingCreate, booking, "recurring booking")
+        actor = actor_from(actor)
+        data = model_or_422(RecurringBookingCreate, booking, "recurring booking")
         series_id = str(uuid.uuid4())
         with self.db.transaction() as tx:
             room, venue = commands.lock_room(tx.session, data.room_id)
@@ -86,7 +89,7 @@ class BookingEntrypoints:
 
     @rpc
     def get_booking(self, actor: dict, booking_id: str) -> dict:
-        actor = inputs.actor(actor)
+        actor = actor_from(actor)
         with self.db.read() as session:
             row = queries.booking_or_404(session, booking_id)
             if not commands.may_see(actor, row):
@@ -99,9 +102,9 @@ class BookingEntrypoints:
                       status: str | None = None, start: str | None = None, end: str | None = None,
                       mine: bool = False, limit: int = 200) -> list[dict]:
         """Managers see the bookings of their venues; everyone else sees their own."""
-        actor = inputs.actor(actor)
-        first = inputs.aware(start, "from") if start else None
-        last = inputs.aware(end, "to") if end else None
+        actor = actor_from(actor)
+        first = aware_or_422(start, "from") if start else None
+        last = aware_or_422(end, "to") if end else None
         with self.db.read() as session:
             person, venue_ids = None, None
             if mine or actor.role not in ("admin", "venue_manager"):
@@ -123,8 +126,8 @@ class BookingEntrypoints:
 
     def _act(self, actor: dict, booking_id: str, action: BookingAction, body: dict | None, *,
              managers_only: bool, reason_required: bool = False, default_reason: str | None = None) -> dict:
-        actor = inputs.actor(actor)
-        data = inputs.model(BookingActionIn, body, "request")
+        actor = actor_from(actor)
+        data = model_or_422(BookingActionIn, body, "request")
         reason = (data.reason or "").strip() or None
         if reason_required and not reason:
             raise Unprocessable("Give the reason, so the booker knows why.", {"field": "reason",

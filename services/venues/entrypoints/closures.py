@@ -2,13 +2,13 @@
 bookings inside are cancelled in the same transaction; reopening early or later is announced too."""
 from __future__ import annotations
 
-
 from contracts.errors import NotFound
 from contracts.venues import ClosureCreate, ClosureExtend, ClosureReopen, ClosureView
+from kit.boundary import actor_from, model_or_422
+from kit.clock import utcnow
 from kit.rpc import rpc
-from services.venues import closure_commands, inputs, queries
+from services.venues import closure_commands, queries
 from services.venues.access import require_manager
-from services.venues.localtime import now
 
 
 def _closure_view(session, row, venue) -> dict:
@@ -20,8 +20,8 @@ def _closure_view(session, row, venue) -> dict:
 class ClosureEntrypoints:
     @rpc
     def create_closure(self, actor: dict, venue_id: str, closure: dict) -> dict:
-        actor = inputs.actor(actor)
-        data = inputs.model(ClosureCreate, closure, "closure")
+        actor = actor_from(actor)
+        data = model_or_422(ClosureCreate, closure, "closure")
         with self.db.transaction() as tx:
             venue = queries.venue_or_404(tx.session, venue_id)
             require_manager(actor, venue.id, venue.name)
@@ -45,13 +45,13 @@ class ClosureEntrypoints:
     def list_closures(self, venue_id: str, include_past: bool = False) -> list[dict]:
         with self.db.read() as session:
             venue = queries.venue_or_404(session, venue_id)
-            rows = queries.closure_rows(session, venue_id, since=None if include_past else now())
+            rows = queries.closure_rows(session, venue_id, since=None if include_past else utcnow())
             return [_closure_view(session, row, venue) for row in rows]
 
     @rpc
     def reopen_closure(self, actor: dict, closure_id: str, reopen: dict | None = None) -> dict:
-        actor = inputs.actor(actor)
-        data = inputs.model(ClosureReopen, reopen, "reopening")
+        actor = actor_from(actor)
+        data = model_or_422(ClosureReopen, reopen, "reopening")
         with self.db.transaction() as tx:
             row = queries.closure_row(tx.session, closure_id, for_update=True)
             venue = queries.venue_row(tx.session, row.venue_id)
@@ -62,8 +62,8 @@ class ClosureEntrypoints:
 
     @rpc
     def extend_closure(self, actor: dict, closure_id: str, change: dict) -> dict:
-        actor = inputs.actor(actor)
-        data = inputs.model(ClosureExtend, change, "closure change")
+        actor = actor_from(actor)
+        data = model_or_422(ClosureExtend, change, "closure change")
         with self.db.transaction() as tx:
             row = queries.closure_row(tx.session, closure_id, for_update=True)
             venue = queries.venue_row(tx.session, row.venue_id)

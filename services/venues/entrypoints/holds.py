@@ -8,15 +8,15 @@ ahead (a 中秋 programme, the season plan) — as the venue's own staff, who ar
 The manager keeps control where it matters: an approval-required room gives a `pending` hold."""
 from __future__ import annotations
 
-
 from contracts.errors import Conflict, Forbidden, NotFound
 from contracts.venues import HoldRoomRequest, MoveHoldRequest, ReleaseHoldRequest, RoomHold
+from kit.boundary import actor_from, model_or_422
+from kit.clock import shown
 from kit.rpc import rpc
 from services.venues import booking_commands as commands
-from services.venues import inputs, queries
+from services.venues import queries
 from services.venues.access import manages, require_manager
 from services.venues.domain.booking_rules import BookingAction
-from services.venues.localtime import shown
 
 HOLD_ROLES = ("organiser", "venue_manager", "admin")
 
@@ -42,8 +42,8 @@ class HoldEntrypoints:
     @rpc
     def hold_room(self, actor: dict, room_id: str, start: str, end: str, event_id: str, title: str) -> dict:
         """→ {"booking_id", "status", ...}; the same (event_id, room_id, times) again returns the same hold."""
-        actor = inputs.actor(actor)
-        data = inputs.model(HoldRoomRequest, {"room_id": room_id, "start": start, "end": end, "event_id": event_id,
+        actor = actor_from(actor)
+        data = model_or_422(HoldRoomRequest, {"room_id": room_id, "start": start, "end": end, "event_id": event_id,
                                               "title": title or ""}, "room hold")
         with self.db.transaction() as tx:
             room, venue = commands.lock_room(tx.session, data.room_id)
@@ -69,8 +69,8 @@ class HoldEntrypoints:
     @rpc
     def move_hold(self, actor: dict, event_id: str, start: str, end: str) -> dict:
         """Move the event's hold(s) to new times in the same room(s), or raise why not (nothing changes)."""
-        actor = inputs.actor(actor)
-        data = inputs.model(MoveHoldRequest, {"event_id": event_id, "start": start, "end": end}, "hold move")
+        actor = actor_from(actor)
+        data = model_or_422(MoveHoldRequest, {"event_id": event_id, "start": start, "end": end}, "hold move")
         holds = []
         with self.db.transaction() as tx:
             rows = [row for row in queries.booking_rows(tx.session, event_id=data.event_id)
@@ -90,8 +90,8 @@ class HoldEntrypoints:
     @rpc
     def release_hold(self, actor: dict, event_id: str, reason: str) -> dict:
         """Cancel the event's hold(s); {"released": false} when there is nothing (left) to release."""
-        actor = inputs.actor(actor)
-        data = inputs.model(ReleaseHoldRequest, {"event_id": event_id, "reason": reason or ""}, "hold release")
+        actor = actor_from(actor)
+        data = model_or_422(ReleaseHoldRequest, {"event_id": event_id, "reason": reason or ""}, "hold release")
         released = []
         with self.db.transaction() as tx:
             rows = [row for row in queries.booking_rows(tx.session, event_id=data.event_id)

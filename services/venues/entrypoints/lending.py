@@ -8,8 +8,9 @@ from nameko.timer import timer
 
 from contracts.errors import Unprocessable
 from contracts.lending import LoanCreate, LoanRenew
+from kit.boundary import actor_from, model_or_422
 from kit.rpc import rpc
-from services.venues import inputs, queries
+from services.venues import queries
 from services.venues import lending_commands as commands
 from services.venues.access import require_manager
 
@@ -19,8 +20,8 @@ OVERDUE_CHECK_SECONDS = 600  # overdue is a matter of days; the overdue list als
 class LendingEntrypoints:
     @rpc
     def lend_item(self, actor: dict, venue_id: str, loan: dict) -> dict:
-        actor = inputs.actor(actor)
-        data = inputs.model(LoanCreate, loan, "loan")
+        actor = actor_from(actor)
+        data = model_or_422(LoanCreate, loan, "loan")
         with self.db.transaction() as tx:
             venue = queries.venue_or_404(tx.session, venue_id)
             require_manager(actor, venue.id, venue.name)
@@ -28,8 +29,8 @@ class LendingEntrypoints:
 
     @rpc
     def renew_loan(self, actor: dict, loan_id: str, renewal: dict) -> dict:
-        actor = inputs.actor(actor)
-        data = inputs.model(LoanRenew, renewal, "renewal")
+        actor = actor_from(actor)
+        data = model_or_422(LoanRenew, renewal, "renewal")
         with self.db.transaction() as tx:
             row = commands.loan_row(tx.session, loan_id, for_update=True)
             venue = queries.venue_row(tx.session, row.venue_id)
@@ -38,7 +39,7 @@ class LendingEntrypoints:
 
     @rpc
     def return_loan(self, actor: dict, loan_id: str) -> dict:
-        actor = inputs.actor(actor)
+        actor = actor_from(actor)
         with self.db.transaction() as tx:
             row = commands.loan_row(tx.session, loan_id, for_update=True)
             venue = queries.venue_row(tx.session, row.venue_id)
@@ -49,7 +50,7 @@ class LendingEntrypoints:
     def list_loans(self, actor: dict, venue_id: str, status: str | None = None) -> list[dict]:
         """The venue's lending record; status="lent" the items out, status="overdue" the overdue list
         (reporting any newly overdue loan first)."""
-        actor = inputs.actor(actor)
+        actor = actor_from(actor)
         if status not in (None, "lent", "overdue"):
             raise Unprocessable("status is lent or overdue.", {"field": "status", "value": str(status)})
         with self.db.read() as session:

@@ -1,20 +1,20 @@
 """The venue network (总分馆) and its rooms; lookups for other services; the 嘉平镇 demo data."""
 from __future__ import annotations
 
-
 from contracts.venues import RoomCreate, RoomUpdate, SeedResult, VenueCreate, VenueUpdate
+from kit.boundary import actor_from, model_or_422
+from kit.clock import utcnow
 from kit.rpc import rpc
-from services.venues import inputs, network_commands, queries, seed
+from services.venues import network_commands, queries, seed
 from services.venues.access import require_admin, require_manager
-from services.venues.localtime import now
 
 
 class NetworkEntrypoints:
     @rpc
     def register_venue(self, actor: dict, venue: dict) -> dict:
-        actor = inputs.actor(actor)
+        actor = actor_from(actor)
         require_admin(actor, "registers venues")
-        data = inputs.model(VenueCreate, venue, "venue")
+        data = model_or_422(VenueCreate, venue, "venue")
         with self.db.transaction() as tx:
             venue_id = network_commands.insert_venue(tx, actor.sub, data)
         return self.get_venue(venue_id)
@@ -23,20 +23,20 @@ class NetworkEntrypoints:
     def get_venue(self, venue_id: str) -> dict:
         with self.db.read() as session:
             row = queries.venue_or_404(session, venue_id)
-            closed = venue_id in queries.closed_venue_ids(session, now())
+            closed = venue_id in queries.closed_venue_ids(session, utcnow())
         return queries.venue_view(row, closed).model_dump(mode="json")
 
     @rpc
     def list_venues(self, level: str | None = None, parent_id: str | None = None) -> list[dict]:
         with self.db.read() as session:
             rows = queries.venue_rows(session, level=level, parent_id=parent_id)
-            closed = queries.closed_venue_ids(session, now())
+            closed = queries.closed_venue_ids(session, utcnow())
         return [queries.venue_view(r, r.id in closed).model_dump(mode="json") for r in rows]
 
     @rpc
     def update_venue(self, actor: dict, venue_id: str, changes: dict) -> dict:
-        actor = inputs.actor(actor)
-        data = inputs.model(VenueUpdate, changes, "venue")
+        actor = actor_from(actor)
+        data = model_or_422(VenueUpdate, changes, "venue")
         if "parent_id" in data.model_fields_set:
             require_admin(actor, "moves a venue within the network (parent_id)")
         with self.db.transaction() as tx:
@@ -47,8 +47,8 @@ class NetworkEntrypoints:
 
     @rpc
     def create_room(self, actor: dict, venue_id: str, room: dict) -> dict:
-        actor = inputs.actor(actor)
-        data = inputs.model(RoomCreate, room, "room")
+        actor = actor_from(actor)
+        data = model_or_422(RoomCreate, room, "room")
         with self.db.transaction() as tx:
             venue = queries.venue_or_404(tx.session, venue_id)
             require_manager(actor, venue.id, venue.name)
@@ -57,8 +57,8 @@ class NetworkEntrypoints:
 
     @rpc
     def update_room(self, actor: dict, room_id: str, changes: dict) -> dict:
-        actor = inputs.actor(actor)
-        data = inputs.model(RoomUpdate, changes, "room")
+        actor = actor_from(actor)
+        data = model_or_422(RoomUpdate, changes, "room")
         with self.db.transaction() as tx:
             room = queries.room_or_404(tx.session, room_id, for_update=True)
             venue = queries.venue_row(tx.session, room.venue_id)
@@ -70,7 +70,7 @@ class NetworkEntrypoints:
     def list_rooms(self, venue_id: str) -> list[dict]:
         with self.db.read() as session:
             venue = queries.venue_or_404(session, venue_id)
-            moment = now()
+            moment = utcnow()
             closed = queries.closed_room_ids(session, venue_id, moment)
             venue_closed = venue_id in queries.closed_venue_ids(session, moment)
             rows = queries.room_rows(session, venue_id)
@@ -81,7 +81,7 @@ class NetworkEntrypoints:
         with self.db.read() as session:
             room = queries.room_or_404(session, room_id)
             venue = queries.venue_row(session, room.venue_id)
-            moment = now()
+            moment = utcnow()
             closed = (room.id in queries.closed_room_ids(session, venue.id, moment)
                       or venue.id in queries.closed_venue_ids(session, moment))
         return queries.room_view(room, venue, closed).model_dump(mode="json")
@@ -97,7 +97,7 @@ class NetworkEntrypoints:
     @rpc
     def seed_demo(self, actor: dict) -> dict:
         """Load the 嘉平镇 centre of seed 000 (and its parent 江津区文化馆); running it again creates nothing."""
-        actor = inputs.actor(actor)
+        actor = actor_from(actor)
         require_admin(actor, "loads demo data")
         with self.db.transaction() as tx:
             result = seed.seed_demo(tx, actor.sub)

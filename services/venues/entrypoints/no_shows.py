@@ -8,8 +8,8 @@ import os
 from nameko.timer import timer
 
 from contracts.venues import BookingActionIn, NoShowExemptionIn
+from kit.boundary import actor_from, model_or_422
 from kit.rpc import rpc
-from services.venues import inputs
 from services.venues import no_show_commands as no_shows
 
 log = logging.getLogger(__name__)
@@ -26,7 +26,7 @@ class NoShowEntrypoints:
 
     @rpc
     def no_show_ledger(self, actor: dict, person_id: str) -> dict:
-        actor = inputs.actor(actor)
+        actor = actor_from(actor)
         if actor.sub != person_id:
             no_shows.require_ledger_keeper(actor)
         with self.db.read() as session:
@@ -35,9 +35,9 @@ class NoShowEntrypoints:
     @rpc
     def exempt_from_no_show_pause(self, actor: dict, person_id: str, body: dict) -> dict:
         """E.g. an elderly resident: no-shows never pause their online booking."""
-        actor = inputs.actor(actor)
+        actor = actor_from(actor)
         no_shows.require_ledger_keeper(actor)
-        data = inputs.model(NoShowExemptionIn, body, "exemption")
+        data = model_or_422(NoShowExemptionIn, body, "exemption")
         with self.db.transaction() as tx:
             no_shows.exempt(tx, person_id, data.reason, actor.sub)
         with self.db.read() as session:
@@ -46,9 +46,9 @@ class NoShowEntrypoints:
     @rpc
     def lift_booking_pause(self, actor: dict, person_id: str, body: dict | None = None) -> dict:
         """No-shows before now no longer count for this person."""
-        actor = inputs.actor(actor)
+        actor = actor_from(actor)
         no_shows.require_ledger_keeper(actor)
-        data = inputs.model(BookingActionIn, body, "request")
+        data = model_or_422(BookingActionIn, body, "request")
         with self.db.transaction() as tx:
             no_shows.lift(tx, person_id, data.reason or "", actor.sub)
         with self.db.read() as session:

@@ -1,10 +1,10 @@
 """The registers a venue keeps: visits per room and group (五簿一册) and the numbered asset ledger."""
 from __future__ import annotations
 
-
 from contracts.venues import Asset, AssetCreate, AssetUpdate, VisitEntry, VisitEntryCreate, VisitsReport
+from kit.boundary import actor_from, date_or_422, model_or_422
 from kit.rpc import rpc
-from services.venues import inputs, queries
+from services.venues import queries
 from services.venues import register_commands as commands
 from services.venues.access import require_manager
 
@@ -12,8 +12,8 @@ from services.venues.access import require_manager
 class RegisterEntrypoints:
     @rpc
     def record_visits(self, actor: dict, venue_id: str, entry: dict) -> dict:
-        actor = inputs.actor(actor)
-        data = inputs.model(VisitEntryCreate, entry, "visit entry")
+        actor = actor_from(actor)
+        data = model_or_422(VisitEntryCreate, entry, "visit entry")
         with self.db.transaction() as tx:
             venue = queries.venue_or_404(tx.session, venue_id)
             require_manager(actor, venue.id, venue.name)
@@ -22,8 +22,8 @@ class RegisterEntrypoints:
 
     @rpc
     def visits_report(self, actor: dict, venue_id: str, start: str, end: str) -> dict:
-        actor = inputs.actor(actor)
-        first, last = inputs.date(start, "from"), inputs.date(end, "to")
+        actor = actor_from(actor)
+        first, last = date_or_422(start, "from"), date_or_422(end, "to")
         with self.db.read() as session:
             venue = queries.venue_or_404(session, venue_id)
             require_manager(actor, venue.id, venue.name)
@@ -32,8 +32,8 @@ class RegisterEntrypoints:
 
     @rpc
     def register_asset(self, actor: dict, venue_id: str, asset: dict) -> dict:
-        actor = inputs.actor(actor)
-        data = inputs.model(AssetCreate, asset, "asset")
+        actor = actor_from(actor)
+        data = model_or_422(AssetCreate, asset, "asset")
         with self.db.transaction() as tx:
             venue = queries.venue_or_404(tx.session, venue_id)
             require_manager(actor, venue.id, venue.name)
@@ -44,7 +44,7 @@ class RegisterEntrypoints:
     @rpc
     def list_assets(self, actor: dict, venue_id: str, condition: str | None = None) -> list[dict]:
         """The ledger; condition="faulty" lists the faulty items."""
-        actor = inputs.actor(actor)
+        actor = actor_from(actor)
         with self.db.read() as session:
             venue = queries.venue_or_404(session, venue_id)
             require_manager(actor, venue.id, venue.name)
@@ -54,8 +54,8 @@ class RegisterEntrypoints:
 
     @rpc
     def update_asset(self, actor: dict, asset_id: str, changes: dict) -> dict:
-        actor = inputs.actor(actor)
-        data = inputs.model(AssetUpdate, changes, "asset")
+        actor = actor_from(actor)
+        data = model_or_422(AssetUpdate, changes, "asset")
         with self.db.transaction() as tx:
             row = queries.asset_row(tx.session, asset_id, for_update=True)
             venue = queries.venue_row(tx.session, row.venue_id)

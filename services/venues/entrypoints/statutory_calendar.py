@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from contracts.errors import Unprocessable
 from contracts.venues import StatutoryYearIn
+from kit.boundary import actor_from, model_or_422
 from kit.rpc import rpc
-from services.venues import inputs, statutory_years
+from services.venues import statutory_years
 from services.venues.access import require_admin
 from services.venues.domain.statutory_calendar import StatutoryCalendarError
 
@@ -26,10 +27,10 @@ class StatutoryCalendarEntrypoints:
     @rpc
     def set_statutory_year(self, actor: dict, year: int, calendar: dict) -> dict:
         """Enter (or replace) a year's holidays and adjusted working days."""
-        actor = inputs.actor(actor)
+        actor = actor_from(actor)
         require_admin(actor, "enters the statutory holidays")
         year = _year(year)
-        data = inputs.model(StatutoryYearIn, calendar, "statutory calendar")
+        data = model_or_422(StatutoryYearIn, calendar, "statutory calendar")
         try:
             entered = statutory_years.entered_from_input(year, data)
         except StatutoryCalendarError as error:

@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 
+from kit.rules import InvalidTransition
 from services.venues.domain.booking_rules import (
     BookerKind,
     BookingAction,
@@ -11,7 +12,6 @@ from services.venues.domain.booking_rules import (
     BookingRequest,
     BookingStatus,
     Channel,
-    InvalidTransition,
     RoomBookingProfile,
     allowed_actions,
     check_booking,
@@ -247,7 +247,7 @@ def test_cancelling_twice_is_an_invalid_transition():
     cancelled = transition(BookingStatus.CONFIRMED, BookingAction.CANCEL)
     with pytest.raises(InvalidTransition, match="cannot cancel a booking that is cancelled") as raised:
         transition(cancelled, BookingAction.CANCEL)
-    assert raised.value.status is BookingStatus.CANCELLED
+    assert raised.value.current is BookingStatus.CANCELLED
     assert "已取消" in raised.value.message_zh
 
 

@@ -5,7 +5,7 @@ from sqlalchemy.orm import Session
 
 from services.venues import statutory_years
 from services.venues.domain.statutory_calendar import library_knows, years_to_watch
-from services.venues.localtime import today
+from kit.clock import local_today as today
 from services.venues.tables import statutory_years as statutory_years_table
 
 

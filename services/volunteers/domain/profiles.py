@@ -24,6 +24,7 @@ from enum import IntEnum, StrEnum
 from types import MappingProxyType
 
 from contracts.skills import SKILLS as VOCABULARY
+from kit.rules import InvalidTransition
 
 from .geo import LatLon, validate_lat_lon
 
@@ -54,14 +55,14 @@ ALLOWED_TRANSITIONS: Mapping[VolunteerStatus, frozenset[VolunteerStatus]] = Mapp
 DISPATCHABLE_STATUSES = frozenset({VolunteerStatus.ACTIVE})
 
 
-class InvalidTransition(ValueError):
+def _refused(current: VolunteerStatus, target: VolunteerStatus) -> InvalidTransition:
     """A status change the lifecycle does not allow (including repeating the current status)."""
-
-    def __init__(self, current: VolunteerStatus, target: VolunteerStatus) -> None:
-        self.current = current
-        self.target = target
-        allowed = ", ".join(sorted(ALLOWED_TRANSITIONS[current])) or "none (final status)"
-        super().__init__(f"volunteer status cannot change from {current} to {target}; allowed: {allowed}")
+    allowed = sorted(ALLOWED_TRANSITIONS[current])
+    allowed_text = ", ".join(allowed) or "none (final status)"
+    return InvalidTransition(
+        "volunteer", current, target, tuple(allowed),
+        message=f"volunteer status cannot change from {current} to {target}; allowed: {allowed_text}",
+        message_zh="当前状态不允许此操作。")
 
 
 def can_transition(current: VolunteerStatus | str, target: VolunteerStatus | str) -> bool:
@@ -76,7 +77,7 @@ def transition(current: VolunteerStatus | str, target: VolunteerStatus | str) ->
     """
     current, target = VolunteerStatus(current), VolunteerStatus(target)
     if target not in ALLOWED_TRANSITIONS[current]:
-        raise InvalidTransition(current, target)
+        raise _refused(current, target)
     return target
 
 

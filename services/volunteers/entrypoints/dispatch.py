@@ -6,18 +6,18 @@ import logging
 from dataclasses import replace
 from datetime import timedelta
 
-
 from contracts.envelope import Envelope
-from contracts.errors import Forbidden, NotFound, Unprocessable
-from kit.database import utcnow
+from contracts.errors import Forbidden, Unprocessable
+from kit.boundary import actor_from, row_or_404
+from kit.clock import DISTRICT_TZ, utcnow
 from kit.events import handle_event
 from kit.rpc import rpc
+from kit.service_settings import every
 from services.volunteers import crediting, dispatching, links
-from services.volunteers.access import actor_of, require_event_organiser, require_self_or_staff
+from services.volunteers.access import require_event_organiser, require_self_or_staff
 from services.volunteers.dispatch_views import dispatch_view, offers_of_volunteer, one_offer
 from services.volunteers.dispatching import EventInfo
-from services.volunteers.service_records import DISTRICT
-from services.volunteers.ticker import tick
+from services.volunteers.settings import VolunteersSettings
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ class DispatchEntrypoints:
             info = _event_info(fact)
             if info.site is None and drow.lat is not None:  # moved in time only: the place stays known
                 info = replace(info, site=(drow.lat, drow.lon))
-            local = fact.start.astimezone(DISTRICT).strftime("%Y-%m-%d %H:%M")
+            local = fact.start.astimezone(DISTRICT_TZ).strftime("%Y-%m-%d %H:%M")
             dispatching.request_dispatch(
                 tx, self.settings, info, drow.needs, utcnow(),
                 replaced_because=f"The event moved to {local}; a renewed offer follows if you are free then. "
@@ -74,7 +74,7 @@ class DispatchEntrypoints:
             crediting.record_feedback(tx.session, fact.event_id, fact.rating, utcnow())
 
     # -- the clock -----------------------------------------------------------------------------------
-    @tick()
+    @every(VolunteersSettings, "tick_seconds")  # the dispatch clock
     def process_due_offers(self):
         """Expire offers past their deadline (the next candidates are asked) and send reminders once."""
         now = utcnow()
@@ -119,7 +119,7 @@ class DispatchEntrypoints:
     @rpc
     def answer_offer(self, actor: dict, offer_id: str, action: str) -> dict:
         """Accept or decline as the logged-in volunteer (own offers only; staff may record a phoned answer)."""
-        actor = actor_of(actor)
+        actor = actor_from(actor)
         if action not in ("accept", "decline"):
             raise Unprocessable(f"Unknown answer {action!r}: accept or decline.", {"action": action})
 
@@ -133,7 +133,7 @@ class DispatchEntrypoints:
 
     @rpc
     def volunteer_offers(self, actor: dict, volunteer_id: str, status: str | None = None) -> list[dict]:
-        require_self_or_staff(actor_of(actor), volunteer_id, "see the offers of")
+        require_self_or_staff(actor_from(actor), volunteer_id, "see the offers of")
         with self.db.read() as session:
             return [o.model_dump(mode="json") for o in offers_of_volunteer(session, volunteer_id, status)]
 
@@ -142,13 +142,13 @@ class DispatchEntrypoints:
     def get_dispatch(self, actor: dict, event_id: str) -> dict:
         with self.db.read() as session:
             drow = self._dispatch_of(session, event_id)
-            require_event_organiser(actor_of(actor), event_id, drow.organiser_id, "see its dispatch")
+            require_event_organiser(actor_from(actor), event_id, drow.organiser_id, "see its dispatch")
             return dispatch_view(session, drow, utcnow()).model_dump(mode="json")
 
     @rpc
     def check_in(self, actor: dict, event_id: str, volunteer_id: str) -> dict:
         """The organiser checks a volunteer of the team in at the event; only they are credited hours."""
-        actor = actor_of(actor)
+        actor = actor_from(actor)
         with self.db.transaction() as tx:
             drow = self._dispatch_of(tx.session, event_id, lock=True)
             require_event_organiser(actor, event_id, drow.organiser_id, "check volunteers in")
@@ -156,7 +156,6 @@ class DispatchEntrypoints:
 
     # -- helpers -------------------------------------------------------------------------------------
     def _dispatch_of(self, session, event_id, lock=False):
-        drow = dispatching.current_dispatch(session, event_id, lock=lock)
-        if drow is None:
-            raise NotFound(f"Event {event_id} has no volunteer dispatch. 该活动没有志愿者派遣。", {"event_id": event_id})
-        return drow
+        row = dispatching.current_dispatch(session, event_id, lock=lock)
+        return row_or_404(row, f"Event {event_id} has no volunteer dispatch.", {"event_id": event_id},
+                          detail_zh="该活动没有志愿者派遣。")

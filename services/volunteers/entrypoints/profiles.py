@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 
-
 from contracts.common import Coordinates
 from contracts.errors import Conflict, Forbidden, Unprocessable
 from contracts.volunteers import (
@@ -20,10 +19,11 @@ from contracts.volunteers import (
     VolunteerUpdate,
     VolunteerUpdated,
 )
-from kit.database import utcnow
+from kit.boundary import actor_from, model_or_422
+from kit.clock import utcnow
 from kit.rpc import rpc
 from services.volunteers import records
-from services.volunteers.access import actor_of, is_staff, require_self_or_staff, require_staff
+from services.volunteers.access import is_staff, require_self_or_staff, require_staff
 from services.volunteers.domain.profiles import SKILLS, InvalidTransition, VolunteerStatus, transition
 from services.volunteers.tables import volunteers
 
@@ -43,8 +43,8 @@ class ProfileEntrypoints:
 
     @rpc
     def apply(self, actor: dict, application: dict) -> dict:
-        actor = actor_of(actor)
-        data = VolunteerApplication.model_validate(application)
+        actor = actor_from(actor)
+        data = model_or_422(VolunteerApplication, application, "application")
         volunteer_id = data.volunteer_id or actor.sub
         if volunteer_id != actor.sub and not is_staff(actor):
             raise Forbidden("You may apply only for yourself; staff enter applications for others.",
@@ -74,14 +74,14 @@ class ProfileEntrypoints:
 
     @rpc
     def get_volunteer(self, actor: dict, volunteer_id: str) -> dict:
-        require_self_or_staff(actor_of(actor), volunteer_id, "see")
+        require_self_or_staff(actor_from(actor), volunteer_id, "see")
         return self._volunteer(volunteer_id)
 
     @rpc
     def list_volunteers(self, actor: dict, status: str | None = None, skill: str | None = None,
                         town: str | None = None, village: str | None = None, limit: int = 100,
                         offset: int = 0) -> list[dict]:
-        require_staff(actor_of(actor), "list volunteers")
+        require_staff(actor_from(actor), "list volunteers")
         with self.db.read() as session:
             rows = records.volunteer_rows(session, status=status, skill=skill, town=town, village=village,
                                           limit=max(1, min(int(limit), 500)), offset=max(0, int(offset)))
@@ -89,9 +89,9 @@ class ProfileEntrypoints:
 
     @rpc
     def update_volunteer(self, actor: dict, volunteer_id: str, changes: dict) -> dict:
-        actor = actor_of(actor)
+        actor = actor_from(actor)
         require_self_or_staff(actor, volunteer_id, "change")
-        data = VolunteerUpdate.model_validate(changes)
+        data = model_or_422(VolunteerUpdate, changes, "changes")
         given = data.model_fields_set
         if not given:
             raise Unprocessable("Nothing to change: give at least one field.", {})
@@ -126,9 +126,9 @@ class ProfileEntrypoints:
 
     @rpc
     def review_volunteer(self, actor: dict, volunteer_id: str, review: dict) -> dict:
-        actor = actor_of(actor)
+        actor = actor_from(actor)
         require_staff(actor, "review applications")
-        data = VolunteerReview.model_validate(review)
+        data = model_or_422(VolunteerReview, review, "review")
         target = VolunteerStatus.ACTIVE if data.decision == "approve" else VolunteerStatus.REJECTED
         if target == VolunteerStatus.REJECTED and not data.reason:
             raise Unprocessable("Give the reason for turning an application down. 请填写不予通过的理由。",
@@ -139,7 +139,7 @@ class ProfileEntrypoints:
 
     @rpc
     def change_volunteer_status(self, actor: dict, volunteer_id: str, action: str, note: dict | None = None) -> dict:
-        actor = actor_of(actor)
+        actor = actor_from(actor)
         if action not in STATUS_ACTIONS:
             raise Unprocessable(f"Unknown action {action!r}; one of {', '.join(STATUS_ACTIONS)}.", {"action": action})
         target, who, fact = STATUS_ACTIONS[action]
@@ -147,7 +147,7 @@ class ProfileEntrypoints:
             require_staff(actor, f"{action} a volunteer")
         else:
             require_self_or_staff(actor, volunteer_id, action)
-        data = StatusNote.model_validate(note or {})
+        data = model_or_422(StatusNote, note or {}, "note")
         return self._change_status(actor, volunteer_id, target, data.reason, fact)
 
     # -- helpers ------------------------------------------------------------------------------------
@@ -158,8 +158,8 @@ class ProfileEntrypoints:
             try:
                 transition(row.status, target)
             except InvalidTransition as exc:
-                raise Conflict(f"{exc}. 当前状态不允许此操作。", {"volunteer_id": volunteer_id, "status": row.status,
-                                                          "requested": target.value}) from exc
+                raise Conflict(f"{exc}.", {"volunteer_id": volunteer_id, "status": row.status,
+                                           "requested": target.value}, detail_zh=exc.message_zh) from exc
             values = dict(status=target.value, status_reason=reason, updated_at=now)
             if reviewed:
                 values.update(reviewed_at=now, reviewed_by=actor.sub)

@@ -4,24 +4,24 @@ from __future__ import annotations
 
 import uuid
 
-
 from contracts.errors import Conflict, Forbidden, NotFound, Unprocessable
 from contracts.volunteers import TeamCreate, TeamMemberInput, TeamUpdate
-from kit.database import utcnow
+from kit.boundary import actor_from, model_or_422
+from kit.clock import utcnow
 from kit.rpc import rpc
 from services.volunteers import records, team_records
-from services.volunteers.access import actor_of, may_form_teams, require_team_keeper
+from services.volunteers.access import may_form_teams, require_team_keeper
 from services.volunteers.tables import team_members, teams
 
 
 class TeamEntrypoints:
     @rpc
     def create_team(self, actor: dict, team: dict) -> dict:
-        actor = actor_of(actor)
+        actor = actor_from(actor)
         if not may_form_teams(actor):
             raise Forbidden("Organisers, the volunteer reviewer and the administrator register teams.",
                             {"role": actor.role})
-        data = TeamCreate.model_validate(team)
+        data = model_or_422(TeamCreate, team, "team")
         team_records.check_kind(data.kind, data.specialty)
         if not data.town and not data.village:
             raise Unprocessable("Say where the team is based: a town, a village, or both. 请填写所属镇街或村居。",
@@ -42,7 +42,7 @@ class TeamEntrypoints:
 
     @rpc
     def get_team(self, team_id: str, actor: dict | None = None) -> dict:
-        return self._team(team_id, show_members=actor is not None and may_form_teams(actor_of(actor)))
+        return self._team(team_id, show_members=actor is not None and may_form_teams(actor_from(actor)))
 
     @rpc
     def list_teams(self, town: str | None = None, village: str | None = None, kind: str | None = None) -> list[dict]:
@@ -55,14 +55,14 @@ class TeamEntrypoints:
     def check_team_keeper(self, actor: dict, team_id: str) -> None:
         """403/404 unless the caller may change the team (the gateway asks before it reads a body)."""
         with self.db.read() as session:
-            require_team_keeper(actor_of(actor), team_records.team_row(session, team_id))
+            require_team_keeper(actor_from(actor), team_records.team_row(session, team_id))
 
     @rpc
     def update_team(self, actor: dict, team_id: str, changes: dict) -> dict:
-        actor = actor_of(actor)
+        actor = actor_from(actor)
         with self.db.read() as session:  # who may is answered before anything about the body
             require_team_keeper(actor, team_records.team_row(session, team_id))
-        data = TeamUpdate.model_validate(changes)
+        data = model_or_422(TeamUpdate, changes, "team changes")
         given = data.model_fields_set
         with self.db.transaction() as tx:
             row = team_records.team_row(tx.session, team_id, lock=True)
@@ -82,10 +82,10 @@ class TeamEntrypoints:
 
     @rpc
     def add_team_member(self, actor: dict, team_id: str, member: dict) -> dict:
-        actor = actor_of(actor)
+        actor = actor_from(actor)
         with self.db.read() as session:
             require_team_keeper(actor, team_records.team_row(session, team_id))
-        data = TeamMemberInput.model_validate(member)
+        data = model_or_422(TeamMemberInput, member, "team member")
         with self.db.transaction() as tx:
             require_team_keeper(actor, team_records.team_row(tx.session, team_id, lock=True))
             if data.volunteer_id and any(m.volunteer_id == data.volunteer_id for m in
@@ -96,7 +96,7 @@ class TeamEntrypoints:
 
     @rpc
     def remove_team_member(self, actor: dict, team_id: str, member_id: str) -> dict:
-        actor = actor_of(actor)
+        actor = actor_from(actor)
         with self.db.transaction() as tx:
             row = team_records.team_row(tx.session, team_id, lock=True)
             require_team_keeper(actor, row)

@@ -2,11 +2,11 @@ from datetime import datetime, time
 
 import pytest
 
+from kit.rules import InvalidTransition
 from services.volunteers.domain.profiles import (
     SKILLS,
     ApplicationInvalid,
     Channel,
-    InvalidTransition,
     VolunteerStatus,
     availability_covers,
     can_transition,
@@ -53,7 +53,7 @@ def test_refused_transitions(current, target):
     with pytest.raises(InvalidTransition) as info:
         transition(current, target)
     assert isinstance(info.value, ValueError)
-    assert info.value.current is current and info.value.target is target
+    assert info.value.current is current and info.value.action is target
     assert str(current) in str(info.value)
 
 

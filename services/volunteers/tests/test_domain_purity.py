@@ -10,23 +10,37 @@ DOMAIN = Path(__file__).resolve().parents[1] / "domain"
 # Plain-data contract modules the domain may use (themselves standard library only, checked below).
 PURE_CONTRACTS = {"contracts.skills"}
 MODULES = sorted(DOMAIN.glob("*.py"))
+KIT = Path(__file__).resolve().parents[3] / "kit"
+# The district clock and the rule errors every domain shares (themselves standard library only).
+SHARED_PURE = {"kit.clock", "kit.rules"}
 
 
-@pytest.mark.parametrize("path", MODULES, ids=lambda p: p.name)
-def test_domain_module_imports_only_the_standard_library(path):
+def _outside_imports(path: Path) -> list[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     outside = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            roots = [alias.name.split(".")[0] for alias in node.names]
+            names = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
             if node.level or node.module in PURE_CONTRACTS:  # another domain module; the shared vocabulary
                 continue
-            roots = [(node.module or "").split(".")[0]]
+            names = [node.module or ""]
         else:
             continue
-        outside += [r for r in roots if r not in sys.stdlib_module_names and r != "__future__"]
-    assert outside == [], f"{path.name} imports {outside}"
+        outside += [n for n in names if n.split(".")[0] not in sys.stdlib_module_names
+                    and n != "__future__" and n not in SHARED_PURE]
+    return outside
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: p.name)
+def test_domain_module_imports_only_the_standard_library(path):
+    assert _outside_imports(path) == [], f"{path.name} imports {_outside_imports(path)}"
+
+
+@pytest.mark.parametrize("module", sorted(SHARED_PURE))
+def test_the_shared_kit_modules_are_standard_library_only(module):
+    path = KIT / f"{module.split('.')[1]}.py"
+    assert _outside_imports(path) == [], f"{module} imports {_outside_imports(path)}"
 
 
 def test_every_domain_module_is_checked():

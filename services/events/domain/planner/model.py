@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 
-from ..errors import RuleViolation
+from kit.rules import RuleViolation
 
 
 class Half(StrEnum):

@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from ortools.sat.python import cp_model
 
-from ..errors import RuleViolation
+from kit.rules import RuleViolation
 from .greedy import greedy_shows
 from .model import Half, PlanProblem, SeasonPlan, Show, SolveReport, Unplanned, UnplannedReason
 from .rules import (PlanState, morning_to_afternoon_fits, order_candidates, violations, visit_windows,

@@ -8,7 +8,7 @@ import io
 import math
 from dataclasses import dataclass, field
 
-from ..errors import RuleViolation
+from kit.rules import RuleViolation
 from .model import Point
 
 EARTH_RADIUS_KM = 6371.0

@@ -5,17 +5,17 @@ a sign-in code must not be readable anywhere but on the phone it was sent to."""
 from __future__ import annotations
 
 from contracts.errors import Unavailable, Unprocessable
+from kit.boundary import text_or_422
 from kit.rpc import rpc
 from services.notifications.channels.sms import InvalidPhoneNumber
-from services.notifications.runtime import identifier
 
 
-class OneTimeSmsApi:
+class OneTimeSmsEntrypoints:
     @rpc
     def send_one_time_sms(self, phone: str, text: str, dedupe_key: str) -> dict:
-        identifier(phone, "phone", 20)
-        identifier(text, "text", 200)
-        identifier(dedupe_key, "dedupe_key", 100)
+        text_or_422(phone, "phone", 20)
+        text_or_422(text, "text", 200)
+        text_or_422(dedupe_key, "dedupe_key", 100)
         provider = self.runtime.outlets.sms
         if provider is None:
             raise Unavailable("No SMS provider is configured.")
