@@ -117,15 +117,22 @@ def asyncapi_document() -> dict:
         }
     for exchange in sorted(QUIET_EXCHANGES):  # exists on the broker, publishes nothing yet
         channels[exchange.replace(".", "_")] = {
-            "address": "#", "title": exchange, "description": QUIET_EXCHANGES[exchange], "messages": {},
-            "bindings": _amqp_binding(exchange)}
+            "address": "#",
+            "title": exchange,
+            "description": QUIET_EXCHANGES[exchange],
+            "messages": {},
+            "bindings": _amqp_binding(exchange),
+        }
     names = ", ".join(f"`{e}`" for e in exchanges())
     return {
         "asyncapi": "3.0.0",
-        "info": {"title": "Wenyun domain events", "version": "1.0.0",
-                 "description": "Facts published by the Wenyun services as CloudEvents 1.0 (structured JSON) on "
-                                f"the RabbitMQ topic exchanges {names}; routing key = event type. Bind your "
-                                "own durable queue to receive them."},
+        "info": {
+            "title": "Wenyun domain events",
+            "version": "1.0.0",
+            "description": "Facts published by the Wenyun services as CloudEvents 1.0 (structured JSON) on "
+            f"the RabbitMQ topic exchanges {names}; routing key = event type. Bind your "
+            "own durable queue to receive them.",
+        },
         "servers": {"local": {"host": "localhost:5672", "protocol": "amqp", "protocolVersion": "0-9-1"}},
         "defaultContentType": "application/cloudevents+json",
         "channels": channels,

@@ -15,10 +15,12 @@ class ActivityTargets(BaseModel):
     """Activities per year per centre (seed 001; changeable by an administrator)."""
 
     model_config = ConfigDict(extra="forbid")
-    town: int | None = Field(None, ge=0, le=10000,
-                             description="activities per year a town centre must hold (default 52)")
-    village: int | None = Field(None, ge=0, le=10000,
-                                description="activities per year a village centre must hold (default 12)")
+    town: int | None = Field(
+        None, ge=0, le=10000, description="activities per year a town centre must hold (default 52)"
+    )
+    village: int | None = Field(
+        None, ge=0, le=10000, description="activities per year a village centre must hold (default 12)"
+    )
 
 
 class RebuildResult(BaseModel):
