@@ -206,7 +206,6 @@ def expected_unit(g: Generated, start: datetime, end: datetime, *, village: str 
     ids = {e["event_id"] for e in events}
     regs = [r for r in g.registrations if r["event_id"] in ids and not r["cancelled"]]
     ratings = [rating for event_id, rating in g.ratings if event_id in ids]
-    village_venue = g.village_venues.get(village) if village else None
     orders = [o for o in g.orders if in_period(o["placed"], start, end)
               and (village is None or o["village"] == village) and (venue_id is None or
                                                                    g.village_venues[o["village"]] == venue_id)]
@@ -239,7 +238,6 @@ def expected_unit(g: Generated, start: datetime, end: datetime, *, village: str 
         yearly = 52 if venue_id == g.town_venue else 12
         months = round((end - start).days / 30.4)
         figures["activities_target"] = math.ceil(yearly * months / 12)
-    del village_venue
     return figures
 
 

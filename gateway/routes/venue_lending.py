@@ -24,7 +24,8 @@ async def lend_item(venue_id: str, body: LoanCreate, request: Request,
 
 
 @router.get("/venues/{venue_id}/loans", response_model=list[Loan], responses=problem_responses(401, 403, 404, 422, 503))
-async def list_loans(venue_id: str, request: Request, status_: Literal["lent", "overdue"] | None = Query(None, alias="status"),
+async def list_loans(venue_id: str, request: Request,
+                     status_: Literal["lent", "overdue"] | None = Query(None, alias="status"),
                      actor: Actor = Depends(require("venue_manager"))):
     """The lending record; `status=lent` the items out, `status=overdue` the overdue list."""
     return await call(request, "venues", "list_loans", actor=actor, venue_id=venue_id, status=status_)

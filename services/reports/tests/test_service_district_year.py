@@ -9,7 +9,7 @@ import pytest
 
 
 from contracts.errors import Forbidden, Unprocessable
-from services.reports.tests.conftest import ADMIN, publish_facts
+from services.reports.tests.conftest import ADMIN, publish_facts, republish
 from tests.district_year import AS_OF, LOCAL, TOWN, VILLAGES, expected_unit, expected_unserved, generate
 
 YEAR = (datetime(2026, 1, 1, tzinfo=LOCAL), datetime(2027, 1, 1, tzinfo=LOCAL))
@@ -28,17 +28,18 @@ def _check(row: dict, expected: dict) -> None:
 
 
 @pytest.fixture
-def district_year(reports, db_kind):
-    if db_kind == "sqlite":
+def district_year(db_kind, request):
+    if db_kind == "sqlite":  # skipped before a container is started
         pytest.skip("PostgreSQL only, for the suite's time: the projection is the same code on both, and the "
                     "tests below run on SQLite too")
+    reports = request.getfixturevalue("reports")
     generated = generate(months=4)  # the whole year runs in tests/system/test_reports_district.py
     publish_facts(reports.amqp_uri, generated.facts)
     assert reports.wait_logged(len(generated.facts), timeout=60) == len(generated.facts)
     return generated
 
 
-def test_every_figure_matches_the_generated_inputs_and_rebuild_equals_live(reports, district_year):
+def test_every_figure_matches_the_generated_inputs_and_rebuild_equals_live(district_year, reports):
     g = district_year
     for period, span in (("2026", YEAR), ("2026-Q1", Q1), ("2026-03", MARCH)):
         report = reports.district_report(actor=ADMIN, period=period, as_of=AS_OF.isoformat())
@@ -65,7 +66,7 @@ def test_every_figure_matches_the_generated_inputs_and_rebuild_equals_live(repor
     assert reports.district_report(actor=ADMIN, period="2026", as_of=AS_OF.isoformat()) == year
 
 
-def test_targets_are_changed_by_an_administrator_only_and_bad_input_is_a_4xx(reports):
+def test_targets_are_changed_by_an_administrator_only_bad_input_is_a_4xx_a_redelivery_is_logged_once(reports):
     with pytest.raises(Forbidden):
         reports.set_activity_targets(actor={"sub": "o", "role": "organiser", "scopes": []}, targets={"town": 60})
     with pytest.raises(Forbidden):
@@ -77,14 +78,12 @@ def test_targets_are_changed_by_an_administrator_only_and_bad_input_is_a_4xx(rep
     assert reports.set_activity_targets(actor=ADMIN, targets={"village": 10}) == {"village": 10}
     assert reports.district_report(actor=ADMIN, period="2026")["targets"]["village"] == 10
 
-
-def test_a_redelivered_fact_is_logged_once(reports):
+    # A redelivered fact is logged once.
     g = generate(seed=7)
     fact, happened = g.facts[0]
     [event_id] = publish_facts(reports.amqp_uri, [(fact, happened)])
     assert reports.wait_logged(1) == 1
     # The same CloudEvent again, as a broker redelivery would bring it.
-    from services.reports.tests.conftest import republish
     republish(reports.amqp_uri, fact, happened, event_id)
     assert reports.wait_logged(2, timeout=2) == 1
 

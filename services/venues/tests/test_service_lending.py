@@ -60,7 +60,8 @@ def test_a_book_two_days_overdue_is_listed_reported_once_and_cleared_by_its_retu
     venues.renew_loan(actor=manager, loan_id=loan["id"], renewal={"due_on": str(due + dt.timedelta(days=28))})
     with pytest.raises(Unprocessable):  # at most twice
         venues.renew_loan(actor=manager, loan_id=loan["id"], renewal={"due_on": str(due + dt.timedelta(days=42))})
-    assert [o["id"] for o in venues.list_loans(actor=manager, venue_id=jiaping["venue_id"], status="lent")] == [loan["id"]]
+    lent = venues.list_loans(actor=manager, venue_id=jiaping["venue_id"], status="lent")
+    assert [o["id"] for o in lent] == [loan["id"]]
     with pytest.raises(Forbidden):
         venues.list_loans(actor=RESIDENT, venue_id=jiaping["venue_id"])
     other = venues.register_asset(actor=manager, venue_id=jiaping["venue_id"], asset={"name": "投影仪", "category": "设备"})
