@@ -18,7 +18,7 @@ def record_fact(session, envelope: Envelope) -> None:
     session.execute(fact_log.insert().values(
         event_id=envelope.id, event_type=envelope.type, source=envelope.source, subject=envelope.subject,
         occurred_at=occurred_at, data=json.dumps(data, ensure_ascii=False), received_at=utcnow()))
-    projection.project(session, projection.Fact(envelope.type, data, occurred_at))
+    projection.project(session, projection.Fact(envelope.type, data, occurred_at, envelope.id))
 
 
 def rebuild(session) -> int:

@@ -24,6 +24,7 @@ class Fact:
     event_type: str
     data: dict
     occurred_at: datetime
+    fact_id: str = ""  # the CloudEvent id (keys what has no key of its own: feedback given with a code)
 
 
 def _time(value) -> datetime:
@@ -96,7 +97,9 @@ def _registration(status: str) -> Callable:
 
 def _feedback(session, fact: Fact) -> None:
     d = fact.data
-    _put(session, rm_feedback, {"registration_id": d["registration_id"]},
+    # Feedback given with the event's code (#17 item 8) has no registration: one fact is one rating, so
+    # the fact's id keys it (a redelivered fact lands on the same row).
+    _put(session, rm_feedback, {"registration_id": d.get("registration_id") or fact.fact_id},
          dict(event_id=d["event_id"], rating=d["rating"]))
 
 
@@ -190,11 +193,12 @@ def rebuild(session, batch: int = 500) -> int:
         session.execute(table.delete())
     replayed, last = 0, 0
     while True:
-        rows = session.execute(select(fact_log.c.seq, fact_log.c.event_type, fact_log.c.data, fact_log.c.occurred_at)
+        rows = session.execute(select(fact_log.c.seq, fact_log.c.event_type, fact_log.c.data, fact_log.c.occurred_at,
+                                      fact_log.c.event_id)
                                .where(fact_log.c.seq > last).order_by(fact_log.c.seq).limit(batch)).all()
         if not rows:
             return replayed
         for row in rows:
-            project(session, Fact(row.event_type, json.loads(row.data), row.occurred_at))
+            project(session, Fact(row.event_type, json.loads(row.data), row.occurred_at, row.event_id))
         replayed += len(rows)
         last = rows[-1].seq
