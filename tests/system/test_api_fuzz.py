@@ -29,7 +29,9 @@ KNOWN_FAILURES: dict[tuple[str, str], str] = {}  # (check code, "METHOD /path") 
 # Writes whose credential is in the body (a signed link, a phone code, a password, a refresh token).
 PUBLIC_WRITES = {("post", "/offers/{token}"), ("post", "/api/v1/auth/sms-codes"), ("post", "/api/v1/auth/sms-sign-in"),
                  ("post", "/api/v1/auth/password-sign-in"), ("post", "/api/v1/auth/refresh"),
-                 ("post", "/api/v1/auth/sign-out")}
+                 ("post", "/api/v1/auth/sign-out"),
+                 # walk-in feedback (#17 item 8): the credential is the event's code shown at the event (in the URL)
+                 ("post", "/api/v1/feedback/{code}")}
 WRITE_METHODS = ("post", "put", "patch", "delete")
 
 
