@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from contracts.errors import Forbidden, Unprocessable
 from contracts.venues import NoShowLedger
+from services.venues.settings import VenuesSettings
 from services.venues import queries
 from services.venues.booking_commands import change_status, lock_room, room_limits, sentence
 from services.venues.domain.booking_rules import BookingAction
@@ -20,7 +21,13 @@ from services.venues.domain.no_shows import (
 from kit.clock import from_local, local_now, shown, to_local, utcnow
 from services.venues.tables import booking_pause_lifts, bookings, no_show_exemptions
 
-POLICY = NoShowPolicy()
+
+def no_show_policy(settings: VenuesSettings) -> NoShowPolicy:
+    return NoShowPolicy(limit=settings.no_show_limit, within_days=settings.no_show_within_days,
+                        pause_days=settings.no_show_pause_days)
+
+
+POLICY = no_show_policy(VenuesSettings())  # read once at start, like the other venues settings
 SWEEPER = "system:no-show-sweep"
 SWEEP_BATCH = 100
 
