@@ -92,7 +92,7 @@ def _json(response: httpx.Response) -> Any:
     return response.json()
 
 
-def _raise_for_problem(response: httpx.Response) -> None:
+def raise_for_problem(response: httpx.Response) -> None:
     if response.status_code < 400:
         return
     try:
@@ -143,25 +143,25 @@ class Api:
 
     async def get(self, path: str, **params: Any) -> Any:
         response = await self.send("GET", path, params={k: v for k, v in params.items() if v not in (None, "")})
-        _raise_for_problem(response)
+        raise_for_problem(response)
         return _json(response)
 
     async def post(self, path: str, body: Any = None, **kwargs: Any) -> Any:
         response = await self.send("POST", path, json=body, **kwargs)
-        _raise_for_problem(response)
+        raise_for_problem(response)
         return _json(response)
 
     async def put(self, path: str, body: Any = None) -> Any:
         response = await self.send("PUT", path, json=body)
-        _raise_for_problem(response)
+        raise_for_problem(response)
         return _json(response)
 
     async def patch(self, path: str, body: Any = None) -> Any:
         response = await self.send("PATCH", path, json=body)
-        _raise_for_problem(response)
+        raise_for_problem(response)
         return _json(response)
 
     async def delete(self, path: str) -> Any:
         response = await self.send("DELETE", path)
-        _raise_for_problem(response)
+        raise_for_problem(response)
         return _json(response)
