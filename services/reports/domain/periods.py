@@ -43,8 +43,8 @@ def parse_period(text: str) -> Period:
     if not match:
         raise BadPeriod("a period is a year (2026), a quarter (2026-Q3) or a month (2026-07)")
     year = int(match["year"])
-    if not 2000 <= year <= 2099:  # the platform's reporting years; year 0000 has no calendar (was a 500)
-        raise BadPeriod("a period's year is between 2000 and 2099")
+    if not 2000 <= year <= 2100:  # the reporting years (as the gateway's year=); year 0000 has no calendar (was a 500)
+        raise BadPeriod("a period's year is between 2000 and 2100")
     if match["quarter"]:
         first, months, kind = (int(match["quarter"]) - 1) * 3 + 1, 3, "quarter"
     elif match["month"]:
