@@ -9,11 +9,12 @@ from sqlalchemy import select, text
 from contracts.envelope import Envelope
 from kit.database import utcnow
 from services.reports import projection
+from services.reports.domain.privacy import without_contact_details
 from services.reports.tables import fact_log, report_settings
 
 
 def record_fact(session, envelope: Envelope) -> None:
-    data = envelope.typed().model_dump(mode="json")
+    data = without_contact_details(envelope.typed().model_dump(mode="json"))  # figures need no phone numbers
     occurred_at = envelope.time or utcnow()
     session.execute(fact_log.insert().values(
         event_id=envelope.id, event_type=envelope.type, source=envelope.source, subject=envelope.subject,
