@@ -123,3 +123,11 @@ def service_config(test_settings, database_url):
                 "serializer": "json", "ACCEPT": ["json", "cloudevents"], "WENYUN_SETTINGS": test_settings}
 
     return make
+
+
+def pytest_collection_modifyitems(config, items):
+    """Fault tests restart the broker or kill processes: they run last, after everything that shares the
+    machine's RabbitMQ and PostgreSQL (the order within each group is kept)."""
+    faults = [item for item in items if "/tests/faults/" in str(item.fspath)]
+    if faults:
+        items[:] = [item for item in items if "/tests/faults/" not in str(item.fspath)] + faults
