@@ -4,6 +4,7 @@ from __future__ import annotations
 from nameko.extensions import DependencyProvider
 
 from contracts.errors import NotFound, Unauthorized
+from kit.boundary import text_or_422
 from kit.database import utcnow
 from kit.rpc import rpc
 from kit.settings import get_settings
@@ -43,7 +44,7 @@ class OidcSignInEntrypoints:
     @rpc
     def oidc_finish(self, code: str, state: str, client_ip: str | None = None) -> dict:
         party = self._party()
-        code, state, ip = inputs.text(code, "code", 2000), inputs.text(state, "state", 100), inputs.client_ip(client_ip)
+        code, state, ip = text_or_422(code, "code", 2000), text_or_422(state, "state", 100), inputs.client_ip(client_ip)
         with self.db.transaction() as tx:
             started = oidc_commands.take(tx, state, utcnow(), party.settings.oidc_login_seconds)
         if started is None:

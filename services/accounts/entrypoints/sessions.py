@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from contracts.accounts import PublicKeys
 from contracts.errors import Unauthorized
+from kit.boundary import text_or_422
 from kit.database import utcnow
 from kit.rpc import rpc
 from services.accounts import audit, inputs, session_commands
@@ -29,7 +30,7 @@ class SessionEntrypoints:
 
     @rpc
     def refresh(self, refresh_token: str, client_ip: str | None = None) -> dict:
-        token = inputs.text(refresh_token, "refresh_token")
+        token = text_or_422(refresh_token, "refresh_token")
         now = utcnow()
         with self.db.transaction() as tx:
             outcome = session_commands.rotate(tx, self.keys, session_commands.find(tx, self.keys, token),
@@ -40,7 +41,7 @@ class SessionEntrypoints:
 
     @rpc
     def sign_out(self, refresh_token: str, client_ip: str | None = None) -> None:
-        token = inputs.text(refresh_token, "refresh_token")
+        token = text_or_422(refresh_token, "refresh_token")
         now = utcnow()
         with self.db.transaction() as tx:
             presented = session_commands.find(tx, self.keys, token)

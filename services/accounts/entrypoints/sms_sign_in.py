@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from contracts.accounts import SmsCodeSent, SmsSignIn
 from contracts.errors import TooManyRequests, Unauthorized, Unavailable, Unprocessable
+from kit.boundary import model_or_422
 from kit.database import utcnow
 from kit.rpc import rpc
 from services.accounts import inputs, sms_commands
@@ -43,7 +44,7 @@ class SmsSignInEntrypoints:
 
     @rpc
     def sms_sign_in(self, sign_in: dict, client_ip: str | None = None) -> dict:
-        data = inputs.model(SmsSignIn, sign_in, "sign-in")
+        data = model_or_422(SmsSignIn, sign_in, "sign-in")
         with self.db.transaction() as tx:
             outcome = sms_commands.sign_in(tx, self.keys, inputs.phone(data.phone), data.code,
                                            data.accept_privacy_notice, inputs.client_ip(client_ip), utcnow())

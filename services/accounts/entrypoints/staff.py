@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from contracts.accounts import PasswordSignIn, TotpConfirm, TotpSetup
 from contracts.errors import TooManyRequests, Unauthorized, Unprocessable
+from kit.boundary import actor_from, model_or_422
 from kit.database import utcnow
 from kit.rpc import rpc
 from services.accounts import inputs, staff_commands
@@ -17,7 +18,7 @@ WHY_NOT = {
 class StaffEntrypoints:
     @rpc
     def password_sign_in(self, sign_in: dict, client_ip: str | None = None) -> dict:
-        data = inputs.model(PasswordSignIn, sign_in, "sign-in")
+        data = model_or_422(PasswordSignIn, sign_in, "sign-in")
         with self.db.transaction() as tx:
             outcome = staff_commands.sign_in(tx, self.keys, data.username, data.password, data.totp_code,
                                              inputs.client_ip(client_ip), utcnow())
@@ -31,15 +32,15 @@ class StaffEntrypoints:
 
     @rpc
     def offer_totp(self, actor: dict) -> dict:
-        who = inputs.actor(actor)
+        who = actor_from(actor)
         with self.db.transaction() as tx:
             offer = staff_commands.offer_totp(tx, who.sub, utcnow())
         return TotpSetup.model_validate(offer).model_dump(mode="json")
 
     @rpc
     def confirm_totp(self, actor: dict, confirmation: dict, client_ip: str | None = None) -> None:
-        who = inputs.actor(actor)
-        data = inputs.model(TotpConfirm, confirmation, "confirmation")
+        who = actor_from(actor)
+        data = model_or_422(TotpConfirm, confirmation, "confirmation")
         with self.db.transaction() as tx:
             confirmed = staff_commands.confirm_totp(tx, who.sub, data.code, inputs.client_ip(client_ip), utcnow())
         if not confirmed:

@@ -5,8 +5,9 @@ from datetime import datetime, timezone
 
 from contracts.errors import Forbidden, Unprocessable
 from contracts.reports import ActivityTargets, RebuildResult
+from kit.boundary import actor_from, aware_or_422, model_or_422, number_or_422
 from kit.rpc import rpc
-from services.reports import fact_commands, inputs, queries
+from services.reports import fact_commands, queries
 from services.reports.domain.efficiency import district_report
 from services.reports.domain.evaluation import anonymised_export
 from services.reports.domain.periods import BadPeriod, parse_period
@@ -27,14 +28,14 @@ def _require_admin(actor, what: str) -> None:
 class ReportEntrypoints:
     @rpc
     def district_report(self, actor: dict, period: str, as_of: str | None = None, unserved_months: int = 4) -> dict:
-        actor = inputs.actor(actor)
+        actor = actor_from(actor)
         _require_reader(actor)
         try:
             span = parse_period(period)
         except BadPeriod as exc:
             raise Unprocessable(str(exc), {"field": "period", "value": str(period)}) from exc
-        moment = inputs.aware(as_of, "as_of") if as_of else datetime.now(timezone.utc)
-        months = inputs.months(unserved_months)
+        moment = aware_or_422(as_of, "as_of") if as_of else datetime.now(timezone.utc)
+        months = number_or_422(unserved_months, "unserved_months", 1, 36)
         with self.db.read() as session:
             district = queries.district(session)
             targets = queries.targets(session)
@@ -43,7 +44,7 @@ class ReportEntrypoints:
     @rpc
     def evaluator_export(self, actor: dict, period: str) -> dict:
         """The anonymised export for a third-party evaluator (administrators hand it over)."""
-        actor = inputs.actor(actor)
+        actor = actor_from(actor)
         _require_admin(actor, "exports data for an outside evaluator")
         try:
             span = parse_period(period)
@@ -55,16 +56,16 @@ class ReportEntrypoints:
 
     @rpc
     def set_activity_targets(self, actor: dict, targets: dict) -> dict:
-        actor = inputs.actor(actor)
+        actor = actor_from(actor)
         _require_admin(actor, "changes the activity standards")
-        data = inputs.model(ActivityTargets, targets, "activity targets")
+        data = model_or_422(ActivityTargets, targets, "activity targets")
         with self.db.transaction() as tx:
             saved = fact_commands.set_targets(tx.session, data.model_dump(exclude_none=True))
         return saved
 
     @rpc
     def rebuild(self, actor: dict) -> dict:
-        actor = inputs.actor(actor)
+        actor = actor_from(actor)
         _require_admin(actor, "rebuilds the reports")
         with self.db.transaction() as tx:
             replayed = fact_commands.rebuild(tx.session)
