@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Awaitable
 from typing import Any
 
 import httpx
@@ -165,3 +166,14 @@ class Api:
         response = await self.send("DELETE", path)
         raise_for_problem(response)
         return _json(response)
+
+
+async def flash_outcome(request: Request, action: Awaitable[Any], done: str) -> bool:
+    """Run one API action and tell the person how it went: the problem's zh-CN words, or `done`."""
+    try:
+        await action
+    except ApiProblem as exc:
+        web_session.flash(request, exc.message_zh, "error")
+        return False
+    web_session.flash(request, done)
+    return True

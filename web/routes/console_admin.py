@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 
 from web import labels, session
-from web.api import Api, ApiProblem
+from web.api import Api, ApiProblem, flash_outcome
 from web.routes.console_events import require_staff
 from web.templating import render
 
@@ -103,12 +103,9 @@ async def grant_scope(request: Request, account_id: str):
 async def withdraw_scope(request: Request, account_id: str):
     require_staff(request, "admin")
     form = await request.form()
-    try:
-        await Api(request).delete(f"/api/v1/accounts/{account_id}/scopes/{quote(form.get('scope', ''), safe=':*')}")
-    except ApiProblem as exc:
-        session.flash(request, exc.message_zh, "error")
-    else:
-        session.flash(request, "已收回授权。")
+    await flash_outcome(
+        request, Api(request).delete(f"/api/v1/accounts/{account_id}/scopes/{quote(form.get('scope', ''), safe=':*')}"),
+        "已收回授权。")
     return RedirectResponse(f"/console/accounts#account-{account_id}", status_code=303)
 
 
@@ -134,24 +131,16 @@ async def webhook_deliveries(request: Request, subscription_id: str):
 @router.post("/console/webhooks/{subscription_id}/deliveries/{delivery_id}/replay")
 async def replay_delivery(request: Request, subscription_id: str, delivery_id: str):
     require_staff(request, "admin")
-    try:
-        await Api(request).post(f"/api/v1/webhooks/{subscription_id}/deliveries/{delivery_id}/replay")
-    except ApiProblem as exc:
-        session.flash(request, exc.message_zh, "error")
-    else:
-        session.flash(request, "已重新投递。")
+    await flash_outcome(
+        request, Api(request).post(f"/api/v1/webhooks/{subscription_id}/deliveries/{delivery_id}/replay"),
+        "已重新投递。")
     return RedirectResponse(f"/console/webhooks/{subscription_id}", status_code=303)
 
 
 @router.post("/console/webhooks/{subscription_id}/enable")
 async def enable_webhook(request: Request, subscription_id: str):
     require_staff(request, "admin")
-    try:
-        await Api(request).patch(f"/api/v1/webhooks/{subscription_id}", {"enabled": True})
-    except ApiProblem as exc:
-        session.flash(request, exc.message_zh, "error")
-    else:
-        session.flash(request, "已重新启用。")
+    await flash_outcome(request, Api(request).patch(f"/api/v1/webhooks/{subscription_id}", {"enabled": True}), "已重新启用。")
     return RedirectResponse(f"/console/webhooks/{subscription_id}", status_code=303)
 
 

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 
 from web import labels, session
-from web.api import Api, ApiProblem, SignInRequired
+from web.api import Api, ApiProblem, SignInRequired, flash_outcome
 from web.templating import DISTRICT, local, render
 
 router = APIRouter()
@@ -243,12 +243,7 @@ async def _none():
 
 async def _act(request: Request, event_id: str, call, done: str, anchor: str = "main"):
     """Run one API action of the event page, then back to the page with what happened (or why not)."""
-    try:
-        await call
-    except ApiProblem as exc:
-        session.flash(request, exc.message_zh, "error")
-    else:
-        session.flash(request, done)
+    await flash_outcome(request, call, done)
     return RedirectResponse(f"/console/events/{event_id}#{anchor}", status_code=303)
 
 

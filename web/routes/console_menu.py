@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 
 from web import labels, session
-from web.api import Api, ApiProblem
+from web.api import Api, ApiProblem, flash_outcome
 from web.routes.console_events import require_staff
 from web.templating import DISTRICT, render
 
@@ -63,12 +63,9 @@ async def set_availability(request: Request, offering_id: str):
     require_staff(request, *ORGANISERS)
     form = await request.form()
     available = form.get("available") == "true"
-    try:
-        await Api(request).patch(f"/api/v1/offerings/{offering_id}", {"available": available})
-    except ApiProblem as exc:
-        session.flash(request, exc.message_zh, "error")
-    else:
-        session.flash(request, "已重新上架。" if available else "已下架（已有点单不受影响）。")
+    await flash_outcome(
+        request, Api(request).patch(f"/api/v1/offerings/{offering_id}", {"available": available}),
+        "已重新上架。" if available else "已下架（已有点单不受影响）。")
     return RedirectResponse("/console/offerings", status_code=303)
 
 
@@ -113,10 +110,7 @@ async def decline_order(request: Request, order_id: str):
     if not reason:
         session.flash(request, "婉拒点单须写明原因（会告知点单的村）。", "error")
         return RedirectResponse(f"/console/orders#order-{order_id}", status_code=303)
-    try:
-        await Api(request).post(f"/api/v1/orders/{order_id}/decline", {"reason": reason})
-    except ApiProblem as exc:
-        session.flash(request, exc.message_zh, "error")
-    else:
-        session.flash(request, "已婉拒该点单，并告知原因。")
+    await flash_outcome(
+        request, Api(request).post(f"/api/v1/orders/{order_id}/decline", {"reason": reason}),
+        "已婉拒该点单，并告知原因。")
     return RedirectResponse("/console/orders", status_code=303)

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 
 from web import labels, session
-from web.api import Api, ApiProblem
+from web.api import Api, ApiProblem, flash_outcome
 from web.routes.console_events import require_staff
 from web.templating import DISTRICT, render
 
@@ -170,12 +170,9 @@ async def set_exception(request: Request, venue_id: str):
 @router.post("/console/venues/{venue_id}/hours/exceptions/{day}/delete")
 async def delete_exception(request: Request, venue_id: str, day: str):
     require_staff(request, *MANAGERS)
-    try:
-        await Api(request).delete(f"/api/v1/venues/{venue_id}/hours/exceptions/{day}")
-    except ApiProblem as exc:
-        session.flash(request, exc.message_zh, "error")
-    else:
-        session.flash(request, f"{day} 恢复常规开放时间。")
+    await flash_outcome(
+        request, Api(request).delete(f"/api/v1/venues/{venue_id}/hours/exceptions/{day}"),
+        f"{day} 恢复常规开放时间。")
     return RedirectResponse(f"/console/venues/{venue_id}/hours#exceptions", status_code=303)
 
 
@@ -249,12 +246,7 @@ async def closure_page(request: Request, closure_id: str):
 @router.post("/console/closures/{closure_id}/reopen")
 async def reopen(request: Request, closure_id: str):
     require_staff(request, *MANAGERS)
-    try:
-        await Api(request).post(f"/api/v1/closures/{closure_id}/reopen", {})
-    except ApiProblem as exc:
-        session.flash(request, exc.message_zh, "error")
-    else:
-        session.flash(request, "已恢复开放。")
+    await flash_outcome(request, Api(request).post(f"/api/v1/closures/{closure_id}/reopen", {}), "已恢复开放。")
     return RedirectResponse(f"/console/closures/{closure_id}", status_code=303)
 
 
@@ -285,12 +277,7 @@ async def booking_action(request: Request, venue_id: str, booking_id: str, actio
     if action == "reject" and not (body or {}).get("reason"):
         session.flash(request, "拒绝预约须写明原因。", "error")
         return RedirectResponse(f"/console/venues/{venue_id}/bookings", status_code=303)
-    try:
-        await Api(request).post(f"/api/v1/bookings/{booking_id}/{action}", body)
-    except ApiProblem as exc:
-        session.flash(request, exc.message_zh, "error")
-    else:
-        session.flash(request, done[action])
+    await flash_outcome(request, Api(request).post(f"/api/v1/bookings/{booking_id}/{action}", body), done[action])
     return RedirectResponse(f"/console/venues/{venue_id}/bookings", status_code=303)
 
 
