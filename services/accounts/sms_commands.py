@@ -12,7 +12,8 @@ from kit.database import Transaction
 from services.accounts import audit, queries, session_commands
 from services.accounts.domain import sms_codes
 from services.accounts.keys import AccountKeys
-from services.accounts.tables import accounts, sms_codes as code_rows
+from services.accounts.tables import accounts
+from services.accounts.tables import sms_codes as code_rows
 
 PRIVACY_NOTICE_VERSION = "2026-11"
 PHONE_PURPOSES = ["sign_in", "service_notices"]  # what a resident agrees the number is used for

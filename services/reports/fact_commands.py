@@ -7,7 +7,7 @@ import json
 from sqlalchemy import select, text
 
 from contracts.envelope import Envelope
-from kit.database import utcnow
+from kit.clock import utcnow
 from services.reports import projection
 from services.reports.domain.privacy import without_contact_details
 from services.reports.tables import fact_log, report_settings

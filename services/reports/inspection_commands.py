@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 
 from contracts.errors import Conflict, NotFound, Unprocessable
 from contracts.reports import InspectionCreate, RectificationClose, RectificationCreate
-from kit.database import utcnow
+from kit.clock import utcnow
 from services.reports import queries
 from services.reports.domain.efficiency import district_report
 from services.reports.domain.inspections import InspectionError, check_close, check_rectification, checklist

@@ -12,8 +12,16 @@ from pydantic import TypeAdapter
 from sqlalchemy import select
 
 from services.reports.tables import (
-    READ_MODELS, fact_log, rm_bookings, rm_closures, rm_events, rm_feedback, rm_hours, rm_orders,
-    rm_registrations, rm_venues,
+    READ_MODELS,
+    fact_log,
+    rm_bookings,
+    rm_closures,
+    rm_events,
+    rm_feedback,
+    rm_hours,
+    rm_orders,
+    rm_registrations,
+    rm_venues,
 )
 
 _TIME = TypeAdapter(datetime)

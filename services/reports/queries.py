@@ -4,12 +4,27 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from services.reports.domain.efficiency import (
-    BookingRecord, ClosureRecord, District, EventRecord, FeedbackRecord, HoursRecord, OrderRecord,
-    RegistrationRecord, VenueRecord,
+    BookingRecord,
+    ClosureRecord,
+    District,
+    EventRecord,
+    FeedbackRecord,
+    HoursRecord,
+    OrderRecord,
+    RegistrationRecord,
+    VenueRecord,
 )
 from services.reports.tables import (
-    fact_log, report_settings, rm_bookings, rm_closures, rm_events, rm_feedback, rm_hours, rm_orders,
-    rm_registrations, rm_venues,
+    fact_log,
+    report_settings,
+    rm_bookings,
+    rm_closures,
+    rm_events,
+    rm_feedback,
+    rm_hours,
+    rm_orders,
+    rm_registrations,
+    rm_venues,
 )
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 
 from contracts.errors import Conflict, Forbidden, NotFound
 from contracts.reports import SurveyAnswer, SurveyCreate, SurveyInvited
-from kit.database import utcnow
+from kit.clock import utcnow
 from services.reports.tables import rm_events, rm_registrations, rm_venues, survey_invitations, surveys
 
 _SAMPLER = random.SystemRandom()

@@ -4,7 +4,7 @@ from __future__ import annotations
 from contracts.accounts import AccountCreate, OrganisationCreate, RoleChange
 from contracts.errors import Unprocessable
 from kit.boundary import actor_from, model_or_422, text_or_422
-from kit.database import utcnow
+from kit.clock import utcnow
 from kit.rpc import rpc
 from services.accounts import inputs, organisation_commands, queries, staff_commands
 from services.accounts.access import require_admin, require_admin_or_manager

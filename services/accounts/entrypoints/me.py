@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from contracts.accounts import DependantCreate
 from kit.boundary import actor_from, model_or_422
-from kit.database import utcnow
+from kit.clock import utcnow
 from kit.rpc import rpc
 from services.accounts import closing_commands, dependant_commands, inputs, queries
 

@@ -5,7 +5,7 @@ from nameko.extensions import DependencyProvider
 
 from contracts.errors import NotFound, Unauthorized
 from kit.boundary import text_or_422
-from kit.database import utcnow
+from kit.clock import utcnow
 from kit.rpc import rpc
 from kit.settings import get_settings
 from services.accounts import audit, inputs, oidc_commands

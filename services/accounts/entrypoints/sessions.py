@@ -4,7 +4,7 @@ from __future__ import annotations
 from contracts.accounts import PublicKeys
 from contracts.errors import Unauthorized
 from kit.boundary import text_or_422
-from kit.database import utcnow
+from kit.clock import utcnow
 from kit.rpc import rpc
 from services.accounts import audit, inputs, session_commands
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from contracts.accounts import SmsCodeSent, SmsSignIn
 from contracts.errors import TooManyRequests, Unauthorized, Unavailable, Unprocessable
 from kit.boundary import model_or_422
-from kit.database import utcnow
+from kit.clock import utcnow
 from kit.rpc import rpc
 from services.accounts import inputs, sms_commands
 from services.accounts.domain.sms_codes import message_text

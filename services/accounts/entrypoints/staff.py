@@ -5,7 +5,7 @@ from __future__ import annotations
 from contracts.accounts import PasswordSignIn, TotpConfirm, TotpSetup
 from contracts.errors import TooManyRequests, Unauthorized, Unprocessable
 from kit.boundary import actor_from, model_or_422
-from kit.database import utcnow
+from kit.clock import utcnow
 from kit.rpc import rpc
 from services.accounts import inputs, staff_commands
 

@@ -7,7 +7,6 @@ from datetime import datetime
 
 import pytest
 
-
 from contracts.errors import Forbidden, Unprocessable
 from services.reports.tests.conftest import ADMIN, publish_facts, republish
 from tests.district_year import AS_OF, LOCAL, TOWN, VILLAGES, expected_unit, expected_unserved, generate

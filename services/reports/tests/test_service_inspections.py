@@ -8,10 +8,9 @@ import uuid
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
-
-from contracts.errors import Conflict, Forbidden, Unprocessable
 from sqlalchemy import create_engine, select
 
+from contracts.errors import Conflict, Forbidden, Unprocessable
 from contracts.events import EventCompleted, EventPublished, RegistrationConfirmed
 from services.reports.tables import survey_invitations
 from services.reports.tests.conftest import ADMIN, publish_facts
