@@ -1,5 +1,6 @@
 """Shared test fixtures: a real RabbitMQ (a fresh vhost per test) and real databases
 (SQLite in a temp dir, or a fresh PostgreSQL database), as DESIGN §7 asks. No mocks."""
+
 from __future__ import annotations
 
 import contextlib
@@ -105,8 +106,14 @@ def database_url(db_kind, tmp_path):
 
 @pytest.fixture
 def test_settings(amqp_uri, tmp_path):
-    return PlatformSettings(amqp_uri=amqp_uri, var_dir=tmp_path / "var", secret_key="test-secret-key-of-at-least-32-bytes",
-                            handler_retry_delay=0.05, handler_max_attempts=3, outbox_sweep_interval=0.3)
+    return PlatformSettings(
+        amqp_uri=amqp_uri,
+        var_dir=tmp_path / "var",
+        secret_key="test-secret-key-of-at-least-32-bytes",
+        handler_retry_delay=0.05,
+        handler_max_attempts=3,
+        outbox_sweep_interval=0.3,
+    )
 
 
 @pytest.fixture
@@ -119,8 +126,14 @@ def service_config(test_settings, database_url):
         url = database_url(service_cls.name)
         upgrade(service_cls.name, url)
         declare_topology(test_settings.amqp_uri, [service_cls])
-        return {"AMQP_URI": test_settings.amqp_uri, "DATABASE_URL": url, "max_workers": 10,
-                "serializer": "json", "ACCEPT": ["json", "cloudevents"], "WENYUN_SETTINGS": test_settings}
+        return {
+            "AMQP_URI": test_settings.amqp_uri,
+            "DATABASE_URL": url,
+            "max_workers": 10,
+            "serializer": "json",
+            "ACCEPT": ["json", "cloudevents"],
+            "WENYUN_SETTINGS": test_settings,
+        }
 
     return make
 

@@ -3,6 +3,7 @@ no validation, no auth, no RPC and no database — what the same client gets fro
 
     python -m bench.bare_http --port 8765
 """
+
 from __future__ import annotations
 
 import argparse
@@ -13,9 +14,19 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 VENUE = {
-    "name": "嘉平镇文化服务中心", "kind": "town_cultural_station", "level": "town", "parent_id": None,
-    "town": "嘉平镇", "village": None, "address": "", "coordinates": None, "accessibility": [],
-    "contact_phone": None, "contact_email": None, "description": "", "status": "open",
+    "name": "嘉平镇文化服务中心",
+    "kind": "town_cultural_station",
+    "level": "town",
+    "parent_id": None,
+    "town": "嘉平镇",
+    "village": None,
+    "address": "",
+    "coordinates": None,
+    "accessibility": [],
+    "contact_phone": None,
+    "contact_email": None,
+    "description": "",
+    "status": "open",
     "created_at": "2026-11-24T07:00:00Z",
 }
 

@@ -22,7 +22,8 @@ import random
 import statistics
 import sys
 import time
-from datetime import datetime, time as clock, timedelta
+from datetime import datetime, timedelta
+from datetime import time as clock
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -60,14 +61,16 @@ def synthetic_candidates(n: int, seed: int) -> list[Candidate]:
             start = EVENT_START + timedelta(hours=rng.randint(-30, 30))
             site = (DISTRICT_CENTRE[0] + rng.uniform(-0.3, 0.3), DISTRICT_CENTRE[1] + rng.uniform(-0.3, 0.3))
             commitments.append(Commitment(start, start + timedelta(hours=rng.choice((1, 2, 3))), site))
-        out.append(Candidate(
-            volunteer_id=f"v{i:06d}",
-            skills=frozenset(has),
-            availability=availability,
-            home=home,
-            recent_hours=round(rng.uniform(0, 120) * 2) / 2,
-            commitments=tuple(commitments),
-        ))
+        out.append(
+            Candidate(
+                volunteer_id=f"v{i:06d}",
+                skills=frozenset(has),
+                availability=availability,
+                home=home,
+                recent_hours=round(rng.uniform(0, 120) * 2) / 2,
+                commitments=tuple(commitments),
+            )
+        )
     return out
 
 
@@ -111,16 +114,47 @@ def database_run(candidates: list[Candidate], url: str | None, places: int, repe
     today = now.date()
     rows, hours = [], []
     for c in candidates:
-        rows.append(dict(id=c.volunteer_id, name=c.volunteer_id, phone="13800138000", email=None, status="active",
-                         status_reason=None, skills=sorted(c.skills), tags=[], languages=["zh"],
-                         availability=availability_to_json(c.availability), channels=["sms"], town=None,
-                         village=None, lat=c.home[0], lon=c.home[1], applied_at=now, applied_by="bench",
-                         reviewed_at=now, reviewed_by="bench", updated_at=now))
+        rows.append(
+            dict(
+                id=c.volunteer_id,
+                name=c.volunteer_id,
+                phone="13800138000",
+                email=None,
+                status="active",
+                status_reason=None,
+                skills=sorted(c.skills),
+                tags=[],
+                languages=["zh"],
+                availability=availability_to_json(c.availability),
+                channels=["sms"],
+                town=None,
+                village=None,
+                lat=c.home[0],
+                lon=c.home[1],
+                applied_at=now,
+                applied_by="bench",
+                reviewed_at=now,
+                reviewed_by="bench",
+                updated_at=now,
+            )
+        )
         if c.recent_hours:
             key = str(uuid.uuid4())
-            hours.append(dict(id=key, credit_key=f"manual/{key}", volunteer_id=c.volunteer_id, event_id=None,
-                              event_title=None, hours=c.recent_hours, served_on=today, source="manual", note="bench",
-                              recorded_by="bench", created_at=now))
+            hours.append(
+                dict(
+                    id=key,
+                    credit_key=f"manual/{key}",
+                    volunteer_id=c.volunteer_id,
+                    event_id=None,
+                    event_title=None,
+                    hours=c.recent_hours,
+                    served_on=today,
+                    source="manual",
+                    note="bench",
+                    recorded_by="bench",
+                    created_at=now,
+                )
+            )
     with engine.begin() as conn:
         conn.execute(volunteers.insert(), rows)
         conn.execute(hours_log.insert(), hours)
@@ -149,8 +183,11 @@ def main() -> None:
     parser.add_argument("--places", type=int, default=50)
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--seed", type=int, default=20250607)
-    parser.add_argument("--database-url", default=None,
-                        help="a scratch database for the load-from-database run (default: a temporary SQLite file)")
+    parser.add_argument(
+        "--database-url",
+        default=None,
+        help="a scratch database for the load-from-database run (default: a temporary SQLite file)",
+    )
     parser.add_argument("--no-database", action="store_true", help="skip the load-from-database run")
     args = parser.parse_args()
 
@@ -162,28 +199,34 @@ def main() -> None:
     assert top.volunteer_ids == full.volunteer_ids[: args.places]  # correctness, not speed
 
     rng = random.Random(args.seed)
-    baseline_keys = [(rng.randint(0, 10), rng.uniform(0, 120), f"v{i:06d}", rng.uniform(0, 50))
-                     for i in range(args.candidates)]
+    baseline_keys = [
+        (rng.randint(0, 10), rng.uniform(0, 120), f"v{i:06d}", rng.uniform(0, 50)) for i in range(args.candidates)
+    ]
 
     runs = {
         "rank all (full order)": timings(lambda: rank_candidates(candidates, **kwargs), args.repeat),
         f"rank, keep top {args.places}": timings(
-            lambda: rank_candidates(candidates, **kwargs, limit=args.places), args.repeat),
+            lambda: rank_candidates(candidates, **kwargs, limit=args.places), args.repeat
+        ),
         "baseline sorted() of tuples": timings(lambda: sorted(baseline_keys), args.repeat),
     }
     if not args.no_database:
         runs.update(database_run(candidates, args.database_url, args.places, max(3, args.repeat // 4)))
     base_p50 = statistics.median(runs["baseline sorted() of tuples"])
 
-    print(f"python {sys.version.split()[0]}; {args.candidates} candidates, {args.places} places, "
-          f"{args.repeat} repetitions; eligible {full.eligible} of {full.considered}")
+    print(
+        f"python {sys.version.split()[0]}; {args.candidates} candidates, {args.places} places, "
+        f"{args.repeat} repetitions; eligible {full.eligible} of {full.considered}"
+    )
     print(f"{'run':44} {'p50 ms':>9} {'p95 ms':>9} {'x baseline p50':>15}")
     for name, samples in runs.items():
         p50 = statistics.median(samples)
         print(f"{name:44} {p50:9.2f} {p(samples, 95):9.2f} {p50 / base_p50:15.1f}")
     best = full.ranked[0]
-    print(f"best: {best.volunteer_id} at {best.distance_km:.1f} km (band {best.distance_band}), "
-          f"{best.recent_hours:g} recent hours")
+    print(
+        f"best: {best.volunteer_id} at {best.distance_km:.1f} km (band {best.distance_band}), "
+        f"{best.recent_hours:g} recent hours"
+    )
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@ pool, as gateway.auth does today) or as `async def` (the proposal), on the same 
 
     python -m bench.dependency_app --port 8766 --mode sync|async
 """
+
 from __future__ import annotations
 
 import argparse

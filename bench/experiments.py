@@ -6,6 +6,7 @@ the way the platform does a thing today against the proposed way, on this machin
 Results print as a table and go to var/bench/experiments-<timestamp>.json; docs/performance.md
 quotes them.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,11 +42,19 @@ def relay_confirms(args) -> list[dict]:
         producer = conn.Producer()
         t0 = time.perf_counter()
         for _ in range(n):
-            producer.publish(BODY, exchange="", routing_key=queue_name, delivery_mode=2,
-                             content_type="application/cloudevents+json")
+            producer.publish(
+                BODY, exchange="", routing_key=queue_name, delivery_mode=2, content_type="application/cloudevents+json"
+            )
         per_message = time.perf_counter() - t0
-        rows.append({"experiment": "relay_confirms", "variant": "today: kombu, wait for each confirm",
-                     "n": n, "seconds": per_message, "per_s": n / per_message})
+        rows.append(
+            {
+                "experiment": "relay_confirms",
+                "variant": "today: kombu, wait for each confirm",
+                "n": n,
+                "seconds": per_message,
+                "per_s": n / per_message,
+            }
+        )
 
     async def pipelined(batch: int) -> float:
         import aio_pika
@@ -54,18 +63,34 @@ def relay_confirms(args) -> list[dict]:
         channel = await connection.channel(publisher_confirms=True)
         t0 = time.perf_counter()
         for start in range(0, n, batch):
-            await asyncio.gather(*(channel.default_exchange.publish(
-                aio_pika.Message(BODY, delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
-                                 content_type="application/cloudevents+json"), routing_key=queue_name)
-                for _ in range(start, min(n, start + batch))))
+            await asyncio.gather(
+                *(
+                    channel.default_exchange.publish(
+                        aio_pika.Message(
+                            BODY,
+                            delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+                            content_type="application/cloudevents+json",
+                        ),
+                        routing_key=queue_name,
+                    )
+                    for _ in range(start, min(n, start + batch))
+                )
+            )
         elapsed = time.perf_counter() - t0
         await connection.close()
         return elapsed
 
     for batch in (200,):
         elapsed = asyncio.run(pipelined(batch))
-        rows.append({"experiment": "relay_confirms", "variant": f"proposal: batch of {batch}, one wait for all confirms",
-                     "n": n, "seconds": elapsed, "per_s": n / elapsed})
+        rows.append(
+            {
+                "experiment": "relay_confirms",
+                "variant": f"proposal: batch of {batch}, one wait for all confirms",
+                "n": n,
+                "seconds": elapsed,
+                "per_s": n / elapsed,
+            }
+        )
     with Connection(AMQP) as conn:
         Queue(queue_name)(conn.default_channel).delete()
     return rows
@@ -110,10 +135,16 @@ def pre_ping(args) -> list[dict]:
                     conn.execute(text("INSERT INTO t VALUES (:id, 1)"), {"id": uuid.uuid4().hex})
             elapsed = time.perf_counter() - t0
             engine.dispose()
-            rows.append({"experiment": "pre_ping", "variant": ("today: pool_pre_ping=True" if ping else
-                                                                "proposal: pool_pre_ping=False"),
-                         "n": args.transactions, "seconds": elapsed, "per_s": args.transactions / elapsed,
-                         "ms_each": 1000 * elapsed / args.transactions})
+            rows.append(
+                {
+                    "experiment": "pre_ping",
+                    "variant": ("today: pool_pre_ping=True" if ping else "proposal: pool_pre_ping=False"),
+                    "n": args.transactions,
+                    "seconds": elapsed,
+                    "per_s": args.transactions / elapsed,
+                    "ms_each": 1000 * elapsed / args.transactions,
+                }
+            )
     finally:
         _drop(admin, name)
     return rows
@@ -130,8 +161,10 @@ def inbox_claim(args) -> list[dict]:
     try:
         conn = psycopg2.connect(f"{POSTGRES}/{name}")
         with conn.cursor() as cur:
-            cur.execute("CREATE TABLE inbox (event_id text, consumer text, event_type text, processed_at timestamptz,"
-                        " PRIMARY KEY (event_id, consumer))")
+            cur.execute(
+                "CREATE TABLE inbox (event_id text, consumer text, event_type text, processed_at timestamptz,"
+                " PRIMARY KEY (event_id, consumer))"
+            )
         conn.commit()
         n = args.transactions
         for variant in ("today: SELECT then INSERT", "proposal: INSERT … ON CONFLICT DO NOTHING RETURNING"):
@@ -144,13 +177,23 @@ def inbox_claim(args) -> list[dict]:
                         cur.fetchone()
                         cur.execute("INSERT INTO inbox VALUES (%s, 'c', 't', now())", (key,))
                     else:
-                        cur.execute("INSERT INTO inbox VALUES (%s, 'c', 't', now()) ON CONFLICT DO NOTHING "
-                                    "RETURNING event_id", (key,))
+                        cur.execute(
+                            "INSERT INTO inbox VALUES (%s, 'c', 't', now()) ON CONFLICT DO NOTHING RETURNING event_id",
+                            (key,),
+                        )
                         cur.fetchone()
                 conn.commit()
             elapsed = time.perf_counter() - t0
-            rows.append({"experiment": "inbox_claim", "variant": variant, "n": n, "seconds": elapsed,
-                         "per_s": n / elapsed, "ms_each": 1000 * elapsed / n})
+            rows.append(
+                {
+                    "experiment": "inbox_claim",
+                    "variant": variant,
+                    "n": n,
+                    "seconds": elapsed,
+                    "per_s": n / elapsed,
+                    "ms_each": 1000 * elapsed / n,
+                }
+            )
         conn.close()
     finally:
         _drop(admin, name)
@@ -169,20 +212,39 @@ def sync_dependency(args) -> list[dict]:
     rows = []
     for mode in ("sync", "async"):
         with BareHttpServer(module="bench.dependency_app", extra=["--mode", mode]) as server:
-            out = run_load({"base_url": server.url, "concurrency": 20, "warmup": 50, "timeout": 30,
-                            "headers": {"Authorization": f"Bearer {token}"},
-                            "repeat": {"method": "GET", "path": "/api/v1/venues/x", "n": args.requests}})
+            out = run_load(
+                {
+                    "base_url": server.url,
+                    "concurrency": 20,
+                    "warmup": 50,
+                    "timeout": 30,
+                    "headers": {"Authorization": f"Bearer {token}"},
+                    "repeat": {"method": "GET", "path": "/api/v1/venues/x", "n": args.requests},
+                }
+            )
             figures = figures_from_load(mode, out)
-            rows.append({"experiment": "sync_dependency",
-                         "variant": ("today: def dependency (thread pool)" if mode == "sync"
-                                     else "proposal: async def dependency"),
-                         "n": args.requests, "seconds": figures.seconds, "per_s": figures.throughput,
-                         "p50_ms": percentile(figures.latencies_ms, 50), "errors": figures.errors})
+            rows.append(
+                {
+                    "experiment": "sync_dependency",
+                    "variant": (
+                        "today: def dependency (thread pool)" if mode == "sync" else "proposal: async def dependency"
+                    ),
+                    "n": args.requests,
+                    "seconds": figures.seconds,
+                    "per_s": figures.throughput,
+                    "p50_ms": percentile(figures.latencies_ms, 50),
+                    "errors": figures.errors,
+                }
+            )
     return rows
 
 
-EXPERIMENTS = {"relay_confirms": relay_confirms, "pre_ping": pre_ping, "inbox_claim": inbox_claim,
-               "sync_dependency": sync_dependency}
+EXPERIMENTS = {
+    "relay_confirms": relay_confirms,
+    "pre_ping": pre_ping,
+    "inbox_claim": inbox_claim,
+    "sync_dependency": sync_dependency,
+}
 
 
 def main(argv=None) -> int:
@@ -206,8 +268,10 @@ def main(argv=None) -> int:
     print(f"\n{'experiment':<16} {'variant':<58} {'n':>6} {'per s':>9} {'ms each':>8}")
     for row in rows:
         ms = 1000 / row["per_s"] if row.get("per_s") else float("nan")
-        print(f"{row['experiment']:<16} {row['variant']:<58} {row['n']:>6} {row['per_s']:>9.0f} "
-              f"{ms:>8.2f}" + (f"   p50 {row['p50_ms']:.1f} ms" if row.get("p50_ms") else ""))
+        print(
+            f"{row['experiment']:<16} {row['variant']:<58} {row['n']:>6} {row['per_s']:>9.0f} "
+            f"{ms:>8.2f}" + (f"   p50 {row['p50_ms']:.1f} ms" if row.get("p50_ms") else "")
+        )
     out = ROOT / "var" / "bench"
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"experiments-{datetime.now().strftime('%Y%m%dT%H%M%S')}.json"

@@ -11,6 +11,7 @@ Each result is [sent_at (epoch s), latency_ms, status (0 = transport error), kep
 With a rate, latency is counted from the *scheduled* send time, so a client that falls behind does
 not hide the queueing it suffered (no coordinated omission).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -36,12 +37,14 @@ async def run(spec: dict) -> dict:
     keep = spec.get("keep") or []
     results: list = [None] * len(requests)
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(base_url=spec["base_url"], headers=spec.get("headers") or {},
-                                 timeout=spec.get("timeout", 30), limits=limits) as client:
+    async with httpx.AsyncClient(
+        base_url=spec["base_url"], headers=spec.get("headers") or {}, timeout=spec.get("timeout", 30), limits=limits
+    ) as client:
 
         async def one(req: dict):
-            response = await client.request(req.get("method", "GET"), req["path"], json=req.get("json"),
-                                            headers=req.get("headers"))
+            response = await client.request(
+                req.get("method", "GET"), req["path"], json=req.get("json"), headers=req.get("headers")
+            )
             return response
 
         for _ in range(int(spec.get("warmup", 0))):  # open connections, warm caches; not recorded

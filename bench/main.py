@@ -5,6 +5,7 @@ under var/bench/<timestamp>.json. Figures and ratios only: nothing here asserts 
     python -m bench --only rpc_roundtrip,fanout --fanout-events 2000
     python -m bench --url http://host:8000 --amqp amqp://guest:guest@host:5672/ --secret KEY
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,35 +26,63 @@ from bench import scenarios  # noqa: E402
 from bench.stats import ScenarioResult  # noqa: E402
 from bench.target import connect  # noqa: E402
 
-SCENARIOS = ("rpc_roundtrip", "fanout", "registration_rush", "booking_contention", "dispatch_ranking",
-             "season_planner", "page_latency")
+SCENARIOS = (
+    "rpc_roundtrip",
+    "fanout",
+    "registration_rush",
+    "booking_contention",
+    "dispatch_ranking",
+    "season_planner",
+    "page_latency",
+)
 PURE = ("dispatch_ranking", "season_planner")  # domain code only: no platform needed
 
 
 def parse_args(argv=None):
-    p = argparse.ArgumentParser(prog="python -m bench", description="Wenyun benchmarks (figures and ratios, no asserts)")
+    p = argparse.ArgumentParser(
+        prog="python -m bench", description="Wenyun benchmarks (figures and ratios, no asserts)"
+    )
     p.add_argument("--url", help="gateway of a running platform (env WENYUN_BENCH_URL; default http://localhost:8000)")
     p.add_argument("--amqp", help="its broker (env AMQP_URI; default amqp://guest:guest@localhost:5672/)")
     p.add_argument("--secret", help="the platform's token signing key (env WENYUN_SECRET_KEY; default var/secret.key)")
-    p.add_argument("--postgres", help="PostgreSQL server for a started platform and the SQL baseline "
-                                      "(env WENYUN_POSTGRES_URL; default postgresql://postgres@localhost:5432)")
+    p.add_argument(
+        "--postgres",
+        help="PostgreSQL server for a started platform and the SQL baseline "
+        "(env WENYUN_POSTGRES_URL; default postgresql://postgres@localhost:5432)",
+    )
     start = p.add_mutually_exclusive_group()
-    start.add_argument("--start", dest="start", action="store_const", const="always",
-                       help="always start a private platform, even if one answers at --url")
-    start.add_argument("--no-start", dest="start", action="store_const", const="never",
-                       help="fail instead of starting a platform when none answers")
+    start.add_argument(
+        "--start",
+        dest="start",
+        action="store_const",
+        const="always",
+        help="always start a private platform, even if one answers at --url",
+    )
+    start.add_argument(
+        "--no-start",
+        dest="start",
+        action="store_const",
+        const="never",
+        help="fail instead of starting a platform when none answers",
+    )
     p.set_defaults(start="auto")
     p.add_argument("--only", help=f"comma-separated subset of: {', '.join(SCENARIOS)}")
     p.add_argument("--rpc-requests", type=int, default=2000)
     p.add_argument("--rpc-concurrency", type=int, default=20)
     p.add_argument("--fanout-events", type=int, default=500)
     p.add_argument("--fanout-concurrency", type=int, default=50)
-    p.add_argument("--fanout-rates", default="max,500",
-                   help="runs of the fan-out: 'max' (closed loop) and/or offered rates per second, e.g. max,500")
+    p.add_argument(
+        "--fanout-rates",
+        default="max,500",
+        help="runs of the fan-out: 'max' (closed loop) and/or offered rates per second, e.g. max,500",
+    )
     p.add_argument("--fanout-wait", type=float, default=60, help="seconds to wait for the last inbox message")
     p.add_argument("--bus-events", type=int, default=2000, help="facts of each bus-only fan-out run (0: skip them)")
-    p.add_argument("--bus-rates", default="burst,500",
-                   help="bus-only runs: 'burst' (one transaction) and/or commit rates per second")
+    p.add_argument(
+        "--bus-rates",
+        default="burst,500",
+        help="bus-only runs: 'burst' (one transaction) and/or commit rates per second",
+    )
     p.add_argument("--venues-db", help="the venues database of a running platform, for the bus-only fan-out")
     p.add_argument("--rush-clients", type=int, default=1000, help="registrations (one resident each)")
     p.add_argument("--rush-concurrency", type=int, default=50)
@@ -67,13 +96,22 @@ def parse_args(argv=None):
     p.add_argument("--dispatch-repeat", type=int, default=5)
     p.add_argument("--planner-seed", type=int, default=7, help="seed of the synthetic district (season_planner)")
     p.add_argument("--planner-time-limit", type=float, default=60.0, help="seconds for the season planner")
-    p.add_argument("--web-url", help="the web app of a running platform (env WENYUN_BENCH_WEB_URL; default "
-                                      "http://localhost:8080)")
+    p.add_argument(
+        "--web-url", help="the web app of a running platform (env WENYUN_BENCH_WEB_URL; default http://localhost:8080)"
+    )
     p.add_argument("--page-requests", type=int, default=50, help="sequential requests per page (page_latency)")
-    p.add_argument("--platform-env", action="append", default=[], metavar="KEY=VALUE",
-                   help="environment of a platform the bench starts itself (e.g. WENYUN_MAX_WORKERS=50); repeatable")
-    p.add_argument("--profile", action="store_true",
-                   help="sample every process of a platform the bench started with py-spy during each scenario")
+    p.add_argument(
+        "--platform-env",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="environment of a platform the bench starts itself (e.g. WENYUN_MAX_WORKERS=50); repeatable",
+    )
+    p.add_argument(
+        "--profile",
+        action="store_true",
+        help="sample every process of a platform the bench started with py-spy during each scenario",
+    )
     p.add_argument("--out", default=str(ROOT / "var" / "bench"), help="directory for the JSON results")
     return p.parse_args(argv)
 
@@ -87,8 +125,13 @@ def machine() -> dict:
                 break
     except OSError:
         pass
-    return {"cpu": cpu, "cores": os.cpu_count(), "python": py_platform.python_version(), "loadavg": os.getloadavg(),
-            "system": f"{py_platform.system()} {py_platform.release()}"}
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "python": py_platform.python_version(),
+        "loadavg": os.getloadavg(),
+        "system": f"{py_platform.system()} {py_platform.release()}",
+    }
 
 
 def _fmt(value, width: int, digits: int = 1) -> str:
@@ -96,7 +139,7 @@ def _fmt(value, width: int, digits: int = 1) -> str:
 
 
 def table(results: list[ScenarioResult]) -> str:
-    head = f"{'scenario':<34} {'thr/s':>9} {'p50 ms':>9} {'p95 ms':>9} {'p99 ms':>9} {'errors':>7}  {'baseline / ratio (ours ÷ baseline)'}"
+    head = f"{'scenario':<34} {'thr/s':>9} {'p50 ms':>9} {'p95 ms':>9} {'p99 ms':>9} {'errors':>7}  {'baseline / ratio (ours ÷ baseline)'}"  # noqa: E501
     lines = [head, "-" * len(head)]
     for r in results:
         if r.skipped:
@@ -109,8 +152,10 @@ def table(results: list[ScenarioResult]) -> str:
             if figures is None:
                 continue
             s = figures.summary()
-            lines.append(f"{label:<34} {_fmt(s['throughput_per_s'], 9)} {_fmt(s['p50_ms'], 9, 2)} "
-                         f"{_fmt(s['p95_ms'], 9, 2)} {_fmt(s['p99_ms'], 9, 2)} {s['errors']:>7}  {tail}")
+            lines.append(
+                f"{label:<34} {_fmt(s['throughput_per_s'], 9)} {_fmt(s['p50_ms'], 9, 2)} "
+                f"{_fmt(s['p95_ms'], 9, 2)} {_fmt(s['p99_ms'], 9, 2)} {s['errors']:>7}  {tail}"
+            )
         if r.extra.get("summary"):
             lines.append(f"{'':<34} {r.extra['summary']}")
     return "\n".join(lines)
@@ -133,7 +178,9 @@ def main(argv=None) -> int:
     wanted = [s.strip() for s in (args.only or ",".join(SCENARIOS)).split(",") if s.strip()]
     unknown = set(wanted) - set(SCENARIOS)
     if unknown:
-        print(f"bench: unknown scenario(s): {', '.join(sorted(unknown))}; one of {', '.join(SCENARIOS)}", file=sys.stderr)
+        print(
+            f"bench: unknown scenario(s): {', '.join(sorted(unknown))}; one of {', '.join(SCENARIOS)}", file=sys.stderr
+        )
         return 2
     started = time.time()
     load_at_start = os.getloadavg()
@@ -141,9 +188,12 @@ def main(argv=None) -> int:
     platform_env = dict(item.split("=", 1) for item in args.platform_env)
     if platform_env and args.start == "auto":
         args.start = "always"  # tuned settings only apply to a platform the bench starts itself
-    target = connect(args.url, args.amqp, args.secret, args.postgres, start=args.start,
-                     extra_env=platform_env) if needs_platform else None
-    stamp = datetime.now().strftime('%Y%m%dT%H%M%S')
+    target = (
+        connect(args.url, args.amqp, args.secret, args.postgres, start=args.start, extra_env=platform_env)
+        if needs_platform
+        else None
+    )
+    stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
     profiler = None
     if args.profile:
         from bench.profile import Profiler, py_spy
@@ -153,19 +203,30 @@ def main(argv=None) -> int:
         elif target is None or not target.started_here:
             print("bench: --profile only samples a platform the bench started itself (--start)", file=sys.stderr)
         else:
-            profiler = Profiler({n: p.pid for n, p in target.platform.processes.items()},
-                                Path(args.out) / f"{stamp}-profiles")
+            profiler = Profiler(
+                {n: p.pid for n, p in target.platform.processes.items()}, Path(args.out) / f"{stamp}-profiles"
+            )
     results: list[ScenarioResult] = []
     try:
         for name in wanted:
             runs = []
             if name == "fanout":
                 for rate in [r.strip() for r in args.fanout_rates.split(",") if r.strip()]:
-                    runs.append((f"fanout {rate}", lambda rate=rate: scenarios.fanout(
-                        target, args, None if rate == "max" else float(rate))))
+                    runs.append(
+                        (
+                            f"fanout {rate}",
+                            lambda rate=rate: scenarios.fanout(target, args, None if rate == "max" else float(rate)),
+                        )
+                    )
                 for rate in [r.strip() for r in args.bus_rates.split(",") if r.strip()] if args.bus_events > 0 else []:
-                    runs.append((f"fanout bus-only {rate}", lambda rate=rate: scenarios.fanout_bus(
-                        target, args, None if rate == "burst" else float(rate))))
+                    runs.append(
+                        (
+                            f"fanout bus-only {rate}",
+                            lambda rate=rate: scenarios.fanout_bus(
+                                target, args, None if rate == "burst" else float(rate)
+                            ),
+                        )
+                    )
             else:
                 runs.append((name, lambda name=name: getattr(scenarios, name)(target, args)))
             for label, run in runs:
@@ -188,19 +249,32 @@ def main(argv=None) -> int:
             target.close()
     info = machine()
     print()
-    print(f"Wenyun bench — {datetime.now().isoformat(timespec='seconds')} — {info['cpu']}, {info['cores']} cores, "
-          f"load {load_at_start[0]:.1f}→{info['loadavg'][0]:.1f}, Python {info['python']}; target {'started by the bench' if target and target.started_here else (target.base_url if target else '-')}")
+    print(
+        f"Wenyun bench — {datetime.now().isoformat(timespec='seconds')} — {info['cpu']}, {info['cores']} cores, "
+        f"load {load_at_start[0]:.1f}→{info['loadavg'][0]:.1f}, Python {info['python']}; target {'started by the bench' if target and target.started_here else (target.base_url if target else '-')}"  # noqa: E501
+    )
     print(table(results))
-    print("thr/s = successful operations per second; ratio = ours ÷ baseline (thr below 1 and p50 above 1 = "
-          "slower than the baseline)")
+    print(
+        "thr/s = successful operations per second; ratio = ours ÷ baseline (thr below 1 and p50 above 1 = "
+        "slower than the baseline)"
+    )
     out_dir = Path(args.out)
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"{stamp}.json"
-    path.write_text(json.dumps({
-        "started": datetime.fromtimestamp(started).isoformat(timespec="seconds"),
-        "wall_seconds": round(time.time() - started, 1), "machine": {**info, "loadavg_at_start": load_at_start},
-        "target": {"started_here": bool(target and target.started_here), "platform_env": platform_env},
-        "args": vars(args), "results": [r.to_json() for r in results],
-    }, indent=2, ensure_ascii=False, default=str))
+    path.write_text(
+        json.dumps(
+            {
+                "started": datetime.fromtimestamp(started).isoformat(timespec="seconds"),
+                "wall_seconds": round(time.time() - started, 1),
+                "machine": {**info, "loadavg_at_start": load_at_start},
+                "target": {"started_here": bool(target and target.started_here), "platform_env": platform_env},
+                "args": vars(args),
+                "results": [r.to_json() for r in results],
+            },
+            indent=2,
+            ensure_ascii=False,
+            default=str,
+        )
+    )
     print(f"bench: results written to {path}")
     return 0

@@ -1,5 +1,6 @@
 """Optional: sample every platform process with py-spy while a scenario runs (`--profile`), and
 summarise where each process spent its on-CPU time (by the deepest frame of our own code)."""
+
 from __future__ import annotations
 
 import collections
@@ -26,9 +27,23 @@ class Profiler:
         self.out_dir.mkdir(parents=True, exist_ok=True)
         for name, pid in self.pids.items():
             path = self.out_dir / f"{label}-{name}.raw"
-            process = subprocess.Popen([exe, "record", "-p", str(pid), "-r", str(self.rate), "--nonblocking",
-                                        "--format", "raw", "-o", str(path)],
-                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            process = subprocess.Popen(
+                [
+                    exe,
+                    "record",
+                    "-p",
+                    str(pid),
+                    "-r",
+                    str(self.rate),
+                    "--nonblocking",
+                    "--format",
+                    "raw",
+                    "-o",
+                    str(path),
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
             self.running[name] = (process, path)
 
     def stop(self) -> dict[str, list[tuple[str, float]]]:

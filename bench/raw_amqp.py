@@ -4,6 +4,7 @@ acking each message. Latency per message = received − sent (same clock: one ma
 
     python -m bench.raw_amqp --amqp URI --count 500 [--rate 500]   (prints JSON)
 """
+
 from __future__ import annotations
 
 import argparse

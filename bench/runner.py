@@ -1,4 +1,5 @@
 """Helpers to drive the load generator (bench.load) and the baseline scripts as separate processes."""
+
 from __future__ import annotations
 
 import json
@@ -19,8 +20,9 @@ def start_load(spec: dict) -> subprocess.Popen:
     """Start the asyncio load generator in its own process; collect with finish_load(). Its output
     goes to a temporary file, so a caller that polls it meanwhile can never block it on a full pipe."""
     out = tempfile.TemporaryFile()
-    process = subprocess.Popen([sys.executable, "-m", "bench.load"], cwd=ROOT, stdin=subprocess.PIPE,
-                               stdout=out, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bench.load"], cwd=ROOT, stdin=subprocess.PIPE, stdout=out, stderr=subprocess.PIPE
+    )
     process.stdin.write(json.dumps(spec).encode())
     process.stdin.close()
     process.out_file = out
@@ -57,8 +59,13 @@ def run_json(args: list[str], timeout: float = 300) -> dict:
 def figures_from_load(name: str, out: dict, ok=(200, 201)) -> Figures:
     results = out["results"]
     good = [r for r in results if r[2] in ok]
-    figures = Figures(name, count=len(good), errors=len(results) - len(good),
-                      seconds=out["finished"] - out["started"], latencies_ms=[r[1] for r in good])
+    figures = Figures(
+        name,
+        count=len(good),
+        errors=len(results) - len(good),
+        seconds=out["finished"] - out["started"],
+        latencies_ms=[r[1] for r in good],
+    )
     statuses: dict[str, int] = {}
     for r in results:
         statuses[str(r[2])] = statuses.get(str(r[2]), 0) + 1
@@ -83,8 +90,12 @@ class BareHttpServer:
 
     def __enter__(self):
         self.port = free_port()
-        self.process = subprocess.Popen([sys.executable, "-m", self.module, "--port", str(self.port), *self.extra], cwd=ROOT,
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", self.module, "--port", str(self.port), *self.extra],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         self.url = f"http://127.0.0.1:{self.port}"
         import httpx
 

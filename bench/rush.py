@@ -1,6 +1,7 @@
 """registration_rush: N residents register at once for one published event (capacity, waitlist and
 kept-back quota on), each with their own token, through the gateway; then the event's counters are
 checked for oversell. Baseline: the same transaction directly in SQL (bench.sql_registration)."""
+
 from __future__ import annotations
 
 import re
@@ -44,10 +45,14 @@ def _fill(path: str, event_id: str) -> str:
 def create_published_event(target: Target, found: dict, capacity: int, kept_back: int) -> dict:
     start = (datetime.now(SHANGHAI) + timedelta(days=20)).replace(hour=19, minute=0, second=0, microsecond=0)
     body = {
-        "title": f"bench 中秋晚会 {uuid.uuid4().hex[:6]}", "kind": "festival", "festival": "中秋",
+        "title": f"bench 中秋晚会 {uuid.uuid4().hex[:6]}",
+        "kind": "festival",
+        "festival": "中秋",
         "site": {"name": "嘉平镇文化广场", "town": "嘉平镇", "coordinates": {"lat": 29.8, "lon": 106.7}},
-        "start": start.isoformat(), "end": (start + timedelta(hours=2)).isoformat(),
-        "capacity": capacity, "kept_back": kept_back,
+        "start": start.isoformat(),
+        "end": (start + timedelta(hours=2)).isoformat(),
+        "capacity": capacity,
+        "kept_back": kept_back,
     }
     with target.client("organiser") as http:
         created = http.post(found["create"], json=body)
@@ -70,10 +75,24 @@ def run(target: Target, args) -> ScenarioResult:
     capacity, kept_back = args.rush_capacity, args.rush_kept_back
     event = create_published_event(target, found, capacity, kept_back)
     path = _fill(found["register"], event["id"])
-    requests = [{"method": "POST", "path": path, "json": {"party_size": 1, "channel": "online"},
-                 "headers": target.headers("resident", sub=f"bench-resident-{i}")} for i in range(n)]
-    load = run_load({"base_url": target.base_url, "concurrency": concurrency, "timeout": 30,
-                     "keep": ["id", "status", "waitlist_position"], "requests": requests})
+    requests = [
+        {
+            "method": "POST",
+            "path": path,
+            "json": {"party_size": 1, "channel": "online"},
+            "headers": target.headers("resident", sub=f"bench-resident-{i}"),
+        }
+        for i in range(n)
+    ]
+    load = run_load(
+        {
+            "base_url": target.base_url,
+            "concurrency": concurrency,
+            "timeout": 30,
+            "keep": ["id", "status", "waitlist_position"],
+            "requests": requests,
+        }
+    )
     result.ours = figures_from_load("POST registrations via gateway → events", load, ok=(200, 201))
     by_status: dict[str, int] = {}
     for r in load["results"]:
@@ -86,13 +105,32 @@ def run(target: Target, args) -> ScenarioResult:
     confirmed = by_status.get("confirmed", 0)
     oversold = max(0, confirmed - general) + max(0, (places.get("confirmed") or 0) - capacity)
     result.extra = {
-        "clients": n, "concurrency": concurrency, "capacity": capacity, "kept_back": kept_back,
-        "responses_by_status": by_status, "event_places_after": places, "oversold": oversold,
+        "clients": n,
+        "concurrency": concurrency,
+        "capacity": capacity,
+        "kept_back": kept_back,
+        "responses_by_status": by_status,
+        "event_places_after": places,
+        "oversold": oversold,
         "summary": f"confirmed {confirmed}/{general} general places, waitlisted {by_status.get('waitlisted', 0)}, "
-                   f"oversold {oversold}",
+        f"oversold {oversold}",
     }
-    sql = run_json(["-m", "bench.sql_registration", "--postgres", target.postgres_url, "-n", str(n),
-                    "-c", str(concurrency), "--capacity", str(capacity), "--kept-back", str(kept_back)])
+    sql = run_json(
+        [
+            "-m",
+            "bench.sql_registration",
+            "--postgres",
+            target.postgres_url,
+            "-n",
+            str(n),
+            "-c",
+            str(concurrency),
+            "--capacity",
+            str(capacity),
+            "--kept-back",
+            str(kept_back),
+        ]
+    )
     result.baseline = figures_from_load("same transaction in SQL (psycopg2, FOR UPDATE)", sql, ok=(201,))
     result.baseline.notes["check"] = sql["check"]
     return result

@@ -1,5 +1,6 @@
 """The scenarios of `python -m bench`. Each returns a ScenarioResult: our figure through the real
 gateway and bus, the baseline measured in the same run, or `skipped` with the reason."""
+
 from __future__ import annotations
 
 import json
@@ -10,8 +11,7 @@ import httpx
 import pika
 
 from bench.pages import page_latency  # noqa: F401 - the web app's pages (a scenario of its own module)
-from bench.runner import (BareHttpServer, figures_from_load, finish_load, parse_time, run_json, run_load,
-                          start_load)
+from bench.runner import BareHttpServer, figures_from_load, finish_load, parse_time, run_json, run_load, start_load
 from bench.stats import Figures, ScenarioResult, percentile
 from bench.target import Target
 
@@ -27,6 +27,7 @@ def _openapi_paths(target: Target) -> dict:
 
 # ---- rpc_roundtrip -----------------------------------------------------------------------------
 
+
 def rpc_roundtrip(target: Target, args) -> ScenarioResult:
     result = ScenarioResult("rpc_roundtrip")
     with target.client("admin") as http:
@@ -35,18 +36,25 @@ def rpc_roundtrip(target: Target, args) -> ScenarioResult:
             result.skipped = f"could not create a venue: {created.status_code} {created.text[:200]}"
             return result
         venue_id = created.json()["id"]
-    spec = {"concurrency": args.rpc_concurrency, "warmup": 50, "timeout": 30,
-            "repeat": {"method": "GET", "path": f"/api/v1/venues/{venue_id}", "n": args.rpc_requests}}
-    result.ours = figures_from_load("GET /api/v1/venues/{id} via gateway → venues", run_load(
-        {**spec, "base_url": target.base_url}))
+    spec = {
+        "concurrency": args.rpc_concurrency,
+        "warmup": 50,
+        "timeout": 30,
+        "repeat": {"method": "GET", "path": f"/api/v1/venues/{venue_id}", "n": args.rpc_requests},
+    }
+    result.ours = figures_from_load(
+        "GET /api/v1/venues/{id} via gateway → venues", run_load({**spec, "base_url": target.base_url})
+    )
     with BareHttpServer() as bare:
-        result.baseline = figures_from_load("bare HTTP handler (uvicorn+starlette)", run_load(
-            {**spec, "base_url": bare.url}))
+        result.baseline = figures_from_load(
+            "bare HTTP handler (uvicorn+starlette)", run_load({**spec, "base_url": bare.url})
+        )
     result.extra = {"requests": args.rpc_requests, "concurrency": args.rpc_concurrency}
     return result
 
 
 # ---- fanout --------------------------------------------------------------------------------------
+
 
 class _Observer:
     """An outside queue on venues.events, consumed by its own thread: maps each CloudEvent id to its
@@ -107,13 +115,22 @@ def _fanout_once(target: Target, count: int, concurrency: int, rate: float | Non
     admin = target.headers("admin")
     polls = 0
     try:
-        process = start_load({
-            "base_url": target.base_url, "concurrency": concurrency, "rate": rate, "timeout": 30,
-            "headers": admin, "keep": ["id", "created_at"],
-            "requests": [{"method": "POST", "path": "/api/v1/venues", "json": _venue_body(f"bench-fanout-{tag}-{i}")}
-                         for i in range(count)],
-        })
+        process = start_load(
+            {
+                "base_url": target.base_url,
+                "concurrency": concurrency,
+                "rate": rate,
+                "timeout": 30,
+                "headers": admin,
+                "keep": ["id", "created_at"],
+                "requests": [
+                    {"method": "POST", "path": "/api/v1/venues", "json": _venue_body(f"bench-fanout-{tag}-{i}")}
+                    for i in range(count)
+                ],
+            }
+        )
         with httpx.Client(base_url=target.base_url, headers=admin, timeout=10) as http:
+
             def poll():
                 nonlocal polls
                 polls += 1
@@ -128,8 +145,9 @@ def _fanout_once(target: Target, count: int, concurrency: int, rate: float | Non
                 observer.drain()
                 time.sleep(0.05)
             load = finish_load(process)
-            created = {r[3]["id"]: r[3]["created_at"] for r in load["results"]
-                       if r[2] == 201 and r[3] and r[3].get("id")}
+            created = {
+                r[3]["id"]: r[3]["created_at"] for r in load["results"] if r[2] == 201 and r[3] and r[3].get("id")
+            }
             deadline = time.time() + wait
             while time.time() < deadline:
                 poll()
@@ -142,8 +160,12 @@ def _fanout_once(target: Target, count: int, concurrency: int, rate: float | Non
         observer.close()
     latencies, inbox_times, commit_times, broker_ms = [], [], [], []
     for event_id, venue_id in list(observer.venue_of.items()):
-        if venue_id in created and event_id in inbox and inbox[event_id].get("created_at") \
-                and venue_id in observer.arrived:
+        if (
+            venue_id in created
+            and event_id in inbox
+            and inbox[event_id].get("created_at")
+            and venue_id in observer.arrived
+        ):
             committed = parse_time(created[venue_id])
             stored = parse_time(inbox[event_id]["created_at"])
             latencies.append((stored - committed) * 1000)
@@ -151,8 +173,16 @@ def _fanout_once(target: Target, count: int, concurrency: int, rate: float | Non
             inbox_times.append(stored)
             broker_ms.append((observer.arrived[venue_id] - committed) * 1000)
     http_figures = figures_from_load("POST /api/v1/venues", load, ok=(201,))
-    return {"load": load, "created": created, "latencies": latencies, "commit_times": commit_times,
-            "inbox_times": inbox_times, "broker_ms": broker_ms, "http": http_figures, "polls": polls}
+    return {
+        "load": load,
+        "created": created,
+        "latencies": latencies,
+        "commit_times": commit_times,
+        "inbox_times": inbox_times,
+        "broker_ms": broker_ms,
+        "http": http_figures,
+        "polls": polls,
+    }
 
 
 def fanout(target: Target, args, rate: float | None) -> ScenarioResult:
@@ -160,8 +190,12 @@ def fanout(target: Target, args, rate: float | None) -> ScenarioResult:
     result = ScenarioResult(label)
     run = _fanout_once(target, args.fanout_events, args.fanout_concurrency, rate, wait=args.fanout_wait)
     delivered = len(run["latencies"])
-    ours = Figures("commit → outbox → broker → notifications inbox", count=delivered,
-                   errors=run["http"].errors + (len(run["created"]) - delivered), latencies_ms=run["latencies"])
+    ours = Figures(
+        "commit → outbox → broker → notifications inbox",
+        count=delivered,
+        errors=run["http"].errors + (len(run["created"]) - delivered),
+        latencies_ms=run["latencies"],
+    )
     if run["commit_times"]:
         ours.seconds = max(run["inbox_times"]) - min(run["commit_times"])
     ours.notes = {
@@ -174,13 +208,18 @@ def fanout(target: Target, args, rate: float | None) -> ScenarioResult:
         "inbox_polls": run["polls"],
     }
     result.ours = ours
-    raw = run_json(["-m", "bench.raw_amqp", "--amqp", target.amqp_uri, "--count", str(args.fanout_events)]
-                   + (["--rate", str(rate)] if rate else []))
+    raw = run_json(
+        ["-m", "bench.raw_amqp", "--amqp", target.amqp_uri, "--count", str(args.fanout_events)]
+        + (["--rate", str(rate)] if rate else [])
+    )
     received = raw["received"]
-    result.baseline = Figures("raw pika publish(confirm)/consume", count=len(received),
-                              errors=args.fanout_events - len(received),
-                              seconds=(max(r[1] for r in received) - raw["first_sent"]) if received else 0,
-                              latencies_ms=[(r[1] - r[0]) * 1000 for r in received])
+    result.baseline = Figures(
+        "raw pika publish(confirm)/consume",
+        count=len(received),
+        errors=args.fanout_events - len(received),
+        seconds=(max(r[1] for r in received) - raw["first_sent"]) if received else 0,
+        latencies_ms=[(r[1] - r[0]) * 1000 for r in received],
+    )
     result.extra = {"events": args.fanout_events, "concurrency": args.fanout_concurrency, "rate": rate}
     return result
 
@@ -237,11 +276,25 @@ def fanout_bus(target: Target, args, rate: float | None = None) -> ScenarioResul
     rows, ids, committed_at = [], set(), {}
     for i in range(count):
         venue_id, event_id = str(uuid.uuid4()), str(uuid.uuid4())
-        fact = VenueRegistered(venue_id=venue_id, name=f"bench-bus-{tag}-{i}", kind="village_centre", level="village",
-                               town="嘉平镇", registered_by="bench")
-        rows.append({"id": event_id, "seq": i, "exchange": fact.exchange(), "event_type": fact.event_type,
-                     "payload": to_cloudevent(fact, subject=venue_id, event_id=event_id).decode(),
-                     "created_at": now, "attempts": 0})
+        fact = VenueRegistered(
+            venue_id=venue_id,
+            name=f"bench-bus-{tag}-{i}",
+            kind="village_centre",
+            level="village",
+            town="嘉平镇",
+            registered_by="bench",
+        )
+        rows.append(
+            {
+                "id": event_id,
+                "seq": i,
+                "exchange": fact.exchange(),
+                "event_type": fact.event_type,
+                "payload": to_cloudevent(fact, subject=venue_id, event_id=event_id).decode(),
+                "created_at": now,
+                "attempts": 0,
+            }
+        )
         ids.add(event_id)
     inbox, stop, thread, polls = _inbox_poller(target)
     observer = _Observer(target.amqp_uri)
@@ -255,7 +308,7 @@ def fanout_bus(target: Target, args, rate: float | None = None) -> ScenarioResul
                 if delay > 0:
                     time.sleep(delay)
                 stamp = datetime.now(timezone.utc)
-                part = [{**row, "created_at": stamp} for row in rows[start:start + chunk]]
+                part = [{**row, "created_at": stamp} for row in rows[start : start + chunk]]
                 with engine.begin() as conn:
                     conn.execute(insert(outbox), part)
                 committed_at.update((row["id"], stamp.timestamp()) for row in part)
@@ -276,26 +329,38 @@ def fanout_bus(target: Target, args, rate: float | None = None) -> ScenarioResul
     delivered = [e for e in ids if e in inbox and inbox[e].get("created_at")]
     stored = [parse_time(inbox[e]["created_at"]) for e in delivered]
     latencies = [(parse_time(inbox[e]["created_at"]) - committed_at[e]) * 1000 for e in delivered]
-    result.ours = Figures("outbox burst → relay → broker → notifications inbox", count=len(stored),
-                          errors=count - len(stored), seconds=(max(stored) - now.timestamp()) if stored else 0,
-                          latencies_ms=latencies, notes={
-                              "inbox_polls": polls[0],
-                              # the relay stage alone: the last fact at an outside queue on venues.events
-                              "relay_published": len(published),
-                              "relay_seconds": round(max(published) - now.timestamp(), 3) if published else None,
-                              "relay_per_s": round(len(published) / (max(published) - now.timestamp()), 1)
-                              if published else None})
-    raw = run_json(["-m", "bench.raw_amqp", "--amqp", target.amqp_uri, "--count", str(count)]
-                   + (["--rate", str(rate)] if rate else []))
+    result.ours = Figures(
+        "outbox burst → relay → broker → notifications inbox",
+        count=len(stored),
+        errors=count - len(stored),
+        seconds=(max(stored) - now.timestamp()) if stored else 0,
+        latencies_ms=latencies,
+        notes={
+            "inbox_polls": polls[0],
+            # the relay stage alone: the last fact at an outside queue on venues.events
+            "relay_published": len(published),
+            "relay_seconds": round(max(published) - now.timestamp(), 3) if published else None,
+            "relay_per_s": round(len(published) / (max(published) - now.timestamp()), 1) if published else None,
+        },
+    )
+    raw = run_json(
+        ["-m", "bench.raw_amqp", "--amqp", target.amqp_uri, "--count", str(count)]
+        + (["--rate", str(rate)] if rate else [])
+    )
     received = raw["received"]
-    result.baseline = Figures("raw pika publish(confirm)/consume", count=len(received), errors=count - len(received),
-                              seconds=(max(r[1] for r in received) - raw["first_sent"]) if received else 0,
-                              latencies_ms=[(r[1] - r[0]) * 1000 for r in received])
+    result.baseline = Figures(
+        "raw pika publish(confirm)/consume",
+        count=len(received),
+        errors=count - len(received),
+        seconds=(max(r[1] for r in received) - raw["first_sent"]) if received else 0,
+        latencies_ms=[(r[1] - r[0]) * 1000 for r in received],
+    )
     result.extra = {"events": count, "rate": rate}
     return result
 
 
 # ---- registration_rush ------------------------------------------------------------------------------
+
 
 def registration_rush(target: Target, args) -> ScenarioResult:
     from bench import rush
@@ -305,6 +370,7 @@ def registration_rush(target: Target, args) -> ScenarioResult:
 
 # ---- booking_contention ------------------------------------------------------------------------------
 
+
 def booking_contention(target: Target, args) -> ScenarioResult:
     from bench import booking
 
@@ -312,6 +378,7 @@ def booking_contention(target: Target, args) -> ScenarioResult:
 
 
 # ---- dispatch_ranking ----------------------------------------------------------------------------------
+
 
 def dispatch_ranking(target: Target | None, args) -> ScenarioResult:
     """bench/bench_dispatch_ranking.py's measurement (pure domain code: no platform involved)."""
@@ -337,17 +404,25 @@ def dispatch_ranking(target: Target | None, args) -> ScenarioResult:
         result.skipped = f"bench_dispatch_ranking's functions changed: {exc.__class__.__name__}: {exc}"
         return result
     per_second = lambda samples: len(samples) / (sum(samples) / 1000)  # noqa: E731 - rankings per second
-    result.ours = Figures(f"rank {n} candidates, keep top {places}", count=len(top), seconds=sum(top) / 1000,
-                          latencies_ms=top, notes={"eligible": full.eligible, "considered": full.considered,
-                                                   "full_order_p50_ms": percentile(whole, 50),
-                                                   "rankings_per_s": per_second(top)})
-    result.baseline = Figures(f"sorted() of {n} 4-tuples", count=len(base), seconds=sum(base) / 1000,
-                              latencies_ms=base)
+    result.ours = Figures(
+        f"rank {n} candidates, keep top {places}",
+        count=len(top),
+        seconds=sum(top) / 1000,
+        latencies_ms=top,
+        notes={
+            "eligible": full.eligible,
+            "considered": full.considered,
+            "full_order_p50_ms": percentile(whole, 50),
+            "rankings_per_s": per_second(top),
+        },
+    )
+    result.baseline = Figures(f"sorted() of {n} 4-tuples", count=len(base), seconds=sum(base) / 1000, latencies_ms=base)
     result.extra = {"candidates": n, "places": places, "repeat": repeat, "unit": "one ranking"}
     return result
 
 
 # ---- season_planner ------------------------------------------------------------------------------------
+
 
 def season_planner(target: Target | None, args) -> ScenarioResult:
     """bench/bench_season_planner.py: plan a synthetic district's season (pure domain code: no platform).
@@ -361,13 +436,26 @@ def season_planner(target: Target | None, args) -> ScenarioResult:
         return result
     run = planner_bench.run(seed=args.planner_seed, time_limit=args.planner_time_limit)
     planned, greedy = run["planner"], run["greedy"]
-    result.ours = Figures("CP-SAT season plan", count=planned["orders_fulfilled"], seconds=planned["seconds"],
-                          latencies_ms=[planned["seconds"] * 1000], notes=planned)
-    result.baseline = Figures("greedy: earliest order, nearest free troupe", count=greedy["orders_fulfilled"],
-                              seconds=greedy["seconds"], latencies_ms=[greedy["seconds"] * 1000], notes=greedy)
+    result.ours = Figures(
+        "CP-SAT season plan",
+        count=planned["orders_fulfilled"],
+        seconds=planned["seconds"],
+        latencies_ms=[planned["seconds"] * 1000],
+        notes=planned,
+    )
+    result.baseline = Figures(
+        "greedy: earliest order, nearest free troupe",
+        count=greedy["orders_fulfilled"],
+        seconds=greedy["seconds"],
+        latencies_ms=[greedy["seconds"] * 1000],
+        notes=greedy,
+    )
     result.extra = run["district"]
     for label, figures in (("planner", planned), ("greedy ", greedy)):
-        print(f"  season_planner {label}: orders {figures['orders_fulfilled']}, villages covered "
-              f"{figures['villages_covered']}, travel {figures['travel_minutes_per_show']} min/show, festivals hit "
-              f"{figures['festivals_hit']}, {figures['seconds']} s", flush=True)
+        print(
+            f"  season_planner {label}: orders {figures['orders_fulfilled']}, villages covered "
+            f"{figures['villages_covered']}, travel {figures['travel_minutes_per_show']} min/show, festivals hit "
+            f"{figures['festivals_hit']}, {figures['seconds']} s",
+            flush=True,
+        )
     return result

@@ -8,6 +8,7 @@ while it waits). Runs in its own scratch database.
 
     python -m bench.sql_registration --postgres postgresql://postgres@localhost:5432 -n 1000 -c 50
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,8 +41,11 @@ def register(conn, event_id: str, person_id: str) -> str:
         cur.execute("SELECT capacity, kept_back, confirmed FROM event_places WHERE id = %s FOR UPDATE", (event_id,))
         capacity, kept_back, confirmed = cur.fetchone()
         status = "confirmed" if confirmed < capacity - kept_back else "waitlisted"
-        cur.execute("INSERT INTO registrations (id, event_id, person_id, status, channel, party_size) "
-                    "VALUES (%s, %s, %s, %s, 'online', 1)", (str(uuid.uuid4()), event_id, person_id, status))
+        cur.execute(
+            "INSERT INTO registrations (id, event_id, person_id, status, channel, party_size) "
+            "VALUES (%s, %s, %s, %s, 'online', 1)",
+            (str(uuid.uuid4()), event_id, person_id, status),
+        )
         column = "confirmed" if status == "confirmed" else "waitlisted"
         cur.execute(f"UPDATE event_places SET {column} = {column} + 1 WHERE id = %s", (event_id,))
     conn.commit()
@@ -58,7 +62,9 @@ def measure(postgres_url: str, n: int, concurrency: int, capacity: int, kept_bac
         setup = psycopg2.connect(url)
         with setup.cursor() as cur:
             cur.execute(SCHEMA)
-            cur.execute("INSERT INTO event_places (id, capacity, kept_back) VALUES ('e1', %s, %s)", (capacity, kept_back))
+            cur.execute(
+                "INSERT INTO event_places (id, capacity, kept_back) VALUES ('e1', %s, %s)", (capacity, kept_back)
+            )
         setup.commit()
         setup.close()
         # C client threads share K connections (K ≤ 20, like the service's pool): PostgreSQL's
@@ -95,9 +101,18 @@ def measure(postgres_url: str, n: int, concurrency: int, capacity: int, kept_bac
         check.close()
         for conn in connections:
             conn.close()
-        return {"started": started, "finished": finished, "results": results,
-                "check": {"capacity": capacity_, "kept_back": kept_back_, "confirmed": confirmed,
-                          "waitlisted": waitlisted, "rows": rows}}
+        return {
+            "started": started,
+            "finished": finished,
+            "results": results,
+            "check": {
+                "capacity": capacity_,
+                "kept_back": kept_back_,
+                "confirmed": confirmed,
+                "waitlisted": waitlisted,
+                "rows": rows,
+            },
+        }
     finally:
         with admin.cursor() as cur:
             cur.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')

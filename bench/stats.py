@@ -1,4 +1,5 @@
 """Percentiles and the one result shape every scenario returns."""
+
 from __future__ import annotations
 
 import math

@@ -5,6 +5,7 @@ A running platform is found at --url (default http://localhost:8000) with its br
 platform on PostgreSQL (tests/platform.py: every service and the gateway as real processes, in a
 private RabbitMQ vhost with private databases) and stops it afterwards.
 """
+
 from __future__ import annotations
 
 import os
@@ -86,8 +87,15 @@ def _signing_key(explicit: str | None) -> bytes:
     return PlatformSettings().signing_key()  # WENYUN_SECRET_KEY, or var/secret.key as `wenyun run` uses
 
 
-def connect(url: str | None, amqp_uri: str | None, secret: str | None, postgres_url: str | None,
-            start: str = "auto", log=print, extra_env: dict | None = None) -> Target:
+def connect(
+    url: str | None,
+    amqp_uri: str | None,
+    secret: str | None,
+    postgres_url: str | None,
+    start: str = "auto",
+    log=print,
+    extra_env: dict | None = None,
+) -> Target:
     """start: "auto" (use a running platform, else start one), "always" (own platform), "never"."""
     url = (url or os.environ.get("WENYUN_BENCH_URL") or DEFAULT_URL).rstrip("/")
     amqp_uri = amqp_uri or os.environ.get("AMQP_URI") or DEFAULT_AMQP
@@ -115,8 +123,16 @@ def connect(url: str | None, amqp_uri: str | None, secret: str | None, postgres_
     workdir = Path(tempfile.mkdtemp(prefix="wenyun-bench-"))
     log(f"bench: nothing answers at {url}; starting a platform on PostgreSQL (logs in {workdir}) ...")
     platform = Platform(platform_amqp, workdir, db_kind="postgresql", postgres_url=postgres_url, extra_env=extra_env)
-    target = Target(platform.base_url, platform_amqp, SYSTEM_TEST_SECRET.encode(), postgres_url, started_here=True,
-                    platform=platform, workdir=workdir, vhost=vhost)
+    target = Target(
+        platform.base_url,
+        platform_amqp,
+        SYSTEM_TEST_SECRET.encode(),
+        postgres_url,
+        started_here=True,
+        platform=platform,
+        workdir=workdir,
+        vhost=vhost,
+    )
     try:
         platform.start_all()
     except BaseException:

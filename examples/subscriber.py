@@ -16,6 +16,7 @@ Settings (environment):
 
 Only the pika library is needed (pip install pika). See docs/subscribing.md.
 """
+
 from __future__ import annotations
 
 import json
@@ -25,8 +26,14 @@ import sys
 
 import pika
 
-EXCHANGES = ("venues.events", "events.events", "volunteers.events", "accounts.events", "reports.events",
-             "notifications.events")
+EXCHANGES = (
+    "venues.events",
+    "events.events",
+    "volunteers.events",
+    "accounts.events",
+    "reports.events",
+    "notifications.events",
+)
 
 
 def describe(body: bytes) -> str:
@@ -70,8 +77,9 @@ def main(routing_keys: list[str]) -> int:
 
     signal.signal(signal.SIGTERM, stop)
     channel.basic_consume(queue=queue, on_message_callback=on_message)
-    print(f"listening on queue {queue} (bound to {', '.join(EXCHANGES)} with {' '.join(keys)}); Ctrl-C stops",
-          flush=True)
+    print(
+        f"listening on queue {queue} (bound to {', '.join(EXCHANGES)} with {' '.join(keys)}); Ctrl-C stops", flush=True
+    )
     try:
         channel.start_consuming()
     except KeyboardInterrupt:

@@ -1,6 +1,7 @@
 """The HTTP gateway: authentication, validation with the contract models, routing to services by
 RPC, error mapping to RFC 9457 problems, docs (OpenAPI 3.1, AsyncAPI), health and metrics.
 No business rule lives here."""
+
 from __future__ import annotations
 
 import asyncio
@@ -60,8 +61,15 @@ def create_app(settings: PlatformSettings | None = None) -> FastAPIOffline:
         await app.state.token_check.stop()
         await app.state.rpc.close()
 
-    app = FastAPIOffline(title="Wenyun 文云 API", version="1.0.0", description=DESCRIPTION, lifespan=lifespan,
-                         openapi_url="/openapi.json", docs_url=None, redoc_url=None)  # /docs: routes/api_docs.py
+    app = FastAPIOffline(
+        title="Wenyun 文云 API",
+        version="1.0.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        openapi_url="/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+    )  # /docs: routes/api_docs.py
     app.state.settings = settings
     for router in ROUTERS:
         app.include_router(router)
@@ -84,35 +92,66 @@ def _install_error_handlers(app) -> None:
             headers = {"Retry-After": str(int(exc.extra.get("retry_after", 60)))}
         # A service's extra members never overwrite the problem's own (RFC 9457 §3.1).
         extra = {(f"{k}_" if k in PROBLEM_MEMBERS else k): v for k, v in exc.extra.items()}
-        return problem(exc.status, exc.title, exc.detail, code=exc.code, instance=request.url.path,
-                       headers=headers, **extra)
+        return problem(
+            exc.status, exc.title, exc.detail, code=exc.code, instance=request.url.path, headers=headers, **extra
+        )
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError):
         errors = [{"loc": list(e.get("loc", ())), "msg": e.get("msg"), "type": e.get("type")} for e in exc.errors()]
         if any(e["type"] == "json_invalid" for e in errors):
-            return problem(400, "Malformed request", "The body is not valid JSON.", code="malformed_json",
-                           instance=request.url.path, errors=errors)
-        return problem(422, "Invalid request", "Some fields are missing or wrong.", code="validation_failed",
-                       instance=request.url.path, errors=errors)
+            return problem(
+                400,
+                "Malformed request",
+                "The body is not valid JSON.",
+                code="malformed_json",
+                instance=request.url.path,
+                errors=errors,
+            )
+        return problem(
+            422,
+            "Invalid request",
+            "Some fields are missing or wrong.",
+            code="validation_failed",
+            instance=request.url.path,
+            errors=errors,
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
-        return problem(exc.status_code, str(exc.detail), None, code=f"http_{exc.status_code}",
-                       instance=request.url.path, headers=getattr(exc, "headers", None))
+        return problem(
+            exc.status_code,
+            str(exc.detail),
+            None,
+            code=f"http_{exc.status_code}",
+            instance=request.url.path,
+            headers=getattr(exc, "headers", None),
+        )
 
     @app.exception_handler(ServiceUnavailable)
     async def unavailable(request: Request, exc: ServiceUnavailable):
-        return problem(503, "Service unavailable", f"The {exc.service} service did not answer: {exc.reason}.",
-                       code="service_unavailable", instance=request.url.path, service=exc.service,
-                       headers={"Retry-After": "5"})
+        return problem(
+            503,
+            "Service unavailable",
+            f"The {exc.service} service did not answer: {exc.reason}.",
+            code="service_unavailable",
+            instance=request.url.path,
+            service=exc.service,
+            headers={"Retry-After": "5"},
+        )
 
     @app.exception_handler(RemoteError)
     async def remote_bug(request: Request, exc: RemoteError):
         error_id = uuid.uuid4().hex
         log.error("error %s from %s: %s: %s", error_id, exc.service, exc.exc_type, exc.value)
-        return problem(500, "Internal error", f"The {exc.service} service failed (error id {error_id}).",
-                       code="internal_error", instance=request.url.path, error_id=error_id)
+        return problem(
+            500,
+            "Internal error",
+            f"The {exc.service} service failed (error id {error_id}).",
+            code="internal_error",
+            instance=request.url.path,
+            error_id=error_id,
+        )
 
 
 def _install_platform_routes(app) -> None:
@@ -145,8 +184,7 @@ def _install_platform_routes(app) -> None:
 
 def _contains_nul(request: Request, body: bytes) -> bool:
     # PostgreSQL text cannot hold NUL; no field of ours has a use for it.
-    return ("\x00" in request.url.path or "%00" in request.url.query or b"\x00" in body
-            or b"\\u0000" in body)
+    return "\x00" in request.url.path or "%00" in request.url.query or b"\x00" in body or b"\\u0000" in body
 
 
 def _install_metrics_middleware(app) -> None:
@@ -155,8 +193,13 @@ def _install_metrics_middleware(app) -> None:
         started = time.perf_counter()
         body = await request.body() if request.method not in ("GET", "HEAD", "OPTIONS") else b""
         if _contains_nul(request, body):
-            response = problem(400, "Malformed request", "NUL characters are not allowed in a request.",
-                               code="nul_character", instance=request.url.path)
+            response = problem(
+                400,
+                "Malformed request",
+                "NUL characters are not allowed in a request.",
+                code="nul_character",
+                instance=request.url.path,
+            )
         else:
             response = await call_next(request)
         route = request.scope.get("route")

@@ -7,6 +7,7 @@ retry with the same key gets the first call's answer again (kit.rpc). A client's
 route it was sent to here and to the caller (the token's subject) in the kit, so two clients that both
 send `1` never meet; an anonymous caller's key is scoped to its address.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -28,8 +29,9 @@ def idempotency_key(request: Request) -> str | None:
     if key is None:
         given = request.headers.get("idempotency-key")
         if given is not None and not (1 <= len(given) <= 64 and given.isprintable()):
-            raise BadRequest("The Idempotency-Key header must be 1–64 printable characters.",
-                             {"header": "Idempotency-Key"})
+            raise BadRequest(
+                "The Idempotency-Key header must be 1–64 printable characters.", {"header": "Idempotency-Key"}
+            )
         if given:
             caller = "" if request.headers.get("authorization") else (request.client.host if request.client else "")
             key = hashlib.sha256(f"{request.method} {request.url.path} {caller} {given}".encode()).hexdigest()

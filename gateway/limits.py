@@ -11,6 +11,7 @@ replicas each enforces its own share.
 Routes that need their own limit (e.g. the accounts engineer's sign-in routes) can use the same
 machinery as a dependency: `Depends(rate_limit("sms-codes", "5/minute"))`.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -36,7 +37,7 @@ class Rate:
 
     @classmethod
     def parse(cls, text: str | None) -> Rate | None:
-        """"60/minute", "5/10s", "1000/hour"; "off" (or empty, or 0) means no limit."""
+        """ "60/minute", "5/10s", "1000/hour"; "off" (or empty, or 0) means no limit."""
         if text is None or text.strip().lower() in ("", "off", "0", "none"):
             return None
         match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d*)\s*([a-z]+)\s*", text.lower())
@@ -69,8 +70,9 @@ class TokenBuckets:
 
     def _forget_full(self, now: float, per_second: float) -> None:
         # Buckets that have refilled completely say nothing any more: drop them (bounded memory).
-        self._buckets = {k: (t, last) for k, (t, last) in self._buckets.items()
-                         if t + (now - last) * per_second < self.rate.count}
+        self._buckets = {
+            k: (t, last) for k, (t, last) in self._buckets.items() if t + (now - last) * per_second < self.rate.count
+        }
 
 
 @dataclass
@@ -84,12 +86,23 @@ class RateRule:
     per_token: TokenBuckets | None
 
     @classmethod
-    def of(cls, name: str, methods: Iterable[str], path: str, per_client: str | None, per_token: str | None,
-           clock: Callable[[], float] = time.monotonic) -> RateRule:
+    def of(
+        cls,
+        name: str,
+        methods: Iterable[str],
+        path: str,
+        per_client: str | None,
+        per_token: str | None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> RateRule:
         client_rate, token_rate = Rate.parse(per_client), Rate.parse(per_token)
-        return cls(name, frozenset(methods), re.compile(path),
-                   TokenBuckets(client_rate, clock) if client_rate else None,
-                   TokenBuckets(token_rate, clock) if token_rate else None)
+        return cls(
+            name,
+            frozenset(methods),
+            re.compile(path),
+            TokenBuckets(client_rate, clock) if client_rate else None,
+            TokenBuckets(token_rate, clock) if token_rate else None,
+        )
 
     def applies(self, method: str, path: str) -> bool:
         return method in self.methods and self.path.match(path) is not None
@@ -110,18 +123,35 @@ def default_rules(settings, clock: Callable[[], float] = time.monotonic) -> list
         # Sign-in and SMS codes: guessing codes and passwords, sending texts to strangers.
         RateRule.of("sign-in", WRITE_METHODS, r"^/api/v1/auth/", settings.rate_limit_sign_in_per_client, None, clock),
         # Public offer-link pages: anyone with (or guessing) a link; no token to limit by.
-        RateRule.of("offer-links", {"GET", "POST"}, r"^/offers/", settings.rate_limit_token_pages_per_client, None,
-                    clock),
+        RateRule.of(
+            "offer-links", {"GET", "POST"}, r"^/offers/", settings.rate_limit_token_pages_per_client, None, clock
+        ),
         # Every other write.
-        RateRule.of("writes", WRITE_METHODS, r"^/(?!offers/|api/v1/auth/)", settings.rate_limit_writes_per_client,
-                    settings.rate_limit_writes_per_token, clock),
+        RateRule.of(
+            "writes",
+            WRITE_METHODS,
+            r"^/(?!offers/|api/v1/auth/)",
+            settings.rate_limit_writes_per_client,
+            settings.rate_limit_writes_per_token,
+            clock,
+        ),
     ]
 
 
-def _problem_response(status: int, title: str, detail: str, code: str, path: str,
-                      headers: dict[str, str] | None = None, **extra) -> tuple[dict, bytes]:
-    body = json.dumps({"type": f"urn:wenyun:problem:{code}", "title": title, "status": status, "detail": detail,
-                       "instance": path, **extra}, ensure_ascii=False).encode("utf-8")
+def _problem_response(
+    status: int, title: str, detail: str, code: str, path: str, headers: dict[str, str] | None = None, **extra
+) -> tuple[dict, bytes]:
+    body = json.dumps(
+        {
+            "type": f"urn:wenyun:problem:{code}",
+            "title": title,
+            "status": status,
+            "detail": detail,
+            "instance": path,
+            **extra,
+        },
+        ensure_ascii=False,
+    ).encode("utf-8")
     raw = [(b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode())]
     raw += [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
     return {"type": "http.response.start", "status": status, "headers": raw}, body
@@ -156,10 +186,16 @@ class RateLimits:
                 wait = rule.retry_after(client, _token_key(scope))
                 if wait is not None:
                     seconds = max(1, math.ceil(wait))
-                    await _send_problem(send, 429, "Too many requests",
-                                        f"Too many requests of this kind ({rule.name}); try again in {seconds} s.",
-                                        "too_many_requests", path, {"Retry-After": str(seconds)},
-                                        retry_after=seconds)
+                    await _send_problem(
+                        send,
+                        429,
+                        "Too many requests",
+                        f"Too many requests of this kind ({rule.name}); try again in {seconds} s.",
+                        "too_many_requests",
+                        path,
+                        {"Retry-After": str(seconds)},
+                        retry_after=seconds,
+                    )
                     return
         await self.app(scope, receive, send)
 
@@ -221,7 +257,8 @@ def rate_limit(name: str, per_client: str, per_token: str | None = None):
         waits = [w for w in waits if w is not None]
         if waits:
             seconds = max(1, math.ceil(max(waits)))
-            raise TooManyRequests(f"Too many requests of this kind ({name}); try again in {seconds} s.",
-                                  {"retry_after": seconds})
+            raise TooManyRequests(
+                f"Too many requests of this kind ({name}); try again in {seconds} s.", {"retry_after": seconds}
+            )
 
     return dependency

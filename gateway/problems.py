@@ -1,4 +1,5 @@
 """RFC 9457 problem details for every error the gateway returns."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -20,18 +21,44 @@ class Problem(BaseModel):
     instance: str | None = None
 
 
-def problem(status: int, title: str, detail: str | None = None, *, code: str | None = None,
-            instance: str | None = None, headers: dict | None = None, **extra: Any) -> JSONResponse:
-    body = {"type": f"urn:wenyun:problem:{code or title.lower().replace(' ', '_')}", "title": title,
-            "status": status, "detail": detail, "instance": instance, **extra}
+def problem(
+    status: int,
+    title: str,
+    detail: str | None = None,
+    *,
+    code: str | None = None,
+    instance: str | None = None,
+    headers: dict | None = None,
+    **extra: Any,
+) -> JSONResponse:
+    body = {
+        "type": f"urn:wenyun:problem:{code or title.lower().replace(' ', '_')}",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": instance,
+        **extra,
+    }
     return JSONResponse(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
 
 
 def problem_responses(*statuses: int) -> dict:
     """OpenAPI `responses` entries for the problem statuses a route can return."""
-    titles = {400: "Malformed request", 401: "Missing or invalid token", 403: "Not allowed", 404: "Not found",
-              409: "Conflict", 422: "Invalid request",
-              429: "Too many requests (see Retry-After)", 503: "A service is unavailable"}
-    return {s: {"model": Problem, "description": titles.get(s, "Problem"),
-                "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
-            for s in statuses}
+    titles = {
+        400: "Malformed request",
+        401: "Missing or invalid token",
+        403: "Not allowed",
+        404: "Not found",
+        409: "Conflict",
+        422: "Invalid request",
+        429: "Too many requests (see Retry-After)",
+        503: "A service is unavailable",
+    }
+    return {
+        s: {
+            "model": Problem,
+            "description": titles.get(s, "Problem"),
+            "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        }
+        for s in statuses
+    }

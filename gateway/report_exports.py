@@ -1,6 +1,7 @@
 """The district report in the formats people use: CSV and XLSX tables (openpyxl) and a printable HTML
 page with charts drawn on the server (matplotlib, SVG, no network; Jinja2 with autoescape). Only
 presentation: every number comes from the reports service unchanged."""
+
 from __future__ import annotations
 
 import csv
@@ -14,8 +15,9 @@ from matplotlib.figure import Figure
 from openpyxl import Workbook
 
 UNIT_KEYS = ("scope", "name", "level", "town", "village", "venue_id")
-_TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
-                         autoescape=select_autoescape(["html"]))
+_TEMPLATES = Environment(
+    loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=select_autoescape(["html"])
+)
 _CJK_FONTS = ("WenQuanYi Zen Hei", "Noto Sans CJK SC", "Source Han Sans SC", "SimHei", "Microsoft YaHei")
 _available = {font.name for font in font_manager.fontManager.ttflist}
 rcParams["font.family"] = [name for name in _CJK_FONTS if name in _available] + ["DejaVu Sans"]
@@ -42,8 +44,11 @@ def tables(report: dict) -> dict[str, list[dict]]:
         "trend": report["trend"],
         "rooms": report["rooms"],
         "villages": report["villages"],
-        "satisfaction": [{"by": by.removeprefix("by_"), **flatten(row)}
-                         for by, rows in report["satisfaction"].items() for row in rows],
+        "satisfaction": [
+            {"by": by.removeprefix("by_"), **flatten(row)}
+            for by, rows in report["satisfaction"].items()
+            for row in rows
+        ],
         "decline_reasons": report["orders"]["decline_reasons"],
         "rarely_ordered": report["orders"]["rarely_ordered_offerings"],
     }
@@ -102,7 +107,7 @@ def _svg(figure: Figure) -> Markup:
     out = io.StringIO()
     figure.savefig(out, format="svg", bbox_inches="tight")
     text = out.getvalue()
-    return Markup(text[text.index("<svg"):])  # drawn by matplotlib from numbers only, not from user text
+    return Markup(text[text.index("<svg") :])  # drawn by matplotlib from numbers only, not from user text
 
 
 def trend_chart(report: dict) -> Markup:
@@ -133,10 +138,16 @@ def village_map(report: dict) -> Markup:
         if village["lat"] is None or village["lon"] is None:
             continue
         unserved = village["unserved"]
-        axes.scatter(village["lon"], village["lat"], s=90, marker="x" if unserved else "o",
-                     color="#c0392b" if unserved else "#2e8b57")
-        axes.annotate(village["village"], (village["lon"], village["lat"]), textcoords="offset points",
-                      xytext=(6, 4), fontsize=9)
+        axes.scatter(
+            village["lon"],
+            village["lat"],
+            s=90,
+            marker="x" if unserved else "o",
+            color="#c0392b" if unserved else "#2e8b57",
+        )
+        axes.annotate(
+            village["village"], (village["lon"], village["lat"]), textcoords="offset points", xytext=(6, 4), fontsize=9
+        )
     axes.set_title(f"送文化下乡：绿点为近{report['unserved_months']}个月已服务，红叉为未服务")
     axes.set_xlabel("经度")
     axes.set_ylabel("纬度")
@@ -145,5 +156,6 @@ def village_map(report: dict) -> Markup:
 
 def to_html(report: dict) -> str:
     return _TEMPLATES.get_template("district_report.html").render(
-        report=report, charts={"trend": trend_chart(report), "comparison": comparison_chart(report),
-                               "map": village_map(report)})
+        report=report,
+        charts={"trend": trend_chart(report), "comparison": comparison_chart(report), "map": village_map(report)},
+    )

@@ -1,6 +1,7 @@
 """The request id of every HTTP request: the client's `X-Request-Id` when it sends a usable one, else a
 new one; current while the request is handled (so RPCs carry it, kit.request_ids), returned in the
 response's `X-Request-Id`, and on the gateway's one log line per request."""
+
 from __future__ import annotations
 
 import logging
@@ -25,7 +26,15 @@ def install_request_ids(app) -> None:
         started = time.perf_counter()
         response = await call_next(request)
         response.headers[HEADER] = request_id
-        log.info("%s %s %s", request.method, request.url.path, response.status_code,
-                 extra={"request_id": request_id, "status": response.status_code,
-                        "duration_ms": round((time.perf_counter() - started) * 1000, 1)})
+        log.info(
+            "%s %s %s",
+            request.method,
+            request.url.path,
+            response.status_code,
+            extra={
+                "request_id": request_id,
+                "status": response.status_code,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+            },
+        )
         return response

@@ -6,6 +6,7 @@ through the same exchange to our exclusive reply queue. Every call has a timeout
 message expires with it, so a service that comes back later does not act on a request nobody
 waits for any more.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -60,8 +61,9 @@ class RpcClient:
             raise ServiceUnavailable(exchange.split(".")[0], "the message broker is not reachable")
         channel = await self._connection.channel()
         source = await channel.declare_exchange(exchange, aio_pika.ExchangeType.TOPIC, durable=True)
-        queue = await channel.declare_queue(f"gateway-{routing_key}-{uuid.uuid4().hex}", exclusive=True,
-                                            auto_delete=True)
+        queue = await channel.declare_queue(
+            f"gateway-{routing_key}-{uuid.uuid4().hex}", exclusive=True, auto_delete=True
+        )
         await queue.bind(source, routing_key=routing_key)
 
         async def deliver(message: aio_pika.abc.AbstractIncomingMessage) -> None:
@@ -82,8 +84,15 @@ class RpcClient:
         if future is not None and not future.done():
             future.set_result(json.loads(message.body))
 
-    async def call(self, service: str, method: str, *args: Any, timeout: float | None = None,
-                   idempotency_key: str | None = None, **kwargs: Any) -> Any:
+    async def call(
+        self,
+        service: str,
+        method: str,
+        *args: Any,
+        timeout: float | None = None,
+        idempotency_key: str | None = None,
+        **kwargs: Any,
+    ) -> Any:
         if not self.connected:
             raise ServiceUnavailable(service, "the message broker is not reachable")
         timeout = timeout or self.timeout
@@ -96,11 +105,17 @@ class RpcClient:
             # and the answer together never take longer than `timeout`.
             async with asyncio.timeout(timeout):
                 await self._exchange.publish(
-                    aio_pika.Message(body, content_type="application/json", correlation_id=correlation_id,
-                                     reply_to=self._reply_queue.name, expiration=timeout,
-                                     # nameko hands "nameko.*" headers to the worker as context data
-                                     headers=_context_headers(idempotency_key)),
-                    routing_key=f"{service}.{method}", mandatory=True,
+                    aio_pika.Message(
+                        body,
+                        content_type="application/json",
+                        correlation_id=correlation_id,
+                        reply_to=self._reply_queue.name,
+                        expiration=timeout,
+                        # nameko hands "nameko.*" headers to the worker as context data
+                        headers=_context_headers(idempotency_key),
+                    ),
+                    routing_key=f"{service}.{method}",
+                    mandatory=True,
                 )
                 reply = await future
         except DeliveryError as exc:
@@ -108,7 +123,9 @@ class RpcClient:
         except asyncio.TimeoutError as exc:
             raise ServiceUnavailable(service, f"no answer within {timeout:g} s") from exc
         except (aio_pika.exceptions.AMQPError, ChannelInvalidStateError, ConnectionError) as exc:
-            raise ServiceUnavailable(service, f"the message broker connection failed ({exc.__class__.__name__})") from exc
+            raise ServiceUnavailable(
+                service, f"the message broker connection failed ({exc.__class__.__name__})"
+            ) from exc
         finally:
             self._pending.pop(correlation_id, None)
         error = reply.get("error")

@@ -7,6 +7,7 @@
   at start: an access token whose `sid` is in it is refused at once, though it has not expired yet.
   An entry is forgotten once every access token of that session has expired anyway.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -100,8 +101,9 @@ class TokenCheck:
             if until is not None and until > time.monotonic():
                 raise Unauthorized("This sign-in session has ended (signed out or revoked); sign in again.")
         try:
-            return Actor(sub=claims["sub"], role=claims["role"], scopes=claims.get("scopes", []),
-                         name=claims.get("name"))
+            return Actor(
+                sub=claims["sub"], role=claims["role"], scopes=claims.get("scopes", []), name=claims.get("name")
+            )
         except ValueError as exc:
             raise Unauthorized("The bearer token is invalid or expired.") from exc
 

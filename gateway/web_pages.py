@@ -1,5 +1,6 @@
 """The pages residents had at the gateway (notice board, 公示, offer links) are the web app's now: browsers
 asking the gateway for them are sent there, so old links and printed QR codes keep working."""
+
 from __future__ import annotations
 
 from urllib.parse import quote

@@ -4,6 +4,7 @@ and every report figure computed independently from the same generated inputs.
 The services' public API cannot backdate (events must start in the future, orders must be for later
 dates), so the past year is published on the bus with the CloudEvent `time` it happened at; the
 system test adds live activity through the API on top. Deterministic (seeded random)."""
+
 from __future__ import annotations
 
 import math
@@ -15,8 +16,14 @@ from zoneinfo import ZoneInfo
 
 from contracts.common import Coordinates
 from contracts.events import (
-    EventCompleted, EventPublished, FeedbackReceived, OrderDeclined, OrderPlaced, OrderScheduled,
-    RegistrationCancelled, RegistrationConfirmed,
+    EventCompleted,
+    EventPublished,
+    FeedbackReceived,
+    OrderDeclined,
+    OrderPlaced,
+    OrderScheduled,
+    RegistrationCancelled,
+    RegistrationConfirmed,
 )
 from contracts.venues import BookingCancelled, BookingConfirmed, VenueClosed, VenueRegistered, VenueReopened
 from contracts.volunteers import HoursCredited
@@ -24,8 +31,12 @@ from contracts.volunteers import HoursCredited
 LOCAL = ZoneInfo("Asia/Shanghai")
 TOWN = "嘉平镇"
 VILLAGES = {  # village: (lat, lon, last month served by a mobile performance, or None = never)
-    "石门村": (29.07, 106.21, 11), "大坪村": (29.05, 106.25, 10), "双河村": (29.10, 106.18, 9),
-    "龙凤村": (29.02, 106.30, 11), "高峰村": (29.12, 106.33, 6), "白沙村": (29.00, 106.15, None),
+    "石门村": (29.07, 106.21, 11),
+    "大坪村": (29.05, 106.25, 10),
+    "双河村": (29.10, 106.18, 9),
+    "龙凤村": (29.02, 106.30, 11),
+    "高峰村": (29.12, 106.33, 6),
+    "白沙村": (29.00, 106.15, None),
 }
 AS_OF = datetime(2026, 11, 30, 20, 0, tzinfo=LOCAL)
 FESTIVAL_MONTHS = {2: "春节", 6: "端午", 9: "中秋", 10: "国庆"}
@@ -54,8 +65,9 @@ class Generated:
         self.facts.append((fact, at))
 
 
-def generate(seed: int = 2026, *, months: int = 11, town_venue: str | None = None,
-             village_venues: dict | None = None) -> Generated:
+def generate(
+    seed: int = 2026, *, months: int = 11, town_venue: str | None = None, village_venues: dict | None = None
+) -> Generated:
     """January to `months` of 2026. With `town_venue`/`village_venues` (registered through the API) no
     venue facts are generated."""
     rng = random.Random(seed)
@@ -69,102 +81,217 @@ def generate(seed: int = 2026, *, months: int = 11, town_venue: str | None = Non
         for n in range(5):  # activities at the town centre
             day = 2 + n * 5
             festival = FESTIVAL_MONTHS.get(month) if n == 0 else None
-            _event(g, rng, kind="festival" if festival else rng.choice(["lecture", "training", "film_screening"]),
-                   festival=festival, venue_id=g.town_venue, village=None,
-                   start=datetime(2026, month, day, 14, 30, tzinfo=LOCAL), cancel=(n == 4 and month % 3 == 0))
+            _event(
+                g,
+                rng,
+                kind="festival" if festival else rng.choice(["lecture", "training", "film_screening"]),
+                festival=festival,
+                venue_id=g.town_venue,
+                village=None,
+                start=datetime(2026, month, day, 14, 30, tzinfo=LOCAL),
+                cancel=(n == 4 and month % 3 == 0),
+            )
         for village, (_lat, _lon, last) in VILLAGES.items():
             if last is not None and month <= last and (month + len(village)) % 2 == 0 or month == last:
-                event = _event(g, rng, kind="mobile_performance", festival=None, venue_id=None, village=village,
-                               start=datetime(2026, month, 12 + len(village) % 5, 19, 0, tzinfo=LOCAL))
+                event = _event(
+                    g,
+                    rng,
+                    kind="mobile_performance",
+                    festival=None,
+                    venue_id=None,
+                    village=village,
+                    start=datetime(2026, month, 12 + len(village) % 5, 19, 0, tzinfo=LOCAL),
+                )
                 _order(g, rng, village, event)
             elif rng.random() < 0.25:
                 _order(g, rng, village, None)
         for room_id, room_name in rooms:
             for n in range(1):
                 start = datetime(2026, month, 3 + n * 9, 9, 0, tzinfo=LOCAL)
-                booking = dict(booking_id=_id(), room_id=room_id, room_name=room_name, start=start,
-                               end=start + timedelta(hours=rng.choice([1, 2, 3])),
-                               cancelled=rng.random() < 0.2)
+                booking = dict(
+                    booking_id=_id(),
+                    room_id=room_id,
+                    room_name=room_name,
+                    start=start,
+                    end=start + timedelta(hours=rng.choice([1, 2, 3])),
+                    cancelled=rng.random() < 0.2,
+                )
                 g.bookings.append(booking)
-                fact = dict(booking_id=booking["booking_id"], venue_id=g.town_venue, venue_name="嘉平镇文化服务中心",
-                            room_id=room_id, room_name=room_name, start=booking["start"], end=booking["end"],
-                            status="confirmed", booked_by="resident-1", channel="online", purpose="排练")
+                fact = dict(
+                    booking_id=booking["booking_id"],
+                    venue_id=g.town_venue,
+                    venue_name="嘉平镇文化服务中心",
+                    room_id=room_id,
+                    room_name=room_name,
+                    start=booking["start"],
+                    end=booking["end"],
+                    status="confirmed",
+                    booked_by="resident-1",
+                    channel="online",
+                    purpose="排练",
+                )
                 g.add(BookingConfirmed(**fact), start - timedelta(days=7))
                 if booking["cancelled"]:
                     g.add(BookingCancelled(**{**fact, "status": "cancelled"}), start - timedelta(days=2))
     closure_start = datetime(2026, 3, 20, 0, 0, tzinfo=LOCAL)
     closure = dict(closure_id=_id(), start=closure_start, end=closure_start + timedelta(days=3))
     g.closures.append(closure)
-    g.add(VenueClosed(closure_id=closure["closure_id"], venue_id=g.town_venue, venue_name="嘉平镇文化服务中心",
-                      start=closure_start, expected_reopening=closure_start + timedelta(days=5), reason="线路检修"),
-          closure_start - timedelta(days=1))
-    g.add(VenueReopened(closure_id=closure["closure_id"], venue_id=g.town_venue, venue_name="嘉平镇文化服务中心",
-                        reopened_at=closure["end"]), closure["end"])
+    g.add(
+        VenueClosed(
+            closure_id=closure["closure_id"],
+            venue_id=g.town_venue,
+            venue_name="嘉平镇文化服务中心",
+            start=closure_start,
+            expected_reopening=closure_start + timedelta(days=5),
+            reason="线路检修",
+        ),
+        closure_start - timedelta(days=1),
+    )
+    g.add(
+        VenueReopened(
+            closure_id=closure["closure_id"],
+            venue_id=g.town_venue,
+            venue_name="嘉平镇文化服务中心",
+            reopened_at=closure["end"],
+        ),
+        closure["end"],
+    )
     return g
 
 
 def _venues(g: Generated) -> None:
     g.town_venue = _id()
-    g.add(VenueRegistered(venue_id=g.town_venue, name="嘉平镇文化服务中心", kind="town_service_centre", level="town",
-                          town=TOWN, address="嘉平镇正街1号", coordinates=Coordinates(lat=29.06, lon=106.23),
-                          registered_by="admin-1"), datetime(2026, 1, 1, 9, tzinfo=LOCAL))
+    g.add(
+        VenueRegistered(
+            venue_id=g.town_venue,
+            name="嘉平镇文化服务中心",
+            kind="town_service_centre",
+            level="town",
+            town=TOWN,
+            address="嘉平镇正街1号",
+            coordinates=Coordinates(lat=29.06, lon=106.23),
+            registered_by="admin-1",
+        ),
+        datetime(2026, 1, 1, 9, tzinfo=LOCAL),
+    )
     for village, (lat, lon, _last) in VILLAGES.items():
         venue_id = _id()
         g.village_venues[village] = venue_id
-        g.add(VenueRegistered(venue_id=venue_id, name=f"{village}综合文化服务中心", kind="village_centre",
-                              level="village", parent_id=g.town_venue, town=TOWN, village=village,
-                              address=f"{TOWN}{village}", coordinates=Coordinates(lat=lat, lon=lon),
-                              registered_by="admin-1"), datetime(2026, 1, 1, 9, 30, tzinfo=LOCAL))
+        g.add(
+            VenueRegistered(
+                venue_id=venue_id,
+                name=f"{village}综合文化服务中心",
+                kind="village_centre",
+                level="village",
+                parent_id=g.town_venue,
+                town=TOWN,
+                village=village,
+                address=f"{TOWN}{village}",
+                coordinates=Coordinates(lat=lat, lon=lon),
+                registered_by="admin-1",
+            ),
+            datetime(2026, 1, 1, 9, 30, tzinfo=LOCAL),
+        )
 
 
 def _event(g: Generated, rng: random.Random, *, kind, festival, venue_id, village, start, cancel=False) -> dict:
     end = start + timedelta(hours=2)
     groups = sorted(rng.sample(GROUPS, rng.randint(0, 2))) or ["everyone"]
     organiser = rng.choice([("organiser-1", "江津区文化馆"), ("organiser-2", "嘉平镇文化站")])
-    event = dict(event_id=_id(), kind=kind, festival=festival, groups=groups, organiser=organiser[1],
-                 venue_id=venue_id, town=TOWN, village=village, start=start, completed=not cancel, attended=0)
-    common = dict(event_id=event["event_id"], title=f"{kind}-{start:%m%d}", kind=kind, festival=festival,
-                  target_groups=groups, organiser_id=organiser[0], organiser_name=organiser[1], venue_id=venue_id,
-                  place_name=village or "嘉平镇文化服务中心", town=TOWN, village=village, start=start, end=end,
-                  capacity=60, sequence=0)
+    event = dict(
+        event_id=_id(),
+        kind=kind,
+        festival=festival,
+        groups=groups,
+        organiser=organiser[1],
+        venue_id=venue_id,
+        town=TOWN,
+        village=village,
+        start=start,
+        completed=not cancel,
+        attended=0,
+    )
+    common = dict(
+        event_id=event["event_id"],
+        title=f"{kind}-{start:%m%d}",
+        kind=kind,
+        festival=festival,
+        target_groups=groups,
+        organiser_id=organiser[0],
+        organiser_name=organiser[1],
+        venue_id=venue_id,
+        place_name=village or "嘉平镇文化服务中心",
+        town=TOWN,
+        village=village,
+        start=start,
+        end=end,
+        capacity=60,
+        sequence=0,
+    )
     g.add(EventPublished(**common), start - timedelta(days=14))
     for n in range(rng.randint(1, 2)):
-        registration = dict(registration_id=_id(), event_id=event["event_id"], party_size=rng.randint(1, 3),
-                            cancelled=rng.random() < 0.2)
+        registration = dict(
+            registration_id=_id(),
+            event_id=event["event_id"],
+            party_size=rng.randint(1, 3),
+            cancelled=rng.random() < 0.2,
+        )
         g.registrations.append(registration)
-        fact = dict(registration_id=registration["registration_id"], event_id=event["event_id"],
-                    event_title=common["title"], start=start, place_name=common["place_name"],
-                    person_id=f"resident-{n}", party_size=registration["party_size"], channel="online",
-                    registered_by=f"resident-{n}")
+        fact = dict(
+            registration_id=registration["registration_id"],
+            event_id=event["event_id"],
+            event_title=common["title"],
+            start=start,
+            place_name=common["place_name"],
+            person_id=f"resident-{n}",
+            party_size=registration["party_size"],
+            channel="online",
+            registered_by=f"resident-{n}",
+        )
         g.add(RegistrationConfirmed(**fact), start - timedelta(days=10, hours=-n))
         if registration["cancelled"]:
             g.add(RegistrationCancelled(**fact, reason="有事"), start - timedelta(days=3, hours=-n))
     if cancel:
         from contracts.events import EventCancelled
+
         g.add(EventCancelled(**common, reason="天气"), start - timedelta(days=1))
     else:
-        attended = sum(r["party_size"] for r in g.registrations
-                       if r["event_id"] == event["event_id"] and not r["cancelled"]) + rng.randint(5, 40)
+        attended = sum(
+            r["party_size"] for r in g.registrations if r["event_id"] == event["event_id"] and not r["cancelled"]
+        ) + rng.randint(5, 40)
         event["attended"] = attended
         g.add(EventCompleted(**common, attended=attended), end + timedelta(hours=1))
         for registration in [r for r in g.registrations if r["event_id"] == event["event_id"] and not r["cancelled"]]:
             if rng.random() < 0.7:
                 rating = rng.randint(2, 5)
                 g.ratings.append((event["event_id"], rating))
-                g.add(FeedbackReceived(event_id=event["event_id"], registration_id=registration["registration_id"],
-                                       rating=rating, has_comment=False, organiser_id=common["organiser_id"]),
-                      end + timedelta(days=1))
+                g.add(
+                    FeedbackReceived(
+                        event_id=event["event_id"],
+                        registration_id=registration["registration_id"],
+                        rating=rating,
+                        has_comment=False,
+                        organiser_id=common["organiser_id"],
+                    ),
+                    end + timedelta(days=1),
+                )
         if rng.random() < 0.5:
             hours = rng.choice([1.5, 2.0, 3.0])
             g.hours.append((event["event_id"], hours))
-            g.add(HoursCredited(volunteer_id=_id(), event_id=event["event_id"], hours=hours, total_hours=hours),
-                  end + timedelta(hours=1))
+            g.add(
+                HoursCredited(volunteer_id=_id(), event_id=event["event_id"], hours=hours, total_hours=hours),
+                end + timedelta(hours=1),
+            )
     g.events.append(event)
     return event
 
 
-OFFERINGS = [("offering-chuanju", "川剧《白蛇传》"), ("offering-film", "露天电影"), ("offering-opera", "京剧折子戏"),
-             ("offering-puppet", "木偶戏")]
+OFFERINGS = [
+    ("offering-chuanju", "川剧《白蛇传》"),
+    ("offering-film", "露天电影"),
+    ("offering-opera", "京剧折子戏"),
+    ("offering-puppet", "木偶戏"),
+]
 
 
 def _order(g: Generated, rng: random.Random, village: str, event: dict | None) -> None:
@@ -172,11 +299,25 @@ def _order(g: Generated, rng: random.Random, village: str, event: dict | None) -
     placed = (event["start"] if event else datetime(2026, 6, 1, tzinfo=LOCAL)) - timedelta(days=rng.randint(10, 30))
     if event is None:
         placed = placed.replace(month=rng.randint(1, 11), day=rng.randint(1, 28))
-    order = dict(order_id=_id(), offering_id=offering_id, offering=title, village=village, placed=placed,
-                 status="placed", reason=None, performance=None)
-    common = dict(order_id=order["order_id"], offering_id=offering_id, offering_title=title,
-                  venue_id=g.village_venues[village], requested_by="manager-1",
-                  earliest=placed + timedelta(days=5), latest=placed + timedelta(days=60))
+    order = dict(
+        order_id=_id(),
+        offering_id=offering_id,
+        offering=title,
+        village=village,
+        placed=placed,
+        status="placed",
+        reason=None,
+        performance=None,
+    )
+    common = dict(
+        order_id=order["order_id"],
+        offering_id=offering_id,
+        offering_title=title,
+        venue_id=g.village_venues[village],
+        requested_by="manager-1",
+        earliest=placed + timedelta(days=5),
+        latest=placed + timedelta(days=60),
+    )
     g.add(OrderPlaced(**common), placed)
     if event is not None:
         order.update(status="scheduled", performance=event["start"])
@@ -189,13 +330,16 @@ def _order(g: Generated, rng: random.Random, village: str, event: dict | None) -
 
 # ---- the expected figures, from the generated inputs ---------------------------------------------------
 
+
 def in_period(moment: datetime, start: datetime, end: datetime) -> bool:
     return start <= moment < end
 
 
-def expected_unit(g: Generated, start: datetime, end: datetime, *, village: str | None = None,
-                  venue_id: str | None = None) -> dict:
+def expected_unit(
+    g: Generated, start: datetime, end: datetime, *, village: str | None = None, venue_id: str | None = None
+) -> dict:
     """The figures of the district (no arguments), a village, or a venue, for [start, end)."""
+
     def event_matches(e):
         if venue_id is not None:
             return e["venue_id"] == venue_id
@@ -206,9 +350,13 @@ def expected_unit(g: Generated, start: datetime, end: datetime, *, village: str 
     ids = {e["event_id"] for e in events}
     regs = [r for r in g.registrations if r["event_id"] in ids and not r["cancelled"]]
     ratings = [rating for event_id, rating in g.ratings if event_id in ids]
-    orders = [o for o in g.orders if in_period(o["placed"], start, end)
-              and (village is None or o["village"] == village) and (venue_id is None or
-                                                                   g.village_venues[o["village"]] == venue_id)]
+    orders = [
+        o
+        for o in g.orders
+        if in_period(o["placed"], start, end)
+        and (village is None or o["village"] == village)
+        and (venue_id is None or g.village_venues[o["village"]] == venue_id)
+    ]
     at_town = venue_id in (None, g.town_venue) and village is None
     bookings = [b for b in g.bookings if at_town and not b["cancelled"] and in_period(b["start"], start, end)]
     days = [(o["performance"] - o["placed"]).total_seconds() / 86400 for o in orders if o["status"] == "scheduled"]

@@ -6,6 +6,7 @@ there the made-up id of the call is a 404 first.
 The write entrypoints are found by looking at the service class (an @rpc method taking `actor` and a
 dict payload), so a new write entrypoint is covered without editing the tests.
 """
+
 from __future__ import annotations
 
 import inspect
@@ -42,8 +43,11 @@ def malformed_calls(service_cls) -> Iterator[tuple[str, dict]]:
     """(entrypoint, kwargs): each dict argument malformed in turn, then the actor malformed."""
     for name, signature in sorted(write_entrypoints(service_cls).items()):
         params = [p for n, p in signature.parameters.items() if n not in ("self", "actor")]
-        required = {p.name: ({} if _is_dict(p.annotation) else "no-such-id")
-                    for p in params if p.default is inspect.Parameter.empty}
+        required = {
+            p.name: ({} if _is_dict(p.annotation) else "no-such-id")
+            for p in params
+            if p.default is inspect.Parameter.empty
+        }
         for param in (p for p in params if _is_dict(p.annotation)):
             for payload in MALFORMED_PAYLOADS:
                 yield name, {"actor": ADMIN, **required, param.name: payload}

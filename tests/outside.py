@@ -1,6 +1,7 @@
 """What another district system does in the tests: its own queue bound to a service's topic exchange,
 collecting the CloudEvents it receives. (tests/faults/helpers.py has a variant that survives a broker
 restart.)"""
+
 from __future__ import annotations
 
 import json
@@ -15,8 +16,9 @@ from kit.bus import events_exchange
 class OutsideSubscriber:
     def __init__(self, amqp_uri: str, service: str, routing_key: str = "#", *, name: str = "district-archive"):
         self.conn = Connection(amqp_uri)
-        self.queue = Queue(f"{name}-{uuid.uuid4().hex[:8]}", exchange=events_exchange(service),
-                           routing_key=routing_key, durable=True)
+        self.queue = Queue(
+            f"{name}-{uuid.uuid4().hex[:8]}", exchange=events_exchange(service), routing_key=routing_key, durable=True
+        )
         self.bound = self.queue(self.conn.default_channel)
         self.bound.declare()
         self.seen: list[dict] = []  # everything received, in order
@@ -37,8 +39,9 @@ class OutsideSubscriber:
         return [e for e in self.seen if predicate(e)]
 
     def of_type(self, event_type: str, count: int = 1, timeout: float = 15.0, **data) -> list[dict]:
-        return self.wait_for(lambda e: e["type"] == event_type and all(e["data"].get(k) == v for k, v in data.items()),
-                             count, timeout)
+        return self.wait_for(
+            lambda e: e["type"] == event_type and all(e["data"].get(k) == v for k, v in data.items()), count, timeout
+        )
 
     def one(self, predicate, timeout: float = 15.0) -> dict:
         found = self.wait_for(predicate, 1, timeout)
@@ -46,12 +49,19 @@ class OutsideSubscriber:
             raise AssertionError(f"no such fact within {timeout}s; saw {[e['type'] for e in self.seen]}")
         return found[0]
 
-    def take(self, expect: int, types: tuple[str, ...] | None = None, timeout: float = 10.0,
-             event_id: str | None = None) -> list[dict]:
+    def take(
+        self, expect: int, types: tuple[str, ...] | None = None, timeout: float = 10.0, event_id: str | None = None
+    ) -> list[dict]:
         """Up to `expect` facts (of `types`, about `event_id`) not taken before; the rest stay for later."""
+
         def available():
-            return [e for e in self.seen if id(e) not in self._taken and (types is None or e["type"] in types)
-                    and (event_id is None or e["data"].get("event_id") == event_id)]
+            return [
+                e
+                for e in self.seen
+                if id(e) not in self._taken
+                and (types is None or e["type"] in types)
+                and (event_id is None or e["data"].get("event_id") == event_id)
+            ]
 
         self._receive_until(lambda: len(available()) >= expect, timeout)
         got = available()[:expect]

@@ -3,6 +3,7 @@
 Each `Platform` gets its own RabbitMQ vhost, its own databases (PostgreSQL by default, as DESIGN §7
 asks; SQLite on request) and its own ports, so it never meets another run's data.
 """
+
 from __future__ import annotations
 
 import os
@@ -30,8 +31,14 @@ def free_port() -> int:
 
 
 class Platform:
-    def __init__(self, amqp_uri: str, workdir: Path, db_kind: str = "postgresql", extra_env: dict | None = None,
-                 postgres_url: str = "postgresql://postgres@localhost:5432"):
+    def __init__(
+        self,
+        amqp_uri: str,
+        workdir: Path,
+        db_kind: str = "postgresql",
+        extra_env: dict | None = None,
+        postgres_url: str = "postgresql://postgres@localhost:5432",
+    ):
         self.amqp_uri = amqp_uri
         self.workdir = workdir
         self.db_kind = db_kind
@@ -44,7 +51,11 @@ class Platform:
         self.logs: dict[str, Path] = {}
         tag = uuid.uuid4().hex[:8]
         self.database_urls = {
-            s: (f"{postgres_url}/ws_{tag}_{s}" if db_kind == "postgresql" else f"sqlite:///{workdir / 'var' / f'{s}.db'}")
+            s: (
+                f"{postgres_url}/ws_{tag}_{s}"
+                if db_kind == "postgresql"
+                else f"sqlite:///{workdir / 'var' / f'{s}.db'}"
+            )
             for s in SERVICE_NAMES
         }
         self.env = {
@@ -60,8 +71,10 @@ class Platform:
             "NOTIFICATIONS_WEBHOOK_ALLOWED_NETWORKS": "127.0.0.0/8",  # the tests' webhook receivers
             # Every test client is 127.0.0.1 and some send 1,000 writes at once (tests/system/test_outside_clients.py
             # turns them on)
-            "WENYUN_RATE_LIMIT_WRITES_PER_CLIENT": "off", "WENYUN_RATE_LIMIT_WRITES_PER_TOKEN": "off",
-            "WENYUN_RATE_LIMIT_TOKEN_PAGES_PER_CLIENT": "off", "WENYUN_RATE_LIMIT_SIGN_IN_PER_CLIENT": "off",
+            "WENYUN_RATE_LIMIT_WRITES_PER_CLIENT": "off",
+            "WENYUN_RATE_LIMIT_WRITES_PER_TOKEN": "off",
+            "WENYUN_RATE_LIMIT_TOKEN_PAGES_PER_CLIENT": "off",
+            "WENYUN_RATE_LIMIT_SIGN_IN_PER_CLIENT": "off",
             "WENYUN_WEB_PORT": str(self.web_port),
             "WENYUN_API_URL": self.base_url,
             "WENYUN_WEB_PUBLIC_URL": self.web_url,
@@ -79,8 +92,12 @@ class Platform:
         self.logs[name] = log_path
         log = open(log_path, "ab")
         self.processes[name] = subprocess.Popen(
-            [sys.executable, "-m", "wenyun", "serve", name], cwd=ROOT, env={**self.env, **env},
-            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            [sys.executable, "-m", "wenyun", "serve", name],
+            cwd=ROOT,
+            env={**self.env, **env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
 
     def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
@@ -98,8 +115,14 @@ class Platform:
     def start_all(self) -> "Platform":
         try:
             # Deploy step first (migrations + durable queues), as `wenyun run` does.
-            subprocess.run([sys.executable, "-m", "wenyun", "migrate"], cwd=ROOT, env=self.env, check=True,
-                           capture_output=True, timeout=180)
+            subprocess.run(
+                [sys.executable, "-m", "wenyun", "migrate"],
+                cwd=ROOT,
+                env=self.env,
+                check=True,
+                capture_output=True,
+                timeout=180,
+            )
             for name in (*SERVICE_NAMES, "gateway", "web"):
                 self.start(name)
             self.wait_healthy()

@@ -4,6 +4,7 @@
 refreshes the access token when it has expired (once, through `POST /api/v1/auth/refresh`), and turns
 RFC 9457 problems into `ApiProblem` with a friendly zh-CN message for the page.
 """
+
 from __future__ import annotations
 
 import time
@@ -133,8 +134,7 @@ class Api:
         response = await self.client.send(method, path, token=token, **kwargs)
         if response.status_code == 401 and token:
             if await self.refresh():
-                response = await self.client.send(method, path, token=web_session.access_token(self.request),
-                                                  **kwargs)
+                response = await self.client.send(method, path, token=web_session.access_token(self.request), **kwargs)
             if response.status_code == 401:
                 web_session.sign_out(self.request)
                 raise SignInRequired()

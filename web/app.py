@@ -1,5 +1,6 @@
 """The web app: composes the routers of `web/routes/`, the session cookie, CSRF, static files and the
 pages for errors. Run it with `wenyun serve web`."""
+
 from __future__ import annotations
 
 from contextlib import asynccontextmanager
@@ -55,13 +56,19 @@ def _install_error_pages(app) -> None:
 
     @app.exception_handler(ApiProblem)
     async def api_problem(request: Request, exc: ApiProblem):
-        return render(request, "error.html", {"title": "未能完成", "message": exc.message_zh},
-                      status_code=exc.status if exc.status >= 400 else 500)
+        return render(
+            request,
+            "error.html",
+            {"title": "未能完成", "message": exc.message_zh},
+            status_code=exc.status if exc.status >= 400 else 500,
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
-        messages = {404: ("页面不存在", "没有找到这个页面。"),
-                    403: ("无法提交", "页面已过期或来源不明，请返回上一页刷新后再试。"),
-                    405: ("无法提交", "不支持这种操作。")}
+        messages = {
+            404: ("页面不存在", "没有找到这个页面。"),
+            403: ("无法提交", "页面已过期或来源不明，请返回上一页刷新后再试。"),
+            405: ("无法提交", "不支持这种操作。"),
+        }
         title, message = messages.get(exc.status_code, ("出错了", "请求未能完成。"))
         return render(request, "error.html", {"title": title, "message": message}, status_code=exc.status_code)

@@ -1,6 +1,7 @@
 """The browser session: one HttpOnly, SameSite=Lax cookie, signed with the web session key (Starlette's
 SessionMiddleware, itsdangerous), holding the access and refresh tokens, the account shown in the header
 and the CSRF token that every form carries."""
+
 from __future__ import annotations
 
 import base64
@@ -20,8 +21,14 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
 def install(app, key: str, *, secure: bool) -> None:
-    app.add_middleware(SessionMiddleware, secret_key=key, session_cookie=COOKIE_NAME, max_age=COOKIE_MAX_AGE,
-                       same_site="lax", https_only=secure)
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=key,
+        session_cookie=COOKIE_NAME,
+        max_age=COOKIE_MAX_AGE,
+        same_site="lax",
+        https_only=secure,
+    )
 
 
 def encode_cookie(key: str, data: dict) -> str:
@@ -39,8 +46,11 @@ def store_token_pair(request: Request, pair: dict) -> None:
     request.session["expires_at"] = int(time.time()) + int(pair.get("expires_in", 900)) - 30
     if pair.get("account"):
         account = pair["account"]
-        request.session["account"] = {"id": account.get("id"), "role": account.get("role"),
-                                      "name": account.get("name") or account.get("phone_masked") or ""}
+        request.session["account"] = {
+            "id": account.get("id"),
+            "role": account.get("role"),
+            "name": account.get("name") or account.get("phone_masked") or "",
+        }
 
 
 def access_token(request: Request) -> str | None:

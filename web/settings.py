@@ -1,4 +1,5 @@
 """Settings of the web process, read from the environment like every other Wenyun process."""
+
 from __future__ import annotations
 
 import hashlib

@@ -1,4 +1,5 @@
 """Jinja2 (autoescaping on) with the app's filters: district local time, zh-CN labels, the CSRF field."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -44,8 +45,9 @@ def csrf_field(request) -> Markup:
 
 
 templates.env.filters.update(when=when, clock=clock, label=label)
-templates.env.globals.update(csrf_field=csrf_field, current_account=session.account, flashes=session.pop_flashes,
-                             labels=labels)
+templates.env.globals.update(
+    csrf_field=csrf_field, current_account=session.account, flashes=session.pop_flashes, labels=labels
+)
 
 
 def render(request, name: str, context: dict | None = None, *, status_code: int = 200):

@@ -1,15 +1,17 @@
 """`wenyun` — the one operator command.
 
-    wenyun run                  migrations, queues, the services, the gateway and the web app (honcho)
-    wenyun serve SERVICE        one process: venues | events | volunteers | notifications | accounts | reports | gateway | web
-    wenyun migrate              migrations of every service + durable queues (the deploy step)
-    wenyun token --role ROLE    print a bearer token
-    wenyun seed                 load the 嘉平镇 cultural service centre (seed 000)
-    wenyun dead-letters [list|replay [--id ID]]
-    wenyun reports rebuild      rebuild the reports' read models from their fact log (after a rule changed)
-    wenyun health SERVICE       exit 0 when the service answers (container healthcheck)
-    wenyun docs                 regenerate docs/openapi.json, docs/asyncapi.json, docs/schemas/
+wenyun run                  migrations, queues, the services, the gateway and the web app (honcho)
+wenyun serve SERVICE        one process: venues | events | volunteers | notifications | accounts | reports
+                            | gateway | web
+wenyun migrate              migrations of every service + durable queues (the deploy step)
+wenyun token --role ROLE    print a bearer token
+wenyun seed                 load the 嘉平镇 cultural service centre (seed 000)
+wenyun dead-letters [list|replay [--id ID]]
+wenyun reports rebuild      rebuild the reports' read models from their fact log (after a rule changed)
+wenyun health SERVICE       exit 0 when the service answers (container healthcheck)
+wenyun docs                 regenerate docs/openapi.json, docs/asyncapi.json, docs/schemas/
 """
+
 from __future__ import annotations
 
 import argparse
@@ -70,8 +72,10 @@ def cmd_run(args) -> int:
         manager.add_process(service, f"{sys.executable} -m wenyun serve {service}", env=env)
     from web.settings import get_web_settings
 
-    print(f"wenyun: web app on http://localhost:{get_web_settings().port}, gateway on "
-          f"http://localhost:{settings.gateway_port} (docs at /docs); Ctrl-C stops everything")
+    print(
+        f"wenyun: web app on http://localhost:{get_web_settings().port}, gateway on "
+        f"http://localhost:{settings.gateway_port} (docs at /docs); Ctrl-C stops everything"
+    )
     manager.loop()
     return manager.returncode or 0
 
@@ -84,8 +88,13 @@ def cmd_serve(args) -> int:
         from web.settings import get_web_settings
 
         settings = get_web_settings()
-        uvicorn.run(create_web_app(settings), host=args.host, port=args.port or settings.port,
-                    log_level="info", access_log=False)
+        uvicorn.run(
+            create_web_app(settings),
+            host=args.host,
+            port=args.port or settings.port,
+            log_level="info",
+            access_log=False,
+        )
         return 0
     if args.service == "gateway":
         import uvicorn
@@ -95,8 +104,14 @@ def cmd_serve(args) -> int:
 
         settings = _settings()
         configure_logging("gateway")  # JSON lines with the request id (uvicorn's own config left out)
-        uvicorn.run(create_app(settings), host=args.host, port=args.port or settings.gateway_port,
-                    log_level="info", access_log=False, log_config=None)
+        uvicorn.run(
+            create_app(settings),
+            host=args.host,
+            port=args.port or settings.gateway_port,
+            log_level="info",
+            access_log=False,
+            log_config=None,
+        )
         return 0
     from kit.serve import green, run_service
 
@@ -105,7 +120,7 @@ def cmd_serve(args) -> int:
 
 
 def duration_seconds(text: str) -> int:
-    """"90s", "15m", "1h", "7d" (a bare number is seconds)."""
+    """ "90s", "15m", "1h", "7d" (a bare number is seconds)."""
     match = re.fullmatch(r"\s*(\d+)\s*([smhd]?)\s*", text or "")
     if not match or int(match[1]) == 0:
         raise argparse.ArgumentTypeError(f"not a duration: {text!r} (e.g. 15m, 1h, 7d)")
@@ -116,9 +131,14 @@ def cmd_token(args) -> int:
     from gateway.auth import issue_token
 
     # Signed with the accounts service's key (WENYUN_TOKEN_SIGNING_KEY or derived from the secret).
-    token = issue_token(_settings().token_signing_pem(), sub=args.sub or f"{args.role}-cli", role=args.role,
-                        scopes=args.scope or [], name=args.name,
-                        ttl_seconds=args.days * 86400 if args.days else args.ttl)
+    token = issue_token(
+        _settings().token_signing_pem(),
+        sub=args.sub or f"{args.role}-cli",
+        role=args.role,
+        scopes=args.scope or [],
+        name=args.name,
+        ttl_seconds=args.days * 86400 if args.days else args.ttl,
+    )
     print(token)
     return 0
 
@@ -214,7 +234,9 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument("--scope", action="append", help="an object scope such as venue:<id> (repeatable)")
     token.add_argument("--name")
     # Operator tokens cannot be revoked: short by default (people sign in through accounts instead).
-    token.add_argument("--ttl", type=duration_seconds, default="1h", help="how long the token is valid: 15m, 1h (default), 7d, …")
+    token.add_argument(
+        "--ttl", type=duration_seconds, default="1h", help="how long the token is valid: 15m, 1h (default), 7d, …"
+    )
     token.add_argument("--days", type=int, help=argparse.SUPPRESS)  # the old spelling of --ttl Nd
     token.set_defaults(func=cmd_token)
     sub.add_parser("seed", help="load the 嘉平镇 demo data").set_defaults(func=cmd_seed)

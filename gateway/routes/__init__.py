@@ -1,5 +1,6 @@
 """Every router of the gateway: each module of this package that defines `router` is included,
 so a new area is one new file (no shared list to edit)."""
+
 import importlib
 import pkgutil
 

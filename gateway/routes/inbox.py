@@ -1,4 +1,5 @@
 """/api/v1/inbox — a person's in-app messages (to them, to their role and to their object scopes)."""
+
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -13,8 +14,9 @@ router = APIRouter(prefix="/api/v1/inbox", tags=["notifications"])
 
 
 @router.get("", response_model=list[InboxMessage], responses=problem_responses(401, 422, 503))
-async def my_inbox(request: Request, limit: int = Query(50, ge=1, le=200), unread: bool = False,
-                   actor: Actor = Depends(require())):
+async def my_inbox(
+    request: Request, limit: int = Query(50, ge=1, le=200), unread: bool = False, actor: Actor = Depends(require())
+):
     """Messages for the caller: addressed to them, to their role (`role:<role>`) and to each of their
     scopes (`scope:venue:<id>`), newest first; `unread=true` for the unread ones only."""
     return await call(request, "notifications", "inbox", actor=actor, limit=limit, unread_only=unread)

@@ -1,5 +1,6 @@
 """/api/v1/no-show-ledger/{person_id} — a person's no-shows and whether their online booking is paused;
 venue managers exempt people (e.g. the elderly) and lift pauses."""
+
 from __future__ import annotations
 
 from fastapi import APIRouter, Body, Depends, Request
@@ -20,18 +21,27 @@ async def no_show_ledger(person_id: str, request: Request, actor: Actor = Depend
     return await call(request, "venues", "no_show_ledger", actor=actor, person_id=person_id)
 
 
-@router.put("/{person_id}/exemption", response_model=NoShowLedger,
-            responses=problem_responses(400, 401, 403, 422, 503))
-async def exempt(person_id: str, body: NoShowExemptionIn, request: Request,
-                 actor: Actor = Depends(require(*KEEPERS))):
+@router.put("/{person_id}/exemption", response_model=NoShowLedger, responses=problem_responses(400, 401, 403, 422, 503))
+async def exempt(person_id: str, body: NoShowExemptionIn, request: Request, actor: Actor = Depends(require(*KEEPERS))):
     """No-shows never pause this person's online booking (e.g. elderly residents)."""
-    return await call(request, "venues", "exempt_from_no_show_pause", actor=actor, person_id=person_id,
-                      body=body.model_dump(mode="json"))
+    return await call(
+        request,
+        "venues",
+        "exempt_from_no_show_pause",
+        actor=actor,
+        person_id=person_id,
+        body=body.model_dump(mode="json"),
+    )
 
 
 @router.post("/{person_id}/lift", response_model=NoShowLedger, responses=problem_responses(400, 401, 403, 422, 503))
-async def lift(person_id: str, request: Request, body: BookingActionIn = Body(default_factory=BookingActionIn),
-               actor: Actor = Depends(require(*KEEPERS))):
+async def lift(
+    person_id: str,
+    request: Request,
+    body: BookingActionIn = Body(default_factory=BookingActionIn),
+    actor: Actor = Depends(require(*KEEPERS)),
+):
     """Lift the pause: the no-shows so far no longer count."""
-    return await call(request, "venues", "lift_booking_pause", actor=actor, person_id=person_id,
-                      body=body.model_dump(mode="json"))
+    return await call(
+        request, "venues", "lift_booking_pause", actor=actor, person_id=person_id, body=body.model_dump(mode="json")
+    )

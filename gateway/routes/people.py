@@ -1,5 +1,6 @@
 """/api/v1/people — the people directory: how each person wants to be told (contact details, the
 channels they agreed to, language, quiet hours)."""
+
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
@@ -33,9 +34,16 @@ async def person_contact(person_id: str, request: Request, actor: Actor = Depend
 
 
 @router.put("/{person_id}", response_model=Person, responses=problem_responses(400, 401, 403, 409, 422, 503))
-async def set_person_contact(person_id: str, body: PersonContactUpdate, request: Request,
-                             actor: Actor = Depends(require("admin"))):
+async def set_person_contact(
+    person_id: str, body: PersonContactUpdate, request: Request, actor: Actor = Depends(require("admin"))
+):
     """Enter contact details and consent for someone else, e.g. for an elderly resident who asked at the
     desk (the administrator; staff enter a caller's contact with the booking or registration itself)."""
-    return await call(request, "notifications", "update_person", actor=actor, person_id=person_id,
-                      contact=body.model_dump(mode="json"))
+    return await call(
+        request,
+        "notifications",
+        "update_person",
+        actor=actor,
+        person_id=person_id,
+        contact=body.model_dump(mode="json"),
+    )

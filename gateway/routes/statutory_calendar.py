@@ -1,5 +1,6 @@
 """/api/v1/statutory-calendar/{year} — a year's statutory holidays and adjusted working days (调休),
 entered from the State Council's notice while chinese-calendar does not know the year."""
+
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Path, Request
@@ -15,13 +16,15 @@ YEAR = Path(ge=2004, le=2100, examples=[2027])
 
 
 @router.put("/{year}", response_model=StatutoryYear, responses=problem_responses(400, 401, 403, 422, 503))
-async def set_statutory_year(body: StatutoryYearIn, request: Request, year: int = YEAR,
-                             actor: Actor = Depends(require("admin"))):
+async def set_statutory_year(
+    body: StatutoryYearIn, request: Request, year: int = YEAR, actor: Actor = Depends(require("admin"))
+):
     """Enter (or replace) the year's holidays and adjusted working days (district administrators). The
     calendar, bookings and compliance use them until chinese-calendar knows the year; then the library
     wins and `differences` lists where the two disagree."""
-    return await call(request, "venues", "set_statutory_year", actor=actor, year=year,
-                      calendar=body.model_dump(mode="json"))
+    return await call(
+        request, "venues", "set_statutory_year", actor=actor, year=year, calendar=body.model_dump(mode="json")
+    )
 
 
 @router.get("/{year}", response_model=StatutoryYear, responses=problem_responses(422, 503))

@@ -1,4 +1,5 @@
 """/venues/{id}/notice — the public notice (公示) page is the web app's; browsers asking here are sent there."""
+
 from __future__ import annotations
 
 from fastapi import APIRouter, Request

@@ -1,4 +1,5 @@
 """/api/v1/venues/{id}/rooms and /api/v1/rooms — rooms and facilities of a venue."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,13 +16,17 @@ from gateway.problems import problem_responses
 router = APIRouter(prefix="/api/v1", tags=["rooms"])
 
 
-@router.post("/venues/{venue_id}/rooms", status_code=status.HTTP_201_CREATED, response_model=Room,
-             responses=problem_responses(400, 401, 403, 404, 409, 422, 503))
-async def create_room(venue_id: str, body: RoomCreate, request: Request,
-                      actor: Actor = Depends(manager_of_path_venue)):
+@router.post(
+    "/venues/{venue_id}/rooms",
+    status_code=status.HTTP_201_CREATED,
+    response_model=Room,
+    responses=problem_responses(400, 401, 403, 404, 409, 422, 503),
+)
+async def create_room(venue_id: str, body: RoomCreate, request: Request, actor: Actor = Depends(manager_of_path_venue)):
     """Add a room: kind, area, capacity, equipment, staff on duty, booking policy, cleanup buffer."""
-    return await call(request, "venues", "create_room", actor=actor, venue_id=venue_id,
-                      room=body.model_dump(mode="json"))
+    return await call(
+        request, "venues", "create_room", actor=actor, venue_id=venue_id, room=body.model_dump(mode="json")
+    )
 
 
 @router.get("/venues/{venue_id}/rooms", response_model=list[Room], responses=problem_responses(404, 503))
@@ -37,23 +42,29 @@ async def get_room(room_id: str, request: Request):
 
 
 @router.patch("/rooms/{room_id}", response_model=Room, responses=problem_responses(400, 401, 403, 404, 409, 422, 503))
-async def update_room(room_id: str, body: RoomUpdate, request: Request,
-                      actor: Actor = Depends(require("venue_manager"))):
+async def update_room(
+    room_id: str, body: RoomUpdate, request: Request, actor: Actor = Depends(require("venue_manager"))
+):
     """Change a room (its venue's managers)."""
-    return await call(request, "venues", "update_room", actor=actor, room_id=room_id,
-                      changes=body.model_dump(mode="json", exclude_unset=True))
+    return await call(
+        request,
+        "venues",
+        "update_room",
+        actor=actor,
+        room_id=room_id,
+        changes=body.model_dump(mode="json", exclude_unset=True),
+    )
 
 
 @router.get("/rooms/{room_id}/open", response_model=RoomOpenAt, responses=problem_responses(404, 422, 503))
-async def room_open(room_id: str, request: Request,
-                    at: AwareDatetime = Query(examples=["2026-11-24T12:30:00+08:00"])):
+async def room_open(room_id: str, request: Request, at: AwareDatetime = Query(examples=["2026-11-24T12:30:00+08:00"])):
     """Is the room open at that moment (hours, holidays, exceptions and closures applied)? Public."""
     return await call(request, "venues", "room_open_at", room_id=room_id, at=at.isoformat())
 
 
 @router.get("/rooms/{room_id}/calendar", response_model=VenueCalendar, responses=problem_responses(404, 422, 503))
-async def room_calendar(room_id: str, request: Request, start: dt.date = Query(alias="from"),
-                        end: dt.date = Query(alias="to")):
+async def room_calendar(
+    room_id: str, request: Request, start: dt.date = Query(alias="from"), end: dt.date = Query(alias="to")
+):
     """The room's resolved opening per date (its venue's hours, minus the room's closures); public."""
-    return await call(request, "venues", "room_calendar", room_id=room_id, start=start.isoformat(),
-                      end=end.isoformat())
+    return await call(request, "venues", "room_calendar", room_id=room_id, start=start.isoformat(), end=end.isoformat())

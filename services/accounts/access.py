@@ -1,4 +1,5 @@
 """Who may manage accounts: district administrators; organisations also venue managers."""
+
 from __future__ import annotations
 
 from contracts.common import Actor

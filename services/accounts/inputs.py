@@ -1,5 +1,6 @@
 """What only accounts reads from RPC inputs: mainland mobile numbers and the caller's address (for the
 audit log). Actors, models and texts are read with the kit's boundary (`kit.boundary`)."""
+
 from __future__ import annotations
 
 from contracts.errors import Unprocessable
@@ -10,8 +11,9 @@ def phone(value) -> str:
     try:
         return normalise(value if isinstance(value, str) else "")
     except NotAMobileNumber as error:
-        raise Unprocessable("The phone must be a mainland mobile number (11 digits starting with 1).",
-                            {"field": "phone"}) from error
+        raise Unprocessable(
+            "The phone must be a mainland mobile number (11 digits starting with 1).", {"field": "phone"}
+        ) from error
 
 
 def client_ip(value) -> str | None:

@@ -1,6 +1,7 @@
 """The keys of the accounts service, as a nameko dependency: `self.keys.signer` signs access tokens
 (kit.tokens; its public half is the JWKS) and `self.keys.hashing` keys the hashes of SMS codes,
 phone numbers in code rows and refresh tokens."""
+
 from __future__ import annotations
 
 import hashlib

@@ -4,6 +4,7 @@ Parameters: OWASP's argon2id baseline (19 MiB, 2 passes, 1 lane); hashes made wi
 are re-hashed at the next sign-in. Hashing runs in a native thread (eventlet.tpool; the C code releases
 the GIL), so a sign-in does not stall the service's other requests for its ~0.1 s of CPU.
 """
+
 from __future__ import annotations
 
 import pyotp

@@ -1,4 +1,5 @@
 """Reads of the accounts database."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -29,23 +30,47 @@ def account_by_username(session: Session, username: str, *, for_update: bool = F
 
 def granted_scopes(session: Session, account_id: str) -> list[str]:
     """The scopes a token of this account carries: granted ones, organisations, linked dependants."""
-    granted = session.execute(select(account_scopes.c.scope).where(account_scopes.c.account_id == account_id)
-                              .order_by(account_scopes.c.scope)).scalars().all()
-    orgs = session.execute(select(organisation_members.c.organisation_id)
-                           .where(organisation_members.c.account_id == account_id)).scalars().all()
-    return [*granted, *sorted(f"org:{o}" for o in orgs), *(f"dependant:{d.id}" for d in dependant_rows(session, account_id))]
+    granted = (
+        session.execute(
+            select(account_scopes.c.scope)
+            .where(account_scopes.c.account_id == account_id)
+            .order_by(account_scopes.c.scope)
+        )
+        .scalars()
+        .all()
+    )
+    orgs = (
+        session.execute(
+            select(organisation_members.c.organisation_id).where(organisation_members.c.account_id == account_id)
+        )
+        .scalars()
+        .all()
+    )
+    return [
+        *granted,
+        *sorted(f"org:{o}" for o in orgs),
+        *(f"dependant:{d.id}" for d in dependant_rows(session, account_id)),
+    ]
 
 
 def dependant_rows(session: Session, account_id: str):
-    return session.execute(select(dependants).where(dependants.c.guardian_id == account_id)
-                           .order_by(dependants.c.created_at, dependants.c.id)).all()
+    return session.execute(
+        select(dependants)
+        .where(dependants.c.guardian_id == account_id)
+        .order_by(dependants.c.created_at, dependants.c.id)
+    ).all()
 
 
 def account_view(session: Session, row) -> Account:
-    return Account(id=row.id, role=row.role, name=row.name, phone_masked=masked(row.phone), username=row.username,
-                   scopes=granted_scopes(session, row.id),
-                   dependants=[DependantView(id=d.id, name=d.name, relation=d.relation)
-                               for d in dependant_rows(session, row.id)])
+    return Account(
+        id=row.id,
+        role=row.role,
+        name=row.name,
+        phone_masked=masked(row.phone),
+        username=row.username,
+        scopes=granted_scopes(session, row.id),
+        dependants=[DependantView(id=d.id, name=d.name, relation=d.relation) for d in dependant_rows(session, row.id)],
+    )
 
 
 def account_rows(session: Session, role: str | None = None, limit: int = 200):
@@ -55,13 +80,24 @@ def account_rows(session: Session, role: str | None = None, limit: int = 200):
     return session.execute(query.order_by(accounts.c.created_at, accounts.c.id).limit(limit)).all()
 
 
-def audit_entries(session: Session, account_id: str | None = None, action: str | None = None,
-                  limit: int = 100) -> list[dict]:
+def audit_entries(
+    session: Session, account_id: str | None = None, action: str | None = None, limit: int = 100
+) -> list[dict]:
     query = select(audit_log)
     if account_id:
         query = query.where(audit_log.c.account_id == account_id)
     if action:
         query = query.where(audit_log.c.action == action)
     rows = session.execute(query.order_by(audit_log.c.at.desc(), audit_log.c.id).limit(limit)).all()
-    return [AuditEntry(id=r.id, at=r.at, action=r.action, actor_id=r.actor_id, account_id=r.account_id,
-                       client_ip=r.client_ip, detail=r.detail or {}).model_dump(mode="json") for r in rows]
+    return [
+        AuditEntry(
+            id=r.id,
+            at=r.at,
+            action=r.action,
+            actor_id=r.actor_id,
+            account_id=r.account_id,
+            client_ip=r.client_ip,
+            detail=r.detail or {},
+        ).model_dump(mode="json")
+        for r in rows
+    ]

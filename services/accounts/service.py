@@ -3,6 +3,7 @@
 The entrypoints live in `entrypoints/` by area; this class composes them with the dependencies
 they share. The rules are in `domain/`, the rows and facts in the *_commands modules.
 """
+
 from __future__ import annotations
 
 from nameko.dependency_providers import Config
@@ -20,8 +21,9 @@ from services.accounts.keys import Keys
 from services.accounts.tables import metadata
 
 
-class AccountsService(SessionEntrypoints, SmsSignInEntrypoints, StaffEntrypoints, OidcSignInEntrypoints,
-                      MeEntrypoints, AdminEntrypoints):
+class AccountsService(
+    SessionEntrypoints, SmsSignInEntrypoints, StaffEntrypoints, OidcSignInEntrypoints, MeEntrypoints, AdminEntrypoints
+):
     name = "accounts"
     db = Database(metadata)
     metrics = Metrics()

@@ -1,5 +1,6 @@
 """Sign-in sessions: each is one family of rotating refresh tokens (single use; a second use of one
 revokes the whole family) and the `sid` of the access tokens issued in it."""
+
 from __future__ import annotations
 
 import secrets
@@ -23,41 +24,72 @@ REFRESH_TOKEN_LIFETIME = timedelta(days=30)
 
 def _new_refresh_token(tx: Transaction, keys: AccountKeys, session_id: str, now: datetime) -> str:
     token_id, secret = uuid.uuid4().hex, secrets.token_urlsafe(32)
-    tx.session.execute(refresh_tokens.insert().values(
-        id=token_id, session_id=session_id, secret_hash=keyed_hash(keys.hashing, "refresh", secret),
-        issued_at=now, expires_at=now + REFRESH_TOKEN_LIFETIME))
+    tx.session.execute(
+        refresh_tokens.insert().values(
+            id=token_id,
+            session_id=session_id,
+            secret_hash=keyed_hash(keys.hashing, "refresh", secret),
+            issued_at=now,
+            expires_at=now + REFRESH_TOKEN_LIFETIME,
+        )
+    )
     return f"{token_id}.{secret}"
 
 
 def _pair(tx: Transaction, keys: AccountKeys, account, session_id: str, refresh_token: str) -> dict:
     view = queries.account_view(tx.session, account)
-    access = keys.signer.sign(sub=account.id, role=account.role, scopes=view.scopes, name=account.name,
-                              sid=session_id, ttl_seconds=ACCESS_TOKEN_SECONDS)
-    return TokenPair(access_token=access, refresh_token=refresh_token, expires_in=ACCESS_TOKEN_SECONDS,
-                     account=view).model_dump(mode="json")
+    access = keys.signer.sign(
+        sub=account.id,
+        role=account.role,
+        scopes=view.scopes,
+        name=account.name,
+        sid=session_id,
+        ttl_seconds=ACCESS_TOKEN_SECONDS,
+    )
+    return TokenPair(
+        access_token=access, refresh_token=refresh_token, expires_in=ACCESS_TOKEN_SECONDS, account=view
+    ).model_dump(mode="json")
 
 
 def start(tx: Transaction, keys: AccountKeys, account, method: str, client_ip: str | None, now: datetime) -> dict:
     session_id = str(uuid.uuid4())
     tx.session.execute(sessions.insert().values(id=session_id, account_id=account.id, method=method, created_at=now))
-    audit.record(tx, "sign_in", at=now, actor_id=account.id, account_id=account.id, client_ip=client_ip,
-                 method=method, session_id=session_id)
+    audit.record(
+        tx,
+        "sign_in",
+        at=now,
+        actor_id=account.id,
+        account_id=account.id,
+        client_ip=client_ip,
+        method=method,
+        session_id=session_id,
+    )
     return _pair(tx, keys, account, session_id, _new_refresh_token(tx, keys, session_id, now))
 
 
 def revoke(tx: Transaction, session_id: str, account_id: str, reason: str, now: datetime) -> bool:
     """End a session (idempotent); the fact tells the gateway to refuse its access tokens at once."""
-    done = tx.session.execute(update(sessions).where(sessions.c.id == session_id, sessions.c.revoked_at.is_(None))
-                              .values(revoked_at=now, revoked_reason=reason)).rowcount
+    done = tx.session.execute(
+        update(sessions)
+        .where(sessions.c.id == session_id, sessions.c.revoked_at.is_(None))
+        .values(revoked_at=now, revoked_reason=reason)
+    ).rowcount
     if done:
-        tx.emit(SessionRevoked(session_id=session_id, account_id=account_id, reason=reason, revoked_at=now),
-                subject=account_id)
+        tx.emit(
+            SessionRevoked(session_id=session_id, account_id=account_id, reason=reason, revoked_at=now),
+            subject=account_id,
+        )
     return bool(done)
 
 
 def revoke_all(tx: Transaction, account_id: str, reason: str, now: datetime) -> int:
-    live = tx.session.execute(select(sessions.c.id).where(sessions.c.account_id == account_id,
-                                                          sessions.c.revoked_at.is_(None))).scalars().all()
+    live = (
+        tx.session.execute(
+            select(sessions.c.id).where(sessions.c.account_id == account_id, sessions.c.revoked_at.is_(None))
+        )
+        .scalars()
+        .all()
+    )
     return sum(revoke(tx, session_id, account_id, reason, now) for session_id in live)
 
 
@@ -78,7 +110,9 @@ def find(tx: Transaction, keys: AccountKeys, refresh_token: str) -> Presented:
     return Presented(row, session)
 
 
-def rotate(tx: Transaction, keys: AccountKeys, presented: Presented, client_ip: str | None, now: datetime) -> dict | str:
+def rotate(
+    tx: Transaction, keys: AccountKeys, presented: Presented, client_ip: str | None, now: datetime
+) -> dict | str:
     """A new pair for a valid token, else why not (str): unknown | revoked | expired | reused."""
     token, session = presented.token, presented.session
     if token is None:
@@ -87,8 +121,14 @@ def rotate(tx: Transaction, keys: AccountKeys, presented: Presented, client_ip: 
         return "revoked"
     if token.used_at is not None:
         revoke(tx, session.id, session.account_id, "refresh_token_reused", now)
-        audit.record(tx, "refresh_token_reused", at=now, account_id=session.account_id, client_ip=client_ip,
-                     session_id=session.id)
+        audit.record(
+            tx,
+            "refresh_token_reused",
+            at=now,
+            account_id=session.account_id,
+            client_ip=client_ip,
+            session_id=session.id,
+        )
         return "reused"
     if token.expires_at <= now:
         return "expired"
@@ -105,5 +145,7 @@ def recently_revoked(session, now: datetime) -> list[dict]:
     """Sessions whose access tokens may still be unexpired: the gateway's refusal list at start."""
     since = now - timedelta(seconds=ACCESS_TOKEN_SECONDS)
     rows = session.execute(select(sessions.c.id, sessions.c.revoked_at).where(sessions.c.revoked_at >= since)).all()
-    return [{"session_id": r.id, "seconds_left": max(0, ACCESS_TOKEN_SECONDS - int((now - r.revoked_at).total_seconds()))}
-            for r in rows]
+    return [
+        {"session_id": r.id, "seconds_left": max(0, ACCESS_TOKEN_SECONDS - int((now - r.revoked_at).total_seconds()))}
+        for r in rows
+    ]

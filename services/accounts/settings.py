@@ -3,6 +3,7 @@
 Staff sign-in through the district's OpenID Connect provider is on when an issuer is set, e.g. the
 reference Keycloak of docker-compose.yml: WENYUN_ACCOUNTS_OIDC_ISSUER=http://keycloak:8080/realms/wenyun,
 WENYUN_ACCOUNTS_OIDC_CLIENT_ID=wenyun, WENYUN_ACCOUNTS_OIDC_CLIENT_SECRET=… (infra/keycloak/)."""
+
 from __future__ import annotations
 
 from pydantic_settings import BaseSettings, SettingsConfigDict

@@ -4,6 +4,7 @@ Nothing secret is stored in the clear: SMS codes and refresh tokens as keyed has
 the service's key), passwords as argon2 hashes. The phone number of an account is kept (to sign in
 and to show it masked); the SMS code rows keep only a keyed hash of the number.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, MetaData, String, Table, UniqueConstraint
@@ -133,5 +134,16 @@ organisation_members = Table(
     Column("added_at", UtcDateTime(), nullable=False),
 )
 
-__all__ = ["metadata", "accounts", "account_scopes", "sessions", "refresh_tokens", "sms_codes", "audit_log",
-           "oidc_logins", "dependants", "organisations", "organisation_members"]
+__all__ = [
+    "metadata",
+    "accounts",
+    "account_scopes",
+    "sessions",
+    "refresh_tokens",
+    "sms_codes",
+    "audit_log",
+    "oidc_logins",
+    "dependants",
+    "organisations",
+    "organisation_members",
+]

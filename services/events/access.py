@@ -1,4 +1,5 @@
 """Who may act on a registration or see an event's list, on top of the gateway's role check."""
+
 from __future__ import annotations
 
 from contracts.access import staffs_event
@@ -18,8 +19,10 @@ def is_staff_for(actor: Actor, event_row) -> bool:
 def check_may_act_for(actor: Actor, registration, event_row) -> None:
     if actor.sub in (registration.person_id, registration.registered_by) or is_staff_for(actor, event_row):
         return
-    raise Forbidden("Only the person registered, whoever registered them, or staff may do this.",
-                    {"registration_id": registration.id})
+    raise Forbidden(
+        "Only the person registered, whoever registered them, or staff may do this.",
+        {"registration_id": registration.id},
+    )
 
 
 def may_see_order(actor: Actor, order) -> bool:

@@ -7,6 +7,7 @@ already `BEGIN IMMEDIATE` (one writer at a time). Counters and registration rows
 in the same transaction, and the CHECK constraints on the row refuse an oversell even if a bug
 slipped through.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import case, func, select, update
@@ -38,8 +39,9 @@ def waitlist_summary(session, event_id: str) -> rules.WaitlistSummary:
     """How many parties wait, and how many came offline: all a newcomer's decision needs (one aggregate
     query over the (event_id, status, seq) index instead of loading the waitlist under the lock)."""
     parties, offline = session.execute(
-        select(func.count(), func.coalesce(func.sum(case((registrations.c.channel != "online", 1), else_=0)), 0))
-        .where(registrations.c.event_id == event_id, registrations.c.status == "waitlisted")
+        select(func.count(), func.coalesce(func.sum(case((registrations.c.channel != "online", 1), else_=0)), 0)).where(
+            registrations.c.event_id == event_id, registrations.c.status == "waitlisted"
+        )
     ).one()
     return rules.WaitlistSummary(int(parties), int(offline))
 
@@ -49,8 +51,11 @@ def snapshot(session, event_row) -> rules.EventPlaces:
 
 
 def save_snapshot(session, event_row, places: rules.EventPlaces, **more) -> None:
-    session.execute(update(events).where(events.c.id == event_row.id)
-                    .values(**snapshot_columns(places), updated_at=utcnow(), **more))
+    session.execute(
+        update(events)
+        .where(events.c.id == event_row.id)
+        .values(**snapshot_columns(places), updated_at=utcnow(), **more)
+    )
 
 
 def apply_promotions(tx, event_row, promotions: list[rules.Promotion]) -> list[str]:
@@ -60,10 +65,15 @@ def apply_promotions(tx, event_row, promotions: list[rules.Promotion]) -> list[s
     now = utcnow()
     for promotion in promotions:
         tx.session.execute(
-            update(registrations).where(registrations.c.id == promotion.registration_id,
-                                        registrations.c.status == "waitlisted")
-            .values(status="confirmed", general_places=promotion.general_places,
-                    kept_back_places=promotion.kept_back_places, updated_at=now))
+            update(registrations)
+            .where(registrations.c.id == promotion.registration_id, registrations.c.status == "waitlisted")
+            .values(
+                status="confirmed",
+                general_places=promotion.general_places,
+                kept_back_places=promotion.kept_back_places,
+                updated_at=now,
+            )
+        )
     ids = [p.registration_id for p in promotions]
     promoted = {r.id: r for r in tx.session.execute(select(registrations).where(registrations.c.id.in_(ids))).all()}
     for registration_id in ids:
@@ -79,7 +89,7 @@ def settle_and_save(tx, event_row, settlement: rules.Settlement, **more) -> list
 
 def waitlist_position(session, event_id: str, seq: int) -> int:
     return session.execute(
-        select(func.count()).select_from(registrations)
-        .where(registrations.c.event_id == event_id, registrations.c.status == "waitlisted",
-               registrations.c.seq <= seq)
+        select(func.count())
+        .select_from(registrations)
+        .where(registrations.c.event_id == event_id, registrations.c.status == "waitlisted", registrations.c.seq <= seq)
     ).scalar_one()

@@ -1,5 +1,6 @@
 """The menu (菜单) of offerings and village orders (点单): place, schedule (the event is created from the
 order), decline with a reason, withdraw; order counts per offering so rarely ordered items stand out."""
+
 from __future__ import annotations
 
 import uuid
@@ -32,27 +33,47 @@ from services.events.tables import events, offerings, orders
 
 
 def _menu_offering(row) -> order_rules.MenuOffering:
-    return order_rules.MenuOffering(offering_id=row.id, title=row.title, kind=row.kind, provider=row.provider,
-                                    duration_minutes=row.duration_minutes, target_groups=tuple(row.target_groups),
-                                    description=row.description or "", available=row.available)
+    return order_rules.MenuOffering(
+        offering_id=row.id,
+        title=row.title,
+        kind=row.kind,
+        provider=row.provider,
+        duration_minutes=row.duration_minutes,
+        target_groups=tuple(row.target_groups),
+        description=row.description or "",
+        available=row.available,
+    )
 
 
 def _village_order(row) -> order_rules.VillageOrder:
-    return order_rules.VillageOrder(order_id=row.id, offering_id=row.offering_id, ordered_by=row.venue_id,
-                                    window=order_rules.OrderWindow(row.earliest, row.latest),
-                                    status=order_rules.OrderStatus(row.status), note=row.note or "",
-                                    scheduled_for=row.scheduled_for, decline_reason=row.decline_reason)
+    return order_rules.VillageOrder(
+        order_id=row.id,
+        offering_id=row.offering_id,
+        ordered_by=row.venue_id,
+        window=order_rules.OrderWindow(row.earliest, row.latest),
+        status=order_rules.OrderStatus(row.status),
+        note=row.note or "",
+        scheduled_for=row.scheduled_for,
+        decline_reason=row.decline_reason,
+    )
 
 
 # ---- offerings -------------------------------------------------------------------------------------
+
 
 def create_offering(db, actor: dict, body: dict) -> dict:
     actor = signed_in(actor, "organiser")
     data = model_or_422(OfferingCreate, body)
     offering_id = str(uuid.uuid4())
     now = utcnow()
-    values = dict(id=offering_id, available=True, created_by=actor.sub, created_at=now, updated_at=now,
-                  **data.model_dump(mode="json"))
+    values = dict(
+        id=offering_id,
+        available=True,
+        created_by=actor.sub,
+        created_at=now,
+        updated_at=now,
+        **data.model_dump(mode="json"),
+    )
     with domain_errors():
         _menu_offering(_Row(values))
     with db.transaction() as tx:
@@ -63,8 +84,10 @@ def create_offering(db, actor: dict, body: dict) -> dict:
 
 def _check_offering_owner(actor, row) -> None:
     if not organises(actor, row.created_by):
-        raise Forbidden("Only the organiser who put the offering on the menu (or an administrator) may change it.",
-                        {"offering_id": row.id})
+        raise Forbidden(
+            "Only the organiser who put the offering on the menu (or an administrator) may change it.",
+            {"offering_id": row.id},
+        )
 
 
 def check_may_change_offering(db, actor: dict, offering_id: str) -> None:
@@ -84,14 +107,16 @@ def update_offering(db, actor: dict, offering_id: str, body: dict) -> dict:
         _check_offering_owner(who, row)
         with domain_errors():
             _menu_offering(_Row({**dict(row._mapping), **changes}))
-        tx.session.execute(update(offerings).where(offerings.c.id == offering_id)
-                           .values(**changes, updated_at=utcnow()))
+        tx.session.execute(
+            update(offerings).where(offerings.c.id == offering_id).values(**changes, updated_at=utcnow())
+        )
         row = offering_row(tx.session, offering_id)
         count = order_counts(tx.session).get(offering_id, 0)
     return offering_view(row, count).model_dump(mode="json")
 
 
 # ---- orders ----------------------------------------------------------------------------------------
+
 
 def place(db, venues, actor: dict, body: dict) -> dict:
     actor = signed_in(actor, "organiser", "venue_manager")
@@ -103,13 +128,26 @@ def place(db, venues, actor: dict, body: dict) -> dict:
     venue = venues_client.venue(venues, data.venue_id)  # the ordering village / community centre
     order_id = str(uuid.uuid4())
     with domain_errors():
-        order_rules.place_order(order_id, _menu_offering(offering), data.venue_id, data.earliest, data.latest,
-                                local_today(), data.note)
+        order_rules.place_order(
+            order_id, _menu_offering(offering), data.venue_id, data.earliest, data.latest, local_today(), data.note
+        )
     coords = venue.get("coordinates") or {}
-    values = dict(id=order_id, offering_id=offering.id, venue_id=data.venue_id, venue_name=venue.get("name"),
-                  town=venue.get("town"), village=venue.get("village"), lat=coords.get("lat"), lon=coords.get("lon"),
-                  requested_by=actor.sub, earliest=data.earliest, latest=data.latest, note=data.note.strip(),
-                  status="placed", created_at=utcnow())
+    values = dict(
+        id=order_id,
+        offering_id=offering.id,
+        venue_id=data.venue_id,
+        venue_name=venue.get("name"),
+        town=venue.get("town"),
+        village=venue.get("village"),
+        lat=coords.get("lat"),
+        lon=coords.get("lon"),
+        requested_by=actor.sub,
+        earliest=data.earliest,
+        latest=data.latest,
+        note=data.note.strip(),
+        status="placed",
+        created_at=utcnow(),
+    )
     with db.transaction() as tx:
         tx.session.execute(orders.insert().values(**values))
         row = order_row(tx.session, order_id)
@@ -119,10 +157,20 @@ def place(db, venues, actor: dict, body: dict) -> dict:
 
 def _default_site(order) -> Place:
     if order.lat is None or order.lon is None:
-        raise Unprocessable(f"{order.venue_name or order.venue_id} has no coordinates on record; give the site "
-                            "(name and coordinates) or a room.", {"field": "site"})
-    return Place(kind="outdoor", place_name=order.venue_name or order.village or order.venue_id,
-                 venue_id=order.venue_id, town=order.town, village=order.village, lat=order.lat, lon=order.lon)
+        raise Unprocessable(
+            f"{order.venue_name or order.venue_id} has no coordinates on record; give the site "
+            "(name and coordinates) or a room.",
+            {"field": "site"},
+        )
+    return Place(
+        kind="outdoor",
+        place_name=order.venue_name or order.village or order.venue_id,
+        venue_id=order.venue_id,
+        town=order.town,
+        village=order.village,
+        lat=order.lat,
+        lon=order.lon,
+    )
 
 
 def schedule(db, venues, actor: dict, order_id: str, body: dict) -> dict:
@@ -139,11 +187,23 @@ def schedule(db, venues, actor: dict, order_id: str, body: dict) -> dict:
         where = venues_client.room(venues, data.room_id)
     else:
         where = site_place(data.site) if data.site else _default_site(order)
-    plan = dict(title=offering.title, description=offering.description or "", kind=offering.kind, festival=None,
-                target_groups=offering.target_groups, start=data.start, end=end, capacity=data.capacity,
-                kept_back=data.kept_back, release_lead_minutes=int(DEFAULT_RELEASE_LEAD.total_seconds() // 60),
-                volunteer_needs=offering.volunteer_needs, free=True, recurrence=None, on_venue_closure="cancel",
-                organiser_name=actor.name)
+    plan = dict(
+        title=offering.title,
+        description=offering.description or "",
+        kind=offering.kind,
+        festival=None,
+        target_groups=offering.target_groups,
+        start=data.start,
+        end=end,
+        capacity=data.capacity,
+        kept_back=data.kept_back,
+        release_lead_minutes=int(DEFAULT_RELEASE_LEAD.total_seconds() // 60),
+        volunteer_needs=offering.volunteer_needs,
+        free=True,
+        recurrence=None,
+        on_venue_closure="cancel",
+        organiser_name=actor.name,
+    )
     columns = checked_plan(plan, where)
     event_id = str(uuid.uuid4())
     booking_id = None
@@ -151,26 +211,51 @@ def schedule(db, venues, actor: dict, order_id: str, body: dict) -> dict:
         with domain_errors():
             validate_event_times(data.start, end, now=now)
         if where.kind == "room":
-            booking_id = venues_client.hold(venues, actor, room_id=where.room_id, start=data.start, end=end,
-                                            event_id=event_id, title=offering.title)
+            booking_id = venues_client.hold(
+                venues, actor, room_id=where.room_id, start=data.start, end=end, event_id=event_id, title=offering.title
+            )
     try:
         with db.transaction() as tx:
             order = order_row(tx.session, order_id, lock=True)
             with domain_errors():
                 scheduled = _village_order(order).schedule(local(data.start).date(), local_today())
-            tx.session.execute(events.insert().values(
-                id=event_id, status="draft", organiser_id=actor.sub, created_at=now, updated_at=now, next_seq=1,
-                confirmed_general=0, confirmed_kept_back=0, released=False, sequence=0, needs_reschedule=False,
-                offering_id=offering.id, order_id=order_id, **columns))
+            tx.session.execute(
+                events.insert().values(
+                    id=event_id,
+                    status="draft",
+                    organiser_id=actor.sub,
+                    created_at=now,
+                    updated_at=now,
+                    next_seq=1,
+                    confirmed_general=0,
+                    confirmed_kept_back=0,
+                    released=False,
+                    sequence=0,
+                    needs_reschedule=False,
+                    offering_id=offering.id,
+                    order_id=order_id,
+                    **columns,
+                )
+            )
             event = reload(tx.session, event_id)
             if data.publish:
                 event = publish_in_tx(tx, event, booking_id, now)
-            tx.session.execute(update(orders).where(orders.c.id == order_id).values(
-                status=scheduled.status.value, scheduled_for=scheduled.scheduled_for, event_id=event_id,
-                decided_by=actor.sub, decided_at=now))
+            tx.session.execute(
+                update(orders)
+                .where(orders.c.id == order_id)
+                .values(
+                    status=scheduled.status.value,
+                    scheduled_for=scheduled.scheduled_for,
+                    event_id=event_id,
+                    decided_by=actor.sub,
+                    decided_at=now,
+                )
+            )
             order = order_row(tx.session, order_id)
-            tx.emit(order_fact(OrderScheduled, order, offering.title, event_id=event_id, start=event.start),
-                    subject=order_id)
+            tx.emit(
+                order_fact(OrderScheduled, order, offering.title, event_id=event_id, start=event.start),
+                subject=order_id,
+            )
     except Exception:
         if booking_id:
             venues_client.release_quietly(venues, actor, event_id=event_id, reason="scheduling the order failed")
@@ -186,9 +271,16 @@ def decline(db, actor: dict, order_id: str, body: dict) -> dict:
         offering = offering_row(tx.session, order.offering_id)
         with domain_errors():
             declined = _village_order(order).decline(data.reason)
-        tx.session.execute(update(orders).where(orders.c.id == order_id).values(
-            status=declined.status.value, decline_reason=declined.decline_reason, decided_by=actor.sub,
-            decided_at=utcnow()))
+        tx.session.execute(
+            update(orders)
+            .where(orders.c.id == order_id)
+            .values(
+                status=declined.status.value,
+                decline_reason=declined.decline_reason,
+                decided_by=actor.sub,
+                decided_at=utcnow(),
+            )
+        )
         order = order_row(tx.session, order_id)
         tx.emit(order_fact(OrderDeclined, order, offering.title, reason=declined.decline_reason), subject=order_id)
     return order_view(order, offering.title).model_dump(mode="json")
@@ -198,15 +290,20 @@ def withdraw(db, actor: dict, order_id: str) -> dict:
     actor = signed_in(actor, "organiser", "venue_manager")
     with db.transaction() as tx:
         order = order_row(tx.session, order_id, lock=True)
-        if actor.role != "admin" and actor.sub != order.requested_by and not (
-                actor.role == "venue_manager" and actor.has_scope("venue", order.venue_id)):
-            raise Forbidden("Only whoever placed the order (or the centre's manager) may withdraw it.",
-                            {"order_id": order_id})
+        if (
+            actor.role != "admin"
+            and actor.sub != order.requested_by
+            and not (actor.role == "venue_manager" and actor.has_scope("venue", order.venue_id))
+        ):
+            raise Forbidden(
+                "Only whoever placed the order (or the centre's manager) may withdraw it.", {"order_id": order_id}
+            )
         offering = offering_row(tx.session, order.offering_id)
         with domain_errors():
             withdrawn = _village_order(order).withdraw()
-        tx.session.execute(update(orders).where(orders.c.id == order_id).values(
-            status=withdrawn.status.value, decided_at=utcnow()))
+        tx.session.execute(
+            update(orders).where(orders.c.id == order_id).values(status=withdrawn.status.value, decided_at=utcnow())
+        )
         order = order_row(tx.session, order_id)
     return order_view(order, offering.title).model_dump(mode="json")
 

@@ -1,5 +1,6 @@
 """Reads of the events database: events (drafts only for their organiser), the public notice board, the
 iCalendar feeds and the satisfaction figures."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -48,7 +49,8 @@ def waitlisted_counts(session, event_ids) -> dict[str, tuple[int, int]]:
     rows = session.execute(
         select(registrations.c.event_id, func.count(), func.coalesce(func.sum(registrations.c.party_size), 0))
         .where(registrations.c.event_id.in_(list(event_ids)), registrations.c.status == "waitlisted")
-        .group_by(registrations.c.event_id)).all()
+        .group_by(registrations.c.event_id)
+    ).all()
     return {r[0]: (int(r[1]), int(r[2])) for r in rows}
 
 
@@ -60,17 +62,31 @@ def get_event(session, actor: Actor | None, event_id: str) -> dict:
     return event_view(row, counts.get(event_id, (0, 0))).model_dump(mode="json")
 
 
-def list_events(session, actor: Actor | None, *, status: str | None = None, venue_id: str | None = None,
-                town: str | None = None, village: str | None = None, organiser_id: str | None = None,
-                starts_after: datetime | None = None, starts_before: datetime | None = None,
-                limit: int = 200) -> list[dict]:
+def list_events(
+    session,
+    actor: Actor | None,
+    *,
+    status: str | None = None,
+    venue_id: str | None = None,
+    town: str | None = None,
+    village: str | None = None,
+    organiser_id: str | None = None,
+    starts_after: datetime | None = None,
+    starts_before: datetime | None = None,
+    limit: int = 200,
+) -> list[dict]:
     query = select(events).order_by(events.c.start, events.c.id).limit(max(1, min(limit, 500)))
     if actor is None:
         query = query.where(events.c.status.in_(PUBLIC_STATUSES))
     elif actor.role != "admin":
         query = query.where(or_(events.c.status.in_(PUBLIC_STATUSES), events.c.organiser_id == actor.sub))
-    for column, value in ((events.c.status, status), (events.c.venue_id, venue_id), (events.c.town, town),
-                          (events.c.village, village), (events.c.organiser_id, organiser_id)):
+    for column, value in (
+        (events.c.status, status),
+        (events.c.venue_id, venue_id),
+        (events.c.town, town),
+        (events.c.village, village),
+        (events.c.organiser_id, organiser_id),
+    ):
         if value:
             query = query.where(column == value)
     if starts_after:
@@ -93,28 +109,55 @@ def _place_filter(query, venue_id: str | None, town: str | None, village: str | 
 
 
 def _notice_source(row) -> dict:
-    return {"event_id": row.id, "title": row.title, "starts_at": row.start, "ends_at": row.end,
-            "place": row.place_name, "organiser": row.organiser_name or row.organiser_id, "kind": row.kind,
-            "target_groups": row.target_groups or [], "status": row.status, "free": row.free,
-            "recurrence": row.recurrence}
+    return {
+        "event_id": row.id,
+        "title": row.title,
+        "starts_at": row.start,
+        "ends_at": row.end,
+        "place": row.place_name,
+        "organiser": row.organiser_name or row.organiser_id,
+        "kind": row.kind,
+        "target_groups": row.target_groups or [],
+        "status": row.status,
+        "free": row.free,
+        "recurrence": row.recurrence,
+    }
 
 
-def notice_board_view(session, *, venue_id: str | None = None, town: str | None = None,
-                      village: str | None = None, limit: int = 200) -> dict:
+def notice_board_view(
+    session, *, venue_id: str | None = None, town: str | None = None, village: str | None = None, limit: int = 200
+) -> dict:
     """Upcoming published events (item, time, place, organiser — seed 001) and, per centre, the standing
     free activities counted against the standard of at least four."""
     now = utcnow()
-    upcoming = session.execute(_place_filter(
-        select(events).where(events.c.status == "published", events.c.end >= now)
-        .order_by(events.c.start, events.c.id).limit(max(1, min(limit, 500))), venue_id, town, village)).all()
+    upcoming = session.execute(
+        _place_filter(
+            select(events)
+            .where(events.c.status == "published", events.c.end >= now)
+            .order_by(events.c.start, events.c.id)
+            .limit(max(1, min(limit, 500))),
+            venue_id,
+            town,
+            village,
+        )
+    ).all()
     entries = []
     for row in upcoming:
         entry = notice_board.notice_entry(_notice_source(row))
         entries.append(NoticeEntry(**entry, venue_id=row.venue_id, town=row.town, village=row.village))
-    recent = session.execute(_place_filter(
-        select(events).where(events.c.status.in_(("published", "completed")), events.c.venue_id.is_not(None),
-                             events.c.start >= now - STANDING_LOOKBACK, events.c.start < now + STANDING_LOOKBACK),
-        venue_id, town, village)).all()
+    recent = session.execute(
+        _place_filter(
+            select(events).where(
+                events.c.status.in_(("published", "completed")),
+                events.c.venue_id.is_not(None),
+                events.c.start >= now - STANDING_LOOKBACK,
+                events.c.start < now + STANDING_LOOKBACK,
+            ),
+            venue_id,
+            town,
+            village,
+        )
+    ).all()
     by_centre: dict[str, list[dict]] = defaultdict(list)
     names: dict[str, str] = {}
     for row in recent:
@@ -124,18 +167,31 @@ def notice_board_view(session, *, venue_id: str | None = None, town: str | None 
         by_centre[venue_id] = []
     missing = [c for c in by_centre if not names.get(c)]
     if missing:
-        for r in session.execute(select(venue_directory.c.venue_id, venue_directory.c.name)
-                                 .where(venue_directory.c.venue_id.in_(missing))).all():
+        for r in session.execute(
+            select(venue_directory.c.venue_id, venue_directory.c.name).where(venue_directory.c.venue_id.in_(missing))
+        ).all():
             names[r.venue_id] = r.name
     standing = [
-        StandingFreeActivities(centre_id=centre, centre_name=names.get(centre) or centre, count=result["count"],
-                               required=notice_board.STANDING_FREE_ACTIVITIES_REQUIRED,
-                               meets_standard=result["meets_standard"], items=result["items"])
-        for centre, result in sorted(notice_board.standing_free_activities(by_centre).items(),
-                                     key=lambda item: names.get(item[0]) or item[0])
+        StandingFreeActivities(
+            centre_id=centre,
+            centre_name=names.get(centre) or centre,
+            count=result["count"],
+            required=notice_board.STANDING_FREE_ACTIVITIES_REQUIRED,
+            meets_standard=result["meets_standard"],
+            items=result["items"],
+        )
+        for centre, result in sorted(
+            notice_board.standing_free_activities(by_centre).items(), key=lambda item: names.get(item[0]) or item[0]
+        )
     ]
-    return NoticeBoard(generated_at=now, venue_id=venue_id, town=town, village=village, entries=entries,
-                       standing_free_activities=standing).model_dump(mode="json")
+    return NoticeBoard(
+        generated_at=now,
+        venue_id=venue_id,
+        town=town,
+        village=village,
+        entries=entries,
+        standing_free_activities=standing,
+    ).model_dump(mode="json")
 
 
 def calendar_ics(session, scope: str, key: str, page_url: Callable[[str], str]) -> str:
@@ -144,35 +200,67 @@ def calendar_ics(session, scope: str, key: str, page_url: Callable[[str], str]) 
     column = {"venue": events.c.venue_id, "town": events.c.town, "village": events.c.village}.get(scope)
     if column is None:
         raise BadRequest(f"Unknown calendar scope {scope!r}; one of venue, town, village.", {"scope": scope})
-    rows = session.execute(select(events).where(
-        column == key, events.c.status.in_(PUBLIC_STATUSES), events.c.published_at.is_not(None),
-        events.c.end >= utcnow() - STANDING_LOOKBACK).order_by(events.c.start, events.c.id)).all()
+    rows = session.execute(
+        select(events)
+        .where(
+            column == key,
+            events.c.status.in_(PUBLIC_STATUSES),
+            events.c.published_at.is_not(None),
+            events.c.end >= utcnow() - STANDING_LOOKBACK,
+        )
+        .order_by(events.c.start, events.c.id)
+    ).all()
     name = key
     if scope == "venue":
         found = [r.venue_name for r in rows if r.venue_name] or session.execute(
-            select(venue_directory.c.name).where(venue_directory.c.venue_id == key)).scalars().all()
+            select(venue_directory.c.name).where(venue_directory.c.venue_id == key)
+        ).scalars().all()
         name = found[0] if found else key
-    entries = [calendar_feed.CalendarEntry(
-        event_id=r.id, title=r.title, start=r.start, end=r.end,
-        location=r.place_name + (f"（{r.address}）" if r.address else ""), organiser=r.organiser_name or r.organiser_id,
-        status=r.status, updated_at=r.updated_at, target_groups=tuple(r.target_groups or ()),
-        description=r.description or "", sequence=r.sequence, latitude=r.lat, longitude=r.lon, kind=r.kind,
-        festival=r.festival, url=page_url(r.id)) for r in rows]  # the event's page, not the JSON API
+    entries = [
+        calendar_feed.CalendarEntry(
+            event_id=r.id,
+            title=r.title,
+            start=r.start,
+            end=r.end,
+            location=r.place_name + (f"（{r.address}）" if r.address else ""),
+            organiser=r.organiser_name or r.organiser_id,
+            status=r.status,
+            updated_at=r.updated_at,
+            target_groups=tuple(r.target_groups or ()),
+            description=r.description or "",
+            sequence=r.sequence,
+            latitude=r.lat,
+            longitude=r.lon,
+            kind=r.kind,
+            festival=r.festival,
+            url=page_url(r.id),
+        )
+        for r in rows
+    ]  # the event's page, not the JSON API
     return calendar_feed.render_ics(f"文云 · {name} 文化活动", entries).decode("utf-8")
 
 
 def satisfaction_view(session, scope: str, key: str) -> dict:
     if scope not in ("event", "offering", "organiser"):
         raise BadRequest(f"Unknown scope {scope!r}; one of event, offering, organiser.", {"scope": scope})
-    ratings = [rating for table in (feedback, walk_in_feedback)  # registrants' and the code's (issue 17.8)
-               for rating in session.execute(select(table.c.rating).where(table.c[f"{scope}_id"] == key)).scalars()]
+    ratings = [
+        rating
+        for table in (feedback, walk_in_feedback)  # registrants' and the code's (issue 17.8)
+        for rating in session.execute(select(table.c.rating).where(table.c[f"{scope}_id"] == key)).scalars()
+    ]
     figures = satisfaction(int(r) for r in ratings)
-    return SatisfactionView(scope=scope, id=key, count=figures["count"], average=figures["average"],
-                            distribution={str(k): v for k, v in figures["distribution"].items()},
-                            satisfied_share=figures["satisfied_share"]).model_dump(mode="json")
+    return SatisfactionView(
+        scope=scope,
+        id=key,
+        count=figures["count"],
+        average=figures["average"],
+        distribution={str(k): v for k, v in figures["distribution"].items()},
+        satisfied_share=figures["satisfied_share"],
+    ).model_dump(mode="json")
 
 
 # ---- registrations ---------------------------------------------------------------------------------
+
 
 def registration_row(session, registration_id: str):
     row = session.execute(select(registrations).where(registrations.c.id == registration_id)).first()
@@ -182,8 +270,11 @@ def registration_row(session, registration_id: str):
 def get_registration(session, actor: Actor, registration_id: str) -> dict:
     registration = registration_row(session, registration_id)
     check_may_act_for(actor, registration, load_event(session, registration.event_id))
-    position = (waitlist_position(session, registration.event_id, registration.seq)
-                if registration.status == "waitlisted" else None)
+    position = (
+        waitlist_position(session, registration.event_id, registration.seq)
+        if registration.status == "waitlisted"
+        else None
+    )
     return registration_view(registration, position).model_dump(mode="json")
 
 
@@ -204,14 +295,22 @@ def registrations_of_event(session, actor: Actor, event_id: str, status: str | N
 
 def registrations_of(session, actor: Actor) -> list[dict]:
     """The caller's own registrations and those they made for others, newest first."""
-    rows = session.execute(select(registrations).where(
-        (registrations.c.person_id == actor.sub) | (registrations.c.registered_by == actor.sub))
-        .order_by(registrations.c.created_at.desc()).limit(500)).all()
-    return [registration_view(row, waitlist_position(session, row.event_id, row.seq)
-                              if row.status == "waitlisted" else None).model_dump(mode="json") for row in rows]
+    rows = session.execute(
+        select(registrations)
+        .where((registrations.c.person_id == actor.sub) | (registrations.c.registered_by == actor.sub))
+        .order_by(registrations.c.created_at.desc())
+        .limit(500)
+    ).all()
+    return [
+        registration_view(
+            row, waitlist_position(session, row.event_id, row.seq) if row.status == "waitlisted" else None
+        ).model_dump(mode="json")
+        for row in rows
+    ]
 
 
 # ---- the menu and village orders --------------------------------------------------------------------
+
 
 def offering_row(session, offering_id: str):
     row = session.execute(select(offerings).where(offerings.c.id == offering_id)).first()
@@ -225,8 +324,10 @@ def order_row(session, order_id: str, *, lock: bool = False):
 
 
 def order_counts(session) -> dict[str, int]:
-    return {r[0]: int(r[1]) for r in session.execute(
-        select(orders.c.offering_id, func.count()).group_by(orders.c.offering_id)).all()}
+    return {
+        r[0]: int(r[1])
+        for r in session.execute(select(orders.c.offering_id, func.count()).group_by(orders.c.offering_id)).all()
+    }
 
 
 def list_offerings(session, available_only: bool = False) -> list[dict]:
@@ -244,8 +345,9 @@ def get_offering(session, offering_id: str) -> dict:
 
 def menu_demand(session, threshold: int) -> dict:
     rows = session.execute(select(offerings).order_by(offerings.c.title)).all()
-    counts = session.execute(select(orders.c.offering_id, orders.c.status, func.count())
-                             .group_by(orders.c.offering_id, orders.c.status)).all()
+    counts = session.execute(
+        select(orders.c.offering_id, orders.c.status, func.count()).group_by(orders.c.offering_id, orders.c.status)
+    ).all()
     by_status: dict[str, dict[str, int]] = {}
     for offering_id, status, count in counts:
         by_status.setdefault(offering_id, {})[status] = int(count)
@@ -253,11 +355,22 @@ def menu_demand(session, threshold: int) -> dict:
     with domain_errors():
         rare = order_rules.rarely_ordered(totals, threshold, [r.id for r in rows])
     rare_ids = [r.offering_id for r in rare]
-    return MenuDemand(threshold=threshold, rarely_ordered=rare_ids, offerings=[
-        OfferingDemand(offering_id=r.id, title=r.title, available=r.available, orders=totals.get(r.id, 0),
-                       scheduled=by_status.get(r.id, {}).get("scheduled", 0),
-                       declined=by_status.get(r.id, {}).get("declined", 0), rarely_ordered=r.id in rare_ids)
-        for r in sorted(rows, key=lambda r: (totals.get(r.id, 0), r.title))]).model_dump(mode="json")
+    return MenuDemand(
+        threshold=threshold,
+        rarely_ordered=rare_ids,
+        offerings=[
+            OfferingDemand(
+                offering_id=r.id,
+                title=r.title,
+                available=r.available,
+                orders=totals.get(r.id, 0),
+                scheduled=by_status.get(r.id, {}).get("scheduled", 0),
+                declined=by_status.get(r.id, {}).get("declined", 0),
+                rarely_ordered=r.id in rare_ids,
+            )
+            for r in sorted(rows, key=lambda r: (totals.get(r.id, 0), r.title))
+        ],
+    ).model_dump(mode="json")
 
 
 def get_order(session, actor: Actor, order_id: str) -> dict:
@@ -269,8 +382,12 @@ def get_order(session, actor: Actor, order_id: str) -> dict:
 
 
 def list_orders(session, actor: Actor, status: str | None = None, venue_id: str | None = None) -> list[dict]:
-    query = select(orders, offerings.c.title.label("offering_title")).join(
-        offerings, offerings.c.id == orders.c.offering_id).order_by(orders.c.created_at.desc()).limit(500)
+    query = (
+        select(orders, offerings.c.title.label("offering_title"))
+        .join(offerings, offerings.c.id == orders.c.offering_id)
+        .order_by(orders.c.created_at.desc())
+        .limit(500)
+    )
     if status:
         query = query.where(orders.c.status == status)
     if venue_id:

@@ -3,6 +3,7 @@
 The entrypoints live in `entrypoints/` by area; this class composes them with the dependencies they
 share. Writes (and their facts) are in the *_commands modules, reads in queries.py, rules in domain/.
 """
+
 from __future__ import annotations
 
 from nameko.dependency_providers import Config
@@ -25,8 +26,17 @@ from services.events.settings import EventsSettings
 from services.events.tables import metadata, venue_directory
 
 
-class EventsService(EventEntrypoints, RegistrationEntrypoints, MenuEntrypoints, PublicEntrypoints, FollowsVenues,
-                    PlanningEntrypoints, VenueHoldEntrypoints, WalkInFeedbackEntrypoints, ForgetsPeople):
+class EventsService(
+    EventEntrypoints,
+    RegistrationEntrypoints,
+    MenuEntrypoints,
+    PublicEntrypoints,
+    FollowsVenues,
+    PlanningEntrypoints,
+    VenueHoldEntrypoints,
+    WalkInFeedbackEntrypoints,
+    ForgetsPeople,
+):
     name = "events"
     db = Database(metadata)
     metrics = Metrics()

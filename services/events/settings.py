@@ -1,4 +1,5 @@
 """Settings of the events service: environment variables WENYUN_EVENTS_* (kit.service_settings)."""
+
 from __future__ import annotations
 
 from kit.service_settings import ServiceSettings, service_settings_config

@@ -1,8 +1,25 @@
 """The events database (owned by this service only)."""
+
 from __future__ import annotations
 
-from sqlalchemy import (JSON, Boolean, CheckConstraint, Column, Date, Float, ForeignKey, Index, Integer, MetaData,
-                        SmallInteger, String, Table, Text, UniqueConstraint, text)
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
 
 from kit.tables import UtcDateTime, add_kit_tables
 from kit.venue_directory import venue_directory_table
@@ -107,11 +124,13 @@ events = Table(
     Column("created_at", UtcDateTime(), nullable=False),
     Column("updated_at", UtcDateTime(), nullable=False),
     Column("published_at", UtcDateTime()),
-    CheckConstraint("kept_back >= 0 AND confirmed_general >= 0 AND confirmed_kept_back >= 0",
-                    name="ck_events_counters_non_negative"),
+    CheckConstraint(
+        "kept_back >= 0 AND confirmed_general >= 0 AND confirmed_kept_back >= 0", name="ck_events_counters_non_negative"
+    ),
     CheckConstraint("confirmed_kept_back <= kept_back", name="ck_events_kept_back_not_oversold"),
-    CheckConstraint("capacity IS NULL OR confirmed_general + confirmed_kept_back <= capacity",
-                    name="ck_events_not_oversold"),
+    CheckConstraint(
+        "capacity IS NULL OR confirmed_general + confirmed_kept_back <= capacity", name="ck_events_not_oversold"
+    ),
 )
 
 registrations = Table(
@@ -137,9 +156,14 @@ registrations = Table(
     Index("ix_registrations_event_status_seq", "event_id", "status", "seq"),
     Index("ix_registrations_event_person", "event_id", "person_id"),
     # One active registration per person and event (the service checks first; this catches a race).
-    Index("uq_registrations_active_person", "event_id", "person_id", unique=True,
-          postgresql_where=text("status IN ('waitlisted', 'confirmed', 'checked_in')"),
-          sqlite_where=text("status IN ('waitlisted', 'confirmed', 'checked_in')")),
+    Index(
+        "uq_registrations_active_person",
+        "event_id",
+        "person_id",
+        unique=True,
+        postgresql_where=text("status IN ('waitlisted', 'confirmed', 'checked_in')"),
+        sqlite_where=text("status IN ('waitlisted', 'confirmed', 'checked_in')"),
+    ),
     Index("ix_registrations_registered_by", "registered_by"),
 )
 

@@ -1,6 +1,7 @@
 """The questions events asks venues (RPC through kit.rpc.TimedRpcProxy, always with a timeout).
 
-    get_room(room_id)                                       → venue_id, venue_name, name, capacity, town, village, coordinates
+    get_room(room_id)                                       → venue_id, venue_name, name, capacity, town,
+                                                              village, coordinates
     get_venue(venue_id)                                     → the venue (name, town, village, coordinates)
     hold_room(actor, room_id, start, end, event_id, title)  → the booking holding the room for the event
     move_hold(actor, event_id, start, end)                  → the booking, moved (same room)
@@ -9,6 +10,7 @@
 Errors raised by venues (`Conflict`, `Unprocessable`, `NotFound`) come back as the same classes, so a
 room that cannot be held fails the publication with venues' own reason.
 """
+
 from __future__ import annotations
 
 import logging
@@ -34,26 +36,43 @@ def venue(venues, venue_id: str) -> dict:
     return venues.get_venue(venue_id)
 
 
-def hold(venues, actor: Actor, *, room_id: str, start: datetime, end: datetime, event_id: str, title: str) -> str | None:
-    result = venues.hold_room(actor=actor.model_dump(), room_id=room_id, start=start.isoformat(),
-                              end=end.isoformat(), event_id=event_id, title=title)
+def hold(
+    venues, actor: Actor, *, room_id: str, start: datetime, end: datetime, event_id: str, title: str
+) -> str | None:
+    result = venues.hold_room(
+        actor=actor.model_dump(),
+        room_id=room_id,
+        start=start.isoformat(),
+        end=end.isoformat(),
+        event_id=event_id,
+        title=title,
+    )
     return _booking_id(result)
 
 
-def hold_with_status(venues, actor: Actor, *, room_id: str, start: datetime, end: datetime, event_id: str,
-                     title: str) -> dict:
+def hold_with_status(
+    venues, actor: Actor, *, room_id: str, start: datetime, end: datetime, event_id: str, title: str
+) -> dict:
     """The hold as venues answers it: {"booking_id", "status"} — "pending" on a room whose manager
     confirms every booking."""
-    result = venues.hold_room(actor=actor.model_dump(), room_id=room_id, start=start.isoformat(),
-                              end=end.isoformat(), event_id=event_id, title=title)
+    result = venues.hold_room(
+        actor=actor.model_dump(),
+        room_id=room_id,
+        start=start.isoformat(),
+        end=end.isoformat(),
+        event_id=event_id,
+        title=title,
+    )
     answer = result if isinstance(result, dict) else {}
-    return {"booking_id": _booking_id(result), "status": answer.get("status"),
-            "calendar_warning": answer.get("calendar_warning_zh") or answer.get("calendar_warning")}
+    return {
+        "booking_id": _booking_id(result),
+        "status": answer.get("status"),
+        "calendar_warning": answer.get("calendar_warning_zh") or answer.get("calendar_warning"),
+    }
 
 
 def move(venues, actor: Actor, *, event_id: str, start: datetime, end: datetime) -> str | None:
-    result = venues.move_hold(actor=actor.model_dump(), event_id=event_id, start=start.isoformat(),
-                              end=end.isoformat())
+    result = venues.move_hold(actor=actor.model_dump(), event_id=event_id, start=start.isoformat(), end=end.isoformat())
     return _booking_id(result)
 
 

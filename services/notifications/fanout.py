@@ -1,6 +1,7 @@
 """From one fact to the rows that tell people and systems about it, inside the handler's transaction:
 inbox messages, one pending delivery per person and channel (e-mail, SMS), one webhook delivery per
 matching subscription. Nothing is sent here: the senders pick the rows up after commit."""
+
 from __future__ import annotations
 
 import json
@@ -33,9 +34,13 @@ def cloudevent_json(envelope: Envelope) -> str:
     """The structured CloudEvent as received, less people's phone numbers and e-mail addresses and the
     links that act for a person (the body of every webhook attempt: it leaves the platform)."""
     document = {
-        "specversion": envelope.specversion, "id": envelope.id, "source": envelope.source, "type": envelope.type,
+        "specversion": envelope.specversion,
+        "id": envelope.id,
+        "source": envelope.source,
+        "type": envelope.type,
         "time": envelope.time.isoformat().replace("+00:00", "Z") if envelope.time else None,
-        "subject": envelope.subject, "dataschema": envelope.dataschema,
+        "subject": envelope.subject,
+        "dataschema": envelope.dataschema,
         "datacontenttype": envelope.datacontenttype or "application/json",
         "data": for_subscribers(envelope.data),
     }
@@ -68,31 +73,76 @@ def fan_out(session: Session, envelope: Envelope, settings: NotificationSettings
             address = contact.email if planned.channel is Channel.EMAIL else contact.phone
             text = body if planned.channel is Channel.EMAIL else sms_text
             counts[planned.channel.value] += _add_delivery(
-                session, envelope, recipient.key, planned.channel, address, subject, text, urgent,
-                planned.not_before, now)
+                session,
+                envelope,
+                recipient.key,
+                planned.channel,
+                address,
+                subject,
+                text,
+                urgent,
+                planned.not_before,
+                now,
+            )
     counts["webhooks"] = webhooks.enqueue(session, envelope, cloudevent_json(envelope), settings.webhook_schedule, now)
     return counts
 
 
-def _add_inbox_message(session: Session, recipient: str, envelope: Envelope, subject: str, body: str,
-                       now: datetime) -> int:
-    exists = session.execute(select(inbox_messages.c.id).where(
-        inbox_messages.c.recipient == recipient, inbox_messages.c.event_id == envelope.id)).first()
+def _add_inbox_message(
+    session: Session, recipient: str, envelope: Envelope, subject: str, body: str, now: datetime
+) -> int:
+    exists = session.execute(
+        select(inbox_messages.c.id).where(
+            inbox_messages.c.recipient == recipient, inbox_messages.c.event_id == envelope.id
+        )
+    ).first()
     if exists:
         return 0
-    session.execute(inbox_messages.insert().values(
-        id=str(uuid.uuid4()), recipient=recipient, event_id=envelope.id, event_type=envelope.type,
-        subject=subject[:300], body=body, created_at=now))
+    session.execute(
+        inbox_messages.insert().values(
+            id=str(uuid.uuid4()),
+            recipient=recipient,
+            event_id=envelope.id,
+            event_type=envelope.type,
+            subject=subject[:300],
+            body=body,
+            created_at=now,
+        )
+    )
     return 1
 
 
-def _add_delivery(session: Session, envelope: Envelope, recipient: str, channel: Channel, address: str,
-                  subject: str, text: str, urgent: bool, not_before: datetime, now: datetime) -> int:
+def _add_delivery(
+    session: Session,
+    envelope: Envelope,
+    recipient: str,
+    channel: Channel,
+    address: str,
+    subject: str,
+    text: str,
+    urgent: bool,
+    not_before: datetime,
+    now: datetime,
+) -> int:
     key = dedupe_key(envelope.id, recipient, channel)
     if session.execute(select(deliveries.c.id).where(deliveries.c.dedupe_key == key)).first():
         return 0  # this person already has this message on this channel
-    session.execute(deliveries.insert().values(
-        id=str(uuid.uuid4()), dedupe_key=key, event_id=envelope.id, event_type=envelope.type, recipient=recipient,
-        channel=channel.value, address=address.strip(), subject=subject[:300], body=text, status="pending",
-        urgent=urgent, attempts=0, not_before=not_before, created_at=now))
+    session.execute(
+        deliveries.insert().values(
+            id=str(uuid.uuid4()),
+            dedupe_key=key,
+            event_id=envelope.id,
+            event_type=envelope.type,
+            recipient=recipient,
+            channel=channel.value,
+            address=address.strip(),
+            subject=subject[:300],
+            body=text,
+            status="pending",
+            urgent=urgent,
+            attempts=0,
+            not_before=not_before,
+            created_at=now,
+        )
+    )
     return 1

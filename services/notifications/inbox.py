@@ -4,6 +4,7 @@ A person sees messages addressed to their id (the token's subject), to their rol
 and to each of their object scopes ("scope:venue:<id>"). Read state is kept per reader, because a
 role or scope message is shared by several people.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -24,16 +25,24 @@ def addresses(actor: Actor) -> list[str]:
 def _visible(actor: Actor):
     return (
         select(inbox_messages, inbox_reads.c.read_at)
-        .outerjoin(inbox_reads, and_(inbox_reads.c.message_id == inbox_messages.c.id,
-                                     inbox_reads.c.reader == actor.sub))
+        .outerjoin(
+            inbox_reads, and_(inbox_reads.c.message_id == inbox_messages.c.id, inbox_reads.c.reader == actor.sub)
+        )
         .where(inbox_messages.c.recipient.in_(addresses(actor)))
     )
 
 
 def _view(row) -> dict:
     return InboxMessage(
-        id=row.id, recipient=row.recipient, event_id=row.event_id, event_type=row.event_type, subject=row.subject,
-        body=row.body, created_at=row.created_at, read=row.read_at is not None, read_at=row.read_at,
+        id=row.id,
+        recipient=row.recipient,
+        event_id=row.event_id,
+        event_type=row.event_type,
+        subject=row.subject,
+        body=row.body,
+        created_at=row.created_at,
+        read=row.read_at is not None,
+        read_at=row.read_at,
     ).model_dump(mode="json")
 
 

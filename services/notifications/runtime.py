@@ -1,4 +1,5 @@
 """nameko plumbing of the notifications service: its settings and adapters (SMTP, SMS) as a dependency."""
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit

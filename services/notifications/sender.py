@@ -15,6 +15,7 @@ Exactly one message per person, fact and channel:
     is the time between the SMTP server's final reply and our commit — milliseconds — but a crash in
     exactly that window costs one e-mail (unconfirmed) rather than sending it twice.
 """
+
 from __future__ import annotations
 
 import logging
@@ -52,14 +53,23 @@ class Outlets:
         if settings.sms_provider == "dev":
             self.sms = DevSmsProvider(settings.sms_store(var_dir), settings.sms_signature)
         elif settings.sms_provider == "aliyun":
-            if not (settings.aliyun_access_key_id and settings.aliyun_access_key_secret
-                    and settings.aliyun_sms_default_template):
-                raise ValueError("NOTIFICATIONS_SMS_PROVIDER=aliyun needs NOTIFICATIONS_ALIYUN_ACCESS_KEY_ID, "
-                                 "_ACCESS_KEY_SECRET and _SMS_DEFAULT_TEMPLATE")
+            if not (
+                settings.aliyun_access_key_id
+                and settings.aliyun_access_key_secret
+                and settings.aliyun_sms_default_template
+            ):
+                raise ValueError(
+                    "NOTIFICATIONS_SMS_PROVIDER=aliyun needs NOTIFICATIONS_ALIYUN_ACCESS_KEY_ID, "
+                    "_ACCESS_KEY_SECRET and _SMS_DEFAULT_TEMPLATE"
+                )
             self.sms = AliyunSmsProvider(
-                settings.aliyun_access_key_id, settings.aliyun_access_key_secret, settings.aliyun_sms_sign_name,
-                settings.aliyun_sms_default_template, dict(settings.aliyun_sms_templates),
-                endpoint=settings.aliyun_sms_endpoint)
+                settings.aliyun_access_key_id,
+                settings.aliyun_access_key_secret,
+                settings.aliyun_sms_sign_name,
+                settings.aliyun_sms_default_template,
+                dict(settings.aliyun_sms_templates),
+                endpoint=settings.aliyun_sms_endpoint,
+            )
 
 
 @dataclass(frozen=True)
@@ -87,30 +97,47 @@ def send_due_messages(db, settings: NotificationSettings, outlets: Outlets, faul
 
 def recover_interrupted(db, settings: NotificationSettings, now: datetime) -> int:
     """Rows left `sending` by a process that died (their lease has passed)."""
-    expired = (deliveries.c.status == "sending") & (deliveries.c.claimed_at < now - timedelta(seconds=settings.send_lease))
+    expired = (deliveries.c.status == "sending") & (
+        deliveries.c.claimed_at < now - timedelta(seconds=settings.send_lease)
+    )
     email_status = "pending" if settings.email_after_crash == "resend" else "unconfirmed"
     with db.transaction() as tx:
-        sms = tx.session.execute(deliveries.update().where(expired & (deliveries.c.channel == "sms"))
-                                 .values(status="pending", not_before=now, last_error=INTERRUPTED)).rowcount
-        email = tx.session.execute(deliveries.update().where(expired & (deliveries.c.channel == "email"))
-                                   .values(status=email_status, not_before=now, last_error=INTERRUPTED)).rowcount
+        sms = tx.session.execute(
+            deliveries.update()
+            .where(expired & (deliveries.c.channel == "sms"))
+            .values(status="pending", not_before=now, last_error=INTERRUPTED)
+        ).rowcount
+        email = tx.session.execute(
+            deliveries.update()
+            .where(expired & (deliveries.c.channel == "email"))
+            .values(status=email_status, not_before=now, last_error=INTERRUPTED)
+        ).rowcount
     if sms or email:
-        log.warning("recovered interrupted sends: %s SMS to send again (deduplicated by the provider), "
-                    "%s e-mail marked %s", sms, email, email_status)
+        log.warning(
+            "recovered interrupted sends: %s SMS to send again (deduplicated by the provider), %s e-mail marked %s",
+            sms,
+            email,
+            email_status,
+        )
     return sms + email
 
 
 def _claim_next(db, now: datetime) -> dict | None:
     with db.transaction() as tx:
         row = tx.session.execute(
-            select(deliveries).where(deliveries.c.status == "pending", deliveries.c.not_before <= now)
-            .order_by(deliveries.c.not_before, deliveries.c.created_at, deliveries.c.channel, deliveries.c.id).limit(1)
+            select(deliveries)
+            .where(deliveries.c.status == "pending", deliveries.c.not_before <= now)
+            .order_by(deliveries.c.not_before, deliveries.c.created_at, deliveries.c.channel, deliveries.c.id)
+            .limit(1)
             .with_for_update(skip_locked=True)
         ).first()
         if row is None:
             return None
-        tx.session.execute(deliveries.update().where(deliveries.c.id == row.id)
-                           .values(status="sending", claimed_at=now, attempts=row.attempts + 1))
+        tx.session.execute(
+            deliveries.update()
+            .where(deliveries.c.id == row.id)
+            .values(status="sending", claimed_at=now, attempts=row.attempts + 1)
+        )
     return {**row._mapping, "attempts": row.attempts + 1}
 
 
@@ -123,18 +150,29 @@ def _hand_over(settings: NotificationSettings, outlets: Outlets, job: dict) -> O
 def _send_email(settings: NotificationSettings, job: dict) -> Outcome:
     if not settings.smtp_host:
         # The recipient by id, never by address: logs are kept and read more widely than the directory.
-        log.info("no SMTP server configured (SMTP_HOST): e-mail %s to %s skipped", job["dedupe_key"],
-                 job.get("recipient", "?"))
+        log.info(
+            "no SMTP server configured (SMTP_HOST): e-mail %s to %s skipped",
+            job["dedupe_key"],
+            job.get("recipient", "?"),
+        )
         return Outcome("skipped", error="no SMTP server configured (set SMTP_HOST)")
     try:
         message = build_email(settings.smtp_sender, job["address"], job["subject"], job["body"], job["dedupe_key"])
-        message_id = send_email(settings.smtp_host, settings.smtp_port, message, timeout=settings.smtp_timeout,
-                                starttls=settings.smtp_starttls, username=settings.smtp_username,
-                                password=settings.smtp_password)
+        message_id = send_email(
+            settings.smtp_host,
+            settings.smtp_port,
+            message,
+            timeout=settings.smtp_timeout,
+            starttls=settings.smtp_starttls,
+            username=settings.smtp_username,
+            password=settings.smtp_password,
+        )
     except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused) as exc:
         return Outcome("failed", error=f"refused: {exc}"[:1000])
     except smtplib.SMTPResponseException as exc:
-        return Outcome("failed" if exc.smtp_code >= 500 else "retry", error=f"SMTP {exc.smtp_code}: {exc.smtp_error!r}"[:1000])
+        return Outcome(
+            "failed" if exc.smtp_code >= 500 else "retry", error=f"SMTP {exc.smtp_code}: {exc.smtp_error!r}"[:1000]
+        )
     except (OSError, smtplib.SMTPException, ValueError) as exc:
         return Outcome("retry", error=f"{type(exc).__name__}: {exc}"[:1000])
     return Outcome("sent", provider_id=message_id)
@@ -145,8 +183,13 @@ def _send_sms(outlets: Outlets, job: dict) -> Outcome:
         return Outcome("skipped", error="no SMS provider configured (NOTIFICATIONS_SMS_PROVIDER)")
     try:
         # kind picks the provider's template; maybe_sent: an earlier hand-over may have gone out (crash, timeout)
-        provider_id = outlets.sms.send(job["address"], job["body"], job["dedupe_key"], kind=job["event_type"],
-                                       maybe_sent=job["attempts"] > 1 or job["last_error"] == INTERRUPTED)
+        provider_id = outlets.sms.send(
+            job["address"],
+            job["body"],
+            job["dedupe_key"],
+            kind=job["event_type"],
+            maybe_sent=job["attempts"] > 1 or job["last_error"] == INTERRUPTED,
+        )
     except (InvalidPhoneNumber, ValueError) as exc:
         return Outcome("failed", error=str(exc)[:1000])
     except Exception as exc:  # noqa: BLE001 - a provider outage: try again later
@@ -167,15 +210,24 @@ def _record(db, settings: NotificationSettings, job: dict, outcome: Outcome, now
     else:
         values.update(status=outcome.status)
     with db.transaction() as tx:
-        tx.session.execute(deliveries.update().where(deliveries.c.id == job["id"], deliveries.c.status != "sent")
-                           .values(**values))
+        tx.session.execute(
+            deliveries.update().where(deliveries.c.id == job["id"], deliveries.c.status != "sent").values(**values)
+        )
     MESSAGES.labels(job["channel"], values["status"]).inc()
     level = logging.INFO if outcome.status in ("sent", "skipped") else logging.WARNING
-    log.log(level, "%s %s to %s: %s%s", job["channel"], job["dedupe_key"], job["address"], values["status"],
-            f" ({outcome.error})" if outcome.error else "")
+    log.log(
+        level,
+        "%s %s to %s: %s%s",
+        job["channel"],
+        job["dedupe_key"],
+        job["address"],
+        values["status"],
+        f" ({outcome.error})" if outcome.error else "",
+    )
 
 
 # ---- the operators' view ---------------------------------------------------------------------------
+
 
 def check_admin(actor: Actor) -> None:
     if actor.role != "admin":
@@ -183,8 +235,9 @@ def check_admin(actor: Actor) -> None:
 
 
 def delivery_view(row) -> dict:
-    return MessageDelivery(**{k: v for k, v in row._mapping.items() if k in MessageDelivery.model_fields}
-                           ).model_dump(mode="json")
+    return MessageDelivery(**{k: v for k, v in row._mapping.items() if k in MessageDelivery.model_fields}).model_dump(
+        mode="json"
+    )
 
 
 def list_message_deliveries(session, *, status=None, recipient=None, event_id=None, channel=None, limit=100) -> list:
@@ -200,8 +253,11 @@ def resend(session, delivery_id: str, now: datetime) -> dict:
     if row is None:
         raise NotFound("No such message delivery.", {"delivery_id": delivery_id})
     if row.status not in ("failed", "unconfirmed", "skipped"):
-        raise Conflict(f"The delivery is {row.status}; only failed, unconfirmed or skipped ones are resent.",
-                       {"delivery_id": delivery_id, "status": row.status})
-    session.execute(deliveries.update().where(deliveries.c.id == delivery_id)
-                    .values(status="pending", not_before=now, attempts=0))
+        raise Conflict(
+            f"The delivery is {row.status}; only failed, unconfirmed or skipped ones are resent.",
+            {"delivery_id": delivery_id, "status": row.status},
+        )
+    session.execute(
+        deliveries.update().where(deliveries.c.id == delivery_id).values(status="pending", not_before=now, attempts=0)
+    )
     return delivery_view(session.execute(select(deliveries).where(deliveries.c.id == delivery_id)).first())

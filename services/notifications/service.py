@@ -7,6 +7,7 @@
 - two timers send what is due: e-mail and SMS (sender.py), webhooks (webhook_sender.py);
 - RPC for the inbox, the people directory, delivery logs and webhook subscriptions (entrypoints/).
 """
+
 from __future__ import annotations
 
 import logging
@@ -28,14 +29,14 @@ from services.notifications.entrypoints.webhooks import WebhooksEntrypoints
 from services.notifications.fanout import fan_out
 from services.notifications.runtime import Runtime
 from services.notifications.settings import NotificationSettings
-
 from services.notifications.tables import metadata
 
 log = logging.getLogger(__name__)
 
 
-class NotificationsService(InboxEntrypoints, PeopleEntrypoints, DeliveriesEntrypoints, WebhooksEntrypoints,
-                           OneTimeSmsEntrypoints):
+class NotificationsService(
+    InboxEntrypoints, PeopleEntrypoints, DeliveriesEntrypoints, WebhooksEntrypoints, OneTimeSmsEntrypoints
+):
     name = "notifications"
     db = Database(metadata)
     metrics = Metrics()
@@ -67,6 +68,7 @@ def handler_name(event_type: str) -> str:
 
 def _add_fact_handlers(cls) -> None:
     for event_type, model in registered_events().items():
+
         def handler(self, event: Envelope) -> None:
             self.on_fact(event)
 

@@ -19,6 +19,7 @@ the mail server (see docs/subscribing.md).
                                            (loopback, link-local and private addresses are refused otherwise)
     NOTIFICATIONS_WEBHOOK_REFUSED_HOSTS        more of the platform's own host names to refuse
 """
+
 from __future__ import annotations
 
 import json

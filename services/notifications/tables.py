@@ -1,4 +1,5 @@
 """The notifications database (owned by this service only)."""
+
 from __future__ import annotations
 
 from sqlalchemy import (
@@ -134,8 +135,7 @@ webhook_deliveries = Table(
     "webhook_deliveries",
     metadata,
     Column("id", String(36), primary_key=True),
-    Column("subscription_id", String(36), ForeignKey("webhook_subscriptions.id", ondelete="CASCADE"),
-           nullable=False),
+    Column("subscription_id", String(36), ForeignKey("webhook_subscriptions.id", ondelete="CASCADE"), nullable=False),
     Column("event_id", String(64), nullable=False),
     Column("event_type", String(100), nullable=False),
     Column("payload", Text, nullable=False),  # the CloudEvent JSON, sent as the body of every attempt

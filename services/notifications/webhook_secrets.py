@@ -5,6 +5,7 @@ The key is NOTIFICATIONS_WEBHOOK_SECRET_KEY or, when unset, derived from the pla
 (WENYUN_SECRET_KEY). A stored value is `enc1:<base64url(nonce ‖ ciphertext)>`; a value without that
 prefix is a secret stored before encryption and is read as it is.
 """
+
 from __future__ import annotations
 
 import base64
@@ -30,5 +31,5 @@ class SecretBox:
     def open(self, stored: str) -> str:
         if not stored.startswith(PREFIX):
             return stored  # stored before encryption
-        raw = base64.urlsafe_b64decode(stored[len(PREFIX):] + "=" * (-len(stored) % 4))
+        raw = base64.urlsafe_b64decode(stored[len(PREFIX) :] + "=" * (-len(stored) % 4))
         return self._aead.decrypt(raw[:12], raw[12:], _LABEL).decode("utf-8")

@@ -9,6 +9,7 @@ Delivery is at least once: a crash after the receiver answered but before the re
 sends the delivery again after the lease, with the same `webhook-id` (the CloudEvent id) so the
 receiver can drop the copy, as the standard expects.
 """
+
 from __future__ import annotations
 
 import logging
@@ -30,9 +31,9 @@ from services.notifications.domain.webhook_policy import (
     should_disable,
 )
 from services.notifications.domain.webhook_signing import signed_headers
+from services.notifications.domain.webhook_targets import TargetPolicy
 from services.notifications.settings import NotificationSettings
 from services.notifications.tables import inbox_messages, webhook_attempts, webhook_deliveries, webhook_subscriptions
-from services.notifications.domain.webhook_targets import TargetPolicy
 from services.notifications.webhooks import from_domain, resolved_target, to_domain
 
 log = logging.getLogger(__name__)
@@ -47,8 +48,9 @@ def send_due_webhooks(db, settings: NotificationSettings) -> int:
     if not claimed:
         return 0
     pool = GreenPool(max(1, settings.webhook_concurrency))
-    with httpx.Client(timeout=settings.webhook_timeout, follow_redirects=False,
-                      headers={"user-agent": USER_AGENT}) as client:
+    with httpx.Client(
+        timeout=settings.webhook_timeout, follow_redirects=False, headers={"user-agent": USER_AGENT}
+    ) as client:
         policy = settings.webhook_target_policy
         box = settings.webhook_secret_box
         claimed = [{**job, "secret": box.open(job["secret"])} for job in claimed]  # in memory only
@@ -67,7 +69,8 @@ def _claim(db, settings: NotificationSettings, now: datetime) -> list[dict]:
             select(d.c.id, d.c.event_id, d.c.payload, d.c.attempts, s.c.url, s.c.secret)
             .join(s, s.c.id == d.c.subscription_id)
             .where(d.c.state == "pending", d.c.next_attempt_at <= now, s.c.status == "active")
-            .order_by(d.c.next_attempt_at).limit(settings.webhook_batch)
+            .order_by(d.c.next_attempt_at)
+            .limit(settings.webhook_batch)
             .with_for_update(of=d, skip_locked=True)
         ).all()
         if rows:
@@ -90,8 +93,12 @@ def _attempt(client: httpx.Client, job: dict, policy: TargetPolicy) -> tuple[dic
         else:
             pinned = target.copy_with(host=addresses[0])
             extensions = {"sni_hostname": target.host} if target.scheme == "https" else {}
-            response = client.post(pinned, content=body.encode("utf-8"), extensions=extensions,
-                                   headers={**headers, "host": target.netloc.decode("ascii")})
+            response = client.post(
+                pinned,
+                content=body.encode("utf-8"),
+                extensions=extensions,
+                headers={**headers, "host": target.netloc.decode("ascii")},
+            )
             # Only the status is kept: what a target answers is never stored or shown.
             result = AttemptResult.response(response.status_code)
     except Exception as exc:  # noqa: BLE001 - refused, timeout, TLS, bad URL: a failed attempt
@@ -107,16 +114,25 @@ def _record(db, settings: NotificationSettings, job: dict, result: AttemptResult
         if row is None:  # the subscription was deleted meanwhile
             return
         number = row.attempts + 1
-        session.execute(webhook_attempts.insert().values(
-            delivery_id=row.id, attempt=number, at=at, status_code=result.status_code, error=result.error,
-            duration_ms=duration_ms))
+        session.execute(
+            webhook_attempts.insert().values(
+                delivery_id=row.id,
+                attempt=number,
+                at=at,
+                status_code=result.status_code,
+                error=result.error,
+                duration_ms=duration_ms,
+            )
+        )
         try:
             updated = to_domain(row).record_attempt(result, at, settings.webhook_schedule)
             values = from_domain(updated)
         except InvalidTransition:  # replayed or finished meanwhile: log the attempt, keep the state
             values = {"attempts": number, "last_status_code": result.status_code, "last_error": result.error}
         session.execute(d.update().where(d.c.id == row.id).values(last_attempt_at=at, **values))
-        ATTEMPTS.labels("succeeded" if result.succeeded else "dead" if values.get("state") == "failed" else "retrying").inc()
+        ATTEMPTS.labels(
+            "succeeded" if result.succeeded else "dead" if values.get("state") == "failed" else "retrying"
+        ).inc()
         sub = session.execute(select(s).where(s.c.id == row.subscription_id).with_for_update()).first()
         failures = EndpointFailures(first_failure_at=sub.first_failure_at).after(result, at)
         changes = {}
@@ -133,13 +149,21 @@ def _record(db, settings: NotificationSettings, job: dict, result: AttemptResult
 
 
 def _tell_owner(session, sub, reason: str, days: float, at: datetime) -> None:
-    session.execute(inbox_messages.insert().values(
-        id=str(uuid.uuid4()), recipient=sub.owner, event_id=f"webhook-disabled:{uuid.uuid4()}",
-        event_type="webhook.disabled", subject=f"Webhook 已停用 / disabled: {sub.url}"[:300],
-        body=(f"您的 Webhook 订阅（{sub.url}）连续失败超过 {days:g} 天，已停用，不再推送新消息。"
-              f"修复接收端后，请重新启用（PATCH /api/v1/webhooks/{sub.id}，enabled=true），"
-              f"并可重放失败的推送。\n"
-              f"Your webhook endpoint {sub.url} has failed for more than {days:g} days ({reason}) and is disabled. "
-              f"Fix the receiver, re-enable it (PATCH /api/v1/webhooks/{sub.id} with enabled=true) and replay "
-              f"the failed deliveries (POST /api/v1/webhooks/{sub.id}/replay)."),
-        created_at=at))
+    session.execute(
+        inbox_messages.insert().values(
+            id=str(uuid.uuid4()),
+            recipient=sub.owner,
+            event_id=f"webhook-disabled:{uuid.uuid4()}",
+            event_type="webhook.disabled",
+            subject=f"Webhook 已停用 / disabled: {sub.url}"[:300],
+            body=(
+                f"您的 Webhook 订阅（{sub.url}）连续失败超过 {days:g} 天，已停用，不再推送新消息。"
+                f"修复接收端后，请重新启用（PATCH /api/v1/webhooks/{sub.id}，enabled=true），"
+                f"并可重放失败的推送。\n"
+                f"Your webhook endpoint {sub.url} has failed for more than {days:g} days ({reason}) and is disabled. "
+                f"Fix the receiver, re-enable it (PATCH /api/v1/webhooks/{sub.id} with enabled=true) and replay "
+                f"the failed deliveries (POST /api/v1/webhooks/{sub.id}/replay)."
+            ),
+            created_at=at,
+        )
+    )

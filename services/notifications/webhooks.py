@@ -3,6 +3,7 @@
 A subscriber sees only its own subscriptions: every lookup goes through `owned_subscription`, which
 answers 404 for someone else's (an id alone reveals nothing). Administrators see all.
 """
+
 from __future__ import annotations
 
 import socket
@@ -10,7 +11,6 @@ import uuid
 from datetime import datetime
 
 import httpx
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -62,14 +62,16 @@ def check_target(url: str, policy: TargetPolicy) -> None:
     intranet, the platform's hosts) and no administrator allowed that range."""
     _, addresses, reason = resolved_target(url, policy)
     if reason:
-        raise Unprocessable(f"This webhook URL is refused: {reason}.",
-                            {"url": url, "reason": reason, "resolved": addresses})
+        raise Unprocessable(
+            f"This webhook URL is refused: {reason}.", {"url": url, "reason": reason, "resolved": addresses}
+        )
 
 
 def check_subscriber(actor: Actor) -> None:
     if actor.role not in SUBSCRIBER_ROLES:
-        raise Forbidden("Only subscribers (other district systems) and administrators manage webhooks.",
-                        {"role": actor.role})
+        raise Forbidden(
+            "Only subscribers (other district systems) and administrators manage webhooks.", {"role": actor.role}
+        )
 
 
 def check_filters(event_types: list[str]) -> list[str]:
@@ -78,29 +80,51 @@ def check_filters(event_types: list[str]) -> list[str]:
     cleaned = sorted({t.strip() for t in event_types if t.strip()})
     bad = [t for t in cleaned if not is_valid_filter(t) or not any(matches([t], k) for k in known)]
     if bad:
-        raise Unprocessable("These event type filters match no published fact: " + ", ".join(bad) +
-                            ". Use exact types (venue.closed) or '*' for one segment (booking.*).",
-                            {"invalid_event_types": bad, "known_event_types": known})
+        raise Unprocessable(
+            "These event type filters match no published fact: "
+            + ", ".join(bad)
+            + ". Use exact types (venue.closed) or '*' for one segment (booking.*).",
+            {"invalid_event_types": bad, "known_event_types": known},
+        )
     return cleaned
 
 
 # ---- subscriptions -----------------------------------------------------------------------------
 
+
 def subscription_view(row) -> dict:
     return WebhookSubscription(
-        id=row.id, owner=row.owner, url=row.url, event_types=list(row.event_types or []),
-        description=row.description, status=row.status, disabled_reason=row.disabled_reason,
-        failing_since=row.first_failure_at, created_at=row.created_at, updated_at=row.updated_at,
+        id=row.id,
+        owner=row.owner,
+        url=row.url,
+        event_types=list(row.event_types or []),
+        description=row.description,
+        status=row.status,
+        disabled_reason=row.disabled_reason,
+        failing_since=row.first_failure_at,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
     ).model_dump(mode="json")
 
 
-def create_subscription(session: Session, actor: Actor, body: WebhookSubscriptionCreate, now: datetime,
-                        box: SecretBox) -> dict:
+def create_subscription(
+    session: Session, actor: Actor, body: WebhookSubscriptionCreate, now: datetime, box: SecretBox
+) -> dict:
     secret = new_secret()
     subscription_id = str(uuid.uuid4())
-    session.execute(webhook_subscriptions.insert().values(
-        id=subscription_id, owner=actor.sub, url=str(body.url), description=body.description,
-        event_types=check_filters(body.event_types), secret=box.seal(secret), status="active", created_at=now, updated_at=now))
+    session.execute(
+        webhook_subscriptions.insert().values(
+            id=subscription_id,
+            owner=actor.sub,
+            url=str(body.url),
+            description=body.description,
+            event_types=check_filters(body.event_types),
+            secret=box.seal(secret),
+            status="active",
+            created_at=now,
+            updated_at=now,
+        )
+    )
     view = subscription_view(owned_subscription(session, actor, subscription_id))
     return {**view, "secret": secret}
 
@@ -122,8 +146,9 @@ def owned_subscription(session: Session, actor: Actor, subscription_id: str, *, 
     return row
 
 
-def update_subscription(session: Session, actor: Actor, subscription_id: str, body: WebhookSubscriptionUpdate,
-                        now: datetime) -> dict:
+def update_subscription(
+    session: Session, actor: Actor, subscription_id: str, body: WebhookSubscriptionUpdate, now: datetime
+) -> dict:
     owned_subscription(session, actor, subscription_id, for_update=True)
     values: dict = {"updated_at": now}
     if body.url is not None:
@@ -136,7 +161,9 @@ def update_subscription(session: Session, actor: Actor, subscription_id: str, bo
         values.update(status="active", disabled_reason=None, first_failure_at=None)
     elif body.enabled is False:
         values.update(status="disabled", disabled_reason="disabled by its owner")
-    session.execute(webhook_subscriptions.update().where(webhook_subscriptions.c.id == subscription_id).values(**values))
+    session.execute(
+        webhook_subscriptions.update().where(webhook_subscriptions.c.id == subscription_id).values(**values)
+    )
     return subscription_view(owned_subscription(session, actor, subscription_id))
 
 
@@ -150,36 +177,65 @@ def delete_subscription(session: Session, actor: Actor, subscription_id: str) ->
 
 # ---- deliveries --------------------------------------------------------------------------------
 
+
 def enqueue(session: Session, envelope, payload: str, schedule: RetrySchedule, now: datetime) -> int:
     """One pending delivery per active subscription whose filters match this fact."""
-    rows = session.execute(select(webhook_subscriptions.c.id, webhook_subscriptions.c.event_types)
-                           .where(webhook_subscriptions.c.status == "active")).all()
+    rows = session.execute(
+        select(webhook_subscriptions.c.id, webhook_subscriptions.c.event_types).where(
+            webhook_subscriptions.c.status == "active"
+        )
+    ).all()
     created = 0
     for row in rows:
         if not matches(row.event_types, envelope.type):
             continue
-        exists = session.execute(select(webhook_deliveries.c.id).where(
-            webhook_deliveries.c.subscription_id == row.id, webhook_deliveries.c.event_id == envelope.id)).first()
+        exists = session.execute(
+            select(webhook_deliveries.c.id).where(
+                webhook_deliveries.c.subscription_id == row.id, webhook_deliveries.c.event_id == envelope.id
+            )
+        ).first()
         if exists:
             continue
         start = WebhookDelivery.start(now, schedule)
-        session.execute(webhook_deliveries.insert().values(
-            id=str(uuid.uuid4()), subscription_id=row.id, event_id=envelope.id, event_type=envelope.type,
-            payload=payload, state=start.state.value, attempts=0, round_attempts=0, replays=0,
-            next_attempt_at=start.next_attempt_at, created_at=now))
+        session.execute(
+            webhook_deliveries.insert().values(
+                id=str(uuid.uuid4()),
+                subscription_id=row.id,
+                event_id=envelope.id,
+                event_type=envelope.type,
+                payload=payload,
+                state=start.state.value,
+                attempts=0,
+                round_attempts=0,
+                replays=0,
+                next_attempt_at=start.next_attempt_at,
+                created_at=now,
+            )
+        )
         created += 1
     return created
 
 
 def to_domain(row) -> WebhookDelivery:
     last = AttemptResult(status_code=row.last_status_code, error=row.last_error) if row.attempts else None
-    return WebhookDelivery(state=DeliveryState(row.state), next_attempt_at=row.next_attempt_at, attempts=row.attempts,
-                           round_attempts=row.round_attempts, replays=row.replays, last_result=last)
+    return WebhookDelivery(
+        state=DeliveryState(row.state),
+        next_attempt_at=row.next_attempt_at,
+        attempts=row.attempts,
+        round_attempts=row.round_attempts,
+        replays=row.replays,
+        last_result=last,
+    )
 
 
 def from_domain(value: WebhookDelivery) -> dict:
-    values = {"state": value.state.value, "next_attempt_at": value.next_attempt_at, "attempts": value.attempts,
-              "round_attempts": value.round_attempts, "replays": value.replays}
+    values = {
+        "state": value.state.value,
+        "next_attempt_at": value.next_attempt_at,
+        "attempts": value.attempts,
+        "round_attempts": value.round_attempts,
+        "replays": value.replays,
+    }
     if value.last_result is not None:
         values.update(last_status_code=value.last_result.status_code, last_error=value.last_result.error)
     return values
@@ -188,34 +244,61 @@ def from_domain(value: WebhookDelivery) -> dict:
 def delivery_view(session: Session, row, *, with_log: bool = True) -> dict:
     log = []
     if with_log:
-        log = [WebhookAttempt(attempt=a.attempt, at=a.at, status_code=a.status_code, error=a.error,
-                              duration_ms=a.duration_ms)
-               for a in session.execute(select(webhook_attempts).where(webhook_attempts.c.delivery_id == row.id)
-                                        .order_by(webhook_attempts.c.attempt)).all()]
+        log = [
+            WebhookAttempt(
+                attempt=a.attempt, at=a.at, status_code=a.status_code, error=a.error, duration_ms=a.duration_ms
+            )
+            for a in session.execute(
+                select(webhook_attempts)
+                .where(webhook_attempts.c.delivery_id == row.id)
+                .order_by(webhook_attempts.c.attempt)
+            ).all()
+        ]
     return WebhookDeliveryView(
-        id=row.id, subscription_id=row.subscription_id, event_id=row.event_id, event_type=row.event_type,
-        state=row.state, attempts=row.attempts, next_attempt_at=row.next_attempt_at,
-        last_status_code=row.last_status_code, last_error=row.last_error, last_attempt_at=row.last_attempt_at,
-        created_at=row.created_at, log=log,
+        id=row.id,
+        subscription_id=row.subscription_id,
+        event_id=row.event_id,
+        event_type=row.event_type,
+        state=row.state,
+        attempts=row.attempts,
+        next_attempt_at=row.next_attempt_at,
+        last_status_code=row.last_status_code,
+        last_error=row.last_error,
+        last_attempt_at=row.last_attempt_at,
+        created_at=row.created_at,
+        log=log,
     ).model_dump(mode="json")
 
 
 def list_deliveries(session: Session, actor: Actor, subscription_id: str, state: str | None, limit: int) -> list[dict]:
     owned_subscription(session, actor, subscription_id)
-    query = (select(webhook_deliveries).where(webhook_deliveries.c.subscription_id == subscription_id)
-             .order_by(webhook_deliveries.c.created_at.desc(), webhook_deliveries.c.id).limit(max(1, min(limit, 500))))
+    query = (
+        select(webhook_deliveries)
+        .where(webhook_deliveries.c.subscription_id == subscription_id)
+        .order_by(webhook_deliveries.c.created_at.desc(), webhook_deliveries.c.id)
+        .limit(max(1, min(limit, 500)))
+    )
     if state:
         query = query.where(webhook_deliveries.c.state == state)
     return [delivery_view(session, r) for r in session.execute(query).all()]
 
 
-def replay(session: Session, actor: Actor, subscription_id: str, now: datetime, *, delivery_id: str | None = None,
-           since: datetime | None = None) -> list[str]:
+def replay(
+    session: Session,
+    actor: Actor,
+    subscription_id: str,
+    now: datetime,
+    *,
+    delivery_id: str | None = None,
+    since: datetime | None = None,
+) -> list[str]:
     """Replay one delivery (succeeded or failed), or every failed one created since a time."""
     subscription = owned_subscription(session, actor, subscription_id, for_update=True)
     if subscription.status != "active":
-        raise Conflict("The endpoint is disabled; re-enable it (PATCH enabled=true) before replaying.",
-                       {"subscription_id": subscription_id, "status": subscription.status})
+        raise Conflict(
+            "The endpoint is disabled; re-enable it (PATCH enabled=true) before replaying.",
+            {"subscription_id": subscription_id, "status": subscription.status},
+        )
     query = select(webhook_deliveries).where(webhook_deliveries.c.subscription_id == subscription_id).with_for_update()
     if delivery_id is not None:
         rows = session.execute(query.where(webhook_deliveries.c.id == delivery_id)).all()
@@ -224,10 +307,15 @@ def replay(session: Session, actor: Actor, subscription_id: str, now: datetime, 
         if rows[0].state == DeliveryState.PENDING.value:
             raise Conflict("The delivery is still pending: it will be attempted anyway.", {"delivery_id": delivery_id})
     else:
-        rows = session.execute(query.where(webhook_deliveries.c.state == DeliveryState.FAILED.value,
-                                           webhook_deliveries.c.created_at >= since)
-                               .order_by(webhook_deliveries.c.created_at)).all()
+        rows = session.execute(
+            query.where(
+                webhook_deliveries.c.state == DeliveryState.FAILED.value, webhook_deliveries.c.created_at >= since
+            ).order_by(webhook_deliveries.c.created_at)
+        ).all()
     for row in rows:
-        session.execute(webhook_deliveries.update().where(webhook_deliveries.c.id == row.id)
-                        .values(**from_domain(to_domain(row).replay(now))))
+        session.execute(
+            webhook_deliveries.update()
+            .where(webhook_deliveries.c.id == row.id)
+            .values(**from_domain(to_domain(row).replay(now)))
+        )
     return [r.id for r in rows]

@@ -1,1 +1,2 @@
-"""reports: the district's view (服务效能, 送文化下乡 coverage), built only from the facts the other services publish."""
+"""reports: the district's view (服务效能, 送文化下乡 coverage), built only from the facts the other services
+publish."""

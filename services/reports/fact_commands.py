@@ -1,5 +1,6 @@
 """Writing what was learnt: append a consumed fact to the log and project it, in one transaction
 (the inbox claim of that transaction makes a redelivered fact a no-op); rebuild; settings."""
+
 from __future__ import annotations
 
 import json
@@ -16,9 +17,17 @@ from services.reports.tables import fact_log, report_settings
 def record_fact(session, envelope: Envelope) -> None:
     data = without_contact_details(envelope.typed().model_dump(mode="json"))  # figures need no phone numbers
     occurred_at = envelope.time or utcnow()
-    session.execute(fact_log.insert().values(
-        event_id=envelope.id, event_type=envelope.type, source=envelope.source, subject=envelope.subject,
-        occurred_at=occurred_at, data=json.dumps(data, ensure_ascii=False), received_at=utcnow()))
+    session.execute(
+        fact_log.insert().values(
+            event_id=envelope.id,
+            event_type=envelope.type,
+            source=envelope.source,
+            subject=envelope.subject,
+            occurred_at=occurred_at,
+            data=json.dumps(data, ensure_ascii=False),
+            received_at=utcnow(),
+        )
+    )
     projection.project(session, projection.Fact(envelope.type, data, occurred_at, envelope.id))
 
 

@@ -1,4 +1,5 @@
 """Inspections, rectification items and the self-inspection report (自查整改报告)."""
+
 from __future__ import annotations
 
 import uuid
@@ -29,13 +30,24 @@ def venue_or_404(session, venue_id: str):
 
 def open_inspection(session, inspector: str, data: InspectionCreate) -> dict:
     venue = venue_or_404(session, data.venue_id)
-    report = district_report(queries.district(session), parse_period(data.period), as_of=datetime.now(timezone.utc),
-                             targets=queries.targets(session))
+    report = district_report(
+        queries.district(session),
+        parse_period(data.period),
+        as_of=datetime.now(timezone.utc),
+        targets=queries.targets(session),
+    )
     venue_row = next(u for u in report["units"] if u["scope"] == "venue" and u["venue_id"] == venue["venue_id"])
     village_row = next((v for v in report["villages"] if v["venue_id"] == venue["venue_id"]), None)
-    values = dict(id=str(uuid.uuid4()), venue_id=venue["venue_id"], kind=data.kind, period=data.period,
-                  inspector=inspector, checklist=checklist(venue_row, village_row), findings=data.findings,
-                  created_at=utcnow())
+    values = dict(
+        id=str(uuid.uuid4()),
+        venue_id=venue["venue_id"],
+        kind=data.kind,
+        period=data.period,
+        inspector=inspector,
+        checklist=checklist(venue_row, village_row),
+        findings=data.findings,
+        created_at=utcnow(),
+    )
     session.execute(inspections.insert().values(**values))
     return inspection_view(session, values["id"])
 
@@ -52,16 +64,26 @@ def add_rectification(session, inspection, data: RectificationCreate) -> dict:
         check_rectification(data.description, data.owner, data.due_on, _today())
     except InspectionError as error:
         raise Unprocessable(str(error), {"inspection_id": inspection["id"]}) from error
-    values = dict(id=str(uuid.uuid4()), inspection_id=inspection["id"], venue_id=inspection["venue_id"],
-                  description=data.description, owner=data.owner, due_on=data.due_on, status="open",
-                  created_at=utcnow())
+    values = dict(
+        id=str(uuid.uuid4()),
+        inspection_id=inspection["id"],
+        venue_id=inspection["venue_id"],
+        description=data.description,
+        owner=data.owner,
+        due_on=data.due_on,
+        status="open",
+        created_at=utcnow(),
+    )
     session.execute(rectifications.insert().values(**values))
     return _item_view(values)
 
 
 def rectification_row(session, item_id: str):
-    row = session.execute(select(rectifications).where(rectifications.c.id == item_id)
-                          .with_for_update()).mappings().first()
+    row = (
+        session.execute(select(rectifications).where(rectifications.c.id == item_id).with_for_update())
+        .mappings()
+        .first()
+    )
     if row is None:
         raise NotFound(f"Rectification item {item_id} does not exist.", {"rectification_id": item_id})
     return row
@@ -79,10 +101,17 @@ def close_rectification(session, item, data: RectificationClose) -> dict:
 
 def _item_view(row) -> dict:
     overdue = row["status"] == "open" and row["due_on"] < _today()
-    return {"id": row["id"], "inspection_id": row["inspection_id"], "description": row["description"],
-            "owner": row["owner"], "due_on": row["due_on"].isoformat(), "status": row["status"], "overdue": overdue,
-            "closing_note": row.get("closing_note"),
-            "closed_at": row["closed_at"].isoformat() if row.get("closed_at") else None}
+    return {
+        "id": row["id"],
+        "inspection_id": row["inspection_id"],
+        "description": row["description"],
+        "owner": row["owner"],
+        "due_on": row["due_on"].isoformat(),
+        "status": row["status"],
+        "overdue": overdue,
+        "closing_note": row.get("closing_note"),
+        "closed_at": row["closed_at"].isoformat() if row.get("closed_at") else None,
+    }
 
 
 def inspection_view(session, inspection_id: str) -> dict:
@@ -90,18 +119,34 @@ def inspection_view(session, inspection_id: str) -> dict:
     自查整改报告 (what meets the standards, what does not, what is being put right and by whom)."""
     row = inspection_row(session, inspection_id)
     venue = venue_or_404(session, row["venue_id"])
-    items = [_item_view(r) for r in session.execute(
-        select(rectifications).where(rectifications.c.inspection_id == inspection_id)
-        .order_by(rectifications.c.due_on, rectifications.c.created_at)).mappings()]
+    items = [
+        _item_view(r)
+        for r in session.execute(
+            select(rectifications)
+            .where(rectifications.c.inspection_id == inspection_id)
+            .order_by(rectifications.c.due_on, rectifications.c.created_at)
+        ).mappings()
+    ]
     unmet = [i for i in row["checklist"] if i["met"] is False]
-    return {"id": row["id"], "venue_id": row["venue_id"], "venue": venue["name"], "kind": row["kind"],
-            "period": row["period"], "inspector": row["inspector"], "created_at": row["created_at"].isoformat(),
-            "checklist": row["checklist"], "findings": row["findings"], "rectifications": items,
-            "summary": {"standards_met": sum(1 for i in row["checklist"] if i["met"] is True),
-                        "standards_unmet": len(unmet), "to_check_on_site": sum(1 for i in row["checklist"]
-                                                                              if i["met"] is None),
-                        "rectifications_open": sum(1 for i in items if i["status"] == "open"),
-                        "rectifications_closed": sum(1 for i in items if i["status"] == "closed")}}
+    return {
+        "id": row["id"],
+        "venue_id": row["venue_id"],
+        "venue": venue["name"],
+        "kind": row["kind"],
+        "period": row["period"],
+        "inspector": row["inspector"],
+        "created_at": row["created_at"].isoformat(),
+        "checklist": row["checklist"],
+        "findings": row["findings"],
+        "rectifications": items,
+        "summary": {
+            "standards_met": sum(1 for i in row["checklist"] if i["met"] is True),
+            "standards_unmet": len(unmet),
+            "to_check_on_site": sum(1 for i in row["checklist"] if i["met"] is None),
+            "rectifications_open": sum(1 for i in items if i["status"] == "open"),
+            "rectifications_closed": sum(1 for i in items if i["status"] == "closed"),
+        },
+    }
 
 
 def monthly_progress(session, year: int) -> list[dict]:
@@ -113,8 +158,17 @@ def monthly_progress(session, year: int) -> list[dict]:
     months = []
     for month in range(1, 13):
         report = district_report(district, parse_period(f"{year}-{month:02d}"), as_of=now, targets=targets)
-        months.append({"month": f"{year}-{month:02d}", "units": [
-            {key: u[key] for key in ("scope", "name", "town", "village", "activities", "mobile_performances",
-                                     "attended")}
-            for u in report["units"] if u["scope"] in ("district", "town", "village")]})
+        months.append(
+            {
+                "month": f"{year}-{month:02d}",
+                "units": [
+                    {
+                        key: u[key]
+                        for key in ("scope", "name", "town", "village", "activities", "mobile_performances", "attended")
+                    }
+                    for u in report["units"]
+                    if u["scope"] in ("district", "town", "village")
+                ],
+            }
+        )
     return months

@@ -1,6 +1,7 @@
 """From facts to read models: one function per fact type, applied live (as each fact arrives) and
 again by `rebuild` (replaying the whole log in order). Both paths run exactly this code, so the
 rebuilt read models equal the live ones."""
+
 from __future__ import annotations
 
 import json
@@ -50,8 +51,18 @@ def _put(session, table, key: dict, values: dict) -> None:
 
 # Facts about one thing can arrive out of order (a retried delivery goes to the back of its queue):
 # a later stage never goes back to an earlier one.
-_STAGE = {"requested": 0, "waitlisted": 0, "placed": 0, "published": 0, "confirmed": 1, "scheduled": 1,
-          "declined": 1, "completed": 2, "cancelled": 2, "rejected": 2}
+_STAGE = {
+    "requested": 0,
+    "waitlisted": 0,
+    "placed": 0,
+    "published": 0,
+    "confirmed": 1,
+    "scheduled": 1,
+    "declined": 1,
+    "completed": 2,
+    "cancelled": 2,
+    "rejected": 2,
+}
 
 
 def _keep_later_status(session, table, key: dict, values: dict) -> None:
@@ -67,18 +78,38 @@ def _update(session, table, key: dict, values: dict) -> None:
 def _venue(session, fact: Fact) -> None:
     d = fact.data
     coordinates = d.get("coordinates") or {}
-    _put(session, rm_venues, {"venue_id": d["venue_id"]}, dict(
-        name=d["name"], kind=d["kind"], level=d["level"], town=d.get("town"), village=d.get("village"),
-        lat=coordinates.get("lat"), lon=coordinates.get("lon")))
+    _put(
+        session,
+        rm_venues,
+        {"venue_id": d["venue_id"]},
+        dict(
+            name=d["name"],
+            kind=d["kind"],
+            level=d["level"],
+            town=d.get("town"),
+            village=d.get("village"),
+            lat=coordinates.get("lat"),
+            lon=coordinates.get("lon"),
+        ),
+    )
 
 
 def _event(status: str | None) -> Callable:
     def apply(session, fact: Fact) -> None:
         d = fact.data
-        values = dict(title=d["title"], kind=d["kind"], festival=d.get("festival"),
-                      target_groups=list(d.get("target_groups") or []), organiser_id=d["organiser_id"],
-                      organiser_name=d.get("organiser_name"), venue_id=d.get("venue_id"), town=d.get("town"),
-                      village=d.get("village"), start=_time(d["start"]), end=_time(d["end"]))
+        values = dict(
+            title=d["title"],
+            kind=d["kind"],
+            festival=d.get("festival"),
+            target_groups=list(d.get("target_groups") or []),
+            organiser_id=d["organiser_id"],
+            organiser_name=d.get("organiser_name"),
+            venue_id=d.get("venue_id"),
+            town=d.get("town"),
+            village=d.get("village"),
+            start=_time(d["start"]),
+            end=_time(d["end"]),
+        )
         if status is not None:
             values["status"] = status
         if "attended" in d:
@@ -90,6 +121,7 @@ def _event(status: str | None) -> Callable:
         elif "status" in values:
             _keep_later_status(session, rm_events, {"event_id": d["event_id"]}, values)
         _put(session, rm_events, {"event_id": d["event_id"]}, values)
+
     return apply
 
 
@@ -100,6 +132,7 @@ def _registration(status: str) -> Callable:
         values = dict(event_id=d["event_id"], party_size=d["party_size"], status=status, person_id=d.get("person_id"))
         _keep_later_status(session, rm_registrations, key, values)
         _put(session, rm_registrations, key, values)
+
     return apply
 
 
@@ -107,15 +140,15 @@ def _feedback(session, fact: Fact) -> None:
     d = fact.data
     # Feedback given with the event's code has no registration: each such fact is one rating.
     key = d.get("registration_id") or fact.event_id
-    _put(session, rm_feedback, {"registration_id": key},
-         dict(event_id=d["event_id"], rating=d["rating"]))
+    _put(session, rm_feedback, {"registration_id": key}, dict(event_id=d["event_id"], rating=d["rating"]))
 
 
 def _order(status: str) -> Callable:
     def apply(session, fact: Fact) -> None:
         d = fact.data
-        values = dict(offering_id=d["offering_id"], offering_title=d["offering_title"], venue_id=d["venue_id"],
-                      status=status)
+        values = dict(
+            offering_id=d["offering_id"], offering_title=d["offering_title"], venue_id=d["venue_id"], status=status
+        )
         key = {"order_id": d["order_id"]}
         _keep_later_status(session, rm_orders, key, values)
         if status == "placed":
@@ -127,6 +160,7 @@ def _order(status: str) -> Callable:
         if status == "scheduled":
             values.update(event_id=d["event_id"], performance_start=_time(d["start"]))
         _put(session, rm_orders, key, values)
+
     return apply
 
 
@@ -134,18 +168,34 @@ def _booking(status: str | None) -> Callable:
     def apply(session, fact: Fact) -> None:
         d = fact.data
         key = {"booking_id": d["booking_id"]}
-        values = dict(venue_id=d["venue_id"], room_id=d["room_id"], room_name=d["room_name"],
-                      start=_time(d["start"]), end=_time(d["end"]), status=status or d["status"])
+        values = dict(
+            venue_id=d["venue_id"],
+            room_id=d["room_id"],
+            room_name=d["room_name"],
+            start=_time(d["start"]),
+            end=_time(d["end"]),
+            status=status or d["status"],
+        )
         _keep_later_status(session, rm_bookings, key, values)
         _put(session, rm_bookings, key, values)
+
     return apply
 
 
 def _closed(session, fact: Fact) -> None:
     d = fact.data
-    _put(session, rm_closures, {"closure_id": d["closure_id"]}, dict(
-        venue_id=d["venue_id"], room_id=d.get("room_id"), start=_time(d["start"]),
-        end=_time(d["expected_reopening"]), reason=d["reason"]))
+    _put(
+        session,
+        rm_closures,
+        {"closure_id": d["closure_id"]},
+        dict(
+            venue_id=d["venue_id"],
+            room_id=d.get("room_id"),
+            start=_time(d["start"]),
+            end=_time(d["expected_reopening"]),
+            reason=d["reason"],
+        ),
+    )
 
 
 def _reopened(session, fact: Fact) -> None:
@@ -201,9 +251,12 @@ def rebuild(session, batch: int = 500) -> int:
         session.execute(table.delete())
     replayed, last = 0, 0
     while True:
-        rows = session.execute(select(fact_log.c.seq, fact_log.c.event_type, fact_log.c.data, fact_log.c.occurred_at,
-                                      fact_log.c.event_id)
-                               .where(fact_log.c.seq > last).order_by(fact_log.c.seq).limit(batch)).all()
+        rows = session.execute(
+            select(fact_log.c.seq, fact_log.c.event_type, fact_log.c.data, fact_log.c.occurred_at, fact_log.c.event_id)
+            .where(fact_log.c.seq > last)
+            .order_by(fact_log.c.seq)
+            .limit(batch)
+        ).all()
         if not rows:
             return replayed
         for row in rows:

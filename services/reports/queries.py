@@ -1,4 +1,5 @@
 """Reading the read models into the plain records the domain computes with."""
+
 from __future__ import annotations
 
 from sqlalchemy import func, select
@@ -35,19 +36,31 @@ def _rows(session, table, order_by):
 def district(session) -> District:
     return District(
         venues=[VenueRecord(**row) for row in _rows(session, rm_venues, [rm_venues.c.venue_id])],
-        events=[EventRecord(**{**row, "target_groups": tuple(row["target_groups"])})
-                for row in _rows(session, rm_events, [rm_events.c.event_id])],
-        registrations=[RegistrationRecord(event_id=r["event_id"], party_size=r["party_size"], status=r["status"])
-                       for r in _rows(session, rm_registrations, [rm_registrations.c.registration_id])],
-        feedback=[FeedbackRecord(event_id=r["event_id"], rating=r["rating"])
-                  for r in _rows(session, rm_feedback, [rm_feedback.c.registration_id])],
+        events=[
+            EventRecord(**{**row, "target_groups": tuple(row["target_groups"])})
+            for row in _rows(session, rm_events, [rm_events.c.event_id])
+        ],
+        registrations=[
+            RegistrationRecord(event_id=r["event_id"], party_size=r["party_size"], status=r["status"])
+            for r in _rows(session, rm_registrations, [rm_registrations.c.registration_id])
+        ],
+        feedback=[
+            FeedbackRecord(event_id=r["event_id"], rating=r["rating"])
+            for r in _rows(session, rm_feedback, [rm_feedback.c.registration_id])
+        ],
         orders=[OrderRecord(**row) for row in _rows(session, rm_orders, [rm_orders.c.order_id])],
-        bookings=[BookingRecord(**{k: v for k, v in row.items() if k != "booking_id"})
-                  for row in _rows(session, rm_bookings, [rm_bookings.c.booking_id])],
-        closures=[ClosureRecord(venue_id=r["venue_id"], start=r["start"], end=r["end"])
-                  for r in _rows(session, rm_closures, [rm_closures.c.closure_id])],
-        hours=[HoursRecord(event_id=r["event_id"], hours=r["hours"])
-               for r in _rows(session, rm_hours, [rm_hours.c.event_id, rm_hours.c.volunteer_id])],
+        bookings=[
+            BookingRecord(**{k: v for k, v in row.items() if k != "booking_id"})
+            for row in _rows(session, rm_bookings, [rm_bookings.c.booking_id])
+        ],
+        closures=[
+            ClosureRecord(venue_id=r["venue_id"], start=r["start"], end=r["end"])
+            for r in _rows(session, rm_closures, [rm_closures.c.closure_id])
+        ],
+        hours=[
+            HoursRecord(event_id=r["event_id"], hours=r["hours"])
+            for r in _rows(session, rm_hours, [rm_hours.c.event_id, rm_hours.c.volunteer_id])
+        ],
     )
 
 

@@ -3,6 +3,7 @@
 Facts arrive through `entrypoints/facts.py` into an append-only log and the read models
 (`projection.py`); the report is computed by `domain/efficiency.py` from the read models.
 """
+
 from __future__ import annotations
 
 from nameko.dependency_providers import Config

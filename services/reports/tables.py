@@ -5,6 +5,7 @@
 them and replays the log. `report_settings` is not derived from facts (an administrator sets it).
 Times are UTC.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import JSON, Column, Date, Float, Integer, MetaData, String, Table, Text

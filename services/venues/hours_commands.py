@@ -1,4 +1,5 @@
 """Writes of opening hours: the weekly hours and holiday rule of a venue, dated exceptions."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,8 +20,11 @@ def set_weekly_hours(tx, actor: Actor, venue_id: str, data: OpeningHours) -> Non
     weekly = schedule.validated_weekly(data.weekly)
     venue = queries.venue_or_404(tx.session, venue_id)
     require_manager(actor, venue.id, venue.name)
-    tx.session.execute(venues.update().where(venues.c.id == venue_id).values(
-        weekly_hours=weekly, holiday_rule=data.holiday_rule, updated_at=utcnow()))
+    tx.session.execute(
+        venues.update()
+        .where(venues.c.id == venue_id)
+        .values(weekly_hours=weekly, holiday_rule=data.holiday_rule, updated_at=utcnow())
+    )
 
 
 def set_exception(tx, actor: Actor, venue_id: str, day: dt.date, data: DateExceptionIn) -> dict:
@@ -33,20 +37,26 @@ def set_exception(tx, actor: Actor, venue_id: str, day: dt.date, data: DateExcep
     venue = queries.venue_or_404(tx.session, venue_id)
     require_manager(actor, venue.id, venue.name)
     hours_changes.require_no_hidden_closure(tx.session, venue, day, schedule.parse_intervals(intervals), data.note)
-    tx.session.execute(delete(opening_exceptions).where(opening_exceptions.c.venue_id == venue_id,
-                                                        opening_exceptions.c.date == day))
-    tx.session.execute(opening_exceptions.insert().values(venue_id=venue_id, date=day, intervals=intervals,
-                                                          note=data.note, updated_by=actor.sub, updated_at=utcnow()))
+    tx.session.execute(
+        delete(opening_exceptions).where(opening_exceptions.c.venue_id == venue_id, opening_exceptions.c.date == day)
+    )
+    tx.session.execute(
+        opening_exceptions.insert().values(
+            venue_id=venue_id, date=day, intervals=intervals, note=data.note, updated_by=actor.sub, updated_at=utcnow()
+        )
+    )
     return {"date": day.isoformat(), "intervals": intervals, "note": data.note}
 
 
 def delete_exception(tx, actor: Actor, venue_id: str, day: dt.date) -> dict:
     venue = queries.venue_or_404(tx.session, venue_id)
     require_manager(actor, venue.id, venue.name)
-    hours_changes.require_no_stranded_bookings(tx.session, venue, day,
-                                               hours_changes.hours_without_exception(tx.session, venue, day))
-    deleted = tx.session.execute(delete(opening_exceptions).where(
-        opening_exceptions.c.venue_id == venue_id, opening_exceptions.c.date == day)).rowcount
+    hours_changes.require_no_stranded_bookings(
+        tx.session, venue, day, hours_changes.hours_without_exception(tx.session, venue, day)
+    )
+    deleted = tx.session.execute(
+        delete(opening_exceptions).where(opening_exceptions.c.venue_id == venue_id, opening_exceptions.c.date == day)
+    ).rowcount
     if not deleted:
         raise NotFound(f"No exception on {day} for this venue.", {"date": day.isoformat()})
     return {"deleted": True, "date": day.isoformat()}

@@ -1,4 +1,5 @@
 """The venue network and its rooms: rows written and facts emitted inside the caller's transaction."""
+
 from __future__ import annotations
 
 import uuid
@@ -12,18 +13,31 @@ from services.venues import queries
 from services.venues.tables import rooms, venues
 
 
-def insert_venue(tx, actor_sub: str, data: VenueCreate, *, weekly_hours: dict | None = None,
-                 holiday_rule: str = "by_arrangement") -> str:
+def insert_venue(
+    tx, actor_sub: str, data: VenueCreate, *, weekly_hours: dict | None = None, holiday_rule: str = "by_arrangement"
+) -> str:
     if data.parent_id and queries.venue_row(tx.session, data.parent_id) is None:
         raise NotFound(f"Parent venue {data.parent_id} does not exist.", {"parent_id": data.parent_id})
     venue_id = str(uuid.uuid4())
     moment = utcnow()
-    tx.session.execute(venues.insert().values(
-        id=venue_id, created_by=actor_sub, created_at=moment, updated_at=moment, status="open",
-        weekly_hours=weekly_hours, holiday_rule=holiday_rule, **queries.venue_columns(data),
-    ))
-    tx.emit(VenueRegistered(venue_id=venue_id, registered_by=actor_sub,
-                            **data.model_dump(include=set(VenueRegistered.model_fields))), subject=venue_id)
+    tx.session.execute(
+        venues.insert().values(
+            id=venue_id,
+            created_by=actor_sub,
+            created_at=moment,
+            updated_at=moment,
+            status="open",
+            weekly_hours=weekly_hours,
+            holiday_rule=holiday_rule,
+            **queries.venue_columns(data),
+        )
+    )
+    tx.emit(
+        VenueRegistered(
+            venue_id=venue_id, registered_by=actor_sub, **data.model_dump(include=set(VenueRegistered.model_fields))
+        ),
+        subject=venue_id,
+    )
     return venue_id
 
 
@@ -46,8 +60,9 @@ def update_venue(tx, actor_sub: str, venue, data: VenueUpdate) -> list[str]:
         if queries.venue_row(tx.session, changes["parent_id"]) is None:
             raise NotFound(f"Parent venue {changes['parent_id']} does not exist.", {"parent_id": changes["parent_id"]})
         if _parent_would_loop(tx.session, venue.id, changes["parent_id"]):
-            raise Unprocessable("A venue cannot be a branch of itself or of its own branches.",
-                                {"parent_id": changes["parent_id"]})
+            raise Unprocessable(
+                "A venue cannot be a branch of itself or of its own branches.", {"parent_id": changes["parent_id"]}
+            )
     columns = dict(changes)
     if "coordinates" in columns:
         point = columns.pop("coordinates")
@@ -60,15 +75,23 @@ def update_venue(tx, actor_sub: str, venue, data: VenueUpdate) -> list[str]:
     columns["updated_at"] = utcnow()
     tx.session.execute(venues.update().where(venues.c.id == venue.id).values(**columns))
     current = queries.venue_view(queries.venue_row(tx.session, venue.id))
-    tx.emit(VenueUpdated(venue_id=venue.id, changed=sorted(changes), updated_by=actor_sub,
-                         **current.model_dump(include=set(VenueUpdated.model_fields) - {"venue_id"})),
-            subject=venue.id)
+    tx.emit(
+        VenueUpdated(
+            venue_id=venue.id,
+            changed=sorted(changes),
+            updated_by=actor_sub,
+            **current.model_dump(include=set(VenueUpdated.model_fields) - {"venue_id"}),
+        ),
+        subject=venue.id,
+    )
     return sorted(changes)
 
 
 def _room_integrity(venue, error: IntegrityError) -> Conflict:
-    return Conflict(f"{venue.name} already has a room with that name or code.",
-                    {"venue_id": venue.id, "constraint": str(error.orig)[:200]})
+    return Conflict(
+        f"{venue.name} already has a room with that name or code.",
+        {"venue_id": venue.id, "constraint": str(error.orig)[:200]},
+    )
 
 
 def insert_room(tx, actor_sub: str, venue, data: RoomCreate) -> str:
@@ -76,8 +99,16 @@ def insert_room(tx, actor_sub: str, venue, data: RoomCreate) -> str:
     moment = utcnow()
     try:
         with tx.session.begin_nested():
-            tx.session.execute(rooms.insert().values(id=room_id, venue_id=venue.id, created_by=actor_sub,
-                                                     created_at=moment, updated_at=moment, **data.model_dump()))
+            tx.session.execute(
+                rooms.insert().values(
+                    id=room_id,
+                    venue_id=venue.id,
+                    created_by=actor_sub,
+                    created_at=moment,
+                    updated_at=moment,
+                    **data.model_dump(),
+                )
+            )
     except IntegrityError as error:
         raise _room_integrity(venue, error) from error
     return room_id

@@ -1,4 +1,5 @@
 """Row ↔ contract mapping and the read queries of the venues database."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,6 +19,7 @@ HOLDING = tuple(sorted(str(status) for status in ROOM_HOLDING_STATUSES))
 
 
 # ---- venues --------------------------------------------------------------------------------------
+
 
 def venue_columns(data: VenueCreate) -> dict:
     values = data.model_dump(exclude={"coordinates"})
@@ -62,6 +64,7 @@ def venue_view(row, closed: bool = False) -> Venue:
 
 # ---- closures in force ---------------------------------------------------------------------------
 
+
 def _in_force_at(moment: dt.datetime):
     """Closures covering `moment`: started, not reopened yet, expected reopening still ahead."""
     return and_(
@@ -77,12 +80,14 @@ def closed_venue_ids(session: Session, moment: dt.datetime) -> set[str]:
 
 
 def closed_room_ids(session: Session, venue_id: str, moment: dt.datetime) -> set[str]:
-    query = select(closures.c.room_id).where(closures.c.venue_id == venue_id, closures.c.room_id.is_not(None),
-                                             _in_force_at(moment))
+    query = select(closures.c.room_id).where(
+        closures.c.venue_id == venue_id, closures.c.room_id.is_not(None), _in_force_at(moment)
+    )
     return set(session.execute(query).scalars())
 
 
 # ---- rooms ---------------------------------------------------------------------------------------
+
 
 def room_row(session: Session, room_id: str, *, for_update: bool = False):
     query = select(rooms).where(rooms.c.id == room_id)
@@ -108,8 +113,11 @@ def room_names(session: Session, venue_id: str) -> dict[str, str]:
 
 
 def room_view(row, venue, closed: bool = False) -> Room:
-    values = {name: getattr(row, name) for name in Room.model_fields
-              if name not in ("venue_name", "status") and hasattr(row, name)}
+    values = {
+        name: getattr(row, name)
+        for name in Room.model_fields
+        if name not in ("venue_name", "status") and hasattr(row, name)
+    }
     values["equipment"] = row.equipment or []
     values["staff_on_duty"] = row.staff_on_duty or []
     values["booking_limits"] = row.booking_limits or {}  # the defaults, shown
@@ -117,12 +125,21 @@ def room_view(row, venue, closed: bool = False) -> Room:
 
 
 def room_lookup(row, venue) -> RoomLookup:
-    return RoomLookup(id=row.id, venue_id=venue.id, venue_name=venue.name, name=row.name, capacity=row.capacity,
-                      town=venue.town, village=venue.village, coordinates=coordinates(venue),
-                      booking_policy=row.booking_policy)
+    return RoomLookup(
+        id=row.id,
+        venue_id=venue.id,
+        venue_name=venue.name,
+        name=row.name,
+        capacity=row.capacity,
+        town=venue.town,
+        village=venue.village,
+        coordinates=coordinates(venue),
+        booking_policy=row.booking_policy,
+    )
 
 
 # ---- bookings ------------------------------------------------------------------------------------
+
 
 def booking_row(session: Session, booking_id: str, *, for_update: bool = False):
     query = select(bookings).where(bookings.c.id == booking_id)
@@ -136,34 +153,64 @@ def booking_or_404(session: Session, booking_id: str, *, for_update: bool = Fals
     return row_or_404(row, f"Booking {booking_id} does not exist.", {"booking_id": booking_id})
 
 
-def active_bookings_overlapping(session: Session, room_ids: list[str], start: dt.datetime, end: dt.datetime,
-                                *, by_occupied_span: bool = True, exclude: tuple[str, ...] = ()):
+def active_bookings_overlapping(
+    session: Session,
+    room_ids: list[str],
+    start: dt.datetime,
+    end: dt.datetime,
+    *,
+    by_occupied_span: bool = True,
+    exclude: tuple[str, ...] = (),
+):
     """Bookings of `room_ids` that hold the room (pending, confirmed, checked in) whose occupied span
     (or, with by_occupied_span=False, whose booked time) overlaps [start, end)."""
-    first, last = (bookings.c.occupied_start, bookings.c.occupied_end) if by_occupied_span else (
-        bookings.c.starts_at, bookings.c.ends_at)
-    query = (select(bookings)
-             .where(bookings.c.room_id.in_(room_ids), bookings.c.status.in_(HOLDING), first < end, last > start)
-             .order_by(bookings.c.starts_at))
+    first, last = (
+        (bookings.c.occupied_start, bookings.c.occupied_end)
+        if by_occupied_span
+        else (bookings.c.starts_at, bookings.c.ends_at)
+    )
+    query = (
+        select(bookings)
+        .where(bookings.c.room_id.in_(room_ids), bookings.c.status.in_(HOLDING), first < end, last > start)
+        .order_by(bookings.c.starts_at)
+    )
     if exclude:
         query = query.where(bookings.c.id.not_in(exclude))
     return session.execute(query).all()
 
 
-def person_bookings_between(session: Session, room_id: str, person: str, start: dt.datetime, end: dt.datetime,
-                            *, exclude: tuple[str, ...] = ()) -> int:
+def person_bookings_between(
+    session: Session, room_id: str, person: str, start: dt.datetime, end: dt.datetime, *, exclude: tuple[str, ...] = ()
+) -> int:
     """How many bookings of the room held for `person` start in [start, end) (for the weekly quota)."""
-    query = (select(func.count()).select_from(bookings)
-             .where(bookings.c.room_id == room_id, bookings.c.booker_id == person,
-                    bookings.c.status.in_(HOLDING), bookings.c.starts_at >= start, bookings.c.starts_at < end))
+    query = (
+        select(func.count())
+        .select_from(bookings)
+        .where(
+            bookings.c.room_id == room_id,
+            bookings.c.booker_id == person,
+            bookings.c.status.in_(HOLDING),
+            bookings.c.starts_at >= start,
+            bookings.c.starts_at < end,
+        )
+    )
     if exclude:
         query = query.where(bookings.c.id.not_in(exclude))
     return session.execute(query).scalar_one()
 
 
-def booking_rows(session: Session, *, venue_ids: list[str] | None = None, room_id: str | None = None,
-                 person: str | None = None, status: str | None = None, start: dt.datetime | None = None,
-                 end: dt.datetime | None = None, event_id: str | None = None, limit: int = 200):
+def booking_rows(
+    session: Session,
+    *,
+    venue_ids: list[str] | None = None,
+    room_id: str | None = None,
+    person: str | None = None,
+    status: str | None = None,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+    event_id: str | None = None,
+    limit: int = 200,
+):
     query = select(bookings).order_by(bookings.c.starts_at).limit(limit)
     if venue_ids is not None:
         query = query.where(bookings.c.venue_id.in_(venue_ids))
@@ -184,9 +231,14 @@ def booking_rows(session: Session, *, venue_ids: list[str] | None = None, room_i
 
 def booking_view(row, room_name: str, venue_name: str) -> Booking:
     values = dict(row._mapping) if hasattr(row, "_mapping") else dict(row)
-    values.update(start=shown(values.pop("starts_at")), end=shown(values.pop("ends_at")),
-                  created_at=shown(values["created_at"]), updated_at=shown(values["updated_at"]),
-                  room_name=room_name, venue_name=venue_name)
+    values.update(
+        start=shown(values.pop("starts_at")),
+        end=shown(values.pop("ends_at")),
+        created_at=shown(values["created_at"]),
+        updated_at=shown(values["updated_at"]),
+        room_name=room_name,
+        venue_name=venue_name,
+    )
     for name in ("occupied_start", "occupied_end"):
         values.pop(name)
     values["signed_off_at"] = shown(values.get("signed_off_at"))
@@ -197,13 +249,17 @@ def booking_views(session: Session, rows) -> list[Booking]:
     room_ids = {row.room_id for row in rows}
     names = {}
     if room_ids:
-        query = (select(rooms.c.id, rooms.c.name, venues.c.name.label("venue_name"))
-                 .join(venues, venues.c.id == rooms.c.venue_id).where(rooms.c.id.in_(room_ids)))
+        query = (
+            select(rooms.c.id, rooms.c.name, venues.c.name.label("venue_name"))
+            .join(venues, venues.c.id == rooms.c.venue_id)
+            .where(rooms.c.id.in_(room_ids))
+        )
         names = {r.id: (r.name, r.venue_name) for r in session.execute(query)}
     return [booking_view(row, *names[row.room_id]) for row in rows]
 
 
 # ---- closures ------------------------------------------------------------------------------------
+
 
 def closure_row(session: Session, closure_id: str, *, for_update: bool = False):
     query = select(closures).where(closures.c.id == closure_id)
@@ -244,6 +300,7 @@ def cancelled_by_closure(session: Session, closure_id: str) -> list[str]:
 
 
 # ---- assets --------------------------------------------------------------------------------------
+
 
 def asset_row(session: Session, asset_id: str, *, for_update: bool = False):
     query = select(assets).where(assets.c.id == asset_id)

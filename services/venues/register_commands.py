@@ -1,4 +1,5 @@
 """The registers (五簿一册, 登记造册): daily visits per room and visitor group, and the asset ledger."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -44,26 +45,51 @@ def record_visits(session, actor_sub: str, venue, data: VisitEntryCreate) -> dic
         entry = validate_visit_entry(data.date, data.room_id, dict(data.counts))
     except RegisterError as error:
         raise register_error(error) from error
-    values = {"id": str(uuid.uuid4()), "venue_id": venue.id, "room_id": data.room_id, "day": data.date,
-              "recorded_by": actor_sub, "created_at": utcnow(),
-              **{group: entry.counts.get(group, 0) for group in VISITOR_GROUP_COLUMNS}}
+    values = {
+        "id": str(uuid.uuid4()),
+        "venue_id": venue.id,
+        "room_id": data.room_id,
+        "day": data.date,
+        "recorded_by": actor_sub,
+        "created_at": utcnow(),
+        **{group: entry.counts.get(group, 0) for group in VISITOR_GROUP_COLUMNS},
+    }
     session.execute(visits.insert().values(**values))
-    return {"id": values["id"], "venue_id": venue.id, "date": data.date, "room_id": data.room_id,
-            "counts": {group.value: count for group, count in entry.counts.items()}, "total": entry.total,
-            "recorded_by": actor_sub, "created_at": values["created_at"]}
+    return {
+        "id": values["id"],
+        "venue_id": venue.id,
+        "date": data.date,
+        "room_id": data.room_id,
+        "counts": {group.value: count for group, count in entry.counts.items()},
+        "total": entry.total,
+        "recorded_by": actor_sub,
+        "created_at": values["created_at"],
+    }
 
 
 def visits_report(session, venue, start_date: dt.date, end_date: dt.date) -> dict:
     if end_date < start_date or (end_date - start_date).days >= MAX_REPORT_DAYS:
-        raise Unprocessable(f"Ask for a range of 1 to {MAX_REPORT_DAYS} days, the start first.",
-                            {"from": str(start_date), "to": str(end_date)})
-    rows = session.execute(select(visits).where(visits.c.venue_id == venue.id, visits.c.day >= start_date,
-                                                visits.c.day <= end_date)).all()
-    entries = [VisitEntry(day=row.day, room_code=row.room_id,
-                          counts={group: getattr(row, group) for group in VISITOR_GROUP_COLUMNS}) for row in rows]
+        raise Unprocessable(
+            f"Ask for a range of 1 to {MAX_REPORT_DAYS} days, the start first.",
+            {"from": str(start_date), "to": str(end_date)},
+        )
+    rows = session.execute(
+        select(visits).where(visits.c.venue_id == venue.id, visits.c.day >= start_date, visits.c.day <= end_date)
+    ).all()
+    entries = [
+        VisitEntry(
+            day=row.day, room_code=row.room_id, counts={group: getattr(row, group) for group in VISITOR_GROUP_COLUMNS}
+        )
+        for row in rows
+    ]
     days = [summary.to_dict() for summary in daily_footfall_summary(entries)]
-    return {"venue_id": venue.id, "start_date": start_date, "end_date": end_date,
-            "total": sum(day["total"] for day in days), "days": days}
+    return {
+        "venue_id": venue.id,
+        "start_date": start_date,
+        "end_date": end_date,
+        "total": sum(day["total"] for day in days),
+        "days": days,
+    }
 
 
 def _numbers(session, venue_id: str) -> list[str]:
@@ -83,9 +109,19 @@ def register_asset(session, actor_sub: str, venue, data: AssetCreate) -> dict:
             raise Conflict(sentence(str(error)), {"number": data.number}) from error
         raise register_error(error) from error
     moment = utcnow()
-    values = {"id": str(uuid.uuid4()), "venue_id": venue.id, "number": number, "name": data.name,
-              "category": data.category, "room_id": data.room_id, "condition": data.condition, "note": data.note,
-              "created_by": actor_sub, "created_at": moment, "updated_at": moment}
+    values = {
+        "id": str(uuid.uuid4()),
+        "venue_id": venue.id,
+        "number": number,
+        "name": data.name,
+        "category": data.category,
+        "room_id": data.room_id,
+        "condition": data.condition,
+        "note": data.note,
+        "created_by": actor_sub,
+        "created_at": moment,
+        "updated_at": moment,
+    }
     session.execute(assets.insert().values(**values))
     return values
 

@@ -3,6 +3,7 @@
 The entrypoints live in `entrypoints/` by area; this class composes them with the dependencies
 they share. The rules are in `domain/`, the rows and facts in the *_commands modules.
 """
+
 from __future__ import annotations
 
 from nameko.dependency_providers import Config
@@ -13,7 +14,6 @@ from kit.metrics import Metrics
 from kit.request_context import RequestContext
 from kit.rpc import rpc
 from kit.service_settings import SettingsDependency
-from services.venues.forgetting import ForgetsPeople
 from services.venues.entrypoints.bookings import BookingEntrypoints
 from services.venues.entrypoints.closures import ClosureEntrypoints
 from services.venues.entrypoints.holds import HoldEntrypoints
@@ -22,14 +22,24 @@ from services.venues.entrypoints.lending import LendingEntrypoints
 from services.venues.entrypoints.network import NetworkEntrypoints
 from services.venues.entrypoints.no_shows import NoShowEntrypoints
 from services.venues.entrypoints.registers import RegisterEntrypoints
-from services.venues.settings import VenuesSettings
 from services.venues.entrypoints.statutory_calendar import StatutoryCalendarEntrypoints
+from services.venues.forgetting import ForgetsPeople
+from services.venues.settings import VenuesSettings
 from services.venues.tables import metadata
 
 
-class VenuesService(NetworkEntrypoints, HoursEntrypoints, ClosureEntrypoints, BookingEntrypoints, HoldEntrypoints,
-                    RegisterEntrypoints, StatutoryCalendarEntrypoints, NoShowEntrypoints, ForgetsPeople,
-                    LendingEntrypoints):
+class VenuesService(
+    NetworkEntrypoints,
+    HoursEntrypoints,
+    ClosureEntrypoints,
+    BookingEntrypoints,
+    HoldEntrypoints,
+    RegisterEntrypoints,
+    StatutoryCalendarEntrypoints,
+    NoShowEntrypoints,
+    ForgetsPeople,
+    LendingEntrypoints,
+):
     name = "venues"
     db = Database(metadata)
     metrics = Metrics()

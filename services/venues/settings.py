@@ -1,4 +1,5 @@
 """Settings of the venues service: environment variables WENYUN_VENUES_* (kit.service_settings)."""
+
 from __future__ import annotations
 
 from pydantic import Field

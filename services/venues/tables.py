@@ -6,11 +6,24 @@ On PostgreSQL an exclusion constraint on `bookings` (added in a migration, see
 whatever the application does: no two pending, confirmed or checked-in bookings of a room may overlap
 (buffer included).
 """
+
 from __future__ import annotations
 
-from sqlalchemy import false
 from sqlalchemy import (
-    JSON, Boolean, Column, Date, Float, ForeignKey, Index, Integer, MetaData, String, Table, Text, UniqueConstraint,
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    false,
 )
 
 from kit.tables import UtcDateTime, add_kit_tables
@@ -224,5 +237,10 @@ loans = Table(
     Column("updated_at", UtcDateTime(), nullable=False),
 )
 # At most one open loan per item, whatever the application does (partial unique index).
-Index("uq_loans_open_asset", loans.c.asset_id, unique=True, sqlite_where=loans.c.status == "lent",
-      postgresql_where=loans.c.status == "lent")
+Index(
+    "uq_loans_open_asset",
+    loans.c.asset_id,
+    unique=True,
+    sqlite_where=loans.c.status == "lent",
+    postgresql_where=loans.c.status == "lent",
+)

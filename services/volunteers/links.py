@@ -4,6 +4,7 @@ A link's token expires with the offer's deadline; answering twice is refused by 
 Errors name a `reason` the gateway turns into the right status: bad or tampered link → 400,
 expired link or closed offer (expired / withdrawn) → 410, already answered → 409.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -29,14 +30,24 @@ def read_token(settings: ServiceSettings, token: str, now: datetime) -> tuple[st
         return verify_offer_token(settings.link_key, token, now)
     except InvalidOfferToken as exc:
         if exc.reason == InvalidOfferToken.EXPIRED:
-            raise Conflict("This link has expired: the time to answer the offer is over. 该链接已过期，答复期限已过。",
-                           {"reason": "link_expired", "detail_zh": "该链接已过期，答复期限已过。"}) from exc
-        raise BadRequest("This link is not valid (it was changed or cut short). 链接无效，请使用短信或邮件中的完整链接。",
-                         {"reason": "invalid_link", "detail_zh": "链接无效，请使用短信或邮件中的完整链接。"}) from exc
+            raise Conflict(
+                "This link has expired: the time to answer the offer is over. 该链接已过期，答复期限已过。",
+                {"reason": "link_expired", "detail_zh": "该链接已过期，答复期限已过。"},
+            ) from exc
+        raise BadRequest(
+            "This link is not valid (it was changed or cut short). 链接无效，请使用短信或邮件中的完整链接。",
+            {"reason": "invalid_link", "detail_zh": "链接无效，请使用短信或邮件中的完整链接。"},
+        ) from exc
 
 
 def closed_error(exc: OfferClosed) -> Conflict:
-    reason = {OfferStatus.ACCEPTED: "already_accepted", OfferStatus.DECLINED: "already_declined",
-              OfferStatus.EXPIRED: "offer_expired", OfferStatus.WITHDRAWN: "offer_withdrawn"}[exc.code]
-    return Conflict(f"{exc} {exc.message_zh}", {"reason": reason, "offer_id": exc.offer_id,
-                                                 "offer_status": exc.code.value, "detail_zh": exc.message_zh})
+    reason = {
+        OfferStatus.ACCEPTED: "already_accepted",
+        OfferStatus.DECLINED: "already_declined",
+        OfferStatus.EXPIRED: "offer_expired",
+        OfferStatus.WITHDRAWN: "offer_withdrawn",
+    }[exc.code]
+    return Conflict(
+        f"{exc} {exc.message_zh}",
+        {"reason": reason, "offer_id": exc.offer_id, "offer_status": exc.code.value, "detail_zh": exc.message_zh},
+    )

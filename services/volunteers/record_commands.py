@@ -1,4 +1,5 @@
 """Writes of the records area: training, hours logged by staff, organisers' ratings of service."""
+
 from __future__ import annotations
 
 import uuid
@@ -24,9 +25,18 @@ from services.volunteers.tables import hours_log, offers, service_ratings, train
 def record_training(tx, actor: Actor, volunteer_id: str, data: TrainingCreate, now: datetime) -> TrainingRecord:
     record_id = str(uuid.uuid4())
     records.existing_volunteer(tx.session, volunteer_id)
-    tx.session.execute(training_records.insert().values(
-        id=record_id, volunteer_id=volunteer_id, course=data.course, provider=data.provider, hours=data.hours,
-        trained_on=data.on, recorded_by=actor.sub, created_at=now))
+    tx.session.execute(
+        training_records.insert().values(
+            id=record_id,
+            volunteer_id=volunteer_id,
+            course=data.course,
+            provider=data.provider,
+            hours=data.hours,
+            trained_on=data.on,
+            recorded_by=actor.sub,
+            created_at=now,
+        )
+    )
     row = tx.session.execute(select(training_records).where(training_records.c.id == record_id)).first()
     return service_records.training_view(row)
 
@@ -35,20 +45,37 @@ def log_hours(tx, actor: Actor, volunteer_id: str, data: HoursEntryCreate, now: 
     """Service outside a dispatched event, logged by staff (event hours are credited automatically)."""
     entry_id = str(uuid.uuid4())
     records.existing_volunteer(tx.session, volunteer_id)
-    tx.session.execute(hours_log.insert().values(
-        id=entry_id, credit_key=f"manual/{entry_id}", volunteer_id=volunteer_id, event_id=None,
-        event_title=None, hours=data.hours, served_on=data.on, source="manual", note=data.note,
-        recorded_by=actor.sub, created_at=now))
+    tx.session.execute(
+        hours_log.insert().values(
+            id=entry_id,
+            credit_key=f"manual/{entry_id}",
+            volunteer_id=volunteer_id,
+            event_id=None,
+            event_title=None,
+            hours=data.hours,
+            served_on=data.on,
+            source="manual",
+            note=data.note,
+            recorded_by=actor.sub,
+            created_at=now,
+        )
+    )
     row = tx.session.execute(select(hours_log).where(hours_log.c.id == entry_id)).first()
     return service_records.hours_entry_view(row)
 
 
 def served_at(session, volunteer_id: str, event_id: str) -> bool:
     """Hours credited for the event, or an accepted offer for it: only service can be rated."""
-    credited = session.execute(select(hours_log.c.id).where(
-        hours_log.c.event_id == event_id, hours_log.c.volunteer_id == volunteer_id)).first()
-    return bool(credited) or bool(session.execute(select(offers.c.id).where(
-        offers.c.event_id == event_id, offers.c.volunteer_id == volunteer_id, offers.c.status == "accepted")).first())
+    credited = session.execute(
+        select(hours_log.c.id).where(hours_log.c.event_id == event_id, hours_log.c.volunteer_id == volunteer_id)
+    ).first()
+    return bool(credited) or bool(
+        session.execute(
+            select(offers.c.id).where(
+                offers.c.event_id == event_id, offers.c.volunteer_id == volunteer_id, offers.c.status == "accepted"
+            )
+        ).first()
+    )
 
 
 def rate_service(tx, actor: Actor, volunteer_id: str, data: RatingCreate, now: datetime) -> ServiceRating:
@@ -59,8 +86,10 @@ def rate_service(tx, actor: Actor, volunteer_id: str, data: RatingCreate, now: d
     if drow is not None:
         require_event_organiser(actor, data.event_id, drow.organiser_id, "rate its volunteers")
     if not served_at(session, volunteer_id, data.event_id):
-        raise Conflict(f"{volunteer_id} did not serve at event {data.event_id}; only service can be rated.",
-                       {"reason": "did_not_serve", "volunteer_id": volunteer_id, "event_id": data.event_id})
+        raise Conflict(
+            f"{volunteer_id} did not serve at event {data.event_id}; only service can be rated.",
+            {"reason": "did_not_serve", "volunteer_id": volunteer_id, "event_id": data.event_id},
+        )
     key = (service_ratings.c.volunteer_id == volunteer_id) & (service_ratings.c.event_id == data.event_id)
     values = dict(rating=data.rating, comment=data.comment, rated_by=actor.sub, rated_at=now)
     if session.execute(select(service_ratings.c.rating).where(key)).first():

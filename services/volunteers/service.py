@@ -3,25 +3,26 @@
 The entrypoints live in `entrypoints/` by area and are mixed in here; rules are in `domain/`, rows and
 queries in the plain modules next to this file.
 """
-from __future__ import annotations
 
+from __future__ import annotations
 
 from kit.database import Database
 from kit.metrics import Metrics
 from kit.request_context import RequestContext
 from kit.rpc import rpc
 from kit.venue_directory import FollowsVenues
-from services.volunteers.forgetting import ForgetsPeople
 from services.volunteers.entrypoints.dispatch import DispatchEntrypoints
 from services.volunteers.entrypoints.profiles import ProfileEntrypoints
 from services.volunteers.entrypoints.records import RecordEntrypoints
 from services.volunteers.entrypoints.teams import TeamEntrypoints
+from services.volunteers.forgetting import ForgetsPeople
 from services.volunteers.settings import Settings
 from services.volunteers.tables import metadata, venue_directory
 
 
-class VolunteersService(ProfileEntrypoints, TeamEntrypoints, RecordEntrypoints, DispatchEntrypoints, FollowsVenues,
-                        ForgetsPeople):
+class VolunteersService(
+    ProfileEntrypoints, TeamEntrypoints, RecordEntrypoints, DispatchEntrypoints, FollowsVenues, ForgetsPeople
+):
     name = "volunteers"
     db = Database(metadata)
     metrics = Metrics()

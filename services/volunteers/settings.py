@@ -3,6 +3,7 @@ and the dependency that hands them, with the platform settings and the link-sign
 
 Tests pass their own `VolunteersSettings` in the nameko config under `VOLUNTEERS_SETTINGS`.
 """
+
 from __future__ import annotations
 
 import hashlib

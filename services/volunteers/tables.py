@@ -1,4 +1,5 @@
 """The volunteers database (owned by this service only)."""
+
 from __future__ import annotations
 
 from sqlalchemy import (

@@ -10,6 +10,7 @@ Run them on their own (Playwright's sync API cannot run under the eventlet monke
 tests need; the root conftest leaves it out when only tests/browser is collected):
     .venv/bin/python -m pytest tests/browser -q
 """
+
 from __future__ import annotations
 
 import json
@@ -28,8 +29,14 @@ AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = ROOT / "var" / "screenshots"
 VIEWPORTS = {"390": {"width": 390, "height": 844}, "1280": {"width": 1280, "height": 800}}
 BLOCKING_IMPACTS = ("serious", "critical")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def pytest_collection_modifyitems(config, items):
@@ -51,8 +58,15 @@ def web_platform(session_amqp_uri, tmp_path_factory):
     """Everything running, with the 嘉平镇 seed loaded (venues, rooms, hours)."""
     running = Platform(session_amqp_uri, tmp_path_factory.mktemp("browser")).start_all()
     try:
-        seeded = subprocess.run([sys.executable, "-m", "wenyun", "seed"], cwd=ROOT, env=running.env, check=True,
-                                capture_output=True, timeout=60, text=True)
+        seeded = subprocess.run(
+            [sys.executable, "-m", "wenyun", "seed"],
+            cwd=ROOT,
+            env=running.env,
+            check=True,
+            capture_output=True,
+            timeout=60,
+            text=True,
+        )
         running.seeded = json.loads(seeded.stdout)  # {venue_id, parent_id, rooms: {name: id}}
         yield running
     finally:
@@ -91,8 +105,15 @@ def make_context(browser, web_platform):
     made, outside = [], OutsideRequests({web_platform.web_url, web_platform.base_url})
 
     def make(**options):
-        ctx = browser.new_context(**{"locale": "zh-CN", "timezone_id": "Asia/Shanghai",
-                                     "viewport": VIEWPORTS["390"], "base_url": web_platform.web_url, **options})
+        ctx = browser.new_context(
+            **{
+                "locale": "zh-CN",
+                "timezone_id": "Asia/Shanghai",
+                "viewport": VIEWPORTS["390"],
+                "base_url": web_platform.web_url,
+                **options,
+            }
+        )
         ctx.set_default_timeout(15_000)
         ctx.on("request", outside)
         made.append(ctx)
@@ -114,16 +135,26 @@ def page(context):
     return context.new_page()
 
 
-def sign_in_as(context, platform: Platform, role: str, sub: str, name: str | None = None,
-               scopes: list[str] | None = None) -> None:
+def sign_in_as(
+    context, platform: Platform, role: str, sub: str, name: str | None = None, scopes: list[str] | None = None
+) -> None:
     """Put a signed-in session into the browser directly (a token minted for the tests), for the flows
     that are not about signing in."""
     from web.session import encode_cookie
 
     token = platform.token(role, sub=sub, scopes=scopes, name=name)
     data = {"access_token": token, "account": {"id": sub, "role": role, "name": name or ""}}
-    context.add_cookies([{"name": "wenyun_session", "value": encode_cookie(platform.web_session_key, data),
-                          "url": platform.web_url, "httpOnly": True, "sameSite": "Lax"}])
+    context.add_cookies(
+        [
+            {
+                "name": "wenyun_session",
+                "value": encode_cookie(platform.web_session_key, data),
+                "url": platform.web_url,
+                "httpOnly": True,
+                "sameSite": "Lax",
+            }
+        ]
+    )
 
 
 def check_page(page, name: str) -> None:
@@ -141,8 +172,11 @@ def check_page(page, name: str) -> None:
             return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
                                            targets: v.nodes.slice(0, 5).map(n => n.target.join(' '))}));
         }""")
-        problems += [f"{label}px {v['impact']} {v['id']}: {v['help']} {v['targets']}"
-                     for v in result if v["impact"] in BLOCKING_IMPACTS]
+        problems += [
+            f"{label}px {v['impact']} {v['id']}: {v['help']} {v['targets']}"
+            for v in result
+            if v["impact"] in BLOCKING_IMPACTS
+        ]
         page.screenshot(path=str(SCREENSHOTS / f"{name}-{label}.png"), full_page=True)
     if original:
         page.set_viewport_size(original)

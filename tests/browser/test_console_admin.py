@@ -1,5 +1,6 @@
 """The administrator's console: the venue network tree, webhooks, dead letters (a real one in the platform's
 dead-letter queue, replayed to its queue), and granting a venue manager their venue through the accounts API."""
+
 from __future__ import annotations
 
 import json
@@ -7,7 +8,6 @@ import uuid
 
 import pytest
 from kombu import Connection, Exchange, Queue
-
 from playwright.sync_api import expect
 
 from tests.browser.conftest import check_page, sign_in_as
@@ -36,10 +36,19 @@ def test_admin_sees_the_network_webhooks_and_replays_a_dead_letter(context, page
         target_queue.declare()
         Queue(DEAD_LETTERS, exchange=Exchange(""), routing_key=DEAD_LETTERS, durable=True)(channel).declare()
         conn.Producer(channel=channel).publish(
-            json.dumps({"id": message_id, "type": "booking.confirmed"}), exchange=Exchange(""),
-            routing_key=DEAD_LETTERS, message_id=message_id, content_type="application/json",
-            headers={"x-original-queue": target, "x-service": "notifications", "x-attempts": 5,
-                     "x-error": "KeyError: 'contact'", "x-failed-at": "2026-12-02T09:00:00Z"})
+            json.dumps({"id": message_id, "type": "booking.confirmed"}),
+            exchange=Exchange(""),
+            routing_key=DEAD_LETTERS,
+            message_id=message_id,
+            content_type="application/json",
+            headers={
+                "x-original-queue": target,
+                "x-service": "notifications",
+                "x-attempts": 5,
+                "x-error": "KeyError: 'contact'",
+                "x-failed-at": "2026-12-02T09:00:00Z",
+            },
+        )
         try:
             page.get_by_role("link", name="工作台").click()
             page.get_by_role("link", name="死信队列").click()
@@ -61,8 +70,10 @@ def test_admin_grants_a_venue_manager_their_venue(context, page, web_platform):
         pytest.skip("the accounts admin API (issue #11) is not on this branch yet")
     venue_id = next(v["id"] for v in admin.get("/api/v1/venues").json() if v["name"] == JIAPING)
     username = f"manager{uuid.uuid4().hex[:6]}"
-    created = admin.post("/api/v1/accounts", json={"username": username, "password": "jiaping-2026-pw",
-                                                   "role": "venue_manager", "name": "任敏"})
+    created = admin.post(
+        "/api/v1/accounts",
+        json={"username": username, "password": "jiaping-2026-pw", "role": "venue_manager", "name": "任敏"},
+    )
     assert created.status_code == 201, created.text
     account_id = created.json()["id"]
     sign_in_as(context, web_platform, "admin", sub="admin-console-2", name="区文旅委 管理员")

@@ -1,6 +1,7 @@
 """The organiser's console: a 送文化下乡 event at a village site with two volunteer roles, created and published
 in the browser; an elderly resident registered at the desk on a kept-back place; people checked in by
 ticking and by the code under their QR."""
+
 from __future__ import annotations
 
 import re
@@ -16,8 +17,7 @@ DISTRICT = ZoneInfo("Asia/Shanghai")
 
 
 def test_organiser_creates_publishes_registers_at_the_desk_and_checks_in(context, page, web_platform):
-    sign_in_as(context, web_platform, "organiser", sub=ORGANISER, name="嘉平镇文化站 刘老师",
-               scopes=["town:嘉平镇"])
+    sign_in_as(context, web_platform, "organiser", sub=ORGANISER, name="嘉平镇文化站 刘老师", scopes=["town:嘉平镇"])
     page.goto("/console")
     check_page(page, "console-home")
     page.get_by_role("link", name="新建活动").first.click()
@@ -89,11 +89,14 @@ def test_organiser_creates_publishes_registers_at_the_desk_and_checks_in(context
 
     page.get_by_role("button", name="王秀英签到").click()
     expect(page.get_by_text("王秀英已签到。")).to_be_visible()
-    page.get_by_label("签到码（扫描群众的二维码或手工输入）").fill(f"WENYUN-REG:{online.json()['id']}")  # as a scanner types it
+    page.get_by_label("签到码（扫描群众的二维码或手工输入）").fill(
+        f"WENYUN-REG:{online.json()['id']}"
+    )  # as a scanner types it
     page.get_by_role("button", name="签到", exact=True).first.click()
     expect(page.locator(".flash")).to_have_text(re.compile("(陈明|该预约)已签到。"))
-    registrations = web_platform.client("organiser", sub=ORGANISER).get(
-        f"/api/v1/events/{event_id}/registrations").json()
+    registrations = (
+        web_platform.client("organiser", sub=ORGANISER).get(f"/api/v1/events/{event_id}/registrations").json()
+    )
     desk = next(r for r in registrations if r["person_name"] == "王秀英")
     assert desk["status"] == "checked_in" and desk["kept_back_places"] == 2 and desk["channel"] == "desk"
     assert next(r for r in registrations if r["person_id"] == "resident-console-1")["status"] == "checked_in"
@@ -120,9 +123,16 @@ def test_organiser_keeps_the_menu_and_answers_village_orders(context, page, web_
     earliest, latest = date.today() + timedelta(days=10), date.today() + timedelta(days=20)
     with web_platform.client("venue_manager", sub="manager-console-2", scopes=[f"venue:{venue_id}"]) as manager:
         for note in ("重阳节前后", "农闲时节"):
-            placed = manager.post("/api/v1/orders", json={"offering_id": offering_id, "venue_id": venue_id,
-                                                          "earliest": earliest.isoformat(),
-                                                          "latest": latest.isoformat(), "note": note})
+            placed = manager.post(
+                "/api/v1/orders",
+                json={
+                    "offering_id": offering_id,
+                    "venue_id": venue_id,
+                    "earliest": earliest.isoformat(),
+                    "latest": latest.isoformat(),
+                    "note": note,
+                },
+            )
             assert placed.status_code == 201, placed.text
     page.goto("/console/orders")
     first, second = (page.locator("section").filter(has_text=note) for note in ("重阳节前后", "农闲时节"))

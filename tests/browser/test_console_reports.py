@@ -1,5 +1,6 @@
 """The district's efficiency reports reached from the console (issue #12 → #14): the period form, the
 unserved villages, the printable report with its server-drawn charts, and the XLSX export."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -1,5 +1,6 @@
 """The venue manager's console: weekly hours that break the standard are judged (and why) before saving;
 closing a room shows the bookings it will cancel before confirming, and afterwards what it cancelled."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -16,8 +17,9 @@ JIAPING = "嘉平镇文化服务中心"
 def test_manager_sees_the_hours_verdict_before_saving_and_what_a_closure_cancels(context, page, web_platform):
     api = web_platform.client()
     venue_id = next(v["id"] for v in api.get("/api/v1/venues").json() if v["name"] == JIAPING)
-    sign_in_as(context, web_platform, "venue_manager", sub="manager-console-1", name="程必群",
-               scopes=[f"venue:{venue_id}"])
+    sign_in_as(
+        context, web_platform, "venue_manager", sub="manager-console-1", name="程必群", scopes=[f"venue:{venue_id}"]
+    )
     page.goto("/console")
     page.get_by_role("link", name="我管理的场馆").click()
     check_page(page, "console-venues")
@@ -52,10 +54,17 @@ def test_manager_sees_the_hours_verdict_before_saving_and_what_a_closure_cancels
     room_id = next(r["id"] for r in api.get(f"/api/v1/venues/{venue_id}/rooms").json() if r["name"] == "临时排练室")
     day = (datetime.now(DISTRICT) + timedelta(days=2)).date()
     with web_platform.client("resident", sub="resident-console-2", name="赵丽") as resident:
-        booking = resident.post("/api/v1/bookings", json={
-            "room_id": room_id, "attendees": 8, "purpose": "合唱排练", "booker_name": "赵丽",
-            "start": datetime(day.year, day.month, day.day, 10, 0, tzinfo=DISTRICT).isoformat(),
-            "end": datetime(day.year, day.month, day.day, 11, 0, tzinfo=DISTRICT).isoformat()})
+        booking = resident.post(
+            "/api/v1/bookings",
+            json={
+                "room_id": room_id,
+                "attendees": 8,
+                "purpose": "合唱排练",
+                "booker_name": "赵丽",
+                "start": datetime(day.year, day.month, day.day, 10, 0, tzinfo=DISTRICT).isoformat(),
+                "end": datetime(day.year, day.month, day.day, 11, 0, tzinfo=DISTRICT).isoformat(),
+            },
+        )
         assert booking.status_code == 201, booking.text
     page.goto(f"/console/venues/{venue_id}")
     page.get_by_role("link", name="闭馆：临时排练室").click()
@@ -75,8 +84,10 @@ def test_manager_sees_the_hours_verdict_before_saving_and_what_a_closure_cancels
     with web_platform.client("resident", sub="resident-console-2") as resident:
         assert resident.get(f"/api/v1/bookings/{booking.json()['id']}").json()["status"] == "cancelled"
 
-    for path, name in ((f"/console/venues/{venue_id}/bookings", "console-bookings"),
-                       (f"/console/venues/{venue_id}/registers", "console-registers")):
+    for path, name in (
+        (f"/console/venues/{venue_id}/bookings", "console-bookings"),
+        (f"/console/venues/{venue_id}/registers", "console-registers"),
+    ):
         page.goto(path)
         check_page(page, name)
     page.get_by_label("一般群众").fill("12")

@@ -1,4 +1,5 @@
 """The foundation every page stands on: layout, sign-in pages, the session cookie, CSRF, error pages."""
+
 from __future__ import annotations
 
 import base64
@@ -30,8 +31,9 @@ def test_session_cookie_is_http_only_and_forms_need_the_csrf_token(context, page
     cookie = next(c for c in context.cookies() if c["name"] == "wenyun_session")
     assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
     # A form posted from elsewhere (no CSRF token) changes nothing.
-    forged = httpx.post(f"{web_platform.web_url}/sign-out", cookies={"wenyun_session": cookie["value"]},
-                        follow_redirects=False)
+    forged = httpx.post(
+        f"{web_platform.web_url}/sign-out", cookies={"wenyun_session": cookie["value"]}, follow_redirects=False
+    )
     assert forged.status_code == 403
     page.goto("/notice-board")
     assert page.locator("header").get_by_text("林小雨").is_visible()
@@ -67,7 +69,8 @@ def test_an_expired_access_token_is_refreshed_from_the_session(context, page, we
     context.add_cookies([{**cookie, "value": encode_cookie(web_platform.web_session_key, {**data, "expires_at": 0})}])
     page.goto("/my/registrations")
     assert page.get_by_role("heading", name="我的预约").is_visible()
-    renewed = json.loads(base64.b64decode(signer.unsign(
-        next(c for c in context.cookies() if c["name"] == "wenyun_session")["value"])))
+    renewed = json.loads(
+        base64.b64decode(signer.unsign(next(c for c in context.cookies() if c["name"] == "wenyun_session")["value"]))
+    )
     assert renewed["access_token"] != data["access_token"] and renewed["refresh_token"] != data["refresh_token"]
     assert renewed["expires_at"] > 0

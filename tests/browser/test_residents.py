@@ -1,6 +1,7 @@
 """Residents in a real browser: sign in with a phone code, find an event on the notice board, register a party
 of two, see the waitlist position, get promoted when someone cancels, cancel; the same without JavaScript;
 and every resident page passes axe at both sizes."""
+
 from __future__ import annotations
 
 import json
@@ -9,6 +10,7 @@ import time
 import uuid
 from datetime import datetime, timedelta, timezone
 
+import httpx
 import pytest
 
 from tests.browser.conftest import check_page, sign_in_as
@@ -19,14 +21,32 @@ from tests.system.test_events_support import SHIMEN_SITE, in_days, ok, organiser
 def events(web_platform):
     """Three events at 石门村: a small one that fills up, one with room, one with no registration needed."""
     common = dict(site=SHIMEN_SITE, kind="mobile_performance", organiser_name="江津区文化馆")
-    small = published_event(web_platform, title="送文化下乡·川剧《白蛇传》", target_groups=["elderly"],
-                            start=in_days(10).isoformat(), end=in_days(10, 21).isoformat(), capacity=3, **common)
-    roomy = published_event(web_platform, title="石门村坝坝电影《我和我的家乡》", target_groups=["everyone"],
-                            start=in_days(11).isoformat(), end=in_days(11, 21).isoformat(), capacity=50,
-                            **{**common, "kind": "film_screening"})
-    open_to_all = published_event(web_platform, title="石门村广场舞交流", target_groups=["everyone"],
-                                  start=in_days(12).isoformat(), end=in_days(12, 21).isoformat(),
-                                  **{**common, "kind": "other"})
+    small = published_event(
+        web_platform,
+        title="送文化下乡·川剧《白蛇传》",
+        target_groups=["elderly"],
+        start=in_days(10).isoformat(),
+        end=in_days(10, 21).isoformat(),
+        capacity=3,
+        **common,
+    )
+    roomy = published_event(
+        web_platform,
+        title="石门村坝坝电影《我和我的家乡》",
+        target_groups=["everyone"],
+        start=in_days(11).isoformat(),
+        end=in_days(11, 21).isoformat(),
+        capacity=50,
+        **{**common, "kind": "film_screening"},
+    )
+    open_to_all = published_event(
+        web_platform,
+        title="石门村广场舞交流",
+        target_groups=["everyone"],
+        start=in_days(12).isoformat(),
+        end=in_days(12, 21).isoformat(),
+        **{**common, "kind": "other"},
+    )
     return {"small": small, "roomy": roomy, "open": open_to_all}
 
 
@@ -150,15 +170,27 @@ def test_a_resident_adds_her_mother_and_registers_her_for_an_event(page, web_pla
     assert page.get_by_text("预约成功：1 人").is_visible()
     assert page.get_by_text("已预约：刘桂英，1 人").is_visible()
     page.get_by_role("link", name="我的预约").click()
-    assert page.locator("li.card", has_text="石门村坝坝电影《我和我的家乡》").get_by_text("已预约：刘桂英，1 人").is_visible()
+    assert (
+        page.locator("li.card", has_text="石门村坝坝电影《我和我的家乡》")
+        .get_by_text("已预约：刘桂英，1 人")
+        .is_visible()
+    )
 
 
 def test_after_attending_a_resident_rates_the_event(page, web_platform):
     sign_in_with_code(page, web_platform, "13900139003")
     start = datetime.now(timezone(timedelta(hours=8))) + timedelta(seconds=25)
     end = start + timedelta(seconds=3)
-    talk = published_event(web_platform, title="书法讲座·颜体入门", kind="lecture", site=SHIMEN_SITE, capacity=10,
-                           organiser_name="江津区文化馆", start=start.isoformat(), end=end.isoformat())
+    talk = published_event(
+        web_platform,
+        title="书法讲座·颜体入门",
+        kind="lecture",
+        site=SHIMEN_SITE,
+        capacity=10,
+        organiser_name="江津区文化馆",
+        start=start.isoformat(),
+        end=end.isoformat(),
+    )
     page.goto(f"/events/{talk['id']}")
     page.get_by_role("button", name="预约", exact=True).click()
     assert page.get_by_text("预约成功：1 人").is_visible()

@@ -1,5 +1,6 @@
 """A venue's page in the browser: hours today, rooms (a reading room needs no booking, and says only that),
 the 公示, and booking a room with the reason shown when a slot is refused."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -18,8 +19,11 @@ def test_a_resident_sees_hours_and_rooms_and_books_a_room(context, page, web_pla
     assert "对公众开放预约，无需预约" not in page.content()
     check_page(page, "venue")
 
-    bookable = next(r for r in notice["rooms"] if not r["no_booking_needed"] and r["booking_policy"] == "public"
-                    and r["status"] == "open")
+    bookable = next(
+        r
+        for r in notice["rooms"]
+        if not r["no_booking_needed"] and r["booking_policy"] == "public" and r["status"] == "open"
+    )
     later_open = [d for d in notice["this_week"] if d["intervals"] and d["date"] > date.today().isoformat()]
     page.get_by_label("功能室").select_option(bookable["id"])
     page.get_by_label("日期").fill((later_open[0] if later_open else notice["this_week"][-1])["date"])

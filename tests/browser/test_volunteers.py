@@ -1,5 +1,6 @@
 """Volunteers in a real browser: apply through the page; accept an offer from the page the SMS links to;
 see the duty, hours, training and 星级 on their page."""
+
 from __future__ import annotations
 
 import json
@@ -9,10 +10,17 @@ import time
 from tests.browser.conftest import check_page, sign_in_as
 from tests.system.test_events_support import in_days, ok, published_event
 
-SITE = {"name": "石门村晒坝", "village": "石门村", "town": "嘉平镇", "address": "嘉平镇石门村村委会旁",
-        "coordinates": {"lat": 29.07, "lon": 106.21}}
-EVERY_DAY = [{"day": d, "start": "08:00", "end": "22:00"}
-             for d in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")]
+SITE = {
+    "name": "石门村晒坝",
+    "village": "石门村",
+    "town": "嘉平镇",
+    "address": "嘉平镇石门村村委会旁",
+    "coordinates": {"lat": 29.07, "lon": 106.21},
+}
+EVERY_DAY = [
+    {"day": d, "start": "08:00", "end": "22:00"}
+    for d in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+]
 
 
 def texted_link(platform, phone: str, timeout: float = 30) -> str:
@@ -49,15 +57,33 @@ def test_a_person_applies_to_volunteer_through_the_page(context, page, web_platf
 def test_a_volunteer_accepts_an_offer_from_the_page_their_sms_links_to(context, page, web_platform):
     phone = "13700137002"
     with web_platform.client("volunteer", sub="vol-sound-1", name="钱师傅") as me:
-        ok(me.post("/api/v1/volunteers", json={
-            "name": "钱师傅", "phone": phone, "channels": ["sms", "inbox"], "skills": ["sound"],
-            "availability": EVERY_DAY, "village": "石门村", "coordinates": {"lat": 29.08, "lon": 106.21}}), 201)
+        ok(
+            me.post(
+                "/api/v1/volunteers",
+                json={
+                    "name": "钱师傅",
+                    "phone": phone,
+                    "channels": ["sms", "inbox"],
+                    "skills": ["sound"],
+                    "availability": EVERY_DAY,
+                    "village": "石门村",
+                    "coordinates": {"lat": 29.08, "lon": 106.21},
+                },
+            ),
+            201,
+        )
     with web_platform.client("admin") as admin:
         ok(admin.post("/api/v1/volunteers/vol-sound-1/review", json={"decision": "approve"}))
-    event = published_event(web_platform, title="送文化下乡·石门村专场", kind="mobile_performance", site=SITE,
-                            organiser_name="江津区文化馆", start=in_days(6, 14).isoformat(),
-                            end=in_days(6, 17).isoformat(),
-                            volunteer_needs=[{"role": "音响", "count": 1, "skills": ["sound"]}])
+    event = published_event(
+        web_platform,
+        title="送文化下乡·石门村专场",
+        kind="mobile_performance",
+        site=SITE,
+        organiser_name="江津区文化馆",
+        start=in_days(6, 14).isoformat(),
+        end=in_days(6, 17).isoformat(),
+        volunteer_needs=[{"role": "音响", "count": 1, "skills": ["sound"]}],
+    )
 
     link = texted_link(web_platform, phone)
     assert link.startswith(web_platform.base_url + "/offers/")  # the gateway's link sends browsers on
@@ -70,9 +96,16 @@ def test_a_volunteer_accepts_an_offer_from_the_page_their_sms_links_to(context, 
     check_page(page, "offer-answered")
 
     # A second offer arrives; signed in, the volunteer declines it on their own page.
-    published_event(web_platform, title="重阳敬老演出·石门村", kind="festival", site=SITE,
-                    organiser_name="江津区文化馆", start=in_days(8, 14).isoformat(), end=in_days(8, 17).isoformat(),
-                    volunteer_needs=[{"role": "音响", "count": 1, "skills": ["sound"]}])
+    published_event(
+        web_platform,
+        title="重阳敬老演出·石门村",
+        kind="festival",
+        site=SITE,
+        organiser_name="江津区文化馆",
+        start=in_days(8, 14).isoformat(),
+        end=in_days(8, 17).isoformat(),
+        volunteer_needs=[{"role": "音响", "count": 1, "skills": ["sound"]}],
+    )
     sign_in_as(context, web_platform, "volunteer", sub="vol-sound-1", name="钱师傅")
     deadline = time.time() + 30
     while time.time() < deadline:

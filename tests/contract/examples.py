@@ -3,6 +3,7 @@
 A model may give its own example (pydantic `json_schema_extra={"examples": [...]}`); otherwise one is
 derived from the field types, so a new event type is covered without anyone writing a fixture.
 """
+
 from __future__ import annotations
 
 import types

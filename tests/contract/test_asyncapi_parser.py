@@ -1,5 +1,6 @@
 """The AsyncAPI document passes the official parser (@asyncapi/parser, pinned in tools/asyncapi/), as
 outside tools (Studio, the generator, Modelina) need, and lists every exchange on the broker."""
+
 from __future__ import annotations
 
 import json
@@ -25,14 +26,18 @@ def test_every_exchange_on_the_broker_is_in_the_document_and_in_subscribing_md()
     assert [e for e in exchanges() if f"`{e}`" not in guide] == []
 
 
-@pytest.mark.skipif(shutil.which("node") is None, reason="Node.js is not installed: the official AsyncAPI parser "
-                                                          "(@asyncapi/parser) runs on Node; install node to run it")
+@pytest.mark.skipif(
+    shutil.which("node") is None,
+    reason="Node.js is not installed: the official AsyncAPI parser "
+    "(@asyncapi/parser) runs on Node; install node to run it",
+)
 def test_the_official_parser_accepts_the_document(tmp_path):
     if not (TOOL / "node_modules" / "@asyncapi" / "parser").is_dir():  # `make test` installs it the first time
         subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--silent"], cwd=TOOL, check=True, timeout=600)
     document = tmp_path / "asyncapi.json"
     document.write_text(json.dumps(asyncapi_document(), ensure_ascii=False), encoding="utf-8")
-    checked = subprocess.run(["node", str(TOOL / "validate.mjs"), str(document)], capture_output=True, text=True,
-                             timeout=120)
+    checked = subprocess.run(
+        ["node", str(TOOL / "validate.mjs"), str(document)], capture_output=True, text=True, timeout=120
+    )
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert "valid AsyncAPI 3.0.0" in checked.stdout

@@ -2,6 +2,7 @@
 on the real broker), as a newer producer would send it (every field of the example and some this code
 does not know): no consumer may fail on a valid fact — not even one about something it has never heard of —
 every queue drains and nothing may end in the dead-letter queue."""
+
 from __future__ import annotations
 
 import json
@@ -15,9 +16,9 @@ import contracts  # noqa: F401
 from contracts.envelope import parse_cloudevent, read_fact, registered_events, to_cloudevent
 from kit.bus import events_exchange
 from kit.dead_letters import list_dead_letters
-from kit.topology import event_queues
-from kit.settings import SERVICE_NAMES
 from kit.serve import service_class
+from kit.settings import SERVICE_NAMES
+from kit.topology import event_queues
 from tests.contract.examples import example_event
 
 
@@ -77,9 +78,14 @@ def test_examples_are_handled_by_every_consumer(runner_factory, service_config):
             model = registered_events()[event_type]
             exchange = events_exchange(model.source_service)
             # as a newer producer sends it: every field of the example, and some this code does not know
-            producer.publish(newer_cloudevent(model), exchange=exchange, routing_key=event_type,
-                             content_type="application/cloudevents+json", content_encoding="utf-8",
-                             declare=[exchange])
+            producer.publish(
+                newer_cloudevent(model),
+                exchange=exchange,
+                routing_key=event_type,
+                content_type="application/cloudevents+json",
+                content_encoding="utf-8",
+                declare=[exchange],
+            )
     # Wait until every consumer queue is drained (handled or dead-lettered).
     deadline = time.time() + 60
     queues = [q for names in consumers.values() for q in names]
@@ -94,4 +100,5 @@ def test_examples_are_handled_by_every_consumer(runner_factory, service_config):
     time.sleep(1.0)  # let the last workers finish (and any retry land)
     letters = list_dead_letters(amqp_uri)
     assert letters == [], "consumers failed on valid facts:\n" + "\n".join(
-        f"{d['queue']}: {d['error']}" for d in letters)
+        f"{d['queue']}: {d['error']}" for d in letters
+    )

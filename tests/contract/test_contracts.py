@@ -1,5 +1,6 @@
 """The message contracts: every fact has a valid example, survives the CloudEvents envelope, has a
 JSON Schema, and the generated documents in docs/ are up to date with the models."""
+
 from __future__ import annotations
 
 import json
@@ -19,9 +20,18 @@ EVENT_TYPES = sorted(registered_events())
 
 def test_every_documented_fact_is_registered():
     # DESIGN §4's list, in past tense.
-    for event_type in ("venue.registered", "venue.closed", "booking.confirmed", "event.published",
-                       "registration.promoted", "order.declined", "feedback.received", "dispatch.offered",
-                       "dispatch.filled", "hours.credited"):
+    for event_type in (
+        "venue.registered",
+        "venue.closed",
+        "booking.confirmed",
+        "event.published",
+        "registration.promoted",
+        "order.declined",
+        "feedback.received",
+        "dispatch.offered",
+        "dispatch.filled",
+        "hours.credited",
+    ):
         assert event_type in EVENT_TYPES
 
 
@@ -51,9 +61,11 @@ def test_generated_documents_are_up_to_date():
     from gateway.app import create_app
 
     assert json.loads((DOCS / "asyncapi.json").read_text()) == json.loads(
-        json.dumps(asyncapi_document(), ensure_ascii=False)), "run `make docs`"
+        json.dumps(asyncapi_document(), ensure_ascii=False)
+    ), "run `make docs`"
     assert json.loads((DOCS / "openapi.json").read_text()) == json.loads(
-        json.dumps(create_app().openapi(), ensure_ascii=False)), "run `make docs`"
+        json.dumps(create_app().openapi(), ensure_ascii=False)
+    ), "run `make docs`"
     for event_type, model in registered_events().items():
         stored = DOCS / "schemas" / f"{event_type}.v{model.version}.json"
         assert json.loads(stored.read_text()) == event_schema(event_type), f"run `make docs` ({stored.name})"

@@ -2,6 +2,7 @@
 RabbitMQ vhost) shared by the fault tests of this package, because a start costs ~10 s and the
 whole suite must stay within 120 s. Every test leaves it healthy again (it restarts what it killed
 and waits for /health) and proves its claims on the venues it registered itself."""
+
 from __future__ import annotations
 
 import shutil

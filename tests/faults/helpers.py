@@ -1,13 +1,14 @@
 """What every fault test does: a client that keeps registering venues while the fault happens, an
 outside subscriber's queue on venues.events, and the final ledger: every fact delivered, each
 effect applied once, the dead-letter queue holding only what must be there."""
+
 from __future__ import annotations
 
 import json
 import threading
-import warnings
 import time
 import uuid
+import warnings
 from collections import Counter
 
 import httpx
@@ -22,8 +23,13 @@ class OutsideSubscriber:
 
     def __init__(self, amqp_uri: str):
         self.amqp_uri = amqp_uri
-        self.queue = Queue(f"fault-archive-{uuid.uuid4().hex[:8]}", exchange=events_exchange("venues"),
-                           routing_key="venue.registered", durable=True, auto_delete=False)
+        self.queue = Queue(
+            f"fault-archive-{uuid.uuid4().hex[:8]}",
+            exchange=events_exchange("venues"),
+            routing_key="venue.registered",
+            durable=True,
+            auto_delete=False,
+        )
         with Connection(amqp_uri, connect_timeout=5) as conn:
             self.queue(conn.default_channel).declare()
         self.events: list[dict] = []
@@ -84,8 +90,10 @@ class VenueStream:
                 if name is None:
                     return
                 try:
-                    response = http.post("/api/v1/venues", json={"name": name, "kind": "village_centre",
-                                                                  "level": "village", "town": "嘉平镇"})
+                    response = http.post(
+                        "/api/v1/venues",
+                        json={"name": name, "kind": "village_centre", "level": "village", "town": "嘉平镇"},
+                    )
                     status = response.status_code
                     body = response.json()
                     venue_id = body.get("id") if status == 201 else None
@@ -146,8 +154,9 @@ def admin_inbox(platform) -> list[dict]:
 COMMANDS_ARE_IDEMPOTENT = True
 
 
-def assert_ledger(platform, subscriber: OutsideSubscriber, prefix: str, stream: VenueStream,
-                  timeout: float = 30) -> dict:
+def assert_ledger(
+    platform, subscriber: OutsideSubscriber, prefix: str, stream: VenueStream, timeout: float = 30
+) -> dict:
     """The end of every fault test: nothing lost, nothing applied twice, no unexpected dead letter."""
     stored = stored_venues(platform, prefix)
     by_name = Counter(v["name"] for v in stored)

@@ -4,6 +4,7 @@ committed venue's fact is delivered, exactly once in effect.
 
 Note: this stops the whole local broker for a few seconds (every vhost). CI runs one test at a time;
 do not run this module while something else on this machine needs RabbitMQ."""
+
 from __future__ import annotations
 
 import json
@@ -80,8 +81,15 @@ def _rpc_backlog(amqp_uri: str, count: int) -> None:
         producer = Producer(channel)
         body = json.dumps({"args": [], "kwargs": {"venue_id": "no-such-venue"}})
         for _ in range(count):
-            producer.publish(body, exchange=exchange, routing_key="venues.get_venue", reply_to=reply.name,
-                             correlation_id=uuid.uuid4().hex, content_type="application/json", expiration=15)
+            producer.publish(
+                body,
+                exchange=exchange,
+                routing_key="venues.get_venue",
+                reply_to=reply.name,
+                correlation_id=uuid.uuid4().hex,
+                content_type="application/json",
+                expiration=15,
+            )
         channel.close()
 
 

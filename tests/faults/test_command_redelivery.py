@@ -9,6 +9,7 @@ gateway sends it (but with no TTL, so the redelivery cannot expire), the venues 
 after its commit (WENYUN_FAULT=crash_after_commit), the normal process comes back and receives the
 redelivery.
 """
+
 from __future__ import annotations
 
 import json
@@ -28,19 +29,28 @@ def test_command_redelivered_after_crash_is_applied_once(platform):
     platform.kill("venues")
     platform.start("venues", WENYUN_FAULT="crash_after_commit")
     platform.wait_service("venues", timeout=60)
-    reply_queue = Queue(f"fault-reply-{uuid.uuid4().hex[:8]}", exchange=RPC_EXCHANGE, exclusive=True,
-                        auto_delete=True)
+    reply_queue = Queue(f"fault-reply-{uuid.uuid4().hex[:8]}", exchange=RPC_EXCHANGE, exclusive=True, auto_delete=True)
     reply_queue.routing_key = reply_queue.name
     with Connection(platform.amqp_uri, connect_timeout=5) as conn:
         channel = conn.channel()
         bound = reply_queue(channel)
         bound.declare()
         Producer(channel).publish(
-            json.dumps({"args": [], "kwargs": {
-                "actor": {"sub": "admin-1", "role": "admin", "scopes": []},
-                "venue": {"name": name, "kind": "village_centre", "level": "village", "town": "嘉平镇"}}}),
-            exchange=RPC_EXCHANGE, routing_key="venues.register_venue", reply_to=reply_queue.name,
-            correlation_id=uuid.uuid4().hex, content_type="application/json", delivery_mode=2,
+            json.dumps(
+                {
+                    "args": [],
+                    "kwargs": {
+                        "actor": {"sub": "admin-1", "role": "admin", "scopes": []},
+                        "venue": {"name": name, "kind": "village_centre", "level": "village", "town": "嘉平镇"},
+                    },
+                }
+            ),
+            exchange=RPC_EXCHANGE,
+            routing_key="venues.register_venue",
+            reply_to=reply_queue.name,
+            correlation_id=uuid.uuid4().hex,
+            content_type="application/json",
+            delivery_mode=2,
             headers={"nameko.idempotency_key": f"fault-{uuid.uuid4().hex}"},
         )
         assert platform.wait_exit("venues") == 17  # died after the commit, before replying and acking

@@ -1,6 +1,7 @@
 """PostgreSQL drops every connection of the venues database mid-stream (pg_terminate_backend):
 requests in the blip may fail with a 5xx problem, afterwards everything works and nothing
 committed is lost."""
+
 from __future__ import annotations
 
 import time
@@ -14,13 +15,17 @@ from tests.faults.helpers import OutsideSubscriber, VenueStream, assert_ledger
 
 def terminate_connections(database_url: str) -> int:
     url = make_url(database_url)
-    conn = psycopg2.connect(host=url.host or "localhost", port=url.port or 5432, user=url.username or "postgres",
-                            dbname="postgres")
+    conn = psycopg2.connect(
+        host=url.host or "localhost", port=url.port or 5432, user=url.username or "postgres", dbname="postgres"
+    )
     conn.autocommit = True
     try:
         with conn.cursor() as cur:
-            cur.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                        "WHERE datname = %s AND pid <> pg_backend_pid()", (url.database,))
+            cur.execute(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = %s AND pid <> pg_backend_pid()",
+                (url.database,),
+            )
             return cur.fetchone()[0]
     finally:
         conn.close()

@@ -1,4 +1,5 @@
 """kill -9 a service mid-stream, restart it: nothing committed is lost, nothing is applied twice."""
+
 from __future__ import annotations
 
 import time

@@ -1,6 +1,7 @@
 """Settings that protect a deployment: operator tokens (`wenyun token`) are short-lived by default, the
 platform secret is long enough for the keys derived from it (RFC 7518 §3.2), and the public base URL
 (links in texts, e-mails and calendar feeds) is required in production and warned about otherwise."""
+
 from __future__ import annotations
 
 import logging
@@ -53,8 +54,12 @@ def test_an_unset_public_base_url_is_refused_in_production_and_warned_about_othe
         create_app(PlatformSettings(secret_key=secret))
     assert "PUBLIC_BASE_URL and WENYUN_WEB_PUBLIC_URL not set" in caplog.text
     caplog.clear()
-    configured = PlatformSettings(secret_key=secret, environment="production", public_base_url="https://api.wenyun.example.cn",
-                                  web_public_url="https://wenyun.example.cn")
+    configured = PlatformSettings(
+        secret_key=secret,
+        environment="production",
+        public_base_url="https://api.wenyun.example.cn",
+        web_public_url="https://wenyun.example.cn",
+    )
     with caplog.at_level(logging.WARNING, logger="wenyun.gateway"):
         create_app(configured)
     assert "PUBLIC_BASE_URL" not in caplog.text

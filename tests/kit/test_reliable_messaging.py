@@ -1,4 +1,5 @@
 """Outbox, inbox, retries and dead letters against a real RabbitMQ and real databases."""
+
 from __future__ import annotations
 
 import json
@@ -48,7 +49,9 @@ def test_committed_fact_is_published_as_a_cloudevent(container_factory, service_
     container = container_factory(VenuesService, service_config(VenuesService))
     container.start()
     with entrypoint_hook(container, "register_venue") as register:
-        venue = register(actor=ADMIN, venue={"name": "嘉平镇文化服务中心", "kind": "town_cultural_station", "level": "town"})
+        venue = register(
+            actor=ADMIN, venue={"name": "嘉平镇文化服务中心", "kind": "town_cultural_station", "level": "town"}
+        )
     [message] = drain(conn, queue, 1)
     assert message.content_type == "application/cloudevents+json"
     event = json.loads(message.body)
@@ -83,9 +86,17 @@ def test_sweeper_publishes_what_a_crash_left_in_the_outbox(container_factory, se
     from kit.clock import utcnow
 
     with engine.begin() as db:
-        db.execute(outbox.insert().values(id=event_id, seq=0, exchange="venues.events", event_type=fact.event_type,
-                                          payload=to_cloudevent(fact, event_id=event_id).decode(),
-                                          created_at=utcnow(), attempts=0))
+        db.execute(
+            outbox.insert().values(
+                id=event_id,
+                seq=0,
+                exchange="venues.events",
+                event_type=fact.event_type,
+                payload=to_cloudevent(fact, event_id=event_id).decode(),
+                created_at=utcnow(),
+                attempts=0,
+            )
+        )
     conn, queue = outside_queue(amqp_uri)
     container_factory(VenuesService, config).start()
     [message] = drain(conn, queue, 1)
@@ -104,8 +115,14 @@ def test_sweeper_publishes_what_a_crash_left_in_the_outbox(container_factory, se
 
 def publish_raw(amqp_uri, body: bytes, routing_key="venue.registered", content_type="application/cloudevents+json"):
     with Connection(amqp_uri, transport_options={"confirm_publish": True}) as conn:
-        conn.Producer().publish(body, exchange=events_exchange("venues"), routing_key=routing_key,
-                                content_type=content_type, content_encoding="utf-8", declare=[events_exchange("venues")])
+        conn.Producer().publish(
+            body,
+            exchange=events_exchange("venues"),
+            routing_key=routing_key,
+            content_type=content_type,
+            content_encoding="utf-8",
+            declare=[events_exchange("venues")],
+        )
 
 
 def test_redelivered_event_has_one_effect(container_factory, service_config, amqp_uri):

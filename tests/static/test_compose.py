@@ -5,6 +5,7 @@ the PostgreSQL init script and the Prometheus / Grafana configuration are checke
 them: the compose file is parsed (with Compose's `${VAR…}` interpolation done by a small helper
 below) and its wiring is compared with the facts the code relies on.
 """
+
 from __future__ import annotations
 
 import json
@@ -24,8 +25,14 @@ DASHBOARD = INFRA / "grafana" / "dashboards" / "wenyun.json"
 GRAFANA_PROVISIONING = INFRA / "grafana" / "provisioning"
 
 SERVICES = ("venues", "events", "volunteers", "notifications", "accounts", "reports")
-METRICS_PORTS = {"venues": 9101, "events": 9102, "volunteers": 9103, "notifications": 9104, "accounts": 9105,
-                 "reports": 9106}
+METRICS_PORTS = {
+    "venues": 9101,
+    "events": 9102,
+    "volunteers": 9103,
+    "notifications": 9104,
+    "accounts": 9105,
+    "reports": 9106,
+}
 LONG_RUNNING = (*SERVICES, "gateway", "web")
 APP_PROCESSES = (*LONG_RUNNING, "migrate")
 INFRASTRUCTURE = ("rabbitmq", "postgres", "prometheus", "grafana")
@@ -60,6 +67,7 @@ SECRET_KEY_NAME = re.compile(r"(SECRET|PASSWORD|PASSWD|_PASS$|TOKEN|_KEY$|CREDEN
 # --------------------------------------------------------------------------------------------
 # Compose interpolation (the subset of the Compose specification this project may use).
 # --------------------------------------------------------------------------------------------
+
 
 class MissingVariable(Exception):
     """A `${VAR:?message}` whose variable is unset: Compose refuses to run."""
@@ -153,6 +161,7 @@ def strings_in(node):
 # Fixtures
 # --------------------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def raw() -> dict:
     """docker-compose.yml as written (YAML anchors and merge keys resolved, no interpolation)."""
@@ -197,13 +206,14 @@ def host_path_for(service: dict, container_path: str) -> Path:
         if container_path == target:
             return host
         if container_path.startswith(target + "/"):
-            return host / container_path[len(target) + 1:]
+            return host / container_path[len(target) + 1 :]
     raise AssertionError(f"nothing from the repository is mounted at {container_path}")
 
 
 # --------------------------------------------------------------------------------------------
 # The compose file
 # --------------------------------------------------------------------------------------------
+
 
 def test_compose_defines_the_production_shape(services):
     missing = {*APP_PROCESSES, *INFRASTRUCTURE} - set(services)
@@ -289,9 +299,7 @@ def test_each_service_sees_only_its_own_database(services):
         foreign = sorted(key for key in env if key.endswith("_DATABASE_URL") and key != DATABASE_VARS[name])
         assert not foreign, f"{name} must not be given another service's database: {foreign}"
         assert "WENYUN_POSTGRES_URL" not in env
-    assert not [key for key in env_of(services, "gateway") if key.endswith("_DATABASE_URL")], (
-        "the gateway owns no data"
-    )
+    assert not [key for key in env_of(services, "gateway") if key.endswith("_DATABASE_URL")], "the gateway owns no data"
 
 
 def test_migrate_reaches_every_database(services):
@@ -328,7 +336,9 @@ def test_depends_on_uses_conditions(services):
             assert target in services, f"{name} depends on unknown service {target}"
             assert spec.get("condition") in CONDITIONS, f"{name} -> {target}: {spec}"
             if spec["condition"] == "service_healthy":
-                assert services[target].get("healthcheck"), f"{name} waits for {target} to be healthy: it has no healthcheck"
+                assert services[target].get("healthcheck"), (
+                    f"{name} waits for {target} to be healthy: it has no healthcheck"
+                )
             if spec["condition"] == "service_completed_successfully":
                 assert services[target].get("restart", "no") == "no", f"{target} must be one-shot"
 
@@ -409,12 +419,7 @@ def test_named_volumes_are_declared_and_bind_mounts_exist(compose):
 def test_env_example_lists_every_required_variable(raw):
     example = (INFRA / "env.example").read_text(encoding="utf-8")
     listed = set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]*)=", example, re.MULTILINE))
-    required = {
-        name
-        for text in strings_in(raw)
-        for name, op, _ in variables_in(text)
-        if op in (":?", "?")
-    }
+    required = {name for text in strings_in(raw) for name, op, _ in variables_in(text) if op in (":?", "?")}
     assert required == set(FAKE_ENV), required
     assert required <= listed, f"infra/env.example lacks {sorted(required - listed)}"
 
@@ -422,6 +427,7 @@ def test_env_example_lists_every_required_variable(raw):
 # --------------------------------------------------------------------------------------------
 # The image
 # --------------------------------------------------------------------------------------------
+
 
 def _dockerfile_instructions() -> list[tuple[str, str]]:
     text = DOCKERFILE.read_text(encoding="utf-8")
@@ -468,10 +474,13 @@ def test_build_context_keeps_secrets_and_local_state_out():
 # PostgreSQL
 # --------------------------------------------------------------------------------------------
 
+
 def test_postgres_init_script_creates_the_four_databases(services):
     initdb = host_path_for(services["postgres"], "/docker-entrypoint-initdb.d")
-    scripts = [initdb] if initdb.is_file() else sorted(
-        p for p in initdb.iterdir() if p.suffix in (".sh", ".sql") or p.name.endswith(".sql.gz")
+    scripts = (
+        [initdb]
+        if initdb.is_file()
+        else sorted(p for p in initdb.iterdir() if p.suffix in (".sh", ".sql") or p.name.endswith(".sql.gz"))
     )
     assert scripts, "no init script is mounted into /docker-entrypoint-initdb.d"
     # Comments do not create anything: look at the commands only.
@@ -492,6 +501,7 @@ def test_postgres_init_script_creates_the_four_databases(services):
 # --------------------------------------------------------------------------------------------
 # Prometheus
 # --------------------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def prometheus_config(services) -> dict:
@@ -534,6 +544,7 @@ def test_prometheus_rule_files_exist_and_parse(services, prometheus_config):
 # --------------------------------------------------------------------------------------------
 # Grafana
 # --------------------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def dashboard() -> dict:
@@ -579,8 +590,11 @@ def test_dashboard_covers_the_platform_metrics(dashboard):
     exprs = "\n".join(target["expr"] for panel in panels for target in panel.get("targets", []))
     for metric in METRIC_NAMES:
         assert re.search(rf"\b{metric}(_bucket)?\b", exprs), f"the dashboard does not show {metric}"
-    for histogram in ("wenyun_rpc_duration_seconds", "wenyun_event_handling_seconds",
-                      "wenyun_http_request_duration_seconds"):
+    for histogram in (
+        "wenyun_rpc_duration_seconds",
+        "wenyun_event_handling_seconds",
+        "wenyun_http_request_duration_seconds",
+    ):
         assert f"{histogram}_bucket" in exprs, f"{histogram} is a histogram: chart its quantiles"
     titles = " ".join(panel["title"].lower() for panel in panels)
     for topic in ("rpc", "event", "outbox", "dead letter", "http", "status"):

@@ -1,6 +1,7 @@
 """Staff sign in through an OpenID Connect provider: a REAL one (panva's oidc-provider, run by node from
 tests/oidc_provider/node_modules, with its development login pages), over HTTP only. The staff member
 lands with the role and scopes their Wenyun account holds; a person with no account is refused."""
+
 from __future__ import annotations
 
 import re
@@ -21,7 +22,8 @@ CLIENT_ID, CLIENT_SECRET = "wenyun", "oidc-test-client-secret"
 
 pytestmark = pytest.mark.skipif(
     shutil.which("node") is None or not (PROVIDER_DIR / "node_modules" / "oidc-provider").is_dir(),
-    reason="needs node and tests/oidc_provider/node_modules (`make test` installs them: npm ci)")
+    reason="needs node and tests/oidc_provider/node_modules (`make test` installs them: npm ci)",
+)
 
 
 @pytest.fixture(scope="module")
@@ -29,13 +31,23 @@ def oidc_platform(module_amqp_uri, tmp_path_factory):
     workdir = tmp_path_factory.mktemp("oidc")
     port = free_port()
     issuer = f"http://127.0.0.1:{port}"
-    platform = Platform(module_amqp_uri, workdir, extra_env={
-        "WENYUN_ACCOUNTS_OIDC_ISSUER": issuer, "WENYUN_ACCOUNTS_OIDC_CLIENT_ID": CLIENT_ID,
-        "WENYUN_ACCOUNTS_OIDC_CLIENT_SECRET": CLIENT_SECRET})
+    platform = Platform(
+        module_amqp_uri,
+        workdir,
+        extra_env={
+            "WENYUN_ACCOUNTS_OIDC_ISSUER": issuer,
+            "WENYUN_ACCOUNTS_OIDC_CLIENT_ID": CLIENT_ID,
+            "WENYUN_ACCOUNTS_OIDC_CLIENT_SECRET": CLIENT_SECRET,
+        },
+    )
     log = open(workdir / "oidc-provider.log", "ab")
-    provider = subprocess.Popen(["node", "provider.js", str(port), CLIENT_ID, CLIENT_SECRET,
-                                 f"{platform.base_url}/api/v1/auth/oidc/callback"],
-                                cwd=PROVIDER_DIR, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    provider = subprocess.Popen(
+        ["node", "provider.js", str(port), CLIENT_ID, CLIENT_SECRET, f"{platform.base_url}/api/v1/auth/oidc/callback"],
+        cwd=PROVIDER_DIR,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
         deadline = time.time() + 20
         while time.time() < deadline:
@@ -62,8 +74,11 @@ def sign_in_at_the_provider(platform: Platform, username: str, tamper_with_code:
             location = response.headers.get("location")
             if location is None:  # a page with a form: the login, then the consent
                 action = re.search(r'<form[^>]*action="([^"]+)"', response.text).group(1)
-                fields = ({"prompt": "login", "login": username, "password": "any"} if 'name="login"' in response.text
-                          else {"prompt": "consent"})
+                fields = (
+                    {"prompt": "login", "login": username, "password": "any"}
+                    if 'name="login"' in response.text
+                    else {"prompt": "consent"}
+                )
                 response = browser.post(httpx.URL(str(response.url)).join(action), data=fields)
                 continue
             target = httpx.URL(str(response.url)).join(location)
@@ -79,8 +94,13 @@ def sign_in_at_the_provider(platform: Platform, username: str, tamper_with_code:
 
 def test_a_staff_member_signs_in_through_the_provider_with_their_roles_and_scopes(oidc_platform):
     with oidc_platform.client("admin") as admin:
-        manager = ok(admin.post("/api/v1/accounts", json={"username": "chengbiqun", "password": "jiaping-2026!",
-                                                          "role": "venue_manager", "name": "程必群"}), 201)
+        manager = ok(
+            admin.post(
+                "/api/v1/accounts",
+                json={"username": "chengbiqun", "password": "jiaping-2026!", "role": "venue_manager", "name": "程必群"},
+            ),
+            201,
+        )
         ok(admin.put(f"/api/v1/accounts/{manager['id']}/scopes/venue:jiaping-centre"))
 
     answer = sign_in_at_the_provider(oidc_platform, "chengbiqun")

@@ -8,6 +8,7 @@ response matches the documented schema (`response_schema_conformance`). Missing 
 our own loop over every non-GET operation: schemathesis' `ignored_auth` would also flag the public
 reads, whose OpenAPI declares the (optional) bearer scheme.
 """
+
 from __future__ import annotations
 
 import json
@@ -27,11 +28,16 @@ SCHEMATHESIS = shutil.which("schemathesis", path=str(Path(sys.executable).parent
 KNOWN_FAILURES: dict[tuple[str, str], str] = {}  # (check code, "METHOD /path") -> why it is tolerated for now
 # Operations that are public writes by design (no bearer token: the credential is in the URL).
 # Writes whose credential is in the body (a signed link, a phone code, a password, a refresh token).
-PUBLIC_WRITES = {("post", "/offers/{token}"), ("post", "/api/v1/auth/sms-codes"), ("post", "/api/v1/auth/sms-sign-in"),
-                 ("post", "/api/v1/auth/password-sign-in"), ("post", "/api/v1/auth/refresh"),
-                 ("post", "/api/v1/auth/sign-out"),
-                 # walk-in feedback (#17 item 8): the credential is the event's code shown at the event (in the URL)
-                 ("post", "/api/v1/feedback/{code}")}
+PUBLIC_WRITES = {
+    ("post", "/offers/{token}"),
+    ("post", "/api/v1/auth/sms-codes"),
+    ("post", "/api/v1/auth/sms-sign-in"),
+    ("post", "/api/v1/auth/password-sign-in"),
+    ("post", "/api/v1/auth/refresh"),
+    ("post", "/api/v1/auth/sign-out"),
+    # walk-in feedback (#17 item 8): the credential is the event's code shown at the event (in the URL)
+    ("post", "/api/v1/feedback/{code}"),
+}
 WRITE_METHODS = ("post", "put", "patch", "delete")
 
 
@@ -40,12 +46,32 @@ def test_schemathesis_finds_no_server_error_and_no_schema_mismatch(shared_platfo
     token = shared_platform.token("admin", sub="fuzz-admin")
     report = tmp_path / "schemathesis.json"
     command = [
-        SCHEMATHESIS, "run", f"{shared_platform.base_url}/openapi.json",
-        "--checks", "not_a_server_error,response_schema_conformance",
-        "-H", f"Authorization: Bearer {token}",
-        "--phases", "examples,coverage,fuzzing", "--max-examples", "10", "--max-time", "40",
-        "--workers", "2", "--request-timeout", "10", "--seed", "20261124", "--no-shrink",
-        "--warnings", "off", "--report", "json", "--report-json-path", str(report),
+        SCHEMATHESIS,
+        "run",
+        f"{shared_platform.base_url}/openapi.json",
+        "--checks",
+        "not_a_server_error,response_schema_conformance",
+        "-H",
+        f"Authorization: Bearer {token}",
+        "--phases",
+        "examples,coverage,fuzzing",
+        "--max-examples",
+        "10",
+        "--max-time",
+        "40",
+        "--workers",
+        "2",
+        "--request-timeout",
+        "10",
+        "--seed",
+        "20261124",
+        "--no-shrink",
+        "--warnings",
+        "off",
+        "--report",
+        "json",
+        "--report-json-path",
+        str(report),
     ]
     env = {**os.environ, "NO_COLOR": "1", "SCHEMATHESIS_HOOKS": ""}
     done = subprocess.run(command, capture_output=True, text=True, timeout=80, env=env, cwd=tmp_path)
@@ -53,16 +79,21 @@ def test_schemathesis_finds_no_server_error_and_no_schema_mismatch(shared_platfo
     summary = json.loads(report.read_text()) if report.exists() else {}
     failures = summary.get("failures", [])
     errors = summary.get("errors", [])
-    details = output[output.find("FAILURES"):output.find("SUMMARY")] if "FAILURES" in output else output[-3000:]
+    details = output[output.find("FAILURES") : output.find("SUMMARY")] if "FAILURES" in output else output[-3000:]
     assert summary.get("operations", {}).get("tested", 0) > 0, output[-3000:]
     found = {(f["code"], op) for f in failures for op in f["operations"]}
     if found and not errors and found <= set(KNOWN_FAILURES):
-        pytest.xfail("only known failures of routes under construction: "
-                     + "; ".join(f"{code} {op}: {KNOWN_FAILURES[(code, op)]}" for code, op in sorted(found)))
+        pytest.xfail(
+            "only known failures of routes under construction: "
+            + "; ".join(f"{code} {op}: {KNOWN_FAILURES[(code, op)]}" for code, op in sorted(found))
+        )
     assert done.returncode == 0 and not failures and not errors, (
         "schemathesis found problems:\n"
         + "\n".join(f"  {f['code']} {f['title']}: {', '.join(f['operations'])}" for f in failures)
-        + "".join(f"\n  error: {e}" for e in errors) + "\n\n" + _redact(details, token)[:12000])
+        + "".join(f"\n  error: {e}" for e in errors)
+        + "\n\n"
+        + _redact(details, token)[:12000]
+    )
 
 
 def _redact(text: str, token: str) -> str:
@@ -95,4 +126,6 @@ def test_every_write_without_a_token_is_refused(shared_platform):
             else:
                 wrong.append(f"{method.upper()} {path} → {response.status_code} {response.text[:200]}")
     assert refused > 0
-    assert wrong == [], "writes without a token that were not refused (or public writes not declared):\n" + "\n".join(wrong)
+    assert wrong == [], "writes without a token that were not refused (or public writes not declared):\n" + "\n".join(
+        wrong
+    )

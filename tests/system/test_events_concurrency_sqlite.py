@@ -1,5 +1,6 @@
 """No oversell on the embedded database too: the 1,000-way registration test of issue 4 with every service
 on SQLite (BEGIN IMMEDIATE serialises the writers; counters and rows change in one transaction)."""
+
 from __future__ import annotations
 
 from tests.system.test_events_support import thousand_registrations

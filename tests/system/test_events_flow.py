@@ -10,6 +10,7 @@
 - a village order becomes a scheduled event; a declined order carries its reason;
 - issue 15: a season plan for next quarter is drafted, one show pinned, re-solved and published in one step.
 """
+
 from __future__ import annotations
 
 import time
@@ -19,8 +20,15 @@ import pytest
 from icalendar import Calendar
 from nameko.standalone.rpc import ClusterRpcProxy
 
-from tests.system.test_events_support import (SHIMEN_SITE, Subscriber, in_days, ok, organiser, published_event,
-                                              thousand_registrations)
+from tests.system.test_events_support import (
+    SHIMEN_SITE,
+    Subscriber,
+    in_days,
+    ok,
+    organiser,
+    published_event,
+    thousand_registrations,
+)
 
 ADMIN_ACTOR = {"sub": "district-admin", "role": "admin", "scopes": []}
 MID_AUTUMN_START, MID_AUTUMN_END = "2027-09-14T14:30:00+08:00", "2027-09-14T16:30:00+08:00"
@@ -32,24 +40,43 @@ def jiaping(shared_platform):
     with ClusterRpcProxy({"AMQP_URI": shared_platform.amqp_uri}, timeout=30) as cluster:
         seeded = cluster.venues.seed_demo(actor=ADMIN_ACTOR)
     rooms = seeded["rooms"]
-    return {"venue_id": seeded["venue_id"], "room_id": rooms.get("多功能活动室") or rooms["multi-function-room"],
-            "parent_id": seeded["parent_id"]}
+    return {
+        "venue_id": seeded["venue_id"],
+        "room_id": rooms.get("多功能活动室") or rooms["multi-function-room"],
+        "parent_id": seeded["parent_id"],
+    }
 
 
 @pytest.fixture(scope="module")
 def events_published(shared_platform, jiaping):
-    mobile = published_event(shared_platform, title="送文化下乡·川剧《白蛇传》", kind="mobile_performance",
-                             target_groups=["elderly", "left_behind_children"], site=SHIMEN_SITE,
-                             start=in_days(14).isoformat(), end=in_days(14, 21).isoformat(),
-                             volunteer_needs=[{"role": "舞台搭建", "count": 4, "skills": ["搬运"]}])
-    mid_autumn = published_event(shared_platform, title="中秋诗会·月圆嘉平", kind="festival", festival="中秋",
-                                 target_groups=["everyone"], room_id=jiaping["room_id"], start=MID_AUTUMN_START,
-                                 end=MID_AUTUMN_END, capacity=9, kept_back=3)
+    mobile = published_event(
+        shared_platform,
+        title="送文化下乡·川剧《白蛇传》",
+        kind="mobile_performance",
+        target_groups=["elderly", "left_behind_children"],
+        site=SHIMEN_SITE,
+        start=in_days(14).isoformat(),
+        end=in_days(14, 21).isoformat(),
+        volunteer_needs=[{"role": "舞台搭建", "count": 4, "skills": ["搬运"]}],
+    )
+    mid_autumn = published_event(
+        shared_platform,
+        title="中秋诗会·月圆嘉平",
+        kind="festival",
+        festival="中秋",
+        target_groups=["everyone"],
+        room_id=jiaping["room_id"],
+        start=MID_AUTUMN_START,
+        end=MID_AUTUMN_END,
+        capacity=9,
+        kept_back=3,
+    )
     return {"mobile": mobile, "mid_autumn": mid_autumn}
 
 
-def test_published_events_are_on_the_notice_board_in_the_feeds_and_hold_the_room(shared_platform, jiaping,
-                                                                                  events_published):
+def test_published_events_are_on_the_notice_board_in_the_feeds_and_hold_the_room(
+    shared_platform, jiaping, events_published
+):
     mobile, mid_autumn = events_published["mobile"], events_published["mid_autumn"]
     assert mobile["status"] == mid_autumn["status"] == "published"
     assert mobile["place_kind"] == "outdoor" and mobile["coordinates"] == {"lat": 29.07, "lon": 106.21}
@@ -75,8 +102,11 @@ def test_published_events_are_on_the_notice_board_in_the_feeds_and_hold_the_room
         assert by_venue["standing_free_activities"][0]["required"] == 4
 
         feeds = {}
-        for path in (f"/calendar/venues/{jiaping['venue_id']}.ics", "/calendar/towns/嘉平镇.ics",
-                     "/calendar/villages/石门村.ics"):
+        for path in (
+            f"/calendar/venues/{jiaping['venue_id']}.ics",
+            "/calendar/towns/嘉平镇.ics",
+            "/calendar/villages/石门村.ics",
+        ):
             response = public.get(path)
             assert response.status_code == 200 and response.headers["content-type"].startswith("text/calendar")
             feeds[path] = {str(v["UID"]) for v in Calendar.from_ical(response.content).walk("VEVENT")}
@@ -104,7 +134,10 @@ def test_waitlist_promotion_kept_back_phone_release_then_room_closure(shared_pla
             answers[n] = ok(http.post(url, json={"party_size": party}), 201)
     assert [answers[n]["status"] for n in (1, 2, 3)] == ["confirmed"] * 3  # the 6 general places
     assert [(answers[n]["status"], answers[n]["waitlist_position"]) for n in (4, 5, 6)] == [
-        ("waitlisted", 1), ("waitlisted", 2), ("waitlisted", 3)]
+        ("waitlisted", 1),
+        ("waitlisted", 2),
+        ("waitlisted", 3),
+    ]
 
     # Someone cancels 2 places: the group of 3 does not fit and keeps its turn; the first group that fits
     # (resident 5, a couple) gets both places at once.
@@ -119,8 +152,18 @@ def test_waitlist_promotion_kept_back_phone_release_then_room_closure(shared_pla
 
     # A phone registration (an elder who does not book online) uses the kept-back quota.
     with organiser(shared_platform) as staff:
-        phone = ok(staff.post(url, json={"channel": "phone", "party_size": 2, "person_name": "王秀英",
-                                         "contact": {"name": "王秀英", "phone": "13800000001"}}), 201)
+        phone = ok(
+            staff.post(
+                url,
+                json={
+                    "channel": "phone",
+                    "party_size": 2,
+                    "person_name": "王秀英",
+                    "contact": {"name": "王秀英", "phone": "13800000001"},
+                },
+            ),
+            201,
+        )
         assert (phone["status"], phone["kept_back_places"], phone["registered_by"]) == ("confirmed", 2, "org-district")
         # The release (normally at the configured lead time before the start): what is left of the quota goes to
         # the waitlist — the single person waiting fits, the group of 3 keeps waiting.
@@ -135,12 +178,22 @@ def test_waitlist_promotion_kept_back_phone_release_then_room_closure(shared_pla
 
     # The room closes (water damage): venues cancels the hold, events cancels the 中秋 event, everyone is told.
     with shared_platform.client("admin") as admin:
-        closure = ok(admin.post(f"/api/v1/venues/{jiaping['venue_id']}/closures", json={
-            "room_id": jiaping["room_id"], "expected_reopening": "2027-09-20T09:00:00+08:00",
-            "reason": "屋顶漏水维修"}), 201)
+        closure = ok(
+            admin.post(
+                f"/api/v1/venues/{jiaping['venue_id']}/closures",
+                json={
+                    "room_id": jiaping["room_id"],
+                    "expected_reopening": "2027-09-20T09:00:00+08:00",
+                    "reason": "屋顶漏水维修",
+                },
+            ),
+            201,
+        )
     assert event["hold_booking_id"] in closure["cancelled_booking_ids"]
-    told = outside.wait_for(lambda e: e["type"] == "registration.cancelled" and "屋顶漏水维修" in e["data"]["reason"],
-                            count=len(registrants))
+    told = outside.wait_for(
+        lambda e: e["type"] == "registration.cancelled" and "屋顶漏水维修" in e["data"]["reason"],
+        count=len(registrants),
+    )
     assert sorted(t["data"]["registration_id"] for t in told) == sorted(r["id"] for r in registrants)
     assert all(t["data"]["event_id"] == event["id"] for t in told)
     [cancelled] = outside.wait_for(lambda e: e["type"] == "event.cancelled" and e["data"]["event_id"] == event["id"])
@@ -155,30 +208,77 @@ def test_waitlist_promotion_kept_back_phone_release_then_room_closure(shared_pla
 
 def test_village_orders_scheduled_or_declined(shared_platform, jiaping):
     with shared_platform.client("admin") as admin:
-        village = ok(admin.post("/api/v1/venues", json={
-            "name": "石门村文化室", "kind": "village_centre", "level": "village", "parent_id": jiaping["venue_id"],
-            "town": "嘉平镇", "village": "石门村", "coordinates": {"lat": 29.07, "lon": 106.21}}), 201)
+        village = ok(
+            admin.post(
+                "/api/v1/venues",
+                json={
+                    "name": "石门村文化室",
+                    "kind": "village_centre",
+                    "level": "village",
+                    "parent_id": jiaping["venue_id"],
+                    "town": "嘉平镇",
+                    "village": "石门村",
+                    "coordinates": {"lat": 29.07, "lon": 106.21},
+                },
+            ),
+            201,
+        )
     manager = shared_platform.client("venue_manager", sub="shimen-manager", scopes=[f"venue:{village['id']}"])
     outside = Subscriber(shared_platform.amqp_uri, routing_key="order.*")
     with organiser(shared_platform) as district, manager:
-        opera = ok(district.post("/api/v1/offerings", json={
-            "title": "川剧折子戏专场", "kind": "mobile_performance", "provider": "江津区川剧团",
-            "duration_minutes": 120, "target_groups": ["elderly"]}), 201)
-        quiz = ok(district.post("/api/v1/offerings", json={
-            "title": "非遗知识讲座", "kind": "lecture", "provider": "区非遗中心", "duration_minutes": 60}), 201)
+        opera = ok(
+            district.post(
+                "/api/v1/offerings",
+                json={
+                    "title": "川剧折子戏专场",
+                    "kind": "mobile_performance",
+                    "provider": "江津区川剧团",
+                    "duration_minutes": 120,
+                    "target_groups": ["elderly"],
+                },
+            ),
+            201,
+        )
+        quiz = ok(
+            district.post(
+                "/api/v1/offerings",
+                json={"title": "非遗知识讲座", "kind": "lecture", "provider": "区非遗中心", "duration_minutes": 60},
+            ),
+            201,
+        )
         window = {"earliest": in_days(20).date().isoformat(), "latest": in_days(40).date().isoformat()}
-        first = ok(manager.post("/api/v1/orders", json={"offering_id": opera["id"], "venue_id": village["id"],
-                                                        "note": "村里老人多，希望周末晚上", **window}), 201)
-        second = ok(manager.post("/api/v1/orders", json={"offering_id": opera["id"], "venue_id": village["id"],
-                                                         **window}), 201)
-        scheduled = ok(district.post(f"/api/v1/orders/{first['id']}/schedule", json={
-            "start": in_days(25).isoformat(), "capacity": 150, "kept_back": 30}))
+        first = ok(
+            manager.post(
+                "/api/v1/orders",
+                json={
+                    "offering_id": opera["id"],
+                    "venue_id": village["id"],
+                    "note": "村里老人多，希望周末晚上",
+                    **window,
+                },
+            ),
+            201,
+        )
+        second = ok(
+            manager.post("/api/v1/orders", json={"offering_id": opera["id"], "venue_id": village["id"], **window}), 201
+        )
+        scheduled = ok(
+            district.post(
+                f"/api/v1/orders/{first['id']}/schedule",
+                json={"start": in_days(25).isoformat(), "capacity": 150, "kept_back": 30},
+            )
+        )
         assert scheduled["status"] == "scheduled"
         event = ok(district.get(f"/api/v1/events/{scheduled['event_id']}"))
         assert (event["status"], event["title"], event["village"], event["offering_id"]) == (
-            "published", "川剧折子戏专场", "石门村", opera["id"])
-        declined = ok(district.post(f"/api/v1/orders/{second['id']}/decline",
-                                    json={"reason": "剧团该时段已排满，请改订下月"}))
+            "published",
+            "川剧折子戏专场",
+            "石门村",
+            opera["id"],
+        )
+        declined = ok(
+            district.post(f"/api/v1/orders/{second['id']}/decline", json={"reason": "剧团该时段已排满，请改订下月"})
+        )
         assert ok(manager.get(f"/api/v1/orders/{second['id']}"))["decline_reason"] == "剧团该时段已排满，请改订下月"
         assert declined["status"] == "declined"
         missing_reason = district.post(f"/api/v1/orders/{second['id']}/decline", json={"reason": ""})
@@ -196,19 +296,42 @@ def test_bad_requests_are_problems(shared_platform):
         assert anonymous.post("/api/v1/events", json={}).status_code == 401
         assert anonymous.get("/api/v1/events/nope").status_code == 404
     with organiser(shared_platform) as http:
-        naive = http.post("/api/v1/events", json={"title": "x", "kind": "lecture", "site": SHIMEN_SITE,
-                                                  "start": "2027-01-01T10:00:00", "end": "2027-01-01T11:00:00"})
+        naive = http.post(
+            "/api/v1/events",
+            json={
+                "title": "x",
+                "kind": "lecture",
+                "site": SHIMEN_SITE,
+                "start": "2027-01-01T10:00:00",
+                "end": "2027-01-01T11:00:00",
+            },
+        )
         assert naive.status_code == 422 and naive.headers["content-type"].startswith("application/problem+json")
-        both = http.post("/api/v1/events", json={"title": "x", "kind": "lecture", "site": SHIMEN_SITE,
-                                                 "room_id": "r", "start": in_days(3).isoformat(),
-                                                 "end": in_days(3, 21).isoformat()})
+        both = http.post(
+            "/api/v1/events",
+            json={
+                "title": "x",
+                "kind": "lecture",
+                "site": SHIMEN_SITE,
+                "room_id": "r",
+                "start": in_days(3).isoformat(),
+                "end": in_days(3, 21).isoformat(),
+            },
+        )
         assert both.status_code == 422
     with shared_platform.client("resident", sub="r-x") as resident:
-        refused = resident.post("/api/v1/offerings", json={"title": "x", "kind": "lecture", "provider": "y",
-                                                           "duration_minutes": 30})
+        refused = resident.post(
+            "/api/v1/offerings", json={"title": "x", "kind": "lecture", "provider": "y", "duration_minutes": 30}
+        )
         assert refused.status_code == 403
-        walk_in = published_event(shared_platform, title="广场舞展演", kind="other", site=SHIMEN_SITE,
-                                  start=in_days(5).isoformat(), end=in_days(5, 21).isoformat())
+        walk_in = published_event(
+            shared_platform,
+            title="广场舞展演",
+            kind="other",
+            site=SHIMEN_SITE,
+            start=in_days(5).isoformat(),
+            end=in_days(5, 21).isoformat(),
+        )
         no_booking = resident.post(f"/api/v1/events/{walk_in['id']}/registrations", json={})
         assert no_booking.status_code == 422 and "无需预约" in no_booking.json()["detail"]
     with organiser(shared_platform) as http:
@@ -237,22 +360,62 @@ def test_season_plan_for_next_quarter_pinned_resolved_published(shared_platform)
     first_day, last_day = next_quarter(date.today() + timedelta(days=2))
     outside = Subscriber(shared_platform.amqp_uri)
     with shared_platform.client("admin") as admin:
-        venues = {name: ok(admin.post("/api/v1/venues", json={
-            "name": f"{name}文化室", "kind": "village_centre", "level": "village", "town": PLAN_TOWN, "village": name,
-            "coordinates": {"lat": lat, "lon": lon}}), 201)["id"] for name, (lat, lon) in PLAN_VILLAGES.items()}
+        venues = {
+            name: ok(
+                admin.post(
+                    "/api/v1/venues",
+                    json={
+                        "name": f"{name}文化室",
+                        "kind": "village_centre",
+                        "level": "village",
+                        "town": PLAN_TOWN,
+                        "village": name,
+                        "coordinates": {"lat": lat, "lon": lon},
+                    },
+                ),
+                201,
+            )["id"]
+            for name, (lat, lon) in PLAN_VILLAGES.items()
+        }
     with organiser(shared_platform) as district:
-        opera = ok(district.post("/api/v1/offerings", json={
-            "title": "川剧折子戏专场", "kind": "mobile_performance", "provider": "江津区川剧团", "duration_minutes": 120,
-            "volunteer_needs": [{"role": "舞台搭建", "count": 2}]}), 201)
+        opera = ok(
+            district.post(
+                "/api/v1/offerings",
+                json={
+                    "title": "川剧折子戏专场",
+                    "kind": "mobile_performance",
+                    "provider": "江津区川剧团",
+                    "duration_minutes": 120,
+                    "volunteer_needs": [{"role": "舞台搭建", "count": 2}],
+                },
+            ),
+            201,
+        )
         window = {"earliest": first_day.isoformat(), "latest": (first_day + timedelta(days=30)).isoformat()}
-        orders = {name: ok(district.post("/api/v1/orders", json={"offering_id": opera["id"], "venue_id": venues[name],
-                                                                 **window}), 201)["id"]
-                  for name in ("青山村", "龙溪村")}  # 双河村 ordered nothing: it is covered all the same
-        request = {"first_day": first_day.isoformat(), "last_day": last_day.isoformat(),
-                   "venue_ids": list(venues.values()), "min_weeks_between_visits": 4, "time_limit_seconds": 3,
-                   "troupes": [{"troupe_id": "team-chuanju", "name": "江津区川剧团",
-                                "base": {"lat": 29.08, "lon": 106.22}, "offering_ids": [opera["id"]],
-                                "available_weekdays": [4, 5, 6], "max_shows_per_week": 2}]}
+        orders = {
+            name: ok(
+                district.post("/api/v1/orders", json={"offering_id": opera["id"], "venue_id": venues[name], **window}),
+                201,
+            )["id"]
+            for name in ("青山村", "龙溪村")
+        }  # 双河村 ordered nothing: it is covered all the same
+        request = {
+            "first_day": first_day.isoformat(),
+            "last_day": last_day.isoformat(),
+            "venue_ids": list(venues.values()),
+            "min_weeks_between_visits": 4,
+            "time_limit_seconds": 3,
+            "troupes": [
+                {
+                    "troupe_id": "team-chuanju",
+                    "name": "江津区川剧团",
+                    "base": {"lat": 29.08, "lon": 106.22},
+                    "offering_ids": [opera["id"]],
+                    "available_weekdays": [4, 5, 6],
+                    "max_shows_per_week": 2,
+                }
+            ],
+        }
         deadline = time.time() + 20
         while True:  # the venue facts reach events' directory asynchronously
             draft = ok(district.post("/api/v1/season-plans", json=request), 201)
@@ -284,8 +447,11 @@ def test_season_plan_for_next_quarter_pinned_resolved_published(shared_platform)
         for name, order_id in orders.items():
             order = ok(district.get(f"/api/v1/orders/{order_id}"))
             [item] = [i for i in published["items"] if i["order_id"] == order_id]
-            assert (order["status"], order["event_id"], order["scheduled_for"]) == ("scheduled", item["event_id"],
-                                                                                    item["day"])
+            assert (order["status"], order["event_id"], order["scheduled_for"]) == (
+                "scheduled",
+                item["event_id"],
+                item["day"],
+            )
         for event_id in event_ids:
             dispatch = None
             for _ in range(40):  # volunteers learns of the needs from dispatch.requested

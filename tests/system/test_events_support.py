@@ -3,6 +3,7 @@
 `thousand_registrations` is the no-oversell proof of issue 4, run on PostgreSQL and on SQLite:
 1,000 parallel online registrations (50 client threads) for a 100-place event with 10 places kept back.
 """
+
 from __future__ import annotations
 
 import time
@@ -15,8 +16,13 @@ from tests.outside import OutsideSubscriber
 
 CST = timezone(timedelta(hours=8))
 ORGANISER = {"sub": "org-district", "name": "江津区文化馆"}
-SHIMEN_SITE = {"name": "石门村晒坝", "village": "石门村", "town": "嘉平镇", "address": "嘉平镇石门村村委会旁",
-               "coordinates": {"lat": 29.07, "lon": 106.21}}
+SHIMEN_SITE = {
+    "name": "石门村晒坝",
+    "village": "石门村",
+    "town": "嘉平镇",
+    "address": "嘉平镇石门村村委会旁",
+    "coordinates": {"lat": 29.07, "lon": 106.21},
+}
 
 
 def in_days(days: float, hour: int = 19) -> datetime:
@@ -46,16 +52,26 @@ def Subscriber(amqp_uri: str, routing_key: str = "#") -> OutsideSubscriber:
 
 def thousand_registrations(platform, *, people: int = 1000, workers: int = 50) -> float:
     """Exactly 90 confirmed, the rest waitlisted in arrival (commit) order. Returns the seconds it took."""
-    event = published_event(platform, title="国庆文艺汇演（线上预约）", kind="festival", festival="国庆",
-                            site=SHIMEN_SITE, start=in_days(12).isoformat(), end=in_days(12, 21).isoformat(),
-                            capacity=100, kept_back=10)
+    event = published_event(
+        platform,
+        title="国庆文艺汇演（线上预约）",
+        kind="festival",
+        festival="国庆",
+        site=SHIMEN_SITE,
+        start=in_days(12).isoformat(),
+        end=in_days(12, 21).isoformat(),
+        capacity=100,
+        kept_back=10,
+    )
     tokens = [platform.token("resident", sub=f"load-{n:04d}") for n in range(people)]
     limits = httpx.Limits(max_connections=workers, max_keepalive_connections=workers)
     started = time.perf_counter()
     with httpx.Client(base_url=platform.base_url, timeout=60, limits=limits) as http:
+
         def register(token: str) -> httpx.Response:
-            return http.post(f"/api/v1/events/{event['id']}/registrations", json={},
-                             headers={"Authorization": f"Bearer {token}"})
+            return http.post(
+                f"/api/v1/events/{event['id']}/registrations", json={}, headers={"Authorization": f"Bearer {token}"}
+            )
 
         with ThreadPoolExecutor(max_workers=workers) as pool:
             responses = list(pool.map(register, tokens))
@@ -80,5 +96,6 @@ def thousand_registrations(platform, *, people: int = 1000, workers: int = 50) -
         assert (places["waitlisted_parties"], places["waitlisted_people"]) == (people - 90, people - 90)
         listed = ok(http.get(f"/api/v1/events/{event['id']}/registrations", params={"status": "waitlisted"}))
         assert [(r["id"], r["waitlist_position"]) for r in listed] == [
-            (a["id"], a["waitlist_position"]) for a in by_arrival]
+            (a["id"], a["waitlist_position"]) for a in by_arrival
+        ]
     return took

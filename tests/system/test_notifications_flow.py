@@ -9,6 +9,7 @@
   server) or SMS (counted in the development SMS store).
 The volunteers' and events' facts are published onto their exchanges with kombu, as those services'
 relays would. One platform for the module (the kill test comes last)."""
+
 from __future__ import annotations
 
 import json
@@ -29,8 +30,11 @@ from services.notifications.tests.helpers import SmtpSink, WebhookReceiver, publ
 from tests.platform import ROOT, Platform
 
 SETTINGS = {
-    "NOTIFICATIONS_SEND_INTERVAL": "0.2", "NOTIFICATIONS_WEBHOOK_INTERVAL": "0.2", "NOTIFICATIONS_SEND_LEASE": "2",
-    "NOTIFICATIONS_WEBHOOK_RETRY_DELAYS": "0,0.3,0.5,0.5,1,1,2,2,3,3", "NOTIFICATIONS_WEBHOOK_TIMEOUT": "2",
+    "NOTIFICATIONS_SEND_INTERVAL": "0.2",
+    "NOTIFICATIONS_WEBHOOK_INTERVAL": "0.2",
+    "NOTIFICATIONS_SEND_LEASE": "2",
+    "NOTIFICATIONS_WEBHOOK_RETRY_DELAYS": "0,0.3,0.5,0.5,1,1,2,2,3,3",
+    "NOTIFICATIONS_WEBHOOK_TIMEOUT": "2",
 }
 NO_QUIET_HOURS = {"start": "00:00", "end": "00:00"}
 
@@ -45,8 +49,11 @@ def smtp(tmp_path_factory):
 @pytest.fixture(scope="module")
 def platform(module_amqp_uri, tmp_path_factory, smtp):  # overrides the function-scoped one, for this module
     """Like `shared_platform`, with notifications pointed at the test's SMTP server and short schedules."""
-    running = Platform(module_amqp_uri, tmp_path_factory.mktemp("platform"),
-                       extra_env={"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp.port), **SETTINGS}).start_all()
+    running = Platform(
+        module_amqp_uri,
+        tmp_path_factory.mktemp("platform"),
+        extra_env={"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(smtp.port), **SETTINGS},
+    ).start_all()
     yield running
     running.stop_all()
 
@@ -74,8 +81,14 @@ def settled(platform, event_id: str, count: int):
 def test_a_webhook_receiver_that_was_down_gets_every_event_once(platform):
     receiver = WebhookReceiver()  # not listening yet: connection refused
     archive = platform.client("subscriber", sub="district-archive")
-    created = archive.post("/api/v1/webhooks", json={"url": receiver.url("/hook"), "description": "区档案馆",
-                                                     "event_types": ["venue.registered", "dispatch.offered"]})
+    created = archive.post(
+        "/api/v1/webhooks",
+        json={
+            "url": receiver.url("/hook"),
+            "description": "区档案馆",
+            "event_types": ["venue.registered", "dispatch.offered"],
+        },
+    )
     assert created.status_code == 201, created.text
     subscription = created.json()
     assert subscription["secret"].startswith("whsec_")
@@ -87,11 +100,15 @@ def test_a_webhook_receiver_that_was_down_gets_every_event_once(platform):
     with platform.client("resident") as resident:
         assert resident.post("/api/v1/webhooks", json={"url": receiver.url()}).status_code == 403
     assert archive.post("/api/v1/webhooks", json={"url": "ftp://x.example.cn/"}).status_code == 422
-    assert archive.post("/api/v1/webhooks", json={"url": receiver.url(), "event_types": ["venue.paintd"]}
-                        ).status_code == 422
+    assert (
+        archive.post("/api/v1/webhooks", json={"url": receiver.url(), "event_types": ["venue.paintd"]}).status_code
+        == 422
+    )
 
     with platform.client("admin") as admin:
-        venue_ids = [admin.post("/api/v1/venues", json=venue(f"{n}村文化活动室")).json()["id"] for n in ("石门", "龙池", "清溪")]
+        venue_ids = [
+            admin.post("/api/v1/venues", json=venue(f"{n}村文化活动室")).json()["id"] for n in ("石门", "龙池", "清溪")
+        ]
 
     def log():
         return archive.get(log_url).json()
@@ -128,24 +145,50 @@ def test_dispatch_offer_reaches_each_volunteer_on_the_channel_they_agreed_to(pla
     sms_store = platform.workdir / "var" / "sms-dev.jsonl"
     texter, mailer = f"vol-sms-{uuid.uuid4().hex[:6]}", f"vol-mail-{uuid.uuid4().hex[:6]}"
     try:
-        for volunteer, contact, channels in ((texter, {"phone": "13512345678"}, ["sms", "inbox"]),
-                                             (mailer, {"email": f"{mailer}@example.cn"}, ["email", "inbox"])):
-            publish_fact(platform.amqp_uri, VolunteerApproved(volunteer_id=volunteer, name="志愿者", channels=channels,
-                                                              contact={"name": "志愿者", **contact}))
+        for volunteer, contact, channels in (
+            (texter, {"phone": "13512345678"}, ["sms", "inbox"]),
+            (mailer, {"email": f"{mailer}@example.cn"}, ["email", "inbox"]),
+        ):
+            publish_fact(
+                platform.amqp_uri,
+                VolunteerApproved(
+                    volunteer_id=volunteer, name="志愿者", channels=channels, contact={"name": "志愿者", **contact}
+                ),
+            )
         with platform.client("admin") as admin:
-            assert wait_for(lambda: all("inbox" in admin.get(f"/api/v1/people/{v}").json()["channels"] and
-                                        len(admin.get(f"/api/v1/people/{v}").json()["channels"]) == 2
-                                        for v in (texter, mailer)))
+            assert wait_for(
+                lambda: all(
+                    "inbox" in admin.get(f"/api/v1/people/{v}").json()["channels"]
+                    and len(admin.get(f"/api/v1/people/{v}").json()["channels"]) == 2
+                    for v in (texter, mailer)
+                )
+            )
         offers = {}
         for volunteer in (texter, mailer):
             token = uuid.uuid4().hex
-            links = {"accept_url": link_server.url(f"/o/{token}/accept"),
-                     "decline_url": link_server.url(f"/o/{token}/decline")}
+            links = {
+                "accept_url": link_server.url(f"/o/{token}/accept"),
+                "decline_url": link_server.url(f"/o/{token}/decline"),
+            }
             # The answer is due in 5 hours: urgent, so the SMS goes out even at night.
-            offers[volunteer] = (links, publish_fact(platform.amqp_uri, DispatchOffered(
-                offer_id=f"offer-{token}", event_id="e-moon", event_title="中秋送戏下乡", volunteer_id=volunteer,
-                role="舞台协助", start=later(days=1), end=later(days=1, hours=3), place_name="石门村文化广场",
-                deadline=later(hours=5), **links)))
+            offers[volunteer] = (
+                links,
+                publish_fact(
+                    platform.amqp_uri,
+                    DispatchOffered(
+                        offer_id=f"offer-{token}",
+                        event_id="e-moon",
+                        event_title="中秋送戏下乡",
+                        volunteer_id=volunteer,
+                        role="舞台协助",
+                        start=later(days=1),
+                        end=later(days=1, hours=3),
+                        place_name="石门村文化广场",
+                        deadline=later(hours=5),
+                        **links,
+                    ),
+                ),
+            )
 
         links, event = offers[texter]
         [row] = wait_for(lambda: settled(platform, event["id"], 1))
@@ -157,7 +200,9 @@ def test_dispatch_offer_reaches_each_volunteer_on_the_channel_they_agreed_to(pla
         for url in found:  # the links work: they lead to the offer's page, token intact
             assert httpx.get(url, timeout=5).status_code == 200
         assert [r["path"] for r in link_server.seen(method="GET")] == [
-            links["accept_url"].split(str(link_server.port))[1], links["decline_url"].split(str(link_server.port))[1]]
+            links["accept_url"].split(str(link_server.port))[1],
+            links["decline_url"].split(str(link_server.port))[1],
+        ]
 
         links, event = offers[mailer]
         [row] = wait_for(lambda: settled(platform, event["id"], 1))
@@ -181,8 +226,9 @@ def test_the_example_subscriber_prints_a_venue_registered_cloudevent(platform, t
     output = tmp_path / "subscriber.out"
     env = {**os.environ, "AMQP_URI": platform.amqp_uri, "WENYUN_SUBSCRIBER_QUEUE": f"example-{uuid.uuid4().hex[:6]}"}
     with open(output, "wb") as sink:
-        process = subprocess.Popen([sys.executable, "examples/subscriber.py"], cwd=ROOT, env=env,
-                                   stdout=sink, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [sys.executable, "examples/subscriber.py"], cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT
+        )
     try:
         assert wait_for(lambda: "listening on queue" in output.read_text(), timeout=20), output.read_text()
         with platform.client("admin") as admin:
@@ -191,7 +237,7 @@ def test_the_example_subscriber_prints_a_venue_registered_cloudevent(platform, t
         venue_id = created.json()["id"]
         text = wait_for(lambda: venue_id in (t := output.read_text()) and t, timeout=20)
         assert text, output.read_text()
-        block = text[text.index("venue.registered"):]
+        block = text[text.index("venue.registered") :]
         assert "source=/wenyun/venues" in block and f"subject={venue_id}" in block
         assert re.search(r"venue\.registered  id=[0-9a-f-]{36}", block)
         assert '"name": "白沙村文化活动室"' in block
@@ -207,16 +253,36 @@ def test_killing_notifications_mid_send_sends_no_duplicate(platform, smtp):
     people = [f"resident-{uuid.uuid4().hex[:6]}" for _ in range(2)]
     with platform.client("admin") as admin:
         for person in people:
-            response = admin.put(f"/api/v1/people/{person}", json={
-                "name": "王秀英", "phone": "13900001111", "email": f"{person}@example.cn",
-                "channels": ["sms", "email"], "quiet_hours": NO_QUIET_HOURS})
+            response = admin.put(
+                f"/api/v1/people/{person}",
+                json={
+                    "name": "王秀英",
+                    "phone": "13900001111",
+                    "email": f"{person}@example.cn",
+                    "channels": ["sms", "email"],
+                    "quiet_hours": NO_QUIET_HOURS,
+                },
+            )
             assert response.status_code == 200, response.text
     platform.kill("notifications")
     platform.start("notifications", WENYUN_FAULT="notifications_crash_after_send:email")
     platform.wait_service("notifications")
-    events = [publish_fact(platform.amqp_uri, RegistrationConfirmed(
-        registration_id=str(uuid.uuid4()), event_id="e-chongyang", event_title="重阳节文艺汇演", start=later(days=4),
-        place_name="嘉平镇文化站多功能厅", person_id=person, registered_by="desk-1", channel="desk")) for person in people]
+    events = [
+        publish_fact(
+            platform.amqp_uri,
+            RegistrationConfirmed(
+                registration_id=str(uuid.uuid4()),
+                event_id="e-chongyang",
+                event_title="重阳节文艺汇演",
+                start=later(days=4),
+                place_name="嘉平镇文化站多功能厅",
+                person_id=person,
+                registered_by="desk-1",
+                channel="desk",
+            ),
+        )
+        for person in people
+    ]
     assert platform.wait_exit("notifications", timeout=30) == 17  # died after an e-mail went out
     platform.start("notifications", WENYUN_FAULT="notifications_crash_after_send:sms")
     assert platform.wait_exit("notifications", timeout=30) == 17  # died after an SMS went out

@@ -6,6 +6,7 @@ Where the gateway can decide from the token (ⓑ in the table), each request car
 allowed caller gets 422 (let through, then the body was refused), a refused one 403 — so the test also
 proves that authorisation comes before validation. The other rows send a harmless valid body.
 """
+
 from __future__ import annotations
 
 import httpx
@@ -13,13 +14,17 @@ import pytest
 from icalendar import Calendar
 from nameko.standalone.rpc import ClusterRpcProxy
 
-from tests.system.test_events_support import SHIMEN_SITE, in_days, ok
 from services.notifications.tests.helpers import wait_for
 from tests.platform import Platform
+from tests.system.test_events_support import SHIMEN_SITE, in_days, ok
 
 ADMIN_ACTOR = {"sub": "district-admin", "role": "admin", "scopes": []}
-LIMITS = {"WENYUN_RATE_LIMIT_WRITES_PER_CLIENT": "2000/minute", "WENYUN_RATE_LIMIT_WRITES_PER_TOKEN": "60/minute",
-          "WENYUN_RATE_LIMIT_TOKEN_PAGES_PER_CLIENT": "20/minute", "WENYUN_MAX_BODY_BYTES": "200000"}
+LIMITS = {
+    "WENYUN_RATE_LIMIT_WRITES_PER_CLIENT": "2000/minute",
+    "WENYUN_RATE_LIMIT_WRITES_PER_TOKEN": "60/minute",
+    "WENYUN_RATE_LIMIT_TOKEN_PAGES_PER_CLIENT": "20/minute",
+    "WENYUN_MAX_BODY_BYTES": "200000",
+}
 
 
 @pytest.fixture(scope="module")
@@ -28,6 +33,8 @@ def shared_platform(module_amqp_uri, tmp_path_factory):
     running = Platform(module_amqp_uri, tmp_path_factory.mktemp("platform"), extra_env=LIMITS).start_all()
     yield running
     running.stop_all()
+
+
 TOWN = "嘉平镇"
 
 ACTORS = {
@@ -50,11 +57,16 @@ ROWS = [
     ("event registrations", "GET", "/api/v1/events/{event_id}/registrations", None, EVENT_STAFF, {200}),
     ("check in", "POST", "/api/v1/registrations/{registration_id}/check-in", None, EVENT_STAFF, {200, 409, 422}),
     ("no-show", "POST", "/api/v1/registrations/{registration_id}/no-show", None, EVENT_STAFF, {200, 409, 422}),
-    ("cancel someone's registration", "POST", "/api/v1/registrations/{registration_id}/cancel",
-     {"reason": 7, "surprise": True}, EVENT_STAFF, {422}),
+    (
+        "cancel someone's registration",
+        "POST",
+        "/api/v1/registrations/{registration_id}/cancel",
+        {"reason": 7, "surprise": True},
+        EVENT_STAFF,
+        {422},
+    ),
     ("change an event", "PATCH", "/api/v1/events/{event_id}", {"title": ""}, EVENT_ORGANISERS, {422}),
-    ("reschedule an event", "POST", "/api/v1/events/{event_id}/reschedule", {"start": "soon"}, EVENT_ORGANISERS,
-     {422}),
+    ("reschedule an event", "POST", "/api/v1/events/{event_id}/reschedule", {"start": "soon"}, EVENT_ORGANISERS, {422}),
     ("read someone's contact", "GET", "/api/v1/people/{resident_id}", None, {"admin"}, {200}),
     ("replace someone's contact", "PUT", "/api/v1/people/{volunteer_id}", {"channels": "all"}, {"admin"}, {422}),
     ("list volunteers", "GET", "/api/v1/volunteers", None, REVIEWERS, {200}),
@@ -64,15 +76,39 @@ ROWS = [
     ("suspend a volunteer", "POST", "/api/v1/volunteers/{volunteer_id}/suspend", {"reason": []}, REVIEWERS, {422}),
     ("add hours", "POST", "/api/v1/volunteers/{volunteer_id}/hours", {"hours": "many"}, REVIEWERS, {422}),
     ("add training", "POST", "/api/v1/volunteers/{volunteer_id}/training", {"course": None}, REVIEWERS, {422}),
-    ("change an offering", "PATCH", "/api/v1/offerings/{offering_id}", {"duration_minutes": -1},
-     {"organiser_own", "admin"}, {422}),
+    (
+        "change an offering",
+        "PATCH",
+        "/api/v1/offerings/{offering_id}",
+        {"duration_minutes": -1},
+        {"organiser_own", "admin"},
+        {422},
+    ),
     ("read a season plan", "GET", "/api/v1/season-plans/{plan_id}", None, {"organiser_own", "admin"}, {200}),
-    ("change a team", "PATCH", "/api/v1/teams/{team_id}", {"name": ""},
-     {"organiser_own", "organiser_town", "reviewer", "admin"}, {422}),
-    ("set opening hours", "PUT", "/api/v1/venues/{venue_id}/hours", {"weekly": "always"},
-     {"manager_own", "admin"}, {422}),
-    ("preview opening hours", "POST", "/api/v1/venues/{venue_id}/hours/compliance-preview?week=2026-W50",
-     {"weekly": "always"}, {"manager_own", "admin"}, {422}),
+    (
+        "change a team",
+        "PATCH",
+        "/api/v1/teams/{team_id}",
+        {"name": ""},
+        {"organiser_own", "organiser_town", "reviewer", "admin"},
+        {422},
+    ),
+    (
+        "set opening hours",
+        "PUT",
+        "/api/v1/venues/{venue_id}/hours",
+        {"weekly": "always"},
+        {"manager_own", "admin"},
+        {422},
+    ),
+    (
+        "preview opening hours",
+        "POST",
+        "/api/v1/venues/{venue_id}/hours/compliance-preview?week=2026-W50",
+        {"weekly": "always"},
+        {"manager_own", "admin"},
+        {422},
+    ),
     ("visits register", "GET", "/api/v1/venues/{venue_id}/visits", None, {"manager_own", "admin"}, {422}),
 ]
 
@@ -87,27 +123,76 @@ def records(shared_platform):
     rooms = seeded["rooms"]
     room_id = rooms.get("多功能活动室") or rooms["multi-function-room"]
     with platform.client("organiser", sub="org-own", name="嘉平镇文化站") as organiser:
-        draft = ok(organiser.post("/api/v1/events", json={
-            "title": "权限测试讲座", "kind": "lecture", "target_groups": ["everyone"], "room_id": room_id,
-            "start": in_days(20, 10).isoformat(), "end": in_days(20, 12).isoformat(), "capacity": 20}), 201)
+        draft = ok(
+            organiser.post(
+                "/api/v1/events",
+                json={
+                    "title": "权限测试讲座",
+                    "kind": "lecture",
+                    "target_groups": ["everyone"],
+                    "room_id": room_id,
+                    "start": in_days(20, 10).isoformat(),
+                    "end": in_days(20, 12).isoformat(),
+                    "capacity": 20,
+                },
+            ),
+            201,
+        )
         event = ok(organiser.post(f"/api/v1/events/{draft['id']}/publish"))
-        offering = ok(organiser.post("/api/v1/offerings", json={
-            "title": "川剧折子戏", "kind": "mobile_performance", "provider": "江津川剧团", "duration_minutes": 90}), 201)
-        team = ok(organiser.post("/api/v1/teams", json={"name": "石门村志愿服务队", "kind": "volunteer_team",
-                                                        "town": TOWN}), 201)
-        plan = ok(organiser.post("/api/v1/season-plans", json={
-            "first_day": in_days(10).date().isoformat(), "last_day": in_days(40).date().isoformat(),
-            "coverage_target": 0, "time_limit_seconds": 1, "troupes": [{
-                "troupe_id": "troupe-1", "name": "江津川剧团", "base": {"lat": 29.0, "lon": 106.2},
-                "offering_ids": [offering["id"]]}]}), 201)
+        offering = ok(
+            organiser.post(
+                "/api/v1/offerings",
+                json={
+                    "title": "川剧折子戏",
+                    "kind": "mobile_performance",
+                    "provider": "江津川剧团",
+                    "duration_minutes": 90,
+                },
+            ),
+            201,
+        )
+        team = ok(
+            organiser.post("/api/v1/teams", json={"name": "石门村志愿服务队", "kind": "volunteer_team", "town": TOWN}),
+            201,
+        )
+        plan = ok(
+            organiser.post(
+                "/api/v1/season-plans",
+                json={
+                    "first_day": in_days(10).date().isoformat(),
+                    "last_day": in_days(40).date().isoformat(),
+                    "coverage_target": 0,
+                    "time_limit_seconds": 1,
+                    "troupes": [
+                        {
+                            "troupe_id": "troupe-1",
+                            "name": "江津川剧团",
+                            "base": {"lat": 29.0, "lon": 106.2},
+                            "offering_ids": [offering["id"]],
+                        }
+                    ],
+                },
+            ),
+            201,
+        )
     assert event["town"] == TOWN and event["venue_id"] == seeded["venue_id"]
     with platform.client("resident", sub="res-owner") as resident:
         registration = ok(resident.post(f"/api/v1/events/{event['id']}/registrations", json={}), 201)
     with platform.client("volunteer", sub="vol-owner") as volunteer:
-        ok(volunteer.post("/api/v1/volunteers", json={"name": "李志愿", "phone": "13800001111", "channels": ["sms"]}), 201)
-    return {"event_id": event["id"], "registration_id": registration["id"], "resident_id": "res-owner",
-            "volunteer_id": "vol-owner", "offering_id": offering["id"], "team_id": team["id"],
-            "venue_id": seeded["venue_id"], "plan_id": plan["id"]}
+        ok(
+            volunteer.post("/api/v1/volunteers", json={"name": "李志愿", "phone": "13800001111", "channels": ["sms"]}),
+            201,
+        )
+    return {
+        "event_id": event["id"],
+        "registration_id": registration["id"],
+        "resident_id": "res-owner",
+        "volunteer_id": "vol-owner",
+        "offering_id": offering["id"],
+        "team_id": team["id"],
+        "venue_id": seeded["venue_id"],
+        "plan_id": plan["id"],
+    }
 
 
 CELLS = [(row, actor) for row in ROWS for actor in ACTORS]
@@ -150,36 +235,72 @@ def test_a_retry_with_the_same_key_gets_the_first_answer_and_keys_are_per_caller
     assert other.json()["id"] != first.json()["id"] and other.json()["person_id"] == "res-retry-b"
 
 
-EVERY_DAY = [{"day": d, "start": "06:00", "end": "23:00"} for d in
-             ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")]
+EVERY_DAY = [
+    {"day": d, "start": "06:00", "end": "23:00"}
+    for d in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+]
 
 
 def test_an_event_needing_free_text_skills_reaches_a_volunteer_with_them(shared_platform, records, http):
     """One skill vocabulary from the event form to dispatch: 「搬运」 is the skill `carrying`; a skill nobody
     can have is refused where it is entered; a published event's need becomes an offer."""
+
     def as_(role, sub):
         return {"Authorization": f"Bearer {shared_platform.token(role, sub=sub)}"}
 
-    ok(http.post("/api/v1/volunteers", headers=as_("volunteer", "vol-carrier"), json={
-        "name": "王搬运", "phone": "13900002222", "channels": ["inbox"], "skills": ["carrying"],
-        "availability": EVERY_DAY, "town": "嘉平镇", "village": "石门村",
-        "coordinates": SHIMEN_SITE["coordinates"]}), 201)
-    ok(http.post("/api/v1/volunteers/vol-carrier/review", headers=as_("admin", "admin-1"), json={"decision": "approve"}))
+    ok(
+        http.post(
+            "/api/v1/volunteers",
+            headers=as_("volunteer", "vol-carrier"),
+            json={
+                "name": "王搬运",
+                "phone": "13900002222",
+                "channels": ["inbox"],
+                "skills": ["carrying"],
+                "availability": EVERY_DAY,
+                "town": "嘉平镇",
+                "village": "石门村",
+                "coordinates": SHIMEN_SITE["coordinates"],
+            },
+        ),
+        201,
+    )
+    ok(
+        http.post(
+            "/api/v1/volunteers/vol-carrier/review", headers=as_("admin", "admin-1"), json={"decision": "approve"}
+        )
+    )
 
-    event = {"title": "晒坝电影放映", "kind": "film_screening", "target_groups": ["everyone"], "site": SHIMEN_SITE,
-             "start": in_days(9, 19).isoformat(), "end": in_days(9, 21).isoformat()}
+    event = {
+        "title": "晒坝电影放映",
+        "kind": "film_screening",
+        "target_groups": ["everyone"],
+        "site": SHIMEN_SITE,
+        "start": in_days(9, 19).isoformat(),
+        "end": in_days(9, 21).isoformat(),
+    }
     organiser = as_("organiser", "org-own")
-    refused = http.post("/api/v1/events", headers=organiser,
-                        json={**event, "volunteer_needs": [{"role": "杂工", "count": 1, "skills": ["杂活"]}]})
+    refused = http.post(
+        "/api/v1/events",
+        headers=organiser,
+        json={**event, "volunteer_needs": [{"role": "杂工", "count": 1, "skills": ["杂活"]}]},
+    )
     assert refused.status_code == 422 and "carrying (搬运)" in refused.text, refused.text
-    draft = ok(http.post("/api/v1/events", headers=organiser,
-                         json={**event, "volunteer_needs": [{"role": "设备搬运", "count": 1, "skills": ["搬运"]}]}), 201)
+    draft = ok(
+        http.post(
+            "/api/v1/events",
+            headers=organiser,
+            json={**event, "volunteer_needs": [{"role": "设备搬运", "count": 1, "skills": ["搬运"]}]},
+        ),
+        201,
+    )
     assert draft["volunteer_needs"] == [{"role": "设备搬运", "count": 1, "skills": ["carrying"]}]
     ok(http.post(f"/api/v1/events/{draft['id']}/publish", headers=organiser))
 
     def offered():
         offers = ok(http.get("/api/v1/volunteers/vol-carrier/offers", headers=as_("volunteer", "vol-carrier")))
         return [o for o in offers if o["event_id"] == draft["id"]]
+
     [offer] = wait_for(offered, timeout=30)
     assert offer["role"] == "设备搬运" and offer["status"] == "offered"
 
@@ -214,23 +335,41 @@ def test_a_body_over_the_cap_is_refused_with_413(shared_platform, records, http)
     def chunks():  # no Content-Length: counted as it arrives
         for _ in range(30):
             yield b"x" * 10_000
-    streamed = httpx.post(f"{shared_platform.base_url}/api/v1/events", content=chunks(), timeout=15,
-                          headers={**token, "content-type": "application/json"})
+
+    streamed = httpx.post(
+        f"{shared_platform.base_url}/api/v1/events",
+        content=chunks(),
+        timeout=15,
+        headers={**token, "content-type": "application/json"},
+    )
     assert streamed.status_code == 413, streamed.text
 
 
 def test_calendar_feeds_link_event_pages_and_raise_sequence_on_cancellation(shared_platform, records, http):
     """RFC 5545: a significant change raises SEQUENCE, or subscribed calendars keep the old copy."""
     organiser = {"Authorization": f"Bearer {shared_platform.token('organiser', sub='org-own')}"}
-    event = ok(http.post("/api/v1/events", headers=organiser, json={
-        "title": "取消测试·露天电影", "kind": "film_screening", "target_groups": ["everyone"], "site": SHIMEN_SITE,
-        "start": in_days(11, 19).isoformat(), "end": in_days(11, 21).isoformat()}), 201)
+    event = ok(
+        http.post(
+            "/api/v1/events",
+            headers=organiser,
+            json={
+                "title": "取消测试·露天电影",
+                "kind": "film_screening",
+                "target_groups": ["everyone"],
+                "site": SHIMEN_SITE,
+                "start": in_days(11, 19).isoformat(),
+                "end": in_days(11, 21).isoformat(),
+            },
+        ),
+        201,
+    )
     ok(http.post(f"/api/v1/events/{event['id']}/publish", headers=organiser))
 
     def feed_entry():
         feed = Calendar.from_ical(http.get("/calendar/villages/石门村.ics").content)
         [entry] = [v for v in feed.walk("VEVENT") if str(v["UID"]) == f"{event['id']}@wenyun"]
         return entry
+
     published = feed_entry()
     assert int(published["SEQUENCE"]) == 0 and str(published["STATUS"]) == "CONFIRMED"
     assert str(published["URL"]) == f"{shared_platform.web_url}/events/{event['id']}"  # the page, not the API

@@ -8,6 +8,7 @@
 - the XLSX export holds the same numbers as the JSON; the printable page has its charts and needs no network;
 - rebuilding the read models from the log gives the same report.
 """
+
 from __future__ import annotations
 
 import io
@@ -24,8 +25,8 @@ from openpyxl import load_workbook
 
 from gateway.report_exports import tables
 from services.reports.tests.conftest import publish_facts
-from tests.platform import ROOT
 from tests.district_year import LOCAL, TOWN, VILLAGES, expected_unit, generate
+from tests.platform import ROOT
 from tests.system.test_events_support import ok, organiser
 
 ADMIN_ACTOR = {"sub": "district-admin", "role": "admin", "scopes": []}
@@ -40,10 +41,22 @@ def district(shared_platform):
     villages = {}
     with shared_platform.client("admin") as admin:
         for village, (lat, lon, _last) in VILLAGES.items():
-            venue = ok(admin.post("/api/v1/venues", json={
-                "name": f"{village}综合文化服务中心", "kind": "village_centre", "level": "village",
-                "parent_id": town_venue, "town": TOWN, "village": village, "address": f"{TOWN}{village}",
-                "coordinates": {"lat": lat, "lon": lon}}), 201)
+            venue = ok(
+                admin.post(
+                    "/api/v1/venues",
+                    json={
+                        "name": f"{village}综合文化服务中心",
+                        "kind": "village_centre",
+                        "level": "village",
+                        "parent_id": town_venue,
+                        "town": TOWN,
+                        "village": village,
+                        "address": f"{TOWN}{village}",
+                        "coordinates": {"lat": lat, "lon": lon},
+                    },
+                ),
+                201,
+            )
             villages[village] = venue["id"]
     generated = generate(town_venue=town_venue, village_venues=villages)
     publish_facts(shared_platform.amqp_uri, generated.facts)
@@ -74,9 +87,11 @@ def test_every_figure_of_the_generated_quarter(shared_platform, district):
     g = district
     with shared_platform.client("organiser") as http:
         report = ok(http.get("/api/v1/reports/district", params={"period": "2026-Q3"}))
-    for row, expected in [(_unit(report, "district"), expected_unit(g, *Q3)),
-                          (_unit(report, "venue", venue_id=g.town_venue), expected_unit(g, *Q3, venue_id=g.town_venue)),
-                          *[(_unit(report, "village", village=v), expected_unit(g, *Q3, village=v)) for v in VILLAGES]]:
+    for row, expected in [
+        (_unit(report, "district"), expected_unit(g, *Q3)),
+        (_unit(report, "venue", venue_id=g.town_venue), expected_unit(g, *Q3, venue_id=g.town_venue)),
+        *[(_unit(report, "village", village=v), expected_unit(g, *Q3, village=v)) for v in VILLAGES],
+    ]:
         for name, value in expected.items():
             assert row[name] == value, f"{row['name']}: {name} is {row[name]}, expected {value}"
 
@@ -87,11 +102,27 @@ def test_an_unserved_village_leaves_the_list_within_seconds_of_a_completed_perfo
     assert before == {"高峰村", "白沙村"}  # 高峰村 last served in June, 白沙村 never
     start = datetime.now(LOCAL) + timedelta(seconds=4)
     with organiser(shared_platform) as http:
-        draft = ok(http.post("/api/v1/events", json={
-            "title": "送文化下乡·川剧《白蛇传》", "kind": "mobile_performance", "target_groups": ["elderly"],
-            "site": {"name": "高峰村晒坝", "village": "高峰村", "town": TOWN, "address": "嘉平镇高峰村",
-                     "coordinates": {"lat": 29.12, "lon": 106.33}},
-            "start": start.isoformat(), "end": (start + timedelta(seconds=2)).isoformat(), "capacity": 50}), 201)
+        draft = ok(
+            http.post(
+                "/api/v1/events",
+                json={
+                    "title": "送文化下乡·川剧《白蛇传》",
+                    "kind": "mobile_performance",
+                    "target_groups": ["elderly"],
+                    "site": {
+                        "name": "高峰村晒坝",
+                        "village": "高峰村",
+                        "town": TOWN,
+                        "address": "嘉平镇高峰村",
+                        "coordinates": {"lat": 29.12, "lon": 106.33},
+                    },
+                    "start": start.isoformat(),
+                    "end": (start + timedelta(seconds=2)).isoformat(),
+                    "capacity": 50,
+                },
+            ),
+            201,
+        )
         event = ok(http.post(f"/api/v1/events/{draft['id']}/publish"))
         with shared_platform.client("resident", sub="resident-gf") as resident:
             registration = ok(resident.post(f"/api/v1/events/{event['id']}/registrations", json={"party_size": 2}), 201)
@@ -109,8 +140,13 @@ def test_an_unserved_village_leaves_the_list_within_seconds_of_a_completed_perfo
         assert unserved == {"白沙村"}, f"still listed after {time.monotonic() - finished:.1f}s"
         month = ok(admin.get("/api/v1/reports/district", params={"period": datetime.now(LOCAL).strftime("%Y-%m")}))
     gaofeng = _unit(month, "village", village="高峰村")
-    assert (gaofeng["activities"], gaofeng["mobile_performances"], gaofeng["registered_places"],
-            gaofeng["attended"], gaofeng["special_groups_attended"]["elderly"]) == (1, 1, 2, 2, 2)
+    assert (
+        gaofeng["activities"],
+        gaofeng["mobile_performances"],
+        gaofeng["registered_places"],
+        gaofeng["attended"],
+        gaofeng["special_groups_attended"]["elderly"],
+    ) == (1, 1, 2, 2, 2)
 
 
 def test_xlsx_holds_the_json_numbers_the_page_draws_its_charts_and_rebuild_equals_live(shared_platform, district):
@@ -120,8 +156,14 @@ def test_xlsx_holds_the_json_numbers_the_page_draws_its_charts_and_rebuild_equal
         csv_text = admin.get("/api/v1/reports/district", params={"period": "2026", "format": "csv"}).text
         page = admin.get("/reports/district", params={"period": "2026"})
         # `wenyun reports rebuild`, as an operator runs it after a rule changed.
-        done = subprocess.run([sys.executable, "-m", "wenyun", "reports", "rebuild"], cwd=ROOT,
-                              env=shared_platform.env, capture_output=True, text=True, timeout=120)
+        done = subprocess.run(
+            [sys.executable, "-m", "wenyun", "reports", "rebuild"],
+            cwd=ROOT,
+            env=shared_platform.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert done.returncode == 0, done.stderr
         assert json.loads(done.stdout)["replayed_facts"] >= len(district.facts)
         rebuilt = ok(admin.get("/api/v1/reports/district", params={"period": "2026"}))
@@ -136,9 +178,15 @@ def test_xlsx_holds_the_json_numbers_the_page_draws_its_charts_and_rebuild_equal
             continue
         header, cells = sheet[0], sheet[1:]
         assert [dict(zip(header, line)) for line in cells] == [{c: row.get(c) for c in header} for row in rows], name
-    assert _unit(report, "district")["activities"] == dict(zip(sheet_header := [c.value for c in next(
-        workbook["units"].iter_rows(max_row=1))], next(workbook["units"].iter_rows(min_row=2, values_only=True))))[
-        "activities"]
+    assert (
+        _unit(report, "district")["activities"]
+        == dict(
+            zip(
+                sheet_header := [c.value for c in next(workbook["units"].iter_rows(max_row=1))],
+                next(workbook["units"].iter_rows(min_row=2, values_only=True)),
+            )
+        )["activities"]
+    )
     assert csv_text.lstrip("\ufeff").splitlines()[0].split(",")[:2] == ["scope", "name"] and sheet_header
 
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
@@ -157,8 +205,12 @@ def test_reports_are_for_district_staff(shared_platform, district):
     with shared_platform.client("admin") as admin:
         export = ok(admin.get("/api/v1/reports/evaluator-export", params={"period": "2026-Q3"}))
         assert len(export["events"]) == expected_unit(district, *Q3)["activities"]
-        workbook = load_workbook(io.BytesIO(admin.get("/api/v1/reports/evaluator-export", params={
-            "period": "2026-Q3", "format": "xlsx"}).content), read_only=True)
+        workbook = load_workbook(
+            io.BytesIO(
+                admin.get("/api/v1/reports/evaluator-export", params={"period": "2026-Q3", "format": "xlsx"}).content
+            ),
+            read_only=True,
+        )
         assert workbook["events"].max_row == len(export["events"]) + 1
 
 
@@ -168,9 +220,19 @@ def test_an_overdue_book_gets_its_borrower_exactly_one_reminder_and_returning_it
     today = datetime.now(LOCAL).date()
     with shared_platform.client("venue_manager", scopes=[f"venue:{venue_id}"]) as manager:
         book = ok(manager.post(f"/api/v1/venues/{venue_id}/assets", json={"name": "《红岩》", "category": "图书"}), 201)
-        loan = ok(manager.post(f"/api/v1/venues/{venue_id}/loans", json={
-            "asset_id": book["id"], "borrower_id": "resident-borrower", "borrower_name": "王秀英",
-            "lent_on": str(today - timedelta(days=16)), "due_on": str(today - timedelta(days=2))}), 201)
+        loan = ok(
+            manager.post(
+                f"/api/v1/venues/{venue_id}/loans",
+                json={
+                    "asset_id": book["id"],
+                    "borrower_id": "resident-borrower",
+                    "borrower_name": "王秀英",
+                    "lent_on": str(today - timedelta(days=16)),
+                    "due_on": str(today - timedelta(days=2)),
+                },
+            ),
+            201,
+        )
         for _check in range(3):
             overdue = ok(manager.get(f"/api/v1/venues/{venue_id}/loans", params={"status": "overdue"}))
             assert [o["id"] for o in overdue] == [loan["id"]]
@@ -189,18 +251,37 @@ def test_an_overdue_book_gets_its_borrower_exactly_one_reminder_and_returning_it
 
 def test_an_inspection_through_the_api_with_a_rectification_tracked_to_closed(shared_platform, district):
     with shared_platform.client("admin", name="区文旅委督查组") as admin:
-        inspection = ok(admin.post("/api/v1/inspections", json={
-            "venue_id": district.town_venue, "period": "2026-Q3", "findings": "节日活动记录不全"}), 201)
+        inspection = ok(
+            admin.post(
+                "/api/v1/inspections",
+                json={"venue_id": district.town_venue, "period": "2026-Q3", "findings": "节日活动记录不全"},
+            ),
+            201,
+        )
         checklist = {i["code"]: i for i in inspection["checklist"]}
-        assert checklist["activities"]["actual"] == expected_unit(district, *Q3, venue_id=district.town_venue)[
-            "activities"] and checklist["activities"]["required"] == 13
-        item = ok(admin.post(f"/api/v1/inspections/{inspection['id']}/rectifications", json={
-            "description": "补齐中秋活动记录", "owner": "嘉平镇文化站", "due_on": str(datetime.now(LOCAL).date())}), 201)
+        assert (
+            checklist["activities"]["actual"]
+            == expected_unit(district, *Q3, venue_id=district.town_venue)["activities"]
+            and checklist["activities"]["required"] == 13
+        )
+        item = ok(
+            admin.post(
+                f"/api/v1/inspections/{inspection['id']}/rectifications",
+                json={
+                    "description": "补齐中秋活动记录",
+                    "owner": "嘉平镇文化站",
+                    "due_on": str(datetime.now(LOCAL).date()),
+                },
+            ),
+            201,
+        )
     with shared_platform.client("venue_manager", scopes=[f"venue:{district.town_venue}"]) as manager:
         ok(manager.post(f"/api/v1/rectifications/{item['id']}/close", json={"note": "已补齐"}))
         report = ok(manager.get(f"/api/v1/inspections/{inspection['id']}"))
         assert report["rectifications"][0]["status"] == "closed" and report["summary"]["rectifications_open"] == 0
         progress = ok(manager.get("/api/v1/reports/monthly-progress", params={"year": 2026}))
     july = {u["name"]: u for u in progress[6]["units"]}
-    assert july["全区"]["activities"] == expected_unit(
-        district, datetime(2026, 7, 1, tzinfo=LOCAL), datetime(2026, 8, 1, tzinfo=LOCAL))["activities"]
+    assert (
+        july["全区"]["activities"]
+        == expected_unit(district, datetime(2026, 7, 1, tzinfo=LOCAL), datetime(2026, 8, 1, tzinfo=LOCAL))["activities"]
+    )

@@ -1,6 +1,7 @@
 """Concurrent answers through the gateway, on SQLite (the embedded default): three volunteers each press
 their accept link three times at once. Every offer is answered exactly once, the dispatch is filled
 exactly once, and the team has exactly three members — nobody counted twice, no answer lost."""
+
 from __future__ import annotations
 
 import json
@@ -30,10 +31,18 @@ def test_triple_clicked_links_answer_each_offer_once_on_sqlite(sqlite_platform):
 
     with platform.client("admin") as admin:
         for i in range(3):
-            applied = admin.post("/api/v1/volunteers", json={
-                "volunteer_id": f"v-{i}", "name": f"志愿者{i}", "phone": f"1370000000{i}", "channels": ["sms"],
-                "skills": ["stage"], "availability": [{"day": "saturday", "start": "08:00", "end": "20:00"}],
-                "coordinates": {"lat": SITE[0] + 0.05 * (i + 1), "lon": SITE[1]}})
+            applied = admin.post(
+                "/api/v1/volunteers",
+                json={
+                    "volunteer_id": f"v-{i}",
+                    "name": f"志愿者{i}",
+                    "phone": f"1370000000{i}",
+                    "channels": ["sms"],
+                    "skills": ["stage"],
+                    "availability": [{"day": "saturday", "start": "08:00", "end": "20:00"}],
+                    "coordinates": {"lat": SITE[0] + 0.05 * (i + 1), "lon": SITE[1]},
+                },
+            )
             assert applied.status_code == 201, applied.text
             assert admin.post(f"/api/v1/volunteers/v-{i}/review", json={"decision": "approve"}).status_code == 200
 
@@ -41,15 +50,26 @@ def test_triple_clicked_links_answer_each_offer_once_on_sqlite(sqlite_platform):
     day = now.date() + timedelta(days=2)
     day += timedelta(days=(5 - day.weekday()) % 7)
     start = datetime(day.year, day.month, day.day, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
-    request = DispatchRequested(event_id="e-stage", title="元宵灯会", organiser_id="org-1", start=start,
-                                end=start + timedelta(hours=4), place_name="嘉平镇广场",
-                                coordinates=Coordinates(lat=SITE[0], lon=SITE[1]),
-                                needs=[VolunteerNeed(role="舞台", count=3, skills=["stage"])])
+    request = DispatchRequested(
+        event_id="e-stage",
+        title="元宵灯会",
+        organiser_id="org-1",
+        start=start,
+        end=start + timedelta(hours=4),
+        place_name="嘉平镇广场",
+        coordinates=Coordinates(lat=SITE[0], lon=SITE[1]),
+        needs=[VolunteerNeed(role="舞台", count=3, skills=["stage"])],
+    )
     exchange = events_exchange("events")
     with Connection(platform.amqp_uri, transport_options={"confirm_publish": True}) as publisher:
-        publisher.Producer().publish(to_cloudevent(request, event_id=str(uuid.uuid4())), exchange=exchange,
-                                     routing_key="dispatch.requested", content_type="application/cloudevents+json",
-                                     content_encoding="utf-8", declare=[exchange])
+        publisher.Producer().publish(
+            to_cloudevent(request, event_id=str(uuid.uuid4())),
+            exchange=exchange,
+            routing_key="dispatch.requested",
+            content_type="application/cloudevents+json",
+            content_encoding="utf-8",
+            declare=[exchange],
+        )
 
     def drain(expect, timeout=15.0):
         got, deadline = [], time.time() + timeout

@@ -8,6 +8,7 @@
 - an offer left past its deadline expires and moves on by itself (a reminder first); its link is refused;
 - completing the event (delivered twice with one id, and again with another) credits hours once.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -21,8 +22,8 @@ from contracts.common import Coordinates
 from contracts.envelope import to_cloudevent
 from contracts.events import DispatchRequested, EventCancelled, EventCompleted, VolunteerNeed
 from kit.bus import events_exchange
-from tests.platform import Platform
 from tests.outside import OutsideSubscriber
+from tests.platform import Platform
 
 RESPONSE_SECONDS = 10
 SITE = (29.80, 106.70)
@@ -33,11 +34,15 @@ ORGANISER = {"sub": "org-longxi", "name": "嘉平镇文化站"}
 @pytest.fixture(scope="module")
 def volunteer_platform(module_amqp_uri, tmp_path_factory):
     """The whole platform on PostgreSQL, with a dispatch clock in seconds (offers answerable for 10 s)."""
-    running = Platform(module_amqp_uri, tmp_path_factory.mktemp("volunteers"), extra_env={
-        "WENYUN_VOLUNTEERS_OFFER_RESPONSE_SECONDS": str(RESPONSE_SECONDS),
-        "WENYUN_VOLUNTEERS_REMINDER_LEAD_SECONDS": "5",
-        "WENYUN_VOLUNTEERS_TICK_SECONDS": "0.5",
-    }).start_all()
+    running = Platform(
+        module_amqp_uri,
+        tmp_path_factory.mktemp("volunteers"),
+        extra_env={
+            "WENYUN_VOLUNTEERS_OFFER_RESPONSE_SECONDS": str(RESPONSE_SECONDS),
+            "WENYUN_VOLUNTEERS_REMINDER_LEAD_SECONDS": "5",
+            "WENYUN_VOLUNTEERS_TICK_SECONDS": "0.5",
+        },
+    ).start_all()
     yield running
     running.stop_all()
 
@@ -59,9 +64,14 @@ def publish(platform: Platform, fact, event_id: str | None = None) -> str:
     event_id = event_id or str(uuid.uuid4())
     exchange = events_exchange("events")
     with Connection(platform.amqp_uri, transport_options={"confirm_publish": True}) as conn:
-        conn.Producer().publish(to_cloudevent(fact, event_id=event_id), exchange=exchange,
-                                routing_key=fact.event_type, content_type="application/cloudevents+json",
-                                content_encoding="utf-8", declare=[exchange])
+        conn.Producer().publish(
+            to_cloudevent(fact, event_id=event_id),
+            exchange=exchange,
+            routing_key=fact.event_type,
+            content_type="application/cloudevents+json",
+            content_encoding="utf-8",
+            declare=[exchange],
+        )
     return event_id
 
 
@@ -74,16 +84,30 @@ def saturday(weeks_ahead: int) -> tuple[datetime, datetime]:
 
 
 def request_for(event_id: str, count: int, start: datetime, end: datetime) -> DispatchRequested:
-    return DispatchRequested(event_id=event_id, title="送文化下乡·龙溪村专场", organiser_id=ORGANISER["sub"],
-                             start=start, end=end, place_name="龙溪村文化广场",
-                             coordinates=Coordinates(lat=SITE[0], lon=SITE[1]),
-                             needs=[VolunteerNeed(role="音响", count=count, skills=["sound"])])
+    return DispatchRequested(
+        event_id=event_id,
+        title="送文化下乡·龙溪村专场",
+        organiser_id=ORGANISER["sub"],
+        start=start,
+        end=end,
+        place_name="龙溪村文化广场",
+        coordinates=Coordinates(lat=SITE[0], lon=SITE[1]),
+        needs=[VolunteerNeed(role="音响", count=count, skills=["sound"])],
+    )
 
 
 def event_fact(cls, event_id: str, start, end, **extra):
-    return cls(event_id=event_id, title="送文化下乡·龙溪村专场", kind="mobile_performance",
-               organiser_id=ORGANISER["sub"], place_name="龙溪村文化广场",
-               coordinates=Coordinates(lat=SITE[0], lon=SITE[1]), start=start, end=end, **extra)
+    return cls(
+        event_id=event_id,
+        title="送文化下乡·龙溪村专场",
+        kind="mobile_performance",
+        organiser_id=ORGANISER["sub"],
+        place_name="龙溪村文化广场",
+        coordinates=Coordinates(lat=SITE[0], lon=SITE[1]),
+        start=start,
+        end=end,
+        **extra,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -94,10 +118,18 @@ def candidates(volunteer_platform) -> list[str]:
         for i in range(10):
             vid = f"v-{i:02d}"
             with volunteer_platform.client("volunteer", sub=vid) as me:
-                applied = me.post("/api/v1/volunteers", json={
-                    "name": f"志愿者{i:02d}", "phone": f"139{i:08d}", "channels": ["sms", "inbox"],
-                    "skills": ["sound"], "availability": SATURDAY, "village": "龙溪村",
-                    "coordinates": {"lat": SITE[0] + 6 * (i + 1) / 111.195, "lon": SITE[1]}})
+                applied = me.post(
+                    "/api/v1/volunteers",
+                    json={
+                        "name": f"志愿者{i:02d}",
+                        "phone": f"139{i:08d}",
+                        "channels": ["sms", "inbox"],
+                        "skills": ["sound"],
+                        "availability": SATURDAY,
+                        "village": "龙溪村",
+                        "coordinates": {"lat": SITE[0] + 6 * (i + 1) / 111.195, "lon": SITE[1]},
+                    },
+                )
                 assert applied.status_code == 201, applied.text
             reviewed = admin.post(f"/api/v1/volunteers/{vid}/review", json={"decision": "approve"})
             assert reviewed.json()["status"] == "active", reviewed.text
@@ -167,8 +199,12 @@ def test_dispatch_offers_the_best_three_moves_on_fills_and_credits_hours(volunte
         tampered = token.replace(token[-3], "A" if token[-3] != "A" else "B")
         refused = web.post(f"{platform.base_url}/offers/{tampered}")
         assert refused.status_code == 400 and refused.json()["reason"] == "invalid_link"
-        assert web.get(f"{platform.base_url}/offers/{tampered}", headers={"accept": "text/html"},
-                       follow_redirects=True).status_code == 400
+        assert (
+            web.get(
+                f"{platform.base_url}/offers/{tampered}", headers={"accept": "text/html"}, follow_redirects=True
+            ).status_code
+            == 400
+        )
         assert team_of(platform, "e-longxi-1") == before
 
         # The others accept: v-01 by its link, v-02 and v-03 through the API (own offers only).

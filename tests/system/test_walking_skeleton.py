@@ -1,6 +1,7 @@
 """The foundation's promise, over HTTP and AMQP only: a venue registered through the gateway is
 stored, published as a CloudEvent through the outbox, and consumed exactly once — even when the
 venues process dies between its commit and the publish."""
+
 from __future__ import annotations
 
 import json
@@ -52,8 +53,13 @@ def test_register_venue_end_to_end(backend, request):
     platform = request.getfixturevalue("platform" if backend == "postgresql" else "sqlite_platform")
     health = platform.wait_healthy()
     assert {s: v["status"] for s, v in health["services"].items()} == {
-        "venues": "ok", "events": "ok", "volunteers": "ok", "notifications": "ok", "accounts": "ok",
-        "reports": "ok"}
+        "venues": "ok",
+        "events": "ok",
+        "volunteers": "ok",
+        "notifications": "ok",
+        "accounts": "ok",
+        "reports": "ok",
+    }
     conn, queue = bind_outside_queue(platform.amqp_uri)
     with platform.client("admin") as http:
         created = http.post("/api/v1/venues", json=VENUE)
@@ -113,9 +119,13 @@ def test_crash_between_commit_and_publish_loses_nothing(platform):
     assert len(inbox) == 1
     # A redelivery of the same fact (e.g. a relay that crashed after publishing) has no second effect.
     with Connection(platform.amqp_uri) as publisher:
-        publisher.Producer().publish(json.dumps(events[0]).encode(), exchange=events_exchange("venues"),
-                                     routing_key="venue.registered", content_type="application/cloudevents+json",
-                                     content_encoding="utf-8")
+        publisher.Producer().publish(
+            json.dumps(events[0]).encode(),
+            exchange=events_exchange("venues"),
+            routing_key="venue.registered",
+            content_type="application/cloudevents+json",
+            content_encoding="utf-8",
+        )
     time.sleep(2)
     assert len([m for m in admin_inbox(platform) if m["event_id"] == events[0]["id"]]) == 1
     conn.release()
@@ -129,8 +139,11 @@ def test_platform_documents(platform):
         assert spec["openapi"].startswith("3.1")
         validate(spec)
         docs = http.get("/docs")
-        assert docs.status_code == 200 and "http://" not in docs.text.replace(platform.base_url, "") \
+        assert (
+            docs.status_code == 200
+            and "http://" not in docs.text.replace(platform.base_url, "")
             and "https://" not in docs.text
+        )
         asset = [line for line in docs.text.split('"') if line.endswith("swagger-ui-bundle.js")][0]
         assert http.get(asset).status_code == 200
         asyncapi = http.get("/asyncapi.json").json()

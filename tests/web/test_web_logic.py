@@ -1,5 +1,6 @@
 """Pure logic of the web app (no browser, no platform): where sign-in may lead, the zh-CN messages for API
 problems, the check-in QR code, room terms, the session cookie format."""
+
 from __future__ import annotations
 
 import base64
@@ -15,17 +16,31 @@ from web.routes.venues import room_terms
 from web.session import encode_cookie
 
 
-@pytest.mark.parametrize("target, expected", [
-    ("/events/42", "/events/42"), ("/my/registrations?x=1", "/my/registrations?x=1"), (None, "/"), ("", "/"),
-    ("https://evil.example/", "/"), ("//evil.example/", "/"), ("/\\evil.example", "/"), ("events", "/"),
-])
+@pytest.mark.parametrize(
+    "target, expected",
+    [
+        ("/events/42", "/events/42"),
+        ("/my/registrations?x=1", "/my/registrations?x=1"),
+        (None, "/"),
+        ("", "/"),
+        ("https://evil.example/", "/"),
+        ("//evil.example/", "/"),
+        ("/\\evil.example", "/"),
+        ("events", "/"),
+    ],
+)
 def test_sign_in_leads_only_to_a_page_of_this_site(target, expected):
     assert safe_next(target) == expected
 
 
 def test_problems_become_friendly_chinese_messages_and_a_services_own_words_win():
-    assert ApiProblem(409, {"type": "urn:wenyun:problem:conflict", "detail_zh": "该时段已被预约"}).message_zh == "该时段已被预约"
-    assert ApiProblem(503, {"type": "urn:wenyun:problem:service_unavailable"}).message_zh == "服务暂时不可用，请稍后再试。"
+    assert (
+        ApiProblem(409, {"type": "urn:wenyun:problem:conflict", "detail_zh": "该时段已被预约"}).message_zh
+        == "该时段已被预约"
+    )
+    assert (
+        ApiProblem(503, {"type": "urn:wenyun:problem:service_unavailable"}).message_zh == "服务暂时不可用，请稍后再试。"
+    )
     assert ApiProblem(403, {}).message_zh == "您没有权限执行此操作。"
     assert ApiProblem(418, {}).message_zh == "操作未能完成，请稍后再试。"
     assert ApiProblem(422, {"type": "urn:wenyun:problem:validation_failed"}).code == "validation_failed"

@@ -1,5 +1,6 @@
 """Every router of the web app: each module of this package that defines `router` is included (one area =
 one file, its templates under `web/templates/<area>/`)."""
+
 import importlib
 import pkgutil
 

@@ -1,5 +1,6 @@
 """The organiser's menu of offerings (点单菜单) with demand and satisfaction per offering, and the inbox of
 village orders: schedule one (an event is created, published at once) or decline it with a reason."""
+
 from __future__ import annotations
 
 import asyncio
@@ -32,9 +33,17 @@ async def offerings(request: Request):
     satisfaction = await asyncio.gather(*(_satisfaction(api, o["id"]) for o in menu))
     demand_by_id = {d["offering_id"]: d for d in demand["offerings"]}
     rows = [{**o, "demand": demand_by_id.get(o["id"]), "satisfaction": s} for o, s in zip(menu, satisfaction)]
-    return render(request, "console/offerings.html", {
-        "title": "服务菜单", "offerings": rows, "threshold": demand["threshold"], "kinds": labels.EVENT_KINDS,
-        "groups": labels.TARGET_GROUPS})
+    return render(
+        request,
+        "console/offerings.html",
+        {
+            "title": "服务菜单",
+            "offerings": rows,
+            "threshold": demand["threshold"],
+            "kinds": labels.EVENT_KINDS,
+            "groups": labels.TARGET_GROUPS,
+        },
+    )
 
 
 @router.post("/console/offerings")
@@ -45,10 +54,14 @@ async def create_offering(request: Request):
         minutes = int(form.get("duration_minutes", ""))
     except ValueError:
         minutes = 0
-    body = {"title": form.get("title", "").strip(), "kind": form.get("kind", "other"),
-            "provider": form.get("provider", "").strip(), "duration_minutes": minutes,
-            "target_groups": form.getlist("target_groups") or ["everyone"],
-            "description": form.get("description", "").strip()}
+    body = {
+        "title": form.get("title", "").strip(),
+        "kind": form.get("kind", "other"),
+        "provider": form.get("provider", "").strip(),
+        "duration_minutes": minutes,
+        "target_groups": form.getlist("target_groups") or ["everyone"],
+        "description": form.get("description", "").strip(),
+    }
     try:
         offering = await Api(request).post("/api/v1/offerings", body)
     except ApiProblem as exc:
@@ -64,8 +77,10 @@ async def set_availability(request: Request, offering_id: str):
     form = await request.form()
     available = form.get("available") == "true"
     await flash_outcome(
-        request, Api(request).patch(f"/api/v1/offerings/{offering_id}", {"available": available}),
-        "已重新上架。" if available else "已下架（已有点单不受影响）。")
+        request,
+        Api(request).patch(f"/api/v1/offerings/{offering_id}", {"available": available}),
+        "已重新上架。" if available else "已下架（已有点单不受影响）。",
+    )
     return RedirectResponse("/console/offerings", status_code=303)
 
 
@@ -74,8 +89,11 @@ async def orders(request: Request, status: str = "placed"):
     require_staff(request, *ORGANISERS)
     listed = await Api(request).get("/api/v1/orders", status=status or None)
     listed.sort(key=lambda o: o["created_at"])
-    return render(request, "console/orders.html", {
-        "title": "村（社区）点单", "orders": listed, "status": status, "statuses": labels.ORDER_STATUS})
+    return render(
+        request,
+        "console/orders.html",
+        {"title": "村（社区）点单", "orders": listed, "status": status, "statuses": labels.ORDER_STATUS},
+    )
 
 
 @router.post("/console/orders/{order_id}/schedule")
@@ -83,8 +101,9 @@ async def schedule_order(request: Request, order_id: str):
     require_staff(request, *ORGANISERS)
     form = await request.form()
     try:
-        start = datetime.combine(date.fromisoformat(form.get("date", "")), time.fromisoformat(form.get("time", "")),
-                                 DISTRICT)
+        start = datetime.combine(
+            date.fromisoformat(form.get("date", "")), time.fromisoformat(form.get("time", "")), DISTRICT
+        )
     except ValueError:
         session.flash(request, "请填写演出日期和开始时间。", "error")
         return RedirectResponse(f"/console/orders#order-{order_id}", status_code=303)
@@ -98,8 +117,9 @@ async def schedule_order(request: Request, order_id: str):
         session.flash(request, exc.message_zh, "error")
         return RedirectResponse(f"/console/orders#order-{order_id}", status_code=303)
     session.flash(request, f"已为{order.get('venue_name') or '该村'}排期「{order['offering_title']}」并发布活动。")
-    return RedirectResponse(f"/console/events/{order['event_id']}" if order.get("event_id") else "/console/orders",
-                            status_code=303)
+    return RedirectResponse(
+        f"/console/events/{order['event_id']}" if order.get("event_id") else "/console/orders", status_code=303
+    )
 
 
 @router.post("/console/orders/{order_id}/decline")
@@ -111,6 +131,8 @@ async def decline_order(request: Request, order_id: str):
         session.flash(request, "婉拒点单须写明原因（会告知点单的村）。", "error")
         return RedirectResponse(f"/console/orders#order-{order_id}", status_code=303)
     await flash_outcome(
-        request, Api(request).post(f"/api/v1/orders/{order_id}/decline", {"reason": reason}),
-        "已婉拒该点单，并告知原因。")
+        request,
+        Api(request).post(f"/api/v1/orders/{order_id}/decline", {"reason": reason}),
+        "已婉拒该点单，并告知原因。",
+    )
     return RedirectResponse("/console/orders", status_code=303)

@@ -2,6 +2,7 @@
 links the printable report (with its charts) and the CSV/XLSX exports. The report itself is the gateway's
 (`/reports/district`, `/api/v1/reports/district`); the web app fetches it with the staff member's token,
 since a browser session holds no bearer token of its own."""
+
 from __future__ import annotations
 
 import re
@@ -16,8 +17,10 @@ from web.templating import render
 router = APIRouter()
 READERS = ("organiser", "venue_manager")  # and administrators, as the gateway's reports routes
 PERIOD = re.compile(r"^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$")
-EXPORTS = {"csv": "text/csv; charset=utf-8",
-           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+EXPORTS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 def _period(value: str) -> str:
@@ -35,16 +38,19 @@ async def reports(request: Request, period: str = "", unserved_months: int = 4):
         unserved = await Api(request).get("/api/v1/reports/unserved-villages", months=unserved_months)
     else:
         report_period = ""
-    return render(request, "console/reports.html", {
-        "title": "服务效能报告", "period": report_period, "unserved_months": unserved_months,
-        "unserved": unserved})
+    return render(
+        request,
+        "console/reports.html",
+        {"title": "服务效能报告", "period": report_period, "unserved_months": unserved_months, "unserved": unserved},
+    )
 
 
 @router.get("/console/reports/district")
 async def printable_report(request: Request, period: str, unserved_months: int = 4):
     require_staff(request, *READERS)
-    response = await Api(request).send("GET", "/reports/district",
-                                       params={"period": _period(period), "unserved_months": unserved_months})
+    response = await Api(request).send(
+        "GET", "/reports/district", params={"period": _period(period), "unserved_months": unserved_months}
+    )
     raise_for_problem(response)
     return HTMLResponse(response.text)
 
@@ -54,8 +60,14 @@ async def report_export(request: Request, kind: str, period: str, unserved_month
     require_staff(request, *READERS)
     if kind not in EXPORTS:
         raise ApiProblem(404, {"detail_zh": "没有这种导出格式。"})
-    response = await Api(request).send("GET", "/api/v1/reports/district", params={
-        "period": _period(period), "unserved_months": unserved_months, "format": kind})
+    response = await Api(request).send(
+        "GET",
+        "/api/v1/reports/district",
+        params={"period": _period(period), "unserved_months": unserved_months, "format": kind},
+    )
     raise_for_problem(response)
-    return Response(response.content, media_type=EXPORTS[kind], headers={
-        "Content-Disposition": f'attachment; filename="district-{period}.{kind}"'})
+    return Response(
+        response.content,
+        media_type=EXPORTS[kind],
+        headers={"Content-Disposition": f'attachment; filename="district-{period}.{kind}"'},
+    )

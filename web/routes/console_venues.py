@@ -1,6 +1,7 @@
 """The venue manager's console: their venues, rooms, weekly hours and dated exceptions with the compliance
 verdict shown before saving (the API's compliance preview), closures with what they will cancel shown before
 confirming, the bookings approval queue with check-in and no-shows, and the visit and asset registers."""
+
 from __future__ import annotations
 
 import asyncio
@@ -17,8 +18,13 @@ from web.templating import DISTRICT, render
 router = APIRouter()
 MANAGERS = ("venue_manager", "admin")
 CANCELLABLE = ("pending", "confirmed")  # what a closure cancels
-VISITOR_GROUPS = {"general": "一般群众", "elderly": "老年人", "minors": "未成年人", "disabled": "残疾人",
-                  "migrant_workers": "农民工"}
+VISITOR_GROUPS = {
+    "general": "一般群众",
+    "elderly": "老年人",
+    "minors": "未成年人",
+    "disabled": "残疾人",
+    "migrant_workers": "农民工",
+}
 ASSET_CONDITIONS = {"good": "完好", "faulty": "故障", "under_repair": "维修中", "retired": "已报废"}
 
 
@@ -51,16 +57,28 @@ async def venue_desk(request: Request, venue_id: str):
     require_staff(request, *MANAGERS)
     api = Api(request)
     venue, rooms, hours, compliance, closures = await asyncio.gather(
-        api.get(f"/api/v1/venues/{venue_id}"), api.get(f"/api/v1/venues/{venue_id}/rooms"),
+        api.get(f"/api/v1/venues/{venue_id}"),
+        api.get(f"/api/v1/venues/{venue_id}/rooms"),
         api.get(f"/api/v1/venues/{venue_id}/hours"),
         api.get(f"/api/v1/venues/{venue_id}/compliance", week=this_week()),
-        api.get(f"/api/v1/venues/{venue_id}/closures"))
-    return render(request, "console/venue.html", {
-        "title": venue["name"], "venue": venue, "rooms": rooms, "hours": hours, "compliance": compliance,
-        "closures": closures})
+        api.get(f"/api/v1/venues/{venue_id}/closures"),
+    )
+    return render(
+        request,
+        "console/venue.html",
+        {
+            "title": venue["name"],
+            "venue": venue,
+            "rooms": rooms,
+            "hours": hours,
+            "compliance": compliance,
+            "closures": closures,
+        },
+    )
 
 
 # ---- rooms -------------------------------------------------------------------------------------------
+
 
 @router.post("/console/venues/{venue_id}/rooms")
 async def create_room(request: Request, venue_id: str):
@@ -70,10 +88,14 @@ async def create_room(request: Request, venue_id: str):
         capacity = int(form.get("capacity", ""))
     except ValueError:
         capacity = 0
-    body = {"name": form.get("name", "").strip(), "kind": form.get("kind", "").strip() or "activity_room",
-            "capacity": capacity, "booking_policy": form.get("booking_policy", "public"),
-            "equipment": [e.strip() for e in form.get("equipment", "").replace("，", ",").split(",") if e.strip()],
-            "purpose": form.get("purpose", "").strip()}
+    body = {
+        "name": form.get("name", "").strip(),
+        "kind": form.get("kind", "").strip() or "activity_room",
+        "capacity": capacity,
+        "booking_policy": form.get("booking_policy", "public"),
+        "equipment": [e.strip() for e in form.get("equipment", "").replace("，", ",").split(",") if e.strip()],
+        "purpose": form.get("purpose", "").strip(),
+    }
     try:
         room = await Api(request).post(f"/api/v1/venues/{venue_id}/rooms", body)
     except ApiProblem as exc:
@@ -85,6 +107,7 @@ async def create_room(request: Request, venue_id: str):
 
 # ---- opening hours: the verdict before saving ------------------------------------------------------------
 
+
 def hours_body(form) -> dict:
     weekly = {}
     for key in labels.WEEKDAY_KEYS:
@@ -95,18 +118,42 @@ def hours_body(form) -> dict:
 
 
 def hours_fields(hours: dict) -> dict:
-    return {**{key: " ".join(hours.get("weekly", {}).get(key, [])) for key in labels.WEEKDAY_KEYS},
-            "holiday_rule": hours.get("holiday_rule", "open")}
+    return {
+        **{key: " ".join(hours.get("weekly", {}).get(key, [])) for key in labels.WEEKDAY_KEYS},
+        "holiday_rule": hours.get("holiday_rule", "open"),
+    }
 
 
-async def _hours_page(request: Request, api: Api, venue_id: str, fields: dict, *, preview: dict | None = None,
-                      error: str | None = None, status_code: int = 200):
-    venue, stored = await asyncio.gather(api.get(f"/api/v1/venues/{venue_id}"),
-                                         api.get(f"/api/v1/venues/{venue_id}/hours"))
-    return render(request, "console/hours.html", {
-        "title": f"{venue['name']} · 开放时间", "venue": venue, "stored": stored, "fields": fields,
-        "preview": preview, "error": error, "weekdays": labels.WEEKDAY_KEYS, "holiday_rules": labels.HOLIDAY_RULES,
-        "week": this_week(), "today": datetime.now(DISTRICT).date().isoformat()}, status_code=status_code)
+async def _hours_page(
+    request: Request,
+    api: Api,
+    venue_id: str,
+    fields: dict,
+    *,
+    preview: dict | None = None,
+    error: str | None = None,
+    status_code: int = 200,
+):
+    venue, stored = await asyncio.gather(
+        api.get(f"/api/v1/venues/{venue_id}"), api.get(f"/api/v1/venues/{venue_id}/hours")
+    )
+    return render(
+        request,
+        "console/hours.html",
+        {
+            "title": f"{venue['name']} · 开放时间",
+            "venue": venue,
+            "stored": stored,
+            "fields": fields,
+            "preview": preview,
+            "error": error,
+            "weekdays": labels.WEEKDAY_KEYS,
+            "holiday_rules": labels.HOLIDAY_RULES,
+            "week": this_week(),
+            "today": datetime.now(DISTRICT).date().isoformat(),
+        },
+        status_code=status_code,
+    )
 
 
 @router.get("/console/venues/{venue_id}/hours")
@@ -123,8 +170,10 @@ async def hours_submit(request: Request, venue_id: str):
     require_staff(request, *MANAGERS)
     form = await request.form()
     api = Api(request)
-    body, fields = hours_body(form), {**{k: form.get(k, "") for k in labels.WEEKDAY_KEYS},
-                                      "holiday_rule": form.get("holiday_rule", "open")}
+    body, fields = (
+        hours_body(form),
+        {**{k: form.get(k, "") for k in labels.WEEKDAY_KEYS}, "holiday_rule": form.get("holiday_rule", "open")},
+    )
     try:
         preview = await api.post(f"/api/v1/venues/{venue_id}/hours/compliance-preview?week={this_week()}", body)
     except ApiProblem as exc:
@@ -134,10 +183,14 @@ async def hours_submit(request: Request, venue_id: str):
     try:
         await api.put(f"/api/v1/venues/{venue_id}/hours", body)
     except ApiProblem as exc:
-        return await _hours_page(request, api, venue_id, fields, preview=preview, error=exc.message_zh,
-                                 status_code=exc.status)
-    verdict = "符合开放标准。" if preview["compliant"] else "注意：不符合开放标准（" + "；".join(
-        f["message_zh"] for f in preview["findings"]) + "）。"
+        return await _hours_page(
+            request, api, venue_id, fields, preview=preview, error=exc.message_zh, status_code=exc.status
+        )
+    verdict = (
+        "符合开放标准。"
+        if preview["compliant"]
+        else "注意：不符合开放标准（" + "；".join(f["message_zh"] for f in preview["findings"]) + "）。"
+    )
     session.flash(request, "开放时间已保存，" + verdict, "ok" if preview["compliant"] else "warn")
     return RedirectResponse(f"/console/venues/{venue_id}/hours", status_code=303)
 
@@ -161,8 +214,11 @@ async def set_exception(request: Request, venue_id: str):
         session.flash(request, exc.message_zh, "error")
         return RedirectResponse(f"/console/venues/{venue_id}/hours#exceptions", status_code=303)
     report = await api.get(f"/api/v1/venues/{venue_id}/compliance", week=iso_week(date.fromisoformat(day)))
-    verdict = "该周符合开放标准。" if report["compliant"] else "注意：该周不符合开放标准（" + "；".join(
-        f["message_zh"] for f in report["findings"]) + "）。"
+    verdict = (
+        "该周符合开放标准。"
+        if report["compliant"]
+        else "注意：该周不符合开放标准（" + "；".join(f["message_zh"] for f in report["findings"]) + "）。"
+    )
     session.flash(request, f"{day} 的特殊安排已保存，{verdict}", "ok" if report["compliant"] else "warn")
     return RedirectResponse(f"/console/venues/{venue_id}/hours#exceptions", status_code=303)
 
@@ -171,12 +227,13 @@ async def set_exception(request: Request, venue_id: str):
 async def delete_exception(request: Request, venue_id: str, day: str):
     require_staff(request, *MANAGERS)
     await flash_outcome(
-        request, Api(request).delete(f"/api/v1/venues/{venue_id}/hours/exceptions/{day}"),
-        f"{day} 恢复常规开放时间。")
+        request, Api(request).delete(f"/api/v1/venues/{venue_id}/hours/exceptions/{day}"), f"{day} 恢复常规开放时间。"
+    )
     return RedirectResponse(f"/console/venues/{venue_id}/hours#exceptions", status_code=303)
 
 
 # ---- closures: what it will cancel, before confirming --------------------------------------------------
+
 
 def _moment(day: str, clock: str) -> datetime | None:
     try:
@@ -185,21 +242,46 @@ def _moment(day: str, clock: str) -> datetime | None:
         return None
 
 
-async def _closure_form(request: Request, api: Api, venue_id: str, fields: dict, *, affected=None,
-                        error: str | None = None, status_code: int = 200):
-    venue, rooms = await asyncio.gather(api.get(f"/api/v1/venues/{venue_id}"),
-                                        api.get(f"/api/v1/venues/{venue_id}/rooms"))
-    return render(request, "console/closure_form.html", {
-        "title": f"{venue['name']} · 闭馆", "venue": venue, "rooms": rooms, "fields": fields,
-        "affected": affected, "error": error}, status_code=status_code)
+async def _closure_form(
+    request: Request,
+    api: Api,
+    venue_id: str,
+    fields: dict,
+    *,
+    affected=None,
+    error: str | None = None,
+    status_code: int = 200,
+):
+    venue, rooms = await asyncio.gather(
+        api.get(f"/api/v1/venues/{venue_id}"), api.get(f"/api/v1/venues/{venue_id}/rooms")
+    )
+    return render(
+        request,
+        "console/closure_form.html",
+        {
+            "title": f"{venue['name']} · 闭馆",
+            "venue": venue,
+            "rooms": rooms,
+            "fields": fields,
+            "affected": affected,
+            "error": error,
+        },
+        status_code=status_code,
+    )
 
 
 @router.get("/console/venues/{venue_id}/closures/new")
 async def new_closure(request: Request, venue_id: str, room_id: str = ""):
     require_staff(request, *MANAGERS)
     now = datetime.now(DISTRICT)
-    fields = {"room_id": room_id, "start_date": now.date().isoformat(), "start_time": now.strftime("%H:%M"),
-              "reopen_date": (now.date() + timedelta(days=7)).isoformat(), "reopen_time": "09:00", "reason": ""}
+    fields = {
+        "room_id": room_id,
+        "start_date": now.date().isoformat(),
+        "start_time": now.strftime("%H:%M"),
+        "reopen_date": (now.date() + timedelta(days=7)).isoformat(),
+        "reopen_time": "09:00",
+        "reason": "",
+    }
     return await _closure_form(request, Api(request), venue_id, fields)
 
 
@@ -210,20 +292,36 @@ async def closure_submit(request: Request, venue_id: str):
     require_staff(request, *MANAGERS)
     form = await request.form()
     api = Api(request)
-    fields = {k: form.get(k, "") for k in ("room_id", "start_date", "start_time", "reopen_date", "reopen_time",
-                                           "reason")}
+    fields = {
+        k: form.get(k, "") for k in ("room_id", "start_date", "start_time", "reopen_date", "reopen_time", "reason")
+    }
     start = _moment(fields["start_date"], fields["start_time"])
     reopening = _moment(fields["reopen_date"], fields["reopen_time"])
     if not start or not reopening or reopening <= start or not fields["reason"].strip():
-        return await _closure_form(request, api, venue_id, fields, status_code=422,
-                                   error="请填写闭馆开始时间、预计恢复开放时间（须晚于开始）和原因。")
+        return await _closure_form(
+            request,
+            api,
+            venue_id,
+            fields,
+            status_code=422,
+            error="请填写闭馆开始时间、预计恢复开放时间（须晚于开始）和原因。",
+        )
     if form.get("action") != "confirm":
-        bookings = await api.get("/api/v1/bookings", venue_id=venue_id, room_id=fields["room_id"] or None,
-                                 **{"from": start.isoformat(), "to": reopening.isoformat()}, limit=1000)
+        bookings = await api.get(
+            "/api/v1/bookings",
+            venue_id=venue_id,
+            room_id=fields["room_id"] or None,
+            **{"from": start.isoformat(), "to": reopening.isoformat()},
+            limit=1000,
+        )
         affected = sorted((b for b in bookings if b["status"] in CANCELLABLE), key=lambda b: b["start"])
         return await _closure_form(request, api, venue_id, fields, affected=affected)
-    body = {"room_id": fields["room_id"] or None, "start": start.isoformat(),
-            "expected_reopening": reopening.isoformat(), "reason": fields["reason"].strip()}
+    body = {
+        "room_id": fields["room_id"] or None,
+        "start": start.isoformat(),
+        "expected_reopening": reopening.isoformat(),
+        "reason": fields["reason"].strip(),
+    }
     try:
         closure = await api.post(f"/api/v1/venues/{venue_id}/closures", body)
     except ApiProblem as exc:
@@ -237,10 +335,14 @@ async def closure_page(request: Request, closure_id: str):
     require_staff(request, *MANAGERS)
     api = Api(request)
     closure = await api.get(f"/api/v1/closures/{closure_id}")
-    cancelled = await asyncio.gather(*(api.get(f"/api/v1/bookings/{booking_id}")
-                                       for booking_id in closure["cancelled_booking_ids"]))
-    return render(request, "console/closure.html", {"title": f"{closure['venue_name']} · 闭馆",
-                                                    "closure": closure, "cancelled": cancelled})
+    cancelled = await asyncio.gather(
+        *(api.get(f"/api/v1/bookings/{booking_id}") for booking_id in closure["cancelled_booking_ids"])
+    )
+    return render(
+        request,
+        "console/closure.html",
+        {"title": f"{closure['venue_name']} · 闭馆", "closure": closure, "cancelled": cancelled},
+    )
 
 
 @router.post("/console/closures/{closure_id}/reopen")
@@ -252,18 +354,32 @@ async def reopen(request: Request, closure_id: str):
 
 # ---- bookings: the approval queue, check-in, no-shows ----------------------------------------------------
 
+
 @router.get("/console/venues/{venue_id}/bookings")
 async def bookings_page(request: Request, venue_id: str):
     require_staff(request, *MANAGERS)
     api = Api(request)
     today = datetime.now(DISTRICT).replace(hour=0, minute=0, second=0, microsecond=0)
     venue, pending, upcoming = await asyncio.gather(
-        api.get(f"/api/v1/venues/{venue_id}"), api.get("/api/v1/bookings", venue_id=venue_id, status="pending"),
-        api.get("/api/v1/bookings", venue_id=venue_id, status="confirmed",
-                **{"from": today.isoformat(), "to": (today + timedelta(days=2)).isoformat()}))
-    return render(request, "console/bookings.html", {
-        "title": f"{venue['name']} · 预约审批", "venue": venue,
-        "pending": sorted(pending, key=lambda b: b["start"]), "upcoming": sorted(upcoming, key=lambda b: b["start"])})
+        api.get(f"/api/v1/venues/{venue_id}"),
+        api.get("/api/v1/bookings", venue_id=venue_id, status="pending"),
+        api.get(
+            "/api/v1/bookings",
+            venue_id=venue_id,
+            status="confirmed",
+            **{"from": today.isoformat(), "to": (today + timedelta(days=2)).isoformat()},
+        ),
+    )
+    return render(
+        request,
+        "console/bookings.html",
+        {
+            "title": f"{venue['name']} · 预约审批",
+            "venue": venue,
+            "pending": sorted(pending, key=lambda b: b["start"]),
+            "upcoming": sorted(upcoming, key=lambda b: b["start"]),
+        },
+    )
 
 
 @router.post("/console/venues/{venue_id}/bookings/{booking_id}/{action}")
@@ -283,19 +399,35 @@ async def booking_action(request: Request, venue_id: str, booking_id: str, actio
 
 # ---- registers: visits and assets ------------------------------------------------------------------------
 
+
 @router.get("/console/venues/{venue_id}/registers")
 async def registers_page(request: Request, venue_id: str):
     require_staff(request, *MANAGERS)
     api = Api(request)
     today = datetime.now(DISTRICT).date()
     venue, rooms, visits, assets = await asyncio.gather(
-        api.get(f"/api/v1/venues/{venue_id}"), api.get(f"/api/v1/venues/{venue_id}/rooms"),
-        api.get(f"/api/v1/venues/{venue_id}/visits", **{"from": (today - timedelta(days=6)).isoformat(),
-                                                       "to": today.isoformat()}),
-        api.get(f"/api/v1/venues/{venue_id}/assets"))
-    return render(request, "console/registers.html", {
-        "title": f"{venue['name']} · 到馆与资产登记", "venue": venue, "rooms": rooms, "visits": visits,
-        "assets": assets, "groups": VISITOR_GROUPS, "conditions": ASSET_CONDITIONS, "today": today.isoformat()})
+        api.get(f"/api/v1/venues/{venue_id}"),
+        api.get(f"/api/v1/venues/{venue_id}/rooms"),
+        api.get(
+            f"/api/v1/venues/{venue_id}/visits",
+            **{"from": (today - timedelta(days=6)).isoformat(), "to": today.isoformat()},
+        ),
+        api.get(f"/api/v1/venues/{venue_id}/assets"),
+    )
+    return render(
+        request,
+        "console/registers.html",
+        {
+            "title": f"{venue['name']} · 到馆与资产登记",
+            "venue": venue,
+            "rooms": rooms,
+            "visits": visits,
+            "assets": assets,
+            "groups": VISITOR_GROUPS,
+            "conditions": ASSET_CONDITIONS,
+            "today": today.isoformat(),
+        },
+    )
 
 
 @router.post("/console/venues/{venue_id}/visits")
@@ -324,9 +456,13 @@ async def record_visits(request: Request, venue_id: str):
 async def register_asset(request: Request, venue_id: str):
     require_staff(request, *MANAGERS)
     form = await request.form()
-    body = {"name": form.get("name", "").strip(), "category": form.get("category", "").strip(),
-            "room_id": form.get("room_id") or None, "condition": form.get("condition", "good"),
-            "note": form.get("note", "").strip()}
+    body = {
+        "name": form.get("name", "").strip(),
+        "category": form.get("category", "").strip(),
+        "room_id": form.get("room_id") or None,
+        "condition": form.get("condition", "good"),
+        "note": form.get("note", "").strip(),
+    }
     try:
         asset = await Api(request).post(f"/api/v1/venues/{venue_id}/assets", body)
     except ApiProblem as exc:
@@ -334,4 +470,3 @@ async def register_asset(request: Request, venue_id: str):
     else:
         session.flash(request, f"已登记资产 {asset['number']}「{asset['name']}」。")
     return RedirectResponse(f"/console/venues/{venue_id}/registers#assets", status_code=303)
-

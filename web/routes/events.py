@@ -1,5 +1,6 @@
 """An event's page (what, when, where with a map link, organiser, places left or 无需预约, my waitlist
 position) and the resident's actions on it: register (alone, as a party, or for a dependant), cancel, rate."""
+
 from __future__ import annotations
 
 import asyncio
@@ -61,12 +62,21 @@ async def event_page(request: Request, event_id: str):
             venue = await api.get(f"/api/v1/venues/{event['venue_id']}")
         except ApiProblem:
             venue = None
-    return render(request, "events/event.html", {
-        "title": event["title"], "event": event, "venue": venue, "map_url": map_url(event),
-        "calendar_url": calendar_url(event), "registrations": registrations,
-        "active": [r for r in registrations if r["status"] in ACTIVE], "dependants": dependants,
-        "signed_in": api.signed_in,
-    })
+    return render(
+        request,
+        "events/event.html",
+        {
+            "title": event["title"],
+            "event": event,
+            "venue": venue,
+            "map_url": map_url(event),
+            "calendar_url": calendar_url(event),
+            "registrations": registrations,
+            "active": [r for r in registrations if r["status"] in ACTIVE],
+            "dependants": dependants,
+            "signed_in": api.signed_in,
+        },
+    )
 
 
 @router.post("/events/{event_id}/register")
@@ -86,8 +96,11 @@ async def register(request: Request, event_id: str, party_size: int = Form(1), p
         session.flash(request, exc.message_zh, "error")
         return RedirectResponse(f"/events/{event_id}", status_code=303)
     if registration["status"] == "waitlisted":
-        session.flash(request, f"名额已满，已为您排队候补：第 {registration['waitlist_position']} 位。有人取消时自动递补并通知您。",
-                      "warn")
+        session.flash(
+            request,
+            f"名额已满，已为您排队候补：第 {registration['waitlist_position']} 位。有人取消时自动递补并通知您。",
+            "warn",
+        )
     else:
         session.flash(request, f"预约成功：{registration['party_size']} 人。")
     return RedirectResponse(f"/events/{event_id}", status_code=303)
@@ -100,8 +113,9 @@ async def cancel(request: Request, registration_id: str, back: str = Form("/my/r
         session.flash(request, "已取消预约。")
     except ApiProblem as exc:
         session.flash(request, exc.message_zh, "error")
-    return RedirectResponse(back if back.startswith("/") and not back.startswith("//") else "/my/registrations",
-                            status_code=303)
+    return RedirectResponse(
+        back if back.startswith("/") and not back.startswith("//") else "/my/registrations", status_code=303
+    )
 
 
 @router.post("/registrations/{registration_id}/feedback")

@@ -1,5 +1,6 @@
 """The resident's own pages: my registrations (with the check-in QR code and feedback after attending),
 the inbox, and the dependants I may register for (an elderly parent); calendar feeds served through."""
+
 from __future__ import annotations
 
 import asyncio
@@ -20,7 +21,8 @@ CALENDAR_SCOPES = {"venues", "towns", "villages"}
 def check_in_code(registration_id: str) -> Markup:
     """The QR code staff scan at the door: it carries the registration id (`WENYUN-REG:<id>`)."""
     svg = segno.make(f"WENYUN-REG:{registration_id}", error="m").svg_inline(
-        scale=4, omitsize=True, svgclass="qr-code", title="签到二维码", dark="#000", light="#fff")
+        scale=4, omitsize=True, svgclass="qr-code", title="签到二维码", dark="#000", light="#fff"
+    )
     return Markup(svg)
 
 
@@ -43,8 +45,10 @@ async def my_registrations(request: Request):
             return None
 
     events = dict(zip(event_ids, await asyncio.gather(*(event(e) for e in event_ids))))
-    rows = [{**r, "event": events.get(r["event_id"]),
-             "qr": check_in_code(r["id"]) if r["status"] == "confirmed" else None} for r in registrations]
+    rows = [
+        {**r, "event": events.get(r["event_id"]), "qr": check_in_code(r["id"]) if r["status"] == "confirmed" else None}
+        for r in registrations
+    ]
     rows.sort(key=lambda r: (r["status"] == "cancelled", (r["event"] or {}).get("start", "")))
     return render(request, "my/registrations.html", {"title": "我的预约", "rows": rows})
 
@@ -104,8 +108,12 @@ async def calendar(request: Request, scope: str, key: str):
     """The gateway's iCalendar feeds, served here too so a page's subscription link stays on this site."""
     if scope not in CALENDAR_SCOPES:
         return Response(status_code=404)
-    response = await Api(request).send("GET", f"/calendar/{scope}/{key}.ics", anonymous=True,
-                                       headers={"Accept": "text/calendar"})
-    return Response(response.content, status_code=response.status_code,
-                    media_type=response.headers.get("content-type", "text/calendar; charset=utf-8"),
-                    headers={"Cache-Control": "public, max-age=300"})
+    response = await Api(request).send(
+        "GET", f"/calendar/{scope}/{key}.ics", anonymous=True, headers={"Accept": "text/calendar"}
+    )
+    return Response(
+        response.content,
+        status_code=response.status_code,
+        media_type=response.headers.get("content-type", "text/calendar; charset=utf-8"),
+        headers={"Cache-Control": "public, max-age=300"},
+    )

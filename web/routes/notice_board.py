@@ -1,5 +1,6 @@
 """The front door: the notice board (公示栏) of what is on, filtered by town, village, date, kind and target
 group, with each place's accessibility; the privacy notice."""
+
 from __future__ import annotations
 
 import asyncio
@@ -28,14 +29,29 @@ async def home(request: Request):
 
 
 @router.get("/notice-board")
-async def notice_board(request: Request, town: str = "", village: str = "", kind: str = "", group: str = "",
-                       date_from: str = "", date_to: str = "", venue_id: str = ""):
+async def notice_board(
+    request: Request,
+    town: str = "",
+    village: str = "",
+    kind: str = "",
+    group: str = "",
+    date_from: str = "",
+    date_to: str = "",
+    venue_id: str = "",
+):
     api = Api(request)
     start = _day_start(date_from) or datetime.now(DISTRICT)
     end = _day_start(date_to)
     events, venues, board = await asyncio.gather(
-        api.get("/api/v1/events", status="published", town=town, village=village, venue_id=venue_id,
-                starts_after=start.isoformat(), starts_before=(end + timedelta(days=1)).isoformat() if end else None),
+        api.get(
+            "/api/v1/events",
+            status="published",
+            town=town,
+            village=village,
+            venue_id=venue_id,
+            starts_after=start.isoformat(),
+            starts_before=(end + timedelta(days=1)).isoformat() if end else None,
+        ),
         api.get("/api/v1/venues"),
         api.get("/api/v1/notice-board", town=town, village=village, venue_id=venue_id),
     )
@@ -50,15 +66,39 @@ async def notice_board(request: Request, town: str = "", village: str = "", kind
     towns = sorted({p["town"] for p in places if p.get("town")})
     villages = sorted({p["village"] for p in places if p.get("village") and (not town or p.get("town") == town)})
     place = village or town or (venues_by_id.get(venue_id, {}).get("name") if venue_id else "")
-    filters = {"town": town, "village": village, "kind": kind, "group": group, "date_from": date_from,
-               "date_to": date_to, "venue_id": venue_id}
-    return render(request, "notice_board/board.html", {
-        "title": f"{place} 文化活动公示" if place else "文化活动公示", "events": events, "venues": venues_by_id,
-        "towns": towns, "villages": villages, "filters": filters, "standing": board["standing_free_activities"],
-        "kinds": labels.EVENT_KINDS, "groups": {k: v for k, v in labels.TARGET_GROUPS.items() if k != "everyone"},
-        "calendar_url": (f"/calendar/villages/{village}.ics" if village else f"/calendar/towns/{town}.ics" if town
-                         else f"/calendar/venues/{venue_id}.ics" if venue_id else None),
-    })
+    filters = {
+        "town": town,
+        "village": village,
+        "kind": kind,
+        "group": group,
+        "date_from": date_from,
+        "date_to": date_to,
+        "venue_id": venue_id,
+    }
+    return render(
+        request,
+        "notice_board/board.html",
+        {
+            "title": f"{place} 文化活动公示" if place else "文化活动公示",
+            "events": events,
+            "venues": venues_by_id,
+            "towns": towns,
+            "villages": villages,
+            "filters": filters,
+            "standing": board["standing_free_activities"],
+            "kinds": labels.EVENT_KINDS,
+            "groups": {k: v for k, v in labels.TARGET_GROUPS.items() if k != "everyone"},
+            "calendar_url": (
+                f"/calendar/villages/{village}.ics"
+                if village
+                else f"/calendar/towns/{town}.ics"
+                if town
+                else f"/calendar/venues/{venue_id}.ics"
+                if venue_id
+                else None
+            ),
+        },
+    )
 
 
 @router.get("/privacy")

@@ -1,4 +1,5 @@
 """Staff password sign-in: after repeated failures the account is locked for a while, longer each time."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -14,4 +15,4 @@ def lock_after(failures_in_a_row: int) -> timedelta | None:
     if failures_in_a_row <= FREE_FAILURES:
         return None
     doublings = min(failures_in_a_row - FREE_FAILURES - 1, 12)  # 2**12 minutes is past the longest already
-    return min(FIRST_LOCK * 2 ** doublings, LONGEST_LOCK)
+    return min(FIRST_LOCK * 2**doublings, LONGEST_LOCK)

@@ -1,4 +1,5 @@
 """Mainland mobile numbers: one spelling stored (11 digits), and the masked form shown back."""
+
 from __future__ import annotations
 
 import re

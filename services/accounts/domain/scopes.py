@@ -1,6 +1,7 @@
 """Object scopes (`kind:id`) an administrator grants: which venues a manager manages (`venue:<id>`,
 `venue:*` for all) and which town an organiser serves (`town:<name>`). Organisation (`org:<id>`) and
 dependant (`dependant:<id>`) scopes follow from membership and links, never from a grant."""
+
 from __future__ import annotations
 
 import re

@@ -1,5 +1,6 @@
 """One-time sign-in codes sent by SMS: 6 digits, valid 5 minutes, single use, at most 5 wrong tries;
 at most one send per number per 60 s and 10 per 24 hours. Codes are kept only as keyed hashes."""
+
 from __future__ import annotations
 
 import hashlib
@@ -17,7 +18,7 @@ WRONG_TRIES_ALLOWED = 5
 
 
 def new_code() -> str:
-    return f"{secrets.randbelow(10 ** CODE_DIGITS):0{CODE_DIGITS}d}"
+    return f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
 
 
 def keyed_hash(key: bytes, *parts: str) -> str:

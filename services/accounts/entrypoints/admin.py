@@ -1,4 +1,5 @@
 """Administrators manage accounts, roles and scopes, organisations and their members, and read the audit log."""
+
 from __future__ import annotations
 
 from contracts.accounts import AccountCreate, OrganisationCreate, RoleChange
@@ -39,8 +40,10 @@ class AdminEntrypoints:
     def list_accounts(self, actor: dict, role: str | None = None) -> list[dict]:
         require_admin(actor_from(actor), "lists accounts")
         with self.db.read() as session:
-            return [queries.account_view(session, r).model_dump(mode="json")
-                    for r in queries.account_rows(session, role=role)]
+            return [
+                queries.account_view(session, r).model_dump(mode="json")
+                for r in queries.account_rows(session, role=role)
+            ]
 
     @rpc
     def change_role(self, actor: dict, account_id: str, change: dict, client_ip: str | None = None) -> dict:
@@ -48,8 +51,9 @@ class AdminEntrypoints:
         require_admin(who, "changes roles")
         data = model_or_422(RoleChange, change, "role change")
         with self.db.transaction() as tx:
-            staff_commands.change_role(tx, who, text_or_422(account_id, "account_id", 36), data.role,
-                                       inputs.client_ip(client_ip), utcnow())
+            staff_commands.change_role(
+                tx, who, text_or_422(account_id, "account_id", 36), data.role, inputs.client_ip(client_ip), utcnow()
+            )
         return self.get_account(actor=actor, account_id=account_id)
 
     @rpc
@@ -57,8 +61,9 @@ class AdminEntrypoints:
         who = actor_from(actor)
         require_admin(who, "grants scopes")
         with self.db.transaction() as tx:
-            staff_commands.grant(tx, who, text_or_422(account_id, "account_id", 36), _scope(scope),
-                                 inputs.client_ip(client_ip), utcnow())
+            staff_commands.grant(
+                tx, who, text_or_422(account_id, "account_id", 36), _scope(scope), inputs.client_ip(client_ip), utcnow()
+            )
         return self.get_account(actor=actor, account_id=account_id)
 
     @rpc
@@ -66,13 +71,15 @@ class AdminEntrypoints:
         who = actor_from(actor)
         require_admin(who, "withdraws scopes")
         with self.db.transaction() as tx:
-            staff_commands.withdraw(tx, who, text_or_422(account_id, "account_id", 36), _scope(scope),
-                                    inputs.client_ip(client_ip), utcnow())
+            staff_commands.withdraw(
+                tx, who, text_or_422(account_id, "account_id", 36), _scope(scope), inputs.client_ip(client_ip), utcnow()
+            )
         return self.get_account(actor=actor, account_id=account_id)
 
     @rpc
-    def audit_log(self, actor: dict, account_id: str | None = None, action: str | None = None,
-                  limit: int = 100) -> list[dict]:
+    def audit_log(
+        self, actor: dict, account_id: str | None = None, action: str | None = None, limit: int = 100
+    ) -> list[dict]:
         require_admin(actor_from(actor), "reads the audit log")
         if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 1000:
             raise Unprocessable("limit must be a whole number from 1 to 1000.", {"field": "limit"})
@@ -90,13 +97,20 @@ class AdminEntrypoints:
             return organisation_commands.organisation_view(session, organisation_id)
 
     @rpc
-    def add_organisation_member(self, actor: dict, organisation_id: str, account_id: str,
-                                client_ip: str | None = None) -> dict:
+    def add_organisation_member(
+        self, actor: dict, organisation_id: str, account_id: str, client_ip: str | None = None
+    ) -> dict:
         who = actor_from(actor)
         require_admin_or_manager(who, "adds organisation members")
         organisation_id = text_or_422(organisation_id, "organisation_id", 36)
         with self.db.transaction() as tx:
-            organisation_commands.add_member(tx, who, organisation_id, text_or_422(account_id, "account_id", 36),
-                                             inputs.client_ip(client_ip), utcnow())
+            organisation_commands.add_member(
+                tx,
+                who,
+                organisation_id,
+                text_or_422(account_id, "account_id", 36),
+                inputs.client_ip(client_ip),
+                utcnow(),
+            )
         with self.db.read() as session:
             return organisation_commands.organisation_view(session, organisation_id)

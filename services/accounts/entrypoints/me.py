@@ -1,4 +1,5 @@
 """The signed-in person's own account."""
+
 from __future__ import annotations
 
 from contracts.accounts import DependantCreate

@@ -1,4 +1,5 @@
 """Staff sign in through the district's OpenID Connect provider (when one is configured)."""
+
 from __future__ import annotations
 
 from nameko.extensions import DependencyProvider
@@ -48,18 +49,21 @@ class OidcSignInEntrypoints:
         with self.db.transaction() as tx:
             started = oidc_commands.take(tx, state, utcnow(), party.settings.oidc_login_seconds)
         if started is None:
-            raise Unauthorized("This sign-in was not started here or took too long; start again.",
-                               {"reason": "unknown_state"})
+            raise Unauthorized(
+                "This sign-in was not started here or took too long; start again.", {"reason": "unknown_state"}
+            )
         try:
             identity = party.finish(code, started.code_verifier, started.nonce)
         except ProviderRefused as exc:
             with self.db.transaction() as tx:
                 audit.record(tx, "sign_in_failed", at=utcnow(), client_ip=ip, method="oidc", reason=str(exc)[:200])
-            raise Unauthorized("The identity provider's answer could not be verified.",
-                               {"reason": "provider_refused"}) from exc
+            raise Unauthorized(
+                "The identity provider's answer could not be verified.", {"reason": "provider_refused"}
+            ) from exc
         with self.db.transaction() as tx:
             pair = oidc_commands.sign_in(tx, self.keys, identity, ip, utcnow())
         if pair is None:
-            raise Unauthorized("No Wenyun account belongs to this district identity; ask an administrator.",
-                               {"reason": "no_account"})
+            raise Unauthorized(
+                "No Wenyun account belongs to this district identity; ask an administrator.", {"reason": "no_account"}
+            )
         return pair

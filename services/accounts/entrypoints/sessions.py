@@ -1,4 +1,5 @@
 """Tokens and sessions: the public keys, refresh (rotation), sign-out, the gateway's refusal list."""
+
 from __future__ import annotations
 
 from contracts.accounts import PublicKeys
@@ -33,8 +34,9 @@ class SessionEntrypoints:
         token = text_or_422(refresh_token, "refresh_token")
         now = utcnow()
         with self.db.transaction() as tx:
-            outcome = session_commands.rotate(tx, self.keys, session_commands.find(tx, self.keys, token),
-                                              inputs.client_ip(client_ip), now)
+            outcome = session_commands.rotate(
+                tx, self.keys, session_commands.find(tx, self.keys, token), inputs.client_ip(client_ip), now
+            )
         if isinstance(outcome, str):
             raise Unauthorized(WHY_NOT[outcome], {"reason": outcome})
         return outcome
@@ -46,10 +48,18 @@ class SessionEntrypoints:
         with self.db.transaction() as tx:
             presented = session_commands.find(tx, self.keys, token)
             if presented.session is not None:
-                ended = session_commands.revoke(tx, presented.session.id, presented.session.account_id, "signed_out", now)
+                ended = session_commands.revoke(
+                    tx, presented.session.id, presented.session.account_id, "signed_out", now
+                )
                 if ended:
-                    audit.record(tx, "sign_out", at=now, actor_id=presented.session.account_id,
-                                 account_id=presented.session.account_id, client_ip=inputs.client_ip(client_ip),
-                                 session_id=presented.session.id)
+                    audit.record(
+                        tx,
+                        "sign_out",
+                        at=now,
+                        actor_id=presented.session.account_id,
+                        account_id=presented.session.account_id,
+                        client_ip=inputs.client_ip(client_ip),
+                        session_id=presented.session.id,
+                    )
         if presented.session is None:
             raise Unauthorized(WHY_NOT["unknown"], {"reason": "unknown"})

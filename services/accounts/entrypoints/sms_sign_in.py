@@ -2,6 +2,7 @@
 
 The code goes to notifications' SMS channel by a direct call (never as a fact: facts reach webhooks
 and outside subscribers), and is never returned by the API."""
+
 from __future__ import annotations
 
 from contracts.accounts import SmsCodeSent, SmsSignIn
@@ -30,12 +31,16 @@ class SmsSignInEntrypoints:
             issued = sms_commands.issue_code(tx, self.keys, number, ip, utcnow())
         if not issued.decision.allowed:
             wait = issued.decision.retry_after
-            detail = ("A code was sent to this number less than a minute ago." if issued.decision.reason == "too_soon"
-                      else "Ten codes were sent to this number in the last 24 hours.")
+            detail = (
+                "A code was sent to this number less than a minute ago."
+                if issued.decision.reason == "too_soon"
+                else "Ten codes were sent to this number in the last 24 hours."
+            )
             raise TooManyRequests(f"{detail} Try again in {wait} s.", {"retry_after": wait})
         try:
-            self.notifications.send_one_time_sms(phone=number, text=message_text(issued.code),
-                                                 dedupe_key=f"sign-in-code:{issued.code_id}")
+            self.notifications.send_one_time_sms(
+                phone=number, text=message_text(issued.code), dedupe_key=f"sign-in-code:{issued.code_id}"
+            )
         except Exception as exc:
             with self.db.transaction() as tx:
                 sms_commands.forget_code(tx, issued.code_id)
@@ -46,11 +51,20 @@ class SmsSignInEntrypoints:
     def sms_sign_in(self, sign_in: dict, client_ip: str | None = None) -> dict:
         data = model_or_422(SmsSignIn, sign_in, "sign-in")
         with self.db.transaction() as tx:
-            outcome = sms_commands.sign_in(tx, self.keys, inputs.phone(data.phone), data.code,
-                                           data.accept_privacy_notice, inputs.client_ip(client_ip), utcnow())
+            outcome = sms_commands.sign_in(
+                tx,
+                self.keys,
+                inputs.phone(data.phone),
+                data.code,
+                data.accept_privacy_notice,
+                inputs.client_ip(client_ip),
+                utcnow(),
+            )
         if outcome == "consent_needed":
-            raise Unprocessable("A first sign-in creates your account: accept the privacy notice "
-                                "(accept_privacy_notice: true).", {"reason": "privacy_notice_not_accepted"})
+            raise Unprocessable(
+                "A first sign-in creates your account: accept the privacy notice (accept_privacy_notice: true).",
+                {"reason": "privacy_notice_not_accepted"},
+            )
         if isinstance(outcome, str):
             raise Unauthorized(WHY_NOT[outcome], {"reason": outcome})
         return outcome

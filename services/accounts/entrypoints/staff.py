@@ -1,5 +1,6 @@
 """Staff sign in with user name and password (locked for a while after repeated failures) and may add a
 TOTP second factor."""
+
 from __future__ import annotations
 
 from contracts.accounts import PasswordSignIn, TotpConfirm, TotpSetup
@@ -20,13 +21,15 @@ class StaffEntrypoints:
     def password_sign_in(self, sign_in: dict, client_ip: str | None = None) -> dict:
         data = model_or_422(PasswordSignIn, sign_in, "sign-in")
         with self.db.transaction() as tx:
-            outcome = staff_commands.sign_in(tx, self.keys, data.username, data.password, data.totp_code,
-                                             inputs.client_ip(client_ip), utcnow())
+            outcome = staff_commands.sign_in(
+                tx, self.keys, data.username, data.password, data.totp_code, inputs.client_ip(client_ip), utcnow()
+            )
         if isinstance(outcome, staff_commands.Refusal):
             if outcome.reason == "locked":
-                raise TooManyRequests(f"Too many failed sign-ins: this account is locked; try again in "
-                                      f"{outcome.retry_after} s.", {"retry_after": outcome.retry_after,
-                                                                    "reason": "locked"})
+                raise TooManyRequests(
+                    f"Too many failed sign-ins: this account is locked; try again in {outcome.retry_after} s.",
+                    {"retry_after": outcome.retry_after, "reason": "locked"},
+                )
             raise Unauthorized(WHY_NOT[outcome.reason], {"reason": outcome.reason})
         return outcome
 
@@ -44,5 +47,6 @@ class StaffEntrypoints:
         with self.db.transaction() as tx:
             confirmed = staff_commands.confirm_totp(tx, who.sub, data.code, inputs.client_ip(client_ip), utcnow())
         if not confirmed:
-            raise Unprocessable("The code does not match the offered TOTP secret (or none was offered).",
-                                {"field": "code"})
+            raise Unprocessable(
+                "The code does not match the offered TOTP secret (or none was offered).", {"field": "code"}
+            )

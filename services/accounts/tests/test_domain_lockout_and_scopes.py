@@ -1,4 +1,5 @@
 """Password lockout back-off and which scopes an administrator may grant."""
+
 from __future__ import annotations
 
 from datetime import timedelta

@@ -1,4 +1,5 @@
 """The SMS-code rules: 6 digits, 5 minutes, single use, 5 wrong tries, 1 send per 60 s and 10 per 24 h."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -32,15 +33,18 @@ def state(**changes):
     return sms_codes.CodeState(**values)
 
 
-@pytest.mark.parametrize("code_state, given, verdict", [
-    (None, "h", "no_code"),
-    (state(), "h", "ok"),
-    (state(), "x", "wrong"),
-    (state(used=True), "h", "used"),
-    (state(expires_at=NOW), "h", "expired"),
-    (state(wrong_tries=4), "h", "ok"),
-    (state(wrong_tries=5), "h", "locked"),
-])
+@pytest.mark.parametrize(
+    "code_state, given, verdict",
+    [
+        (None, "h", "no_code"),
+        (state(), "h", "ok"),
+        (state(), "x", "wrong"),
+        (state(used=True), "h", "used"),
+        (state(expires_at=NOW), "h", "expired"),
+        (state(wrong_tries=4), "h", "ok"),
+        (state(wrong_tries=5), "h", "locked"),
+    ],
+)
 def test_checking_a_code(code_state, given, verdict):
     assert sms_codes.check(code_state, given, NOW) == verdict
 

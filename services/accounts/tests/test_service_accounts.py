@@ -1,6 +1,7 @@
 """The accounts container on a real broker and database (SQLite and PostgreSQL): staff accounts and
 password sign-in, refresh rotation with reuse detection, sign-out and the gateway's refusal list, the
 published keys, closing an account (its fact, nothing left of the phone or name)."""
+
 from __future__ import annotations
 
 import json
@@ -30,6 +31,7 @@ class Accounts:
         def call(**kwargs):
             with entrypoint_hook(self.container, method) as hook:
                 return hook(**kwargs)
+
         return call
 
 
@@ -44,8 +46,12 @@ def service(container_factory, service_config) -> Accounts:
 @pytest.fixture
 def facts(amqp_uri):
     conn = Connection(amqp_uri)
-    queue = Queue(f"outside-accounts-{uuid.uuid4().hex[:8]}", exchange=events_exchange("accounts"), routing_key="#",
-                  exclusive=True)
+    queue = Queue(
+        f"outside-accounts-{uuid.uuid4().hex[:8]}",
+        exchange=events_exchange("accounts"),
+        routing_key="#",
+        exclusive=True,
+    )
     queue(conn.default_channel).declare()
 
     def drain(expect: int, timeout: float = 10) -> list[dict]:
@@ -72,7 +78,9 @@ def test_staff_sign_in_refresh_reuse_and_sign_out(service, facts):
         service.create_account(actor=ADMIN, account={**MANAGER, "password": "short"})
     service.grant_scope(actor=ADMIN, account_id=created["id"], scope="venue:v-1")
 
-    pair = service.password_sign_in(sign_in={"username": "chengbiqun", "password": "jiaping-2026!"}, client_ip="10.0.0.8")
+    pair = service.password_sign_in(
+        sign_in={"username": "chengbiqun", "password": "jiaping-2026!"}, client_ip="10.0.0.8"
+    )
     claims = KeySet(service.public_keys()).verify(pair["access_token"])
     assert claims["sub"] == created["id"] and claims["scopes"] == ["venue:v-1"] and claims["role"] == "venue_manager"
     assert claims["exp"] - claims["iat"] == 900

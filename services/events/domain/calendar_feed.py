@@ -85,10 +85,14 @@ def _vevent(entry: CalendarEntry) -> Event:
     vevent.add("description", _description(entry))
     vevent.add("status", _ICS_STATUS[status])
     vevent.add("sequence", entry.sequence)
-    categories = [label for label in (
-        EventKind(entry.kind).label_zh if entry.kind else None,
-        Festival(entry.festival).value if entry.festival else None,
-    ) if label]
+    categories = [
+        label
+        for label in (
+            EventKind(entry.kind).label_zh if entry.kind else None,
+            Festival(entry.festival).value if entry.festival else None,
+        )
+        if label
+    ]
     if categories:
         vevent.add("categories", categories)
     if entry.latitude is not None and entry.longitude is not None:

@@ -50,9 +50,7 @@ def give_feedback(
     figures honest (a group's registration gives one rating, like one ticket stub).
     """
     if RegistrationStatus(registration_status) not in ATTENDED_STATUSES:
-        raise RuleViolation(
-            "feedback is taken from people who attended (checked in)", code="feedback.not_attended"
-        )
+        raise RuleViolation("feedback is taken from people who attended (checked in)", code="feedback.not_attended")
     if already_given:
         raise RuleViolation("feedback for this registration was already given", code="feedback.duplicate")
     rating = _check_rating(rating)

@@ -140,11 +140,7 @@ def standing_free_activities(
             day = _day_of(event)
             if day is not None:
                 days.setdefault(key, set()).add(day)
-        standing = sorted(
-            titles[key]
-            for key in titles
-            if len(days.get(key, ())) >= MIN_DAYS_FOR_STANDING
-        )
+        standing = sorted(titles[key] for key in titles if len(days.get(key, ())) >= MIN_DAYS_FOR_STANDING)
         result[centre] = StandingFreeActivities(
             count=len(standing),
             meets_standard=len(standing) >= STANDING_FREE_ACTIVITIES_REQUIRED,

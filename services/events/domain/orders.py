@@ -98,9 +98,7 @@ def validate_order_window(earliest: date, latest: date, today: date) -> OrderWin
     if latest < earliest:
         raise RuleViolation("the latest date is before the earliest", code="order.bad_window", field="latest")
     if earliest <= today:
-        raise RuleViolation(
-            "the earliest date must be after today", code="order.window_in_past", field="earliest"
-        )
+        raise RuleViolation("the earliest date must be after today", code="order.window_in_past", field="earliest")
     return OrderWindow(earliest, latest)
 
 

@@ -1,5 +1,6 @@
 """Feedback without registration (issue 17.8): attendees of an event that needed no booking rate it
 with the short code shown there. When the code is accepted, and whose phone counts once."""
+
 from __future__ import annotations
 
 import hashlib
@@ -14,11 +15,11 @@ CODE_LENGTH = 6
 
 def check_feedback_window(status: str, start: datetime, end: datetime, now: datetime) -> None:
     if status not in ("published", "completed"):
-        raise RuleViolation("this event is not on (it is not published, or was cancelled)",
-                            code="feedback.event_not_on")
+        raise RuleViolation(
+            "this event is not on (it is not published, or was cancelled)", code="feedback.event_not_on"
+        )
     if now < start:
-        raise RuleViolation(f"feedback opens when the event starts ({start.isoformat()})",
-                            code="feedback.not_started")
+        raise RuleViolation(f"feedback opens when the event starts ({start.isoformat()})", code="feedback.not_started")
     if now > end + timedelta(days=FEEDBACK_DAYS_AFTER):
         raise RuleViolation(f"feedback closed {FEEDBACK_DAYS_AFTER} days after the event", code="feedback.closed")
 

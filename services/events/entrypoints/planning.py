@@ -1,4 +1,5 @@
 """Season plans (送文化下乡): draft, review (pin / remove), re-solve, publish — thin RPC entrypoints."""
+
 from __future__ import annotations
 
 from contracts.envelope import Envelope

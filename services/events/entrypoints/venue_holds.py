@@ -1,4 +1,5 @@
 """Facts from venues about the rooms events hold: a hold the venue rejects or cancels (outside a closure)."""
+
 from __future__ import annotations
 
 import logging

@@ -1,4 +1,5 @@
 """Feedback without registration: the event's short code, and ratings given with it."""
+
 from __future__ import annotations
 
 from kit.rpc import rpc

@@ -1,5 +1,6 @@
 """Shared pieces of the events service tests: a stand-in for the venues service (the OTHER service, on the
 real broker), an outside subscriber bound to events.events, and time helpers."""
+
 from __future__ import annotations
 
 import os
@@ -42,16 +43,39 @@ class FakeVenues:
     calls: list[tuple] = []
 
     ROOMS = {
-        ROOM_ID: {"id": ROOM_ID, "venue_id": VENUE_ID, "venue_name": "嘉平镇文化服务中心", "name": "多功能活动室",
-                  "capacity": 50, "town": "嘉平镇", "village": None, "coordinates": {"lat": 29.05, "lon": 106.25},
-                  "booking_policy": "public"},
-        BUSY_ROOM_ID: {"id": BUSY_ROOM_ID, "venue_id": VENUE_ID, "venue_name": "嘉平镇文化服务中心",
-                       "name": "文化活动室", "capacity": 36, "town": "嘉平镇", "village": None,
-                       "coordinates": None, "booking_policy": "organisations_only"},
+        ROOM_ID: {
+            "id": ROOM_ID,
+            "venue_id": VENUE_ID,
+            "venue_name": "嘉平镇文化服务中心",
+            "name": "多功能活动室",
+            "capacity": 50,
+            "town": "嘉平镇",
+            "village": None,
+            "coordinates": {"lat": 29.05, "lon": 106.25},
+            "booking_policy": "public",
+        },
+        BUSY_ROOM_ID: {
+            "id": BUSY_ROOM_ID,
+            "venue_id": VENUE_ID,
+            "venue_name": "嘉平镇文化服务中心",
+            "name": "文化活动室",
+            "capacity": 36,
+            "town": "嘉平镇",
+            "village": None,
+            "coordinates": None,
+            "booking_policy": "organisations_only",
+        },
     }
     VENUES = {
-        VILLAGE_VENUE_ID: {"id": VILLAGE_VENUE_ID, "name": "石门村文化室", "kind": "village_centre", "level": "village",
-                           "town": "嘉平镇", "village": "石门村", "coordinates": {"lat": 29.07, "lon": 106.21}},
+        VILLAGE_VENUE_ID: {
+            "id": VILLAGE_VENUE_ID,
+            "name": "石门村文化室",
+            "kind": "village_centre",
+            "level": "village",
+            "town": "嘉平镇",
+            "village": "石门村",
+            "coordinates": {"lat": 29.07, "lon": 106.21},
+        },
     }
 
     @rpc
@@ -71,8 +95,14 @@ class FakeVenues:
         FakeVenues.calls.append(("hold_room", event_id, room_id, start, end))
         if room_id == BUSY_ROOM_ID:
             raise Conflict("文化活动室 is booked 2027-09-14 14:00–17:00.", {"conflicting_booking_ids": ["b-other"]})
-        hold = {"booking_id": f"hold-{uuid.uuid4().hex[:8]}", "status": "confirmed", "room_id": room_id,
-                "event_id": event_id, "start": start, "end": end}
+        hold = {
+            "booking_id": f"hold-{uuid.uuid4().hex[:8]}",
+            "status": "confirmed",
+            "room_id": room_id,
+            "event_id": event_id,
+            "start": start,
+            "end": end,
+        }
         FakeVenues.holds[event_id] = hold
         return hold
 

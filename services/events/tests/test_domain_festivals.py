@@ -67,7 +67,18 @@ def test_mid_autumn_2026():
 
 def test_enum_values_are_the_chinese_names():
     assert Festival("中秋") is Festival.MID_AUTUMN
-    assert {f.value for f in Festival} >= {"春节", "元宵", "清明", "端午", "七夕", "中秋", "重阳", "国庆", "元旦", "劳动节"}
+    assert {f.value for f in Festival} >= {
+        "春节",
+        "元宵",
+        "清明",
+        "端午",
+        "七夕",
+        "中秋",
+        "重阳",
+        "国庆",
+        "元旦",
+        "劳动节",
+    }
 
 
 def test_qingming_always_on_4_to_6_april():

@@ -75,7 +75,10 @@ def test_transition_accepts_plain_strings():
 
 def test_allowed_actions():
     assert set(allowed_actions(EventStatus.PUBLISHED)) == {
-        EventAction.EDIT, EventAction.RESCHEDULE, EventAction.COMPLETE, EventAction.CANCEL,
+        EventAction.EDIT,
+        EventAction.RESCHEDULE,
+        EventAction.COMPLETE,
+        EventAction.CANCEL,
     }
     assert allowed_actions(EventStatus.COMPLETED) == ()
 
@@ -91,11 +94,22 @@ def test_moving_a_published_event_is_a_reschedule():
 def test_kinds_and_groups():
     assert EventKind.MOBILE_PERFORMANCE.label_zh == "送文化下乡"
     assert {k.value for k in EventKind} == {
-        "mobile_performance", "festival", "lecture", "training", "exhibition",
-        "film_screening", "reading_promotion", "other",
+        "mobile_performance",
+        "festival",
+        "lecture",
+        "training",
+        "exhibition",
+        "film_screening",
+        "reading_promotion",
+        "other",
     }
     assert {g.value for g in TargetGroup} == {
-        "elderly", "minors", "left_behind_children", "disabled", "migrant_workers", "everyone",
+        "elderly",
+        "minors",
+        "left_behind_children",
+        "disabled",
+        "migrant_workers",
+        "everyone",
     }
     assert all(g.label_zh for g in TargetGroup) and all(k.label_zh for k in EventKind)
 
@@ -138,11 +152,13 @@ def test_completion_only_after_the_end():
 
 
 def test_volunteer_needs_are_normalised():
-    needs = validate_volunteer_needs([
-        {"role": " 引导员 ", "count": 3, "skills": ["急救", " 急救", "手语"]},
-        VolunteerNeed("音响", 1),
-        {"role": "摄影", "count": 1, "skills": None},
-    ])
+    needs = validate_volunteer_needs(
+        [
+            {"role": " 引导员 ", "count": 3, "skills": ["急救", " 急救", "手语"]},
+            VolunteerNeed("音响", 1),
+            {"role": "摄影", "count": 1, "skills": None},
+        ]
+    )
     assert needs == [
         VolunteerNeed("引导员", 3, ("急救", "手语")),
         VolunteerNeed("音响", 1, ()),

@@ -85,10 +85,10 @@ def weekly(title, weeks, **overrides):
 
 def test_standing_free_activities_counts_distinct_items():
     centre = (
-        weekly("广场舞", 10)                                   # standing by repetition
-        + weekly(" 广场舞 ", 2)                                # same item, different spacing
+        weekly("广场舞", 10)  # standing by repetition
+        + weekly(" 广场舞 ", 2)  # same item, different spacing
         + [event(title="书法班", recurrence="FREQ=WEEKLY;BYDAY=SA", starts_at=START - timedelta(days=6))]  # a label
-        + weekly("书法班", 2, recurrence="每周六")                      # with these: three dated sessions
+        + weekly("书法班", 2, recurrence="每周六")  # with these: three dated sessions
         + weekly("农家书屋借阅", 3)
         + weekly("周末电影", 4)
     )
@@ -105,13 +105,13 @@ def test_what_does_not_count():
         weekly("收费钢琴课", 5, free=False)
         + weekly("舞蹈培训", 5, free=None, fee=30)
         + weekly("没说收不收费", 5, free=None)
-        + [event(title="国庆晚会")]                              # one-off
+        + [event(title="国庆晚会")]  # one-off
         + weekly("草稿活动", 5, status="draft")
         + weekly("已取消", 5, status="cancelled")
-        + weekly("免费讲座", 2)                                  # only two days
-        + weekly("义务放映", 3, free=None, fee=0)                # free by fee 0: counts
-        + weekly("同一天", 1) * 3                                 # three sessions, one day
-        + [event(title="每周三晚舞会", recurrence="每周三晚")]        # said to recur, one date
+        + weekly("免费讲座", 2)  # only two days
+        + weekly("义务放映", 3, free=None, fee=0)  # free by fee 0: counts
+        + weekly("同一天", 1) * 3  # three sessions, one day
+        + [event(title="每周三晚舞会", recurrence="每周三晚")]  # said to recur, one date
     )
     result = standing_free_activities({"双凤村": centre, "空白村": []})
     assert result["双凤村"] == {"count": 1, "meets_standard": False, "items": ["义务放映"]}

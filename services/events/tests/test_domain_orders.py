@@ -16,8 +16,9 @@ from services.events.domain.orders import (
 )
 
 TODAY = date(2026, 8, 1)
-OPERA = MenuOffering("off-1", "川剧折子戏专场", EventKind.MOBILE_PERFORMANCE, "区川剧团", 90,
-                     (TargetGroup.ELDERLY, TargetGroup.EVERYONE))
+OPERA = MenuOffering(
+    "off-1", "川剧折子戏专场", EventKind.MOBILE_PERFORMANCE, "区川剧团", 90, (TargetGroup.ELDERLY, TargetGroup.EVERYONE)
+)
 
 
 def new_order(earliest=date(2026, 9, 1), latest=date(2026, 9, 30)):
@@ -134,7 +135,8 @@ def test_rarely_ordered():
     counts = {"opera": 12, "film": 2, "lecture": 0, "dance": 5}
     assert rarely_ordered(counts, 5) == [RarelyOrdered("lecture", 0), RarelyOrdered("film", 2)]
     assert rarely_ordered({"film": 2}, 3, all_offerings=["film", "braille-reading"]) == [
-        RarelyOrdered("braille-reading", 0), RarelyOrdered("film", 2),
+        RarelyOrdered("braille-reading", 0),
+        RarelyOrdered("film", 2),
     ]
     assert rarely_ordered({}, 1) == []
     with pytest.raises(RuleViolation):

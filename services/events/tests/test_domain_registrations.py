@@ -254,8 +254,13 @@ def test_leaving_the_waitlist_twice_is_refused():
 
 
 def test_release_waits_for_release_at_and_happens_once():
-    places = EventPlaces(capacity=4, kept_back=2, confirmed_general=2, release_at=RELEASE_AT,
-                         waitlist=(entry("a", 1), entry("b", 2), entry("c", 3)))
+    places = EventPlaces(
+        capacity=4,
+        kept_back=2,
+        confirmed_general=2,
+        release_at=RELEASE_AT,
+        waitlist=(entry("a", 1), entry("b", 2), entry("c", 3)),
+    )
     unchanged, promotions = release_kept_back(places, RELEASE_AT - timedelta(seconds=1))
     assert unchanged is places and promotions == []
 

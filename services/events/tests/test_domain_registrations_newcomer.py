@@ -31,8 +31,9 @@ def summary_of(places: EventPlaces) -> WaitlistSummary:
 def test_newcomer_decision_equals_the_full_rule(seed):
     rng = random.Random(seed)
     capacity = rng.randint(1, 30)
-    places = EventPlaces(capacity=capacity, kept_back=rng.randint(0, capacity),
-                         release_at=datetime(2026, 9, 24, tzinfo=timezone.utc))
+    places = EventPlaces(
+        capacity=capacity, kept_back=rng.randint(0, capacity), release_at=datetime(2026, 9, 24, tzinfo=timezone.utc)
+    )
     confirmed: dict[str, tuple[int, int]] = {}
     for seq in range(1, 80):
         request = RegistrationRequest(f"r{seq}", rng.choice([1, 1, 1, 2, 3, 5]), rng.choice(CHANNELS), seq)
@@ -42,7 +43,9 @@ def test_newcomer_decision_equals_the_full_rule(seed):
         counters, decision = register_newcomer(replace(places, waitlist=()), summary_of(places), request)
         assert decision == expected
         assert (counters.confirmed_general, counters.confirmed_kept_back) == (
-            full.confirmed_general, full.confirmed_kept_back)
+            full.confirmed_general,
+            full.confirmed_kept_back,
+        )
         places = full
         if decision.confirmed:
             confirmed[request.registration_id] = (decision.general_places, decision.kept_back_places)
@@ -58,10 +61,14 @@ def test_newcomer_decision_equals_the_full_rule(seed):
 
 def test_waitlisted_newcomer_leaves_the_counters_and_gets_the_next_position():
     places = EventPlaces(capacity=2, kept_back=1, confirmed_general=1)
-    counters, decision = register_newcomer(places, WaitlistSummary(3, 0), RegistrationRequest("x", 1, Channel.ONLINE, 9))
+    counters, decision = register_newcomer(
+        places, WaitlistSummary(3, 0), RegistrationRequest("x", 1, Channel.ONLINE, 9)
+    )
     assert (decision.status, decision.waitlist_position, counters) == (RegistrationStatus.WAITLISTED, 4, places)
     # A phone request is not blocked by online waiters when a kept-back place is free.
-    counters, decision = register_newcomer(places, WaitlistSummary(3, 0), RegistrationRequest("y", 1, Channel.PHONE, 10))
+    counters, decision = register_newcomer(
+        places, WaitlistSummary(3, 0), RegistrationRequest("y", 1, Channel.PHONE, 10)
+    )
     assert decision.confirmed and decision.kept_back_places == 1 and counters.confirmed_kept_back == 1
     # …but it is when an earlier offline request is waiting too.
     _, decision = register_newcomer(places, WaitlistSummary(3, 1), RegistrationRequest("z", 1, Channel.PHONE, 11))

@@ -1,4 +1,5 @@
 """The season planner's rules, each proven on a small hand-made district (CP-SAT with a short time limit)."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -6,9 +7,25 @@ from datetime import date, timedelta
 import pytest
 
 from kit.rules import RuleViolation
-from services.events.domain.planner import (DayRange, FestivalDate, Half, Offering, PlanOrder, PlanProblem, Point,
-                                            Season, Show, Site, Troupe, TravelTimes, UnplannedReason, greedy_shows,
-                                            parse_matrix_csv, plan_season, violations)
+from services.events.domain.planner import (
+    DayRange,
+    FestivalDate,
+    Half,
+    Offering,
+    PlanOrder,
+    PlanProblem,
+    Point,
+    Season,
+    Show,
+    Site,
+    TravelTimes,
+    Troupe,
+    UnplannedReason,
+    greedy_shows,
+    parse_matrix_csv,
+    plan_season,
+    violations,
+)
 
 MONDAY = date(2027, 3, 1)
 LIMIT = 5.0  # seconds per solve; these instances are solved to optimality in well under one
@@ -27,13 +44,23 @@ def order(n: int, site_id: str, first: date, last: date, offering: str = "play",
     return PlanOrder(f"o{n}", site_id, offering, DayRange(first, last), festival)
 
 
-def problem(sites, troupes, orders, *, weeks: int = 1, coverage_target: int = 0, spacing: int = 0,
-            duration: int = 120, **extra) -> PlanProblem:
-    season = Season(MONDAY, MONDAY + timedelta(weeks=weeks) - timedelta(days=1), coverage_target=coverage_target,
-                    min_weeks_between_visits=spacing)
-    return PlanProblem(season, {s.site_id: s for s in sites}, {t.troupe_id: t for t in troupes},
-                       {"play": Offering("play", "黄梅戏选段", duration), "film": Offering("film", "露天电影", 100)},
-                       tuple(orders), **extra)
+def problem(
+    sites, troupes, orders, *, weeks: int = 1, coverage_target: int = 0, spacing: int = 0, duration: int = 120, **extra
+) -> PlanProblem:
+    season = Season(
+        MONDAY,
+        MONDAY + timedelta(weeks=weeks) - timedelta(days=1),
+        coverage_target=coverage_target,
+        min_weeks_between_visits=spacing,
+    )
+    return PlanProblem(
+        season,
+        {s.site_id: s for s in sites},
+        {t.troupe_id: t for t in troupes},
+        {"play": Offering("play", "黄梅戏选段", duration), "film": Offering("film", "露天电影", 100)},
+        tuple(orders),
+        **extra,
+    )
 
 
 def solve(p: PlanProblem, travel: TravelTimes = TRAVEL):
@@ -53,7 +80,10 @@ def test_a_troupe_is_never_in_two_places_at_once():
     [left_out] = plan.unplanned
     assert left_out.reason is UnplannedReason.NO_CAPACITY
     # …and the checker itself refuses a double booking.
-    double = [Show("t1", "s1", "play", MONDAY, Half.MORNING, "o1"), Show("t1", "s2", "play", MONDAY, Half.MORNING, "o2")]
+    double = [
+        Show("t1", "s1", "play", MONDAY, Half.MORNING, "o1"),
+        Show("t1", "s2", "play", MONDAY, Half.MORNING, "o2"),
+    ]
     assert any("already plays" in v for v in violations(problem(sites, [troupe(1)], orders), TRAVEL, double))
 
 
@@ -82,8 +112,11 @@ def test_an_uploaded_travel_matrix_overrides_the_estimate():
 
 
 def test_closures_and_closed_weekdays_of_the_site_are_honoured():
-    closed = site(1, open_weekdays=frozenset({1, 2, 3, 4, 5, 6}),  # closed on Mondays…
-                  closures=(DayRange(MONDAY + timedelta(days=1), MONDAY + timedelta(days=2)),))  # …and Tue–Wed
+    closed = site(
+        1,
+        open_weekdays=frozenset({1, 2, 3, 4, 5, 6}),  # closed on Mondays…
+        closures=(DayRange(MONDAY + timedelta(days=1), MONDAY + timedelta(days=2)),),
+    )  # …and Tue–Wed
     plan = solve(problem([closed], [troupe(1)], [order(1, "s1", MONDAY, MONDAY + timedelta(days=3))]))
     [show] = plan.shows
     assert show.day == MONDAY + timedelta(days=3)  # Thursday: the only open day of the window
@@ -105,8 +138,9 @@ def test_a_troupe_plays_only_when_available_and_at_most_k_a_week():
 def test_festival_orders_land_in_the_festival_season_and_on_the_day_when_possible():
     day = MONDAY + timedelta(days=10)
     festival = FestivalDate("清明", day, DayRange(day - timedelta(days=3), day))
-    p = problem([site(1)], [troupe(1)], [order(1, "s1", MONDAY, MONDAY + timedelta(days=13), festival=festival)],
-                weeks=2)
+    p = problem(
+        [site(1)], [troupe(1)], [order(1, "s1", MONDAY, MONDAY + timedelta(days=13), festival=festival)], weeks=2
+    )
     [show] = solve(p).shows
     assert show.day == day and solve(p).score.festivals_hit == 1
     # The troupe is away on the festival day: still in the season, never outside it.
@@ -120,12 +154,14 @@ def test_a_village_is_not_visited_twice_within_m_weeks_unless_it_ordered_twice()
     twice = [order(1, "s1", MONDAY, MONDAY + timedelta(days=6)), order(2, "s1", MONDAY, MONDAY + timedelta(days=6))]
     assert len(solve(problem(sites, [troupe(1)], twice, spacing=2)).shows) == 2
     # Weekly coverage would like a show each week; the spacing rule (2 weeks) allows one.
-    season = Season(MONDAY, MONDAY + timedelta(days=13), coverage_weeks=1, coverage_target=1,
-                    min_weeks_between_visits=2)
+    season = Season(
+        MONDAY, MONDAY + timedelta(days=13), coverage_weeks=1, coverage_target=1, min_weeks_between_visits=2
+    )
     p = PlanProblem(season, {"s1": site(1)}, {"t1": troupe(1)}, {"play": Offering("play", "黄梅戏选段", 120)}, ())
     assert len(solve(p).shows) == 1
-    spaced_out = Season(MONDAY, MONDAY + timedelta(days=13), coverage_weeks=1, coverage_target=1,
-                        min_weeks_between_visits=1)
+    spaced_out = Season(
+        MONDAY, MONDAY + timedelta(days=13), coverage_weeks=1, coverage_target=1, min_weeks_between_visits=1
+    )
     assert len(solve(PlanProblem(spaced_out, p.sites, p.troupes, p.offerings, ())).shows) == 2
 
 
@@ -149,13 +185,25 @@ def test_a_pinned_show_is_kept_and_a_removed_one_is_not_proposed_again():
     plan = solve(problem(sites, [troupe(1), troupe(2, lat=30.5)], orders, removed=frozenset({first.key})))
     assert plan.shows and first.key not in {s.key for s in plan.shows}
     with pytest.raises(RuleViolation):  # a pin that breaks a rule is refused, not silently dropped
-        solve(problem([site(1, open_weekdays=frozenset({1}))], [troupe(1)], orders, pinned=(
-            Show("t1", "s1", "play", MONDAY, Half.MORNING, "o1"),)))
+        solve(
+            problem(
+                [site(1, open_weekdays=frozenset({1}))],
+                [troupe(1)],
+                orders,
+                pinned=(Show("t1", "s1", "play", MONDAY, Half.MORNING, "o1"),),
+            )
+        )
 
 
 def test_unplanned_orders_carry_their_reason():
-    p = problem([site(1)], [troupe(1)], [order(1, "s1", MONDAY, MONDAY, offering="film"),
-                                        order(2, "s1", MONDAY - timedelta(days=9), MONDAY - timedelta(days=2))])
+    p = problem(
+        [site(1)],
+        [troupe(1)],
+        [
+            order(1, "s1", MONDAY, MONDAY, offering="film"),
+            order(2, "s1", MONDAY - timedelta(days=9), MONDAY - timedelta(days=2)),
+        ],
+    )
     reasons = {u.order_id: u.reason for u in solve(p).unplanned}
     assert reasons == {"o1": UnplannedReason.NO_TROUPE, "o2": UnplannedReason.OUTSIDE_SEASON}
 

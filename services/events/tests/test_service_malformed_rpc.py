@@ -1,4 +1,5 @@
 """A malformed RPC payload to any events write entrypoint is a 422 (Unprocessable), never a 500."""
+
 import pytest
 
 from services.events.service import EventsService

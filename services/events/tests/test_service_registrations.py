@@ -1,6 +1,7 @@
 """Registrations on the real broker and database (SQLite and PostgreSQL): the two pools, groups all or none,
 the waitlist promoted in order, the kept-back release (by hand and by the timer), no oversell under
 concurrency, check-in, no-shows, completion and feedback."""
+
 from __future__ import annotations
 
 import time
@@ -16,8 +17,14 @@ SITE = {"name": "石门村晒坝", "village": "石门村", "town": "嘉平镇", 
 
 
 def published(events, **fields) -> dict:
-    event = {"title": "送戏下乡·川剧专场", "kind": "mobile_performance", "site": SITE,
-             "start": at(timedelta(days=10)), "end": at(timedelta(days=10, hours=2)), **fields}
+    event = {
+        "title": "送戏下乡·川剧专场",
+        "kind": "mobile_performance",
+        "site": SITE,
+        "start": at(timedelta(days=10)),
+        "end": at(timedelta(days=10, hours=2)),
+        **fields,
+    }
     draft = call(events, "create_event", actor=ORGANISER, event=event)
     return call(events, "publish_event", actor=ORGANISER, event_id=draft["id"])
 
@@ -39,11 +46,21 @@ def test_pools_groups_promotion_and_release(container_factory, service_config, a
     d = register(events, resident(5), show, party_size=2)
     e = register(events, resident(6), show)
     assert [(r["status"], r["waitlist_position"]) for r in (c, d, e)] == [
-        ("waitlisted", 1), ("waitlisted", 2), ("waitlisted", 3)]  # e fits nowhere; nobody passes the queue
+        ("waitlisted", 1),
+        ("waitlisted", 2),
+        ("waitlisted", 3),
+    ]  # e fits nowhere; nobody passes the queue
     assert outside.of_type("registration.waitlisted", registration_id=d["id"])[0]["data"]["waitlist_position"] == 2
 
-    phone = register(events, ORGANISER, show, channel="phone", party_size=2, person_name="王秀英",
-                     contact={"name": "王秀英", "phone": "13800000001"})
+    phone = register(
+        events,
+        ORGANISER,
+        show,
+        channel="phone",
+        party_size=2,
+        person_name="王秀英",
+        contact={"name": "王秀英", "phone": "13800000001"},
+    )
     assert (phone["status"], phone["kept_back_places"], phone["general_places"]) == ("confirmed", 2, 0)
     assert phone["registered_by"] == "org-1" and phone["person_name"] == "王秀英"
     with pytest.raises(Forbidden):  # residents register online; phone registrations are entered by staff
@@ -82,8 +99,14 @@ def test_pools_groups_promotion_and_release(container_factory, service_config, a
     assert view[late["id"]]["waitlist_position"] == 1 and view[a["id"]]["status"] == "cancelled"
 
     # The timer releases by itself once the release time has come (here: 2 s after publishing).
-    soon = published(events, capacity=2, kept_back=1, release_lead_minutes=24 * 60,
-                     start=at(timedelta(days=1, seconds=2)), end=at(timedelta(days=1, hours=1)))
+    soon = published(
+        events,
+        capacity=2,
+        kept_back=1,
+        release_lead_minutes=24 * 60,
+        start=at(timedelta(days=1, seconds=2)),
+        end=at(timedelta(days=1, hours=1)),
+    )
     register(events, resident(1), soon)
     waiting = register(events, resident(2), soon)
     assert waiting["status"] == "waitlisted"
@@ -96,7 +119,11 @@ def test_pools_groups_promotion_and_release(container_factory, service_config, a
         register(events, resident(9), family, person_id="elder-9")
     carer = {**resident(9), "scopes": ["dependant:elder-9"]}
     parent = register(events, carer, family, person_id="elder-9", person_name="刘奶奶", party_size=2)
-    assert (parent["status"], parent["person_id"], parent["registered_by"]) == ("confirmed", "elder-9", resident(9)["sub"])
+    assert (parent["status"], parent["person_id"], parent["registered_by"]) == (
+        "confirmed",
+        "elder-9",
+        resident(9)["sub"],
+    )
     call(events, "cancel_registration", actor=resident(9), registration_id=parent["id"])
     outside.close()
 
@@ -107,8 +134,9 @@ def test_no_oversell_under_concurrency_then_attendance_and_feedback(container_fa
     crowded = published(events, capacity=50, kept_back=10)
     # 200 registrations in flight at once through the broker (10 workers take them concurrently).
     with ServiceRpcProxy("events", {"AMQP_URI": amqp_uri, "serializer": "json"}, timeout=60) as rpc:
-        replies = [rpc.register.call_async(actor=resident(n), event_id=crowded["id"], registration={})
-                   for n in range(200)]
+        replies = [
+            rpc.register.call_async(actor=resident(n), event_id=crowded["id"], registration={}) for n in range(200)
+        ]
         answers = [reply.result() for reply in replies]
     confirmed = [r for r in answers if r["status"] == "confirmed"]
     waiting = sorted((r for r in answers if r["status"] == "waitlisted"), key=lambda r: r["seq"])
@@ -129,8 +157,13 @@ def test_no_oversell_under_concurrency_then_attendance_and_feedback(container_fa
         call(events, "mark_no_show", actor=ORGANISER, registration_id=absent["id"])
     with pytest.raises(Unprocessable):  # feedback only from people who came
         call(events, "give_feedback", actor=resident(2), registration_id=absent["id"], feedback={"rating": 1})
-    given = call(events, "give_feedback", actor=resident(1), registration_id=came["id"],
-                 feedback={"rating": 5, "comment": "  演得真好  "})
+    given = call(
+        events,
+        "give_feedback",
+        actor=resident(1),
+        registration_id=came["id"],
+        feedback={"rating": 5, "comment": "  演得真好  "},
+    )
     assert given["comment"] == "演得真好"
     with pytest.raises(Unprocessable):  # once
         call(events, "give_feedback", actor=resident(1), registration_id=came["id"], feedback={"rating": 4})

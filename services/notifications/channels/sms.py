@@ -40,8 +40,7 @@ DEFAULT_SIGNATURE = "【文云】"
 
 
 class SmsProvider(Protocol):
-    def send(self, phone: str, text: str, dedupe_key: str, *, kind: str | None = None,
-             maybe_sent: bool = False) -> str:
+    def send(self, phone: str, text: str, dedupe_key: str, *, kind: str | None = None, maybe_sent: bool = False) -> str:
         """Send `text` to `phone`; return the provider's message id. Raise on failure. `kind` is the
         message kind (a fact's type: the provider's template); `maybe_sent` says an earlier hand-over of
         this dedupe key may have gone out (the provider must not send it twice)."""
@@ -118,8 +117,7 @@ class DevSmsProvider:
         self.signature = signature
         self._lock = threading.Lock()
 
-    def send(self, phone: str, text: str, dedupe_key: str, *, kind: str | None = None,
-             maybe_sent: bool = False) -> str:
+    def send(self, phone: str, text: str, dedupe_key: str, *, kind: str | None = None, maybe_sent: bool = False) -> str:
         if not text or not text.strip():
             raise ValueError("refusing to send an empty SMS")
         if not dedupe_key:

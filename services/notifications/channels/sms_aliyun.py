@@ -12,6 +12,7 @@ adapter first asks `QuerySendDetails` for that number's texts of the day and, if
 Requests are signed as the RPC-style API documents (SignatureVersion 1.0, HMAC-SHA1 over the sorted,
 percent-encoded parameters with the AccessKey secret + "&"). Keys come from the settings only.
 """
+
 from __future__ import annotations
 
 import base64
@@ -30,9 +31,17 @@ from services.notifications.channels.sms import InvalidPhoneNumber, normalize_ph
 API_VERSION = "2017-05-25"
 CHINA = timezone(timedelta(hours=8))  # SendDate of QuerySendDetails is a Beijing-time day
 # Codes that no retry will fix: the number or the content is wrong, or the account cannot send it.
-REFUSED_FOR_GOOD = {"isv.MOBILE_NUMBER_ILLEGAL", "isv.INVALID_PARAMETERS", "isv.SMS_TEMPLATE_ILLEGAL",
-                    "isv.SMS_SIGNATURE_ILLEGAL", "isv.TEMPLATE_MISSING_PARAMETERS", "isv.PARAM_LENGTH_LIMIT",
-                    "isv.BLACK_KEY_CONTROL_LIMIT", "isv.MOBILE_COUNT_OVER_LIMIT", "isv.AMOUNT_NOT_ENOUGH"}
+REFUSED_FOR_GOOD = {
+    "isv.MOBILE_NUMBER_ILLEGAL",
+    "isv.INVALID_PARAMETERS",
+    "isv.SMS_TEMPLATE_ILLEGAL",
+    "isv.SMS_SIGNATURE_ILLEGAL",
+    "isv.TEMPLATE_MISSING_PARAMETERS",
+    "isv.PARAM_LENGTH_LIMIT",
+    "isv.BLACK_KEY_CONTROL_LIMIT",
+    "isv.MOBILE_COUNT_OVER_LIMIT",
+    "isv.AMOUNT_NOT_ENOUGH",
+}
 
 
 class AliyunSmsError(Exception):
@@ -66,8 +75,7 @@ class AliyunSmsProvider:
     region: str = "cn-hangzhou"
     timeout: float = 10.0
 
-    def send(self, phone: str, text: str, dedupe_key: str, *, kind: str | None = None,
-             maybe_sent: bool = False) -> str:
+    def send(self, phone: str, text: str, dedupe_key: str, *, kind: str | None = None, maybe_sent: bool = False) -> str:
         if not text or not text.strip():
             raise ValueError("refusing to send an empty SMS")
         number = normalize_phone(phone)
@@ -77,11 +85,16 @@ class AliyunSmsProvider:
             earlier = self.already_sent(domestic, out_id)
             if earlier is not None:
                 return earlier
-        answer = self._call({
-            "Action": "SendSms", "PhoneNumbers": domestic, "SignName": self.sign_name,
-            "TemplateCode": self.templates.get(kind or "", self.default_template),
-            "TemplateParam": json.dumps({"content": text}, ensure_ascii=False), "OutId": out_id,
-        })
+        answer = self._call(
+            {
+                "Action": "SendSms",
+                "PhoneNumbers": domestic,
+                "SignName": self.sign_name,
+                "TemplateCode": self.templates.get(kind or "", self.default_template),
+                "TemplateParam": json.dumps({"content": text}, ensure_ascii=False),
+                "OutId": out_id,
+            }
+        )
         return answer.get("BizId") or answer["RequestId"]
 
     def already_sent(self, domestic_number: str, out_id: str) -> str | None:
@@ -90,8 +103,15 @@ class AliyunSmsProvider:
         for day in (today, today - timedelta(days=1)):
             page = 1
             while True:
-                answer = self._call({"Action": "QuerySendDetails", "PhoneNumber": domestic_number,
-                                     "SendDate": day.strftime("%Y%m%d"), "PageSize": "50", "CurrentPage": str(page)})
+                answer = self._call(
+                    {
+                        "Action": "QuerySendDetails",
+                        "PhoneNumber": domestic_number,
+                        "SendDate": day.strftime("%Y%m%d"),
+                        "PageSize": "50",
+                        "CurrentPage": str(page),
+                    }
+                )
                 details = (answer.get("SmsSendDetailDTOs") or {}).get("SmsSendDetailDTO") or []
                 for detail in details:
                     if detail.get("OutId") == out_id and str(detail.get("SendStatus")) != "2":  # 2: failed
@@ -103,9 +123,14 @@ class AliyunSmsProvider:
 
     def _call(self, action_params: dict[str, str]) -> dict:
         params = {
-            "AccessKeyId": self.access_key_id, "Format": "JSON", "RegionId": self.region,
-            "SignatureMethod": "HMAC-SHA1", "SignatureNonce": uuid.uuid4().hex, "SignatureVersion": "1.0",
-            "Timestamp": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), "Version": API_VERSION,
+            "AccessKeyId": self.access_key_id,
+            "Format": "JSON",
+            "RegionId": self.region,
+            "SignatureMethod": "HMAC-SHA1",
+            "SignatureNonce": uuid.uuid4().hex,
+            "SignatureVersion": "1.0",
+            "Timestamp": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "Version": API_VERSION,
             **action_params,
         }
         params["Signature"] = signature(params, self.access_key_secret)

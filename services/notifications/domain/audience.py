@@ -26,11 +26,21 @@ _GROUP_PREFIXES = ("role:", "scope:")
 
 # event.* facts that the people registered for the event hear about directly.
 EVENT_CHANGES = frozenset({"event.completed", "event.displaced"})
-_VOLUNTEER_FACTS = frozenset({
-    "volunteer.applied", "volunteer.approved", "volunteer.rejected", "volunteer.suspended", "volunteer.retired",
-    "dispatch.offered", "dispatch.accepted", "dispatch.declined", "dispatch.expired", "dispatch.withdrawn",
-    "hours.credited",
-})
+_VOLUNTEER_FACTS = frozenset(
+    {
+        "volunteer.applied",
+        "volunteer.approved",
+        "volunteer.rejected",
+        "volunteer.suspended",
+        "volunteer.retired",
+        "dispatch.offered",
+        "dispatch.accepted",
+        "dispatch.declined",
+        "dispatch.expired",
+        "dispatch.withdrawn",
+        "hours.credited",
+    }
+)
 
 
 def venue_managers(venue_id: str) -> str:
@@ -145,7 +155,9 @@ def recipients(
     return list(unique.values())
 
 
-def _person_for(person_id: object, contact: GivenContact | None, event_type: str, data: Mapping[str, Any]) -> str | None:
+def _person_for(
+    person_id: object, contact: GivenContact | None, event_type: str, data: Mapping[str, Any]
+) -> str | None:
     """The person a booking/registration is for; someone known only by the phone number or address
     given at the desk is addressed through that thing ('contact:booking:<id>')."""
     if person_id:

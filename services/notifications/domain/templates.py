@@ -62,8 +62,7 @@ _ZH: dict[tuple[str, Audience], _Template] = {
             "[预计{expected_reopening}恢复开放|恢复开放时间另行通知]。",
             "给您带来不便，敬请谅解。",
         ),
-        "{venue}[自{start_at}起]暂停开放[，原因：{reason}]，"
-        "[预计{expected_reopening}恢复开放|恢复开放时间另行通知]。",
+        "{venue}[自{start_at}起]暂停开放[，原因：{reason}]，[预计{expected_reopening}恢复开放|恢复开放时间另行通知]。",
     ),
     ("venue.reopened", _A.PARTICIPANT): _T(
         "恢复开放通知：{venue}",
@@ -97,14 +96,18 @@ _ZH: dict[tuple[str, Audience], _Template] = {
     ),
     ("booking.no_show", _A.APPLICANT): _T(
         "预约未签到[：{place}]",
-        ("您的场地预约[：{place}][，{when}，]未在签到时间内签到，已记为未到场，剩余时段已释放。",
-         "多次未到场将暂停在线预约；如有特殊情况请联系场馆。"),
+        (
+            "您的场地预约[：{place}][，{when}，]未在签到时间内签到，已记为未到场，剩余时段已释放。",
+            "多次未到场将暂停在线预约；如有特殊情况请联系场馆。",
+        ),
         "您的场地预约[：{place}，]未按时签到，已记为未到场。多次未到场将暂停在线预约。",
     ),
     ("event.displaced", _A.PARTICIPANT): _T(
         "活动场地有变：{title}",
-        ("您预约的{title}[（{when}）]所用场地暂不能使用[，原因：{reason}]。",
-         "活动将改期，您的名额保留，新时间确定后会通知您。"),
+        (
+            "您预约的{title}[（{when}）]所用场地暂不能使用[，原因：{reason}]。",
+            "活动将改期，您的名额保留，新时间确定后会通知您。",
+        ),
         "您预约的{title}[（{when}）]场地有变[，原因：{reason}]，将改期，名额保留。",
     ),
     ("event.published", _A.ORGANISER): _T(
@@ -326,7 +329,10 @@ _EN: dict[tuple[str, Audience], _Template] = {
     ),
     ("booking.requested", _A.APPLICANT): _T(
         "Booking request received",
-        ("Your booking request[ for {place}][, {when},] has been received.", "The venue will review it and let you know."),
+        (
+            "Your booking request[ for {place}][, {when},] has been received.",
+            "The venue will review it and let you know.",
+        ),
         "Booking request received[: {place}][, {when}]. We'll let you know.",
     ),
     ("booking.requested", _A.VENUE_MANAGER): _T(
@@ -354,15 +360,19 @@ _EN: dict[tuple[str, Audience], _Template] = {
     ),
     ("booking.no_show", _A.APPLICANT): _T(
         "Booking marked as no-show[: {place}]",
-        ("Your booking[ of {place}][, {when},] was not checked in on time; it is marked as a no-show and the rest "
-         "of the slot is free again.", "Repeated no-shows pause online booking; contact the venue if something "
-         "came up."),
+        (
+            "Your booking[ of {place}][, {when},] was not checked in on time; it is marked as a no-show and the rest "
+            "of the slot is free again.",
+            "Repeated no-shows pause online booking; contact the venue if something came up.",
+        ),
         "Booking[ of {place}] not checked in: marked as a no-show.",
     ),
     ("event.displaced", _A.PARTICIPANT): _T(
         "Venue change: {title}",
-        ("The venue of {title}[ ({when})], which you registered for, cannot be used[: {reason}].",
-         "The event will be rescheduled and your place is kept; you will be told the new time."),
+        (
+            "The venue of {title}[ ({when})], which you registered for, cannot be used[: {reason}].",
+            "The event will be rescheduled and your place is kept; you will be told the new time.",
+        ),
         "{title}[ ({when})] must move[: {reason}]; your place is kept.",
     ),
     ("event.published", _A.ORGANISER): _T(
@@ -387,7 +397,10 @@ _EN: dict[tuple[str, Audience], _Template] = {
     ),
     ("event.completed", _A.PARTICIPANT): _T(
         "Thank you for joining {title}",
-        ("Thank you for joining {title}!", "[Tell us what you thought: {feedback_url}|Please rate it on Wenyun; your feedback helps us improve.]"),
+        (
+            "Thank you for joining {title}!",
+            "[Tell us what you thought: {feedback_url}|Please rate it on Wenyun; your feedback helps us improve.]",
+        ),
         "Thank you for joining {title}! [Feedback: {feedback_url}|Please rate it on Wenyun.]",
     ),
     ("registration.confirmed", _A.APPLICANT): _T(
@@ -403,12 +416,20 @@ _EN: dict[tuple[str, Audience], _Template] = {
     ),
     ("registration.waitlisted", _A.APPLICANT): _T(
         "On the waiting list: {title}",
-        ("{title} is full; you are on the waiting list[ at position {position}].", "If a place frees up you will get it automatically and we will tell you."),
+        (
+            "{title} is full; you are on the waiting list[ at position {position}].",
+            "If a place frees up you will get it automatically and we will tell you.",
+        ),
         "{title} is full; you are on the waiting list[ (No. {position})]. We'll tell you if a place frees up.",
     ),
     ("registration.promoted", _A.APPLICANT): _T(
         "You got a place: {title}",
-        ("Good news! A place freed up and you are now registered for {title}.", "[When: {when}]", "[Where: {place}]", "If you cannot come, please cancel."),
+        (
+            "Good news! A place freed up and you are now registered for {title}.",
+            "[When: {when}]",
+            "[Where: {place}]",
+            "If you cannot come, please cancel.",
+        ),
         "Good news: you now have a place at {title}[, {when}][, {place}].",
     ),
     ("registration.cancelled", _A.APPLICANT): _T(
@@ -418,7 +439,10 @@ _EN: dict[tuple[str, Audience], _Template] = {
     ),
     ("order.placed", _A.APPLICANT): _T(
         "Order received: {title}",
-        ("Your order for {title} has been received[, preferred time {when}][, at {place}].", "We will let you know once it is scheduled."),
+        (
+            "Your order for {title} has been received[, preferred time {when}][, at {place}].",
+            "We will let you know once it is scheduled.",
+        ),
         "Your order for {title} has been received. We'll let you know.",
     ),
     ("order.placed", _A.ORGANISER): _T(
@@ -433,7 +457,11 @@ _EN: dict[tuple[str, Audience], _Template] = {
     ),
     ("order.declined", _A.APPLICANT): _T(
         "Order cannot be scheduled: {title}",
-        ("Sorry, your order for {title} cannot be scheduled.", "[Reason: {reason}.]", "Please choose another item from the menu."),
+        (
+            "Sorry, your order for {title} cannot be scheduled.",
+            "[Reason: {reason}.]",
+            "Please choose another item from the menu.",
+        ),
         "Sorry, your order for {title} cannot be scheduled[: {reason}].",
     ),
     ("survey.invited", _A.PARTICIPANT): _T(
@@ -443,8 +471,10 @@ _EN: dict[tuple[str, Audience], _Template] = {
     ),
     ("loan.overdue", _A.APPLICANT): _T(
         "Please return: {item}",
-        ("{item}[ (no. {asset_number})], borrowed from {venue}, was due on {due_on}.",
-         "Please return it soon or renew it at the venue."),
+        (
+            "{item}[ (no. {asset_number})], borrowed from {venue}, was due on {due_on}.",
+            "Please return it soon or renew it at the venue.",
+        ),
         "{item} from {venue} was due on {due_on}. Please return or renew it.",
     ),
     ("volunteer.applied", _A.VOLUNTEER): _T(
@@ -454,7 +484,10 @@ _EN: dict[tuple[str, Audience], _Template] = {
     ),
     ("volunteer.approved", _A.VOLUNTEER): _T(
         "Welcome, cultural volunteer",
-        ("Your application as a cultural volunteer has been approved.", "We will invite you when there is work that suits you."),
+        (
+            "Your application as a cultural volunteer has been approved.",
+            "We will invite you when there is work that suits you.",
+        ),
         "Welcome! You are now a cultural volunteer. We'll invite you when needed.",
     ),
     ("dispatch.offered", _A.VOLUNTEER): _T(
@@ -474,17 +507,28 @@ _EN: dict[tuple[str, Audience], _Template] = {
     ),
     ("dispatch.accepted", _A.VOLUNTEER): _T(
         "Confirmed: volunteering at {title}",
-        ("You have accepted to volunteer at {title}[ as {role}]. Thank you!", "[When: {when}]", "[Where: {place}]", "If anything changes, please tell the organiser[ ({organiser})] early."),
+        (
+            "You have accepted to volunteer at {title}[ as {role}]. Thank you!",
+            "[When: {when}]",
+            "[Where: {place}]",
+            "If anything changes, please tell the organiser[ ({organiser})] early.",
+        ),
         "Confirmed: you volunteer at {title}[ ({role})][, {when}][, {place}]. Thank you!",
     ),
     ("dispatch.declined", _A.VOLUNTEER): _T(
         "Answer received: {title}",
-        ("We have your answer: you will not volunteer at {title}. Thank you for replying.", "We hope to work with you next time."),
+        (
+            "We have your answer: you will not volunteer at {title}. Thank you for replying.",
+            "We hope to work with you next time.",
+        ),
         "Thanks for answering about {title}. Hope to see you next time.",
     ),
     ("dispatch.expired", _A.VOLUNTEER): _T(
         "Invitation expired: {title}",
-        ("The invitation to volunteer at {title} expired[ at {deadline}] without an answer.", "We hope to work with you next time."),
+        (
+            "The invitation to volunteer at {title} expired[ at {deadline}] without an answer.",
+            "We hope to work with you next time.",
+        ),
         "The invitation to volunteer at {title} has expired.",
     ),
     ("dispatch.withdrawn", _A.VOLUNTEER): _T(
@@ -499,7 +543,10 @@ _EN: dict[tuple[str, Audience], _Template] = {
     ),
     ("dispatch.unfilled", _A.ORGANISER): _T(
         "Volunteers missing: {title}",
-        ("Not enough volunteers[ ({role})] for {title}[: {shortfall} still missing].", "Please adjust the need or arrange people another way."),
+        (
+            "Not enough volunteers[ ({role})] for {title}[: {shortfall} still missing].",
+            "Please adjust the need or arrange people another way.",
+        ),
         "Not enough volunteers[ ({role})] for {title}[: {shortfall} missing]. Please arrange.",
     ),
     ("hours.credited", _A.VOLUNTEER): _T(
@@ -519,7 +566,11 @@ _EN: dict[tuple[str, Audience], _Template] = {
     ),
     ("booking.rescheduled", _A.APPLICANT): _T(
         "Booking moved[: {place}]",
-        ("Your booking[ of {place}] has moved[ to {when}].", "[It was planned for {previous_when}.]", "[Reason: {reason}.]"),
+        (
+            "Your booking[ of {place}] has moved[ to {when}].",
+            "[It was planned for {previous_when}.]",
+            "[Reason: {reason}.]",
+        ),
         "Your booking[ of {place}] has moved[ to {when}][: {reason}].",
     ),
     ("event.displaced", _A.ORGANISER): _T(
@@ -532,17 +583,26 @@ _EN: dict[tuple[str, Audience], _Template] = {
     ),
     ("volunteer.rejected", _A.VOLUNTEER): _T(
         "Volunteer application not accepted",
-        ("Sorry, your application as a cultural volunteer was not accepted[: {reason}].", "You are welcome to apply again later."),
+        (
+            "Sorry, your application as a cultural volunteer was not accepted[: {reason}].",
+            "You are welcome to apply again later.",
+        ),
         "Sorry, your volunteer application was not accepted[: {reason}].",
     ),
     ("volunteer.suspended", _A.VOLUNTEER): _T(
         "Volunteering suspended",
-        ("Your volunteering is suspended[: {reason}]; you will get no invitations meanwhile.", "Please contact the cultural centre with any questions."),
+        (
+            "Your volunteering is suspended[: {reason}]; you will get no invitations meanwhile.",
+            "Please contact the cultural centre with any questions.",
+        ),
         "Your volunteering is suspended[: {reason}]. No invitations meanwhile.",
     ),
     ("volunteer.retired", _A.VOLUNTEER): _T(
         "Thank you for volunteering",
-        ("You have left the cultural volunteers. Thank you for everything you did!", "You are welcome to apply again at any time."),
+        (
+            "You have left the cultural volunteers. Thank you for everything you did!",
+            "You are welcome to apply again at any time.",
+        ),
         "You have left the cultural volunteers. Thank you! You may apply again any time.",
     ),
 }
@@ -550,6 +610,7 @@ _EN: dict[tuple[str, Audience], _Template] = {
 # Facts that are known but tell no person anything new (feedback is read in reports;
 # dispatch.requested is the organiser's own request, answered by offered/filled/unfilled).
 SILENT_EVENT_TYPES = frozenset({"feedback.received", "dispatch.requested"})
+
 
 def audiences_for(event_type: str) -> tuple[Audience, ...]:
     """Audiences that get a message for this type, default audience first; () when nobody does."""

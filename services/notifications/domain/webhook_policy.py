@@ -85,9 +85,7 @@ def matches(filters: Iterable[str] | None, event_type: str) -> bool:
         if pattern == "*":
             return True
         segments = pattern.split(".")
-        if len(segments) == len(type_segments) and all(
-            p == "*" or p == t for p, t in zip(segments, type_segments)
-        ):
+        if len(segments) == len(type_segments) and all(p == "*" or p == t for p, t in zip(segments, type_segments)):
             return True
     return False
 
@@ -142,16 +140,16 @@ class WebhookDelivery:
         return cls(next_attempt_at=schedule.first_attempt_at(created_at))
 
     def is_due(self, now: datetime) -> bool:
-        return (
-            self.state is DeliveryState.PENDING
-            and self.next_attempt_at is not None
-            and self.next_attempt_at <= now
-        )
+        return self.state is DeliveryState.PENDING and self.next_attempt_at is not None and self.next_attempt_at <= now
 
     def record_attempt(self, result: AttemptResult, at: datetime, schedule: RetrySchedule) -> WebhookDelivery:
         if self.state is not DeliveryState.PENDING:
-            raise InvalidTransition("webhook delivery", self.state, "record an attempt",
-                                    message=f"delivery is {self.state}, no attempt was due")
+            raise InvalidTransition(
+                "webhook delivery",
+                self.state,
+                "record an attempt",
+                message=f"delivery is {self.state}, no attempt was due",
+            )
         attempted = replace(
             self, attempts=self.attempts + 1, round_attempts=self.round_attempts + 1, last_result=result
         )
@@ -164,8 +162,12 @@ class WebhookDelivery:
 
     def replay(self, now: datetime) -> WebhookDelivery:
         if self.state is DeliveryState.PENDING:
-            raise InvalidTransition("webhook delivery", self.state, "replay",
-                                    message="delivery is still pending; it will be attempted anyway")
+            raise InvalidTransition(
+                "webhook delivery",
+                self.state,
+                "replay",
+                message="delivery is still pending; it will be attempted anyway",
+            )
         require_aware(now)
         return replace(
             self, state=DeliveryState.PENDING, next_attempt_at=now, round_attempts=0, replays=self.replays + 1

@@ -10,6 +10,7 @@ A dispatch offer carries signed accept/decline links. Whoever holds one can answ
 signing in, so they go to the volunteer's own channels (SMS, e-mail, inbox) only and are withheld from
 every webhook delivery (the contract marks them optional for this reason).
 """
+
 from __future__ import annotations
 
 from typing import Any

@@ -8,6 +8,7 @@ An administrator may allow intranet ranges (e.g. the district's 10.8.0.0/16) whe
 systems live. The check runs at registration and again before every attempt, on the addresses the
 request then connects to, so a name that later resolves inward is caught.
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -25,8 +26,10 @@ class TargetPolicy:
 
     @classmethod
     def of(cls, allowed_networks: Iterable[str] = (), platform_hosts: Iterable[str] = ()) -> TargetPolicy:
-        return cls(tuple(ipaddress.ip_network(n.strip(), strict=False) for n in allowed_networks if n.strip()),
-                   frozenset(h.strip().lower().rstrip(".") for h in platform_hosts if h and h.strip()))
+        return cls(
+            tuple(ipaddress.ip_network(n.strip(), strict=False) for n in allowed_networks if n.strip()),
+            frozenset(h.strip().lower().rstrip(".") for h in platform_hosts if h and h.strip()),
+        )
 
     def refusal(self, host: str, addresses: Iterable[str]) -> str | None:
         """Why a request to `host`, resolved to `addresses`, may not be made; None when it may."""
@@ -42,15 +45,22 @@ class TargetPolicy:
                 continue
             kind = inward_kind(address)
             if kind is not None:
-                return (f"{host} resolves to {address}, a {kind} address; webhooks go to outside systems "
-                        "(an administrator may allow an intranet range)")
+                return (
+                    f"{host} resolves to {address}, a {kind} address; webhooks go to outside systems "
+                    "(an administrator may allow an intranet range)"
+                )
         return None
 
 
 def inward_kind(address: Address) -> str | None:
-    for kind, flag in (("loopback", address.is_loopback), ("link-local", address.is_link_local),
-                       ("unspecified", address.is_unspecified), ("multicast", address.is_multicast),
-                       ("private (intranet)", address.is_private), ("reserved", address.is_reserved)):
+    for kind, flag in (
+        ("loopback", address.is_loopback),
+        ("link-local", address.is_link_local),
+        ("unspecified", address.is_unspecified),
+        ("multicast", address.is_multicast),
+        ("private (intranet)", address.is_private),
+        ("reserved", address.is_reserved),
+    ):
         if flag:
             return kind
     return None

@@ -2,6 +2,7 @@
 
 Unlike messages caused by facts they are never written to the delivery log, the inbox or a webhook:
 a sign-in code must not be readable anywhere but on the phone it was sent to."""
+
 from __future__ import annotations
 
 from contracts.errors import Unavailable, Unprocessable

@@ -11,6 +11,7 @@ from kit.clock import utcnow
 from kit.rpc import rpc
 from services.notifications import directory
 
+
 class PeopleEntrypoints:
     @rpc
     def get_person(self, actor: dict, person_id: str | None = None) -> dict:
@@ -40,6 +41,8 @@ class PeopleEntrypoints:
         if person_id is None or person_id == actor.sub:
             return actor.sub
         if not may_manage_contact(actor, person_id):  # docs/authorisation.md
-            raise Forbidden("Only the person or an administrator may read or change someone's contact details.",
-                            {"role": actor.role})
+            raise Forbidden(
+                "Only the person or an administrator may read or change someone's contact details.",
+                {"role": actor.role},
+            )
         return person_id

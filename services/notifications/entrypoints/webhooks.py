@@ -36,8 +36,9 @@ class WebhooksEntrypoints:
         body = model_or_422(WebhookSubscriptionCreate, subscription, "subscription")
         webhooks.check_target(str(body.url), self.runtime.settings.webhook_target_policy)
         with self.db.transaction() as tx:
-            return webhooks.create_subscription(tx.session, actor, body, utcnow(),
-                                                self.runtime.settings.webhook_secret_box)
+            return webhooks.create_subscription(
+                tx.session, actor, body, utcnow(), self.runtime.settings.webhook_secret_box
+            )
 
     @rpc
     def list_webhooks(self, actor: dict) -> list[dict]:

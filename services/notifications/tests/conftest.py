@@ -1,5 +1,6 @@
 """Fixtures of the notifications service tests: a real SMTP server and a service container configured
 for short intervals (parametrised over SQLite and PostgreSQL through `service_config`)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -43,12 +44,23 @@ def notifications(container_factory, service_config, smtp, tmp_path):
     engines = []
 
     def make(same_database_as: Running | None = None, **overrides) -> Running:
-        settings = NotificationSettings(**{
-            "smtp_host": "127.0.0.1", "smtp_port": smtp.port, "sms_dev_path": tmp_path / "sms.jsonl",
-            "send_interval": 0.1, "webhook_interval": 0.1, "send_lease": 1.0, "send_retry_delays": (0.2,),
-            "webhook_retry_delays": (0, 0.2, 0.4), "webhook_timeout": 2.0, "webhook_lease": 5.0,
-            # the test receivers listen on loopback: allowed here as an administrator would allow an intranet
-            "webhook_allowed_networks": ("127.0.0.0/8",), **overrides})
+        settings = NotificationSettings(
+            **{
+                "smtp_host": "127.0.0.1",
+                "smtp_port": smtp.port,
+                "sms_dev_path": tmp_path / "sms.jsonl",
+                "send_interval": 0.1,
+                "webhook_interval": 0.1,
+                "send_lease": 1.0,
+                "send_retry_delays": (0.2,),
+                "webhook_retry_delays": (0, 0.2, 0.4),
+                "webhook_timeout": 2.0,
+                "webhook_lease": 5.0,
+                # the test receivers listen on loopback: allowed here as an administrator would allow an intranet
+                "webhook_allowed_networks": ("127.0.0.0/8",),
+                **overrides,
+            }
+        )
         if same_database_as is None:
             base = service_config(NotificationsService)
             with Connection(base["AMQP_URI"]) as conn:

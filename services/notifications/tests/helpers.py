@@ -3,6 +3,7 @@
 - a webhook receiver (http.server in a thread) that can refuse connections, answer 500, or accept;
 - publishing a fact onto its service's topic exchange, as the owning service's relay would.
 Also used by tests/system/test_notifications_*.py."""
+
 from __future__ import annotations
 
 import email
@@ -49,9 +50,20 @@ class SmtpSink:
 
     def start(self) -> "SmtpSink":
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{self.port}",
-             "-c", "aiosmtpd.handlers.Mailbox", str(self.maildir)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                sys.executable,
+                "-m",
+                "aiosmtpd",
+                "-n",
+                "-l",
+                f"127.0.0.1:{self.port}",
+                "-c",
+                "aiosmtpd.handlers.Mailbox",
+                str(self.maildir),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.time() + 20
         while time.time() < deadline:
             try:
@@ -98,17 +110,24 @@ class WebhookReceiver:
                 body = self.rfile.read(int(self.headers.get("content-length", 0)))
                 status = receiver.statuses.get(self.path, 200)
                 with receiver._lock:
-                    receiver.requests.append({"path": self.path, "method": "POST",
-                                              "headers": {k.lower(): v for k, v in self.headers.items()},
-                                              "body": body, "status": status})
+                    receiver.requests.append(
+                        {
+                            "path": self.path,
+                            "method": "POST",
+                            "headers": {k.lower(): v for k, v in self.headers.items()},
+                            "body": body,
+                            "status": status,
+                        }
+                    )
                 self.send_response(status)
                 self.send_header("content-length", "0")
                 self.end_headers()
 
             def do_GET(self):  # noqa: N802 - a link being followed (e.g. from an SMS)
                 with receiver._lock:
-                    receiver.requests.append({"path": self.path, "method": "GET", "headers": dict(self.headers),
-                                              "body": b"", "status": 200})
+                    receiver.requests.append(
+                        {"path": self.path, "method": "GET", "headers": dict(self.headers), "body": b"", "status": 200}
+                    )
                 self.send_response(200)
                 self.send_header("content-length", "2")
                 self.end_headers()
@@ -131,8 +150,11 @@ class WebhookReceiver:
     def accepted(self, path: str | None = None) -> list[dict]:
         """Requests answered 2xx (on `path`)."""
         with self._lock:
-            return [r for r in self.requests if r["method"] == "POST" and 200 <= r["status"] < 300
-                    and (path is None or r["path"] == path)]
+            return [
+                r
+                for r in self.requests
+                if r["method"] == "POST" and 200 <= r["status"] < 300 and (path is None or r["path"] == path)
+            ]
 
     def seen(self, path: str | None = None, method: str = "POST") -> list[dict]:
         with self._lock:
@@ -144,9 +166,15 @@ def publish_fact(amqp_uri: str, fact: DomainEvent, *, event_id: str | None = Non
     body = to_cloudevent(fact, subject=subject, event_id=event_id)
     exchange = events_exchange(fact.source_service)
     with Connection(amqp_uri, transport_options={"confirm_publish": True}) as conn:
-        conn.Producer().publish(body, exchange=exchange, routing_key=fact.event_type, declare=[exchange],
-                                content_type="application/cloudevents+json", content_encoding="utf-8",
-                                delivery_mode=2)
+        conn.Producer().publish(
+            body,
+            exchange=exchange,
+            routing_key=fact.event_type,
+            declare=[exchange],
+            content_type="application/cloudevents+json",
+            content_encoding="utf-8",
+            delivery_mode=2,
+        )
     return json.loads(body)
 
 

@@ -99,8 +99,13 @@ def test_a_skipped_email_is_logged_by_recipient_id_not_address(caplog):
     from services.notifications.sender import _send_email
     from services.notifications.settings import NotificationSettings
 
-    job = {"dedupe_key": "evt:p-1:email", "recipient": "p-1", "address": "someone@example.cn", "subject": "s",
-           "body": "b"}
+    job = {
+        "dedupe_key": "evt:p-1:email",
+        "recipient": "p-1",
+        "address": "someone@example.cn",
+        "subject": "s",
+        "body": "b",
+    }
     with caplog.at_level(logging.INFO, logger="services.notifications.sender"):
         outcome = _send_email(NotificationSettings(smtp_host=None), job)
     assert outcome.status == "skipped" and "p-1" in caplog.text

@@ -1,6 +1,7 @@
 """The Aliyun SMS adapter against a local HTTP server speaking dysmsapi's documented API: it checks
 each request's signature (its own implementation of the documented algorithm), answers SendSms with a
 BizId and QuerySendDetails with what it has sent — so a resend after a crash must not be a second text."""
+
 from __future__ import annotations
 
 import base64
@@ -21,8 +22,10 @@ KEY_ID, SECRET = "LTAI-test-key", "test-secret-of-the-access-key"
 
 def documented_signature(params: dict[str, str]) -> str:
     """https://help.aliyun.com/document_detail/315526.html (RPC signature v1), written out independently."""
+
     def enc(text: str) -> str:
         return urllib.parse.quote(text, safe="~").replace("+", "%20").replace("*", "%2A")
+
     canonical = "&".join(f"{enc(k)}={enc(params[k])}" for k in sorted(params) if k != "Signature")
     to_sign = "POST&%2F&" + enc(canonical)
     return base64.b64encode(hmac.new((SECRET + "&").encode(), to_sign.encode(), hashlib.sha1).digest()).decode()
@@ -66,11 +69,24 @@ class FakeDysms:
             self.sent.append(params)
             return {"Code": "OK", "Message": "OK", "RequestId": f"r-{len(self.sent)}", "BizId": f"biz-{len(self.sent)}"}
         if params["Action"] == "QuerySendDetails":
-            mine = [{"PhoneNum": p["PhoneNumbers"], "SendStatus": 3, "OutId": p["OutId"],
-                     "TemplateCode": p["TemplateCode"], "Content": "…"} for p in self.sent
-                    if p["PhoneNumbers"] == params["PhoneNumber"]]
-            return {"Code": "OK", "Message": "OK", "RequestId": "r-q", "TotalCount": len(mine),
-                    "SmsSendDetailDTOs": {"SmsSendDetailDTO": mine}}
+            mine = [
+                {
+                    "PhoneNum": p["PhoneNumbers"],
+                    "SendStatus": 3,
+                    "OutId": p["OutId"],
+                    "TemplateCode": p["TemplateCode"],
+                    "Content": "…",
+                }
+                for p in self.sent
+                if p["PhoneNumbers"] == params["PhoneNumber"]
+            ]
+            return {
+                "Code": "OK",
+                "Message": "OK",
+                "RequestId": "r-q",
+                "TotalCount": len(mine),
+                "SmsSendDetailDTOs": {"SmsSendDetailDTO": mine},
+            }
         return {"Code": "InvalidAction", "Message": "?", "RequestId": "r-a"}
 
     def stop(self):
@@ -86,17 +102,23 @@ def dysms():
 
 
 def provider(url: str) -> AliyunSmsProvider:
-    return AliyunSmsProvider(KEY_ID, SECRET, "文云", "SMS_000_GENERIC", {"dispatch.offered": "SMS_101_OFFER"},
-                             endpoint=url)
+    return AliyunSmsProvider(
+        KEY_ID, SECRET, "文云", "SMS_000_GENERIC", {"dispatch.offered": "SMS_101_OFFER"}, endpoint=url
+    )
 
 
 def test_a_text_goes_with_its_kinds_template_signature_and_dedupe_key(dysms):
-    biz_id = provider(dysms.url).send("138 0013 8000", "志愿服务邀请：中秋诗会 接受：https://w/o/t/accept",
-                                      "evt-1:v-1:sms", kind="dispatch.offered")
+    biz_id = provider(dysms.url).send(
+        "138 0013 8000", "志愿服务邀请：中秋诗会 接受：https://w/o/t/accept", "evt-1:v-1:sms", kind="dispatch.offered"
+    )
     [sent] = dysms.sent
     assert biz_id == "biz-1"
     assert (sent["PhoneNumbers"], sent["SignName"], sent["TemplateCode"], sent["OutId"]) == (
-        "13800138000", "文云", "SMS_101_OFFER", "evt-1:v-1:sms")
+        "13800138000",
+        "文云",
+        "SMS_101_OFFER",
+        "evt-1:v-1:sms",
+    )
     assert json.loads(sent["TemplateParam"]) == {"content": "志愿服务邀请：中秋诗会 接受：https://w/o/t/accept"}
     provider(dysms.url).send("13800138000", "活动取消", "evt-2:p-1:sms", kind="event.cancelled")
     assert dysms.sent[1]["TemplateCode"] == "SMS_000_GENERIC"  # no template of its own: the default

@@ -35,7 +35,10 @@ def test_preferences_defaults_and_coercion():
     prefs = Preferences()
     assert prefs.channels == frozenset()
     assert (prefs.quiet_start, prefs.quiet_end, prefs.timezone, prefs.language) == (
-        time(22), time(8), "Asia/Shanghai", "zh-CN",
+        time(22),
+        time(8),
+        "Asia/Shanghai",
+        "zh-CN",
     )
     assert Preferences(channels=["sms", Channel.EMAIL]).channels == {Channel.SMS, Channel.EMAIL}
     assert Preferences(channels="sms").channels == {Channel.SMS}
@@ -135,16 +138,28 @@ def iso(moment):
         ("event.cancelled", {"start": iso(NOW + timedelta(hours=5))}, True),
         ("event.cancelled", {"start": iso(NOW + timedelta(hours=30))}, False),
         ("event.cancelled", {"start": iso(NOW - timedelta(minutes=30)), "end": iso(NOW + timedelta(hours=1))}, True),
-        ("event.cancelled", {"start": iso(NOW - timedelta(days=2)), "end": iso(NOW - timedelta(days=2, hours=-2))}, False),
+        (
+            "event.cancelled",
+            {"start": iso(NOW - timedelta(days=2)), "end": iso(NOW - timedelta(days=2, hours=-2))},
+            False,
+        ),
         ("event.cancelled", {}, False),  # unknown time: no reason to wake anyone
         ("booking.cancelled", {"start": iso(NOW + timedelta(hours=23))}, True),
         ("booking.rejected", {"start": iso(NOW + timedelta(hours=10))}, True),
         ("registration.cancelled", {"start": iso(NOW + timedelta(hours=2))}, True),
         ("dispatch.withdrawn", {"start": iso(NOW + timedelta(hours=2))}, True),
         # rescheduled: the old time counts, people planned for it
-        ("event.rescheduled", {"previous_start": iso(NOW + timedelta(hours=10)), "start": iso(NOW + timedelta(days=10))}, True),
+        (
+            "event.rescheduled",
+            {"previous_start": iso(NOW + timedelta(hours=10)), "start": iso(NOW + timedelta(days=10))},
+            True,
+        ),
         ("event.rescheduled", {"start": iso(NOW + timedelta(hours=10))}, True),
-        ("event.rescheduled", {"previous_start": iso(NOW + timedelta(days=5)), "start": iso(NOW + timedelta(days=9))}, False),
+        (
+            "event.rescheduled",
+            {"previous_start": iso(NOW + timedelta(days=5)), "start": iso(NOW + timedelta(days=9))},
+            False,
+        ),
         ("dispatch.offered", {"deadline": iso(NOW + timedelta(hours=12))}, True),
         ("dispatch.offered", {"deadline": iso(NOW + timedelta(hours=48))}, False),
         ("dispatch.offered", {}, False),

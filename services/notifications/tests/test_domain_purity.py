@@ -27,5 +27,7 @@ def test_domain_imports_only_stdlib_and_standardwebhooks():
         for module in imported_modules(path):
             top = module.split(".")[0]
             assert top in sys.stdlib_module_names or top in ALLOWED_THIRD_PARTY or module in SHARED_PURE, (
-                path.name, module)
+                path.name,
+                module,
+            )
             assert module not in IO_MODULES and top not in IO_MODULES, (path.name, module)

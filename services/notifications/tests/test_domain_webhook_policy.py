@@ -89,9 +89,21 @@ def test_invalid_filters(pattern):
 # --- results -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("status, succeeded", [(200, True), (202, True), (204, True), (299, True),
-                                               (199, False), (301, False), (404, False), (410, False),
-                                               (500, False), (503, False)])
+@pytest.mark.parametrize(
+    "status, succeeded",
+    [
+        (200, True),
+        (202, True),
+        (204, True),
+        (299, True),
+        (199, False),
+        (301, False),
+        (404, False),
+        (410, False),
+        (500, False),
+        (503, False),
+    ],
+)
 def test_only_2xx_is_success(status, succeeded):
     assert AttemptResult.response(status).succeeded is succeeded
 

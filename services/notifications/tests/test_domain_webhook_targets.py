@@ -5,11 +5,20 @@ from services.notifications.domain.webhook_targets import TargetPolicy
 DEFAULT = TargetPolicy.of(platform_hosts=["wenyun.example.cn", "rabbitmq"])
 
 
-@pytest.mark.parametrize("address,kind", [
-    ("127.0.0.1", "loopback"), ("::1", "loopback"), ("169.254.169.254", "link-local"), ("fe80::1", "link-local"),
-    ("10.8.1.20", "private"), ("192.168.1.5", "private"), ("0.0.0.0", "unspecified"), ("::ffff:127.0.0.1", "loopback"),
-    ("224.0.0.1", "multicast"),
-])
+@pytest.mark.parametrize(
+    "address,kind",
+    [
+        ("127.0.0.1", "loopback"),
+        ("::1", "loopback"),
+        ("169.254.169.254", "link-local"),
+        ("fe80::1", "link-local"),
+        ("10.8.1.20", "private"),
+        ("192.168.1.5", "private"),
+        ("0.0.0.0", "unspecified"),
+        ("::ffff:127.0.0.1", "loopback"),
+        ("224.0.0.1", "multicast"),
+    ],
+)
 def test_inward_addresses_are_refused_with_the_reason(address, kind):
     reason = DEFAULT.refusal("archive.example.cn", [address])
     assert reason and kind in reason and address.split("::ffff:")[-1] in reason

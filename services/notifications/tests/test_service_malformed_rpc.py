@@ -1,4 +1,5 @@
 """A malformed RPC payload to any notifications write entrypoint is a 422 (Unprocessable), never a 500."""
+
 import pytest
 
 from services.notifications.service import NotificationsService

@@ -1,5 +1,6 @@
 """From facts to messages, against a real broker, a real database, a real SMTP server (aiosmtpd in a
 subprocess) and the development SMS store: audience, language, consent, quiet hours, exactly once."""
+
 from __future__ import annotations
 
 import uuid
@@ -39,14 +40,25 @@ def later(**delta):
 
 
 def registration(fact=RegistrationConfirmed, person="p-li", **extra):
-    return fact(registration_id=str(uuid.uuid4()), event_id="e-1", event_title="重阳节文艺汇演",
-                start=later(days=3), place_name="嘉平镇文化站多功能厅", person_id=person, registered_by=person, **extra)
+    return fact(
+        registration_id=str(uuid.uuid4()),
+        event_id="e-1",
+        event_title="重阳节文艺汇演",
+        start=later(days=3),
+        place_name="嘉平镇文化站多功能厅",
+        person_id=person,
+        registered_by=person,
+        **extra,
+    )
 
 
 def deliveries_of(engine, event_id):
     with engine.connect() as db:
-        return db.execute(select(deliveries).where(deliveries.c.event_id == event_id)
-                          .order_by(deliveries.c.recipient, deliveries.c.channel)).all()
+        return db.execute(
+            select(deliveries)
+            .where(deliveries.c.event_id == event_id)
+            .order_by(deliveries.c.recipient, deliveries.c.channel)
+        ).all()
 
 
 def settled(engine, event_id, count):
@@ -61,11 +73,25 @@ def test_facts_become_one_message_per_person_and_channel(notifications, amqp_uri
     container, settings, engine = running.container, running.settings, running.engine
     container.start()
     li, en = f"li-{db_kind}-{uuid.uuid4().hex[:6]}", f"en-{db_kind}-{uuid.uuid4().hex[:6]}"
-    rpc(container, "update_person", actor=actor(li), contact={
-        "name": "李华", "phone": "138 1234 5678", "email": f"{li}@example.cn", "channels": ["sms", "email"],
-        "quiet_hours": NO_QUIET_HOURS})
-    rpc(container, "update_person", actor=ADMIN, person_id=en, contact={
-        "email": f"{en}@example.cn", "channels": ["email"], "language": "en"})
+    rpc(
+        container,
+        "update_person",
+        actor=actor(li),
+        contact={
+            "name": "李华",
+            "phone": "138 1234 5678",
+            "email": f"{li}@example.cn",
+            "channels": ["sms", "email"],
+            "quiet_hours": NO_QUIET_HOURS,
+        },
+    )
+    rpc(
+        container,
+        "update_person",
+        actor=ADMIN,
+        person_id=en,
+        contact={"email": f"{en}@example.cn", "channels": ["email"], "language": "en"},
+    )
 
     confirmed = registration(person=li)
     event_id = str(uuid.uuid4())
@@ -98,9 +124,19 @@ def test_facts_become_one_message_per_person_and_channel(notifications, amqp_uri
     # Venue managers read booking requests through their scope; a phone booking for an elderly person
     # is texted to the phone given with it — consent for that booking only.
     rpc(container, "update_person", actor=ADMIN, person_id="elder-1", contact={"quiet_hours": NO_QUIET_HOURS})
-    booking = dict(booking_id=str(uuid.uuid4()), venue_id="v-jp", venue_name="嘉平镇文化站", room_id="r-1",
-                   room_name="棋牌室", start=later(days=2), end=later(days=2, hours=2), status="confirmed",
-                   booker_id="elder-1", booked_by="desk-staff", channel="phone")
+    booking = dict(
+        booking_id=str(uuid.uuid4()),
+        venue_id="v-jp",
+        venue_name="嘉平镇文化站",
+        room_id="r-1",
+        room_name="棋牌室",
+        start=later(days=2),
+        end=later(days=2, hours=2),
+        status="confirmed",
+        booker_id="elder-1",
+        booked_by="desk-staff",
+        channel="phone",
+    )
     with entrypoint_waiter(container, "on_booking_requested"):
         requested = publish_fact(amqp_uri, BookingRequested(**{**booking, "status": "requested"}))
     booked = publish_fact(amqp_uri, BookingConfirmed(**booking, contact={"name": "王秀英", "phone": "13900001111"}))
@@ -116,10 +152,27 @@ def test_facts_become_one_message_per_person_and_channel(notifications, amqp_uri
     # The directory: consent needs an address; only staff change someone else's entry.
     me = actor("res-1")
     assert rpc(container, "get_person", actor=me) == {
-        "person_id": "res-1", "name": None, "phone": None, "email": None, "channels": ["inbox"], "language": "zh-CN",
-        "quiet_hours": {"start": "22:00", "end": "08:00"}, "updated_at": None, "updated_by": None}
-    saved = rpc(container, "update_person", actor=me, contact={
-        "phone": "13800000000", "channels": ["sms"], "language": "en", "quiet_hours": {"start": "21:30", "end": "07:00"}})
+        "person_id": "res-1",
+        "name": None,
+        "phone": None,
+        "email": None,
+        "channels": ["inbox"],
+        "language": "zh-CN",
+        "quiet_hours": {"start": "22:00", "end": "08:00"},
+        "updated_at": None,
+        "updated_by": None,
+    }
+    saved = rpc(
+        container,
+        "update_person",
+        actor=me,
+        contact={
+            "phone": "13800000000",
+            "channels": ["sms"],
+            "language": "en",
+            "quiet_hours": {"start": "21:30", "end": "07:00"},
+        },
+    )
     assert saved["channels"] == ["inbox", "sms"] and saved["updated_by"] == "res-1"
     for bad in ({"channels": ["email"]}, {"quiet_hours": {"start": "25:00", "end": "07:00"}}, {"name": "a\x00"}):
         with pytest.raises(Unprocessable):
@@ -143,27 +196,58 @@ def test_dispatch_offers_follow_consent_and_quiet_hours(notifications, amqp_uri,
     container, settings, engine = running.container, running.settings, running.engine
     container.start()
     archive = WebhookReceiver().start()  # another district system subscribed to offers (issue #16 item 1)
-    subscription = rpc(container, "create_webhook", actor=actor("district-archive", "subscriber"),
-                       subscription={"url": archive.url(), "event_types": ["dispatch.offered"]})
+    subscription = rpc(
+        container,
+        "create_webhook",
+        actor=actor("district-archive", "subscriber"),
+        subscription={"url": archive.url(), "event_types": ["dispatch.offered"]},
+    )
     texter, mailer = f"vs-{uuid.uuid4().hex[:6]}", f"ve-{uuid.uuid4().hex[:6]}"
-    for volunteer, contact, channels in ((texter, {"phone": "13500002222"}, ["sms"]),
-                                         (mailer, {"email": f"{mailer}@example.cn", "phone": "13500003333"}, ["email"])):
+    for volunteer, contact, channels in (
+        (texter, {"phone": "13500002222"}, ["sms"]),
+        (mailer, {"email": f"{mailer}@example.cn", "phone": "13500003333"}, ["email"]),
+    ):
         with entrypoint_waiter(container, "on_volunteer_approved"):
-            publish_fact(amqp_uri, VolunteerApproved(volunteer_id=volunteer, name="志愿者", channels=channels,
-                                                     contact={**contact, "name": "志愿者"}))
+            publish_fact(
+                amqp_uri,
+                VolunteerApproved(
+                    volunteer_id=volunteer, name="志愿者", channels=channels, contact={**contact, "name": "志愿者"}
+                ),
+            )
         known = rpc(container, "get_person", actor=actor(volunteer, "volunteer"))
         assert known["channels"] == sorted({"inbox", *channels}) and known["phone"] == contact["phone"]
         for field in ("person_id", "updated_at", "updated_by"):
             del known[field]
-        rpc(container, "update_person", actor=actor(volunteer, "volunteer"), contact={**known, "quiet_hours": NO_QUIET_HOURS})
+        rpc(
+            container,
+            "update_person",
+            actor=actor(volunteer, "volunteer"),
+            contact={**known, "quiet_hours": NO_QUIET_HOURS},
+        )
     offers = {}
     for volunteer in (texter, mailer):
-        links = {"accept_url": f"http://w.example.cn/o/{volunteer}.a/accept",
-                 "decline_url": f"http://w.example.cn/o/{volunteer}.d/decline"}
-        offers[volunteer] = (links, publish_fact(amqp_uri, DispatchOffered(
-            offer_id=f"o-{volunteer}", event_id="e-9", event_title="中秋诗会", volunteer_id=volunteer, role="引导员",
-            start=later(days=6), end=later(days=6, hours=2), place_name="嘉平镇文化站", deadline=later(days=2),
-            **links)))
+        links = {
+            "accept_url": f"http://w.example.cn/o/{volunteer}.a/accept",
+            "decline_url": f"http://w.example.cn/o/{volunteer}.d/decline",
+        }
+        offers[volunteer] = (
+            links,
+            publish_fact(
+                amqp_uri,
+                DispatchOffered(
+                    offer_id=f"o-{volunteer}",
+                    event_id="e-9",
+                    event_title="中秋诗会",
+                    volunteer_id=volunteer,
+                    role="引导员",
+                    start=later(days=6),
+                    end=later(days=6, hours=2),
+                    place_name="嘉平镇文化站",
+                    deadline=later(days=2),
+                    **links,
+                ),
+            ),
+        )
 
     links, event = offers[texter]
     [row] = wait_for(lambda: settled(engine, event["id"], 1))
@@ -185,11 +269,23 @@ def test_dispatch_offers_follow_consent_and_quiet_hours(notifications, amqp_uri,
         assert b"w.example.cn/o/" not in request["body"] and b"accept_url" not in request["body"]
         assert b".a/accept" not in request["body"] and b".d/decline" not in request["body"]
 
-    reminder = publish_fact(amqp_uri, DispatchOffered(**{**DispatchOffered.model_validate(offers[texter][1]["data"])
-                                                         .model_dump(), "reminder": True}))
-    accepted = publish_fact(amqp_uri, DispatchAccepted(
-        offer_id=f"o-{texter}", event_id="e-9", event_title="中秋诗会", volunteer_id=texter, role="引导员",
-        start=later(days=6), end=later(days=6, hours=2), place_name="嘉平镇文化站"))
+    reminder = publish_fact(
+        amqp_uri,
+        DispatchOffered(**{**DispatchOffered.model_validate(offers[texter][1]["data"]).model_dump(), "reminder": True}),
+    )
+    accepted = publish_fact(
+        amqp_uri,
+        DispatchAccepted(
+            offer_id=f"o-{texter}",
+            event_id="e-9",
+            event_title="中秋诗会",
+            volunteer_id=texter,
+            role="引导员",
+            start=later(days=6),
+            end=later(days=6, hours=2),
+            place_name="嘉平镇文化站",
+        ),
+    )
     wait_for(lambda: settled(engine, reminder["id"], 1) and settled(engine, accepted["id"], 1))
     texts = {s["dedupe_key"].split(":")[0]: s["text"] for s in sms_lines(settings.sms_dev_path)}
     assert texts[reminder["id"]].startswith("提醒：志愿服务邀请：「中秋诗会」")
@@ -198,13 +294,38 @@ def test_dispatch_offers_follow_consent_and_quiet_hours(notifications, amqp_uri,
     # Quiet hours from an hour ago to an hour from now.
     now = datetime.now(SHANGHAI)
     quiet = {"start": (now - timedelta(hours=1)).strftime("%H:%M"), "end": (now + timedelta(hours=1)).strftime("%H:%M")}
-    rpc(container, "update_person", actor=ADMIN, person_id="v-night", contact={
-        "phone": "13700001111", "email": "night@example.cn", "channels": ["sms", "email"], "quiet_hours": quiet})
+    rpc(
+        container,
+        "update_person",
+        actor=ADMIN,
+        person_id="v-night",
+        contact={
+            "phone": "13700001111",
+            "email": "night@example.cn",
+            "channels": ["sms", "email"],
+            "quiet_hours": quiet,
+        },
+    )
     calm = publish_fact(amqp_uri, registration(person="v-night"))  # three days ahead: can wait
-    urgent = publish_fact(amqp_uri, DispatchOffered(**{**offers[texter][1]["data"], "volunteer_id": "v-night",
-                                                       "deadline": later(hours=3).isoformat()}))  # due soon
-    rows = wait_for(lambda: len(rs := [r for r in deliveries_of(engine, calm["id"])
-                                       if (r.channel, r.status) in (("sms", "pending"), ("email", "sent"))]) == 2 and rs)
+    urgent = publish_fact(
+        amqp_uri,
+        DispatchOffered(
+            **{**offers[texter][1]["data"], "volunteer_id": "v-night", "deadline": later(hours=3).isoformat()}
+        ),
+    )  # due soon
+    rows = wait_for(
+        lambda: (
+            len(
+                rs := [
+                    r
+                    for r in deliveries_of(engine, calm["id"])
+                    if (r.channel, r.status) in (("sms", "pending"), ("email", "sent"))
+                ]
+            )
+            == 2
+            and rs
+        )
+    )
     assert {(r.channel, r.status) for r in rows} == {("email", "sent"), ("sms", "pending")}  # e-mail is never held
     [held] = [r for r in rows if r.channel == "sms"]
     morning = datetime.combine(now.date(), time.fromisoformat(quiet["end"]), tzinfo=SHANGHAI)
@@ -222,9 +343,18 @@ def test_a_crash_between_sending_and_recording_sends_nothing_twice(notifications
     first = notifications(send_interval=3600)  # sends once at start, then never: the "dead" process
     first.container.start()
     person = f"crash-{db_kind}-{uuid.uuid4().hex[:6]}"
-    rpc(first.container, "update_person", actor=ADMIN, person_id=person, contact={
-        "phone": "13600004444", "email": f"{person}@example.cn", "channels": ["sms", "email"],
-        "quiet_hours": NO_QUIET_HOURS})
+    rpc(
+        first.container,
+        "update_person",
+        actor=ADMIN,
+        person_id=person,
+        contact={
+            "phone": "13600004444",
+            "email": f"{person}@example.cn",
+            "channels": ["sms", "email"],
+            "quiet_hours": NO_QUIET_HOURS,
+        },
+    )
     with entrypoint_waiter(first.container, "on_registration_confirmed"):
         event = publish_fact(amqp_uri, registration(person=person))
     rows = deliveries_of(first.engine, event["id"])
@@ -233,11 +363,17 @@ def test_a_crash_between_sending_and_recording_sends_nothing_twice(notifications
         if row.channel == "sms":
             DevSmsProvider(first.settings.sms_dev_path).send(row.address, row.body, row.dedupe_key)
         else:
-            send_email("127.0.0.1", smtp.port, build_email(first.settings.smtp_sender, row.address, row.subject,
-                                                           row.body, row.dedupe_key))
+            send_email(
+                "127.0.0.1",
+                smtp.port,
+                build_email(first.settings.smtp_sender, row.address, row.subject, row.body, row.dedupe_key),
+            )
     with first.engine.begin() as db:
-        db.execute(update(deliveries).where(deliveries.c.event_id == event["id"])
-                   .values(status="sending", claimed_at=later(seconds=-30), attempts=1))
+        db.execute(
+            update(deliveries)
+            .where(deliveries.c.event_id == event["id"])
+            .values(status="sending", claimed_at=later(seconds=-30), attempts=1)
+        )
     first.container.stop()
 
     second = notifications(same_database_as=first)

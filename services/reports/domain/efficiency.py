@@ -1,5 +1,6 @@
 """服务效能: the figures of one period per venue (centre), village, town and the district, computed
 from plain records of the read models. Pure: no database, no broker."""
+
 from __future__ import annotations
 
 import math
@@ -167,8 +168,11 @@ class _Unit:
             "orders_placed": self.orders["placed"],
             "orders_scheduled": self.orders["scheduled"],
             "orders_declined": self.orders["declined"],
-            "mean_days_order_to_performance": (_round(sum(self.days_to_performance) / len(self.days_to_performance))
-                                               if self.days_to_performance else None),
+            "mean_days_order_to_performance": (
+                _round(sum(self.days_to_performance) / len(self.days_to_performance))
+                if self.days_to_performance
+                else None
+            ),
         }
 
 
@@ -178,8 +182,15 @@ def activity_target(level: str, period: Period, targets: dict) -> int | None:
     return math.ceil(yearly * period.months / 12) if yearly is not None else None
 
 
-def district_report(district: District, period: Period, *, as_of: datetime, targets: dict | None = None,
-                    unserved_months: int = 4, rare_orders: int = 1) -> dict:
+def district_report(
+    district: District,
+    period: Period,
+    *,
+    as_of: datetime,
+    targets: dict | None = None,
+    unserved_months: int = 4,
+    rare_orders: int = 1,
+) -> dict:
     targets = {**DEFAULT_TARGETS, **(targets or {})}
     venues = {v.venue_id: v for v in district.venues}
     units: dict[tuple[str, str], _Unit] = defaultdict(_Unit)
@@ -249,9 +260,17 @@ def district_report(district: District, period: Period, *, as_of: datetime, targ
         for key in _unit_keys(venue.town if venue else None, venue.village if venue else None, booking.venue_id):
             units[key].bookings += 1
             units[key].booked_hours += hours
-        room = rooms.setdefault((booking.venue_id, booking.room_id), {
-            "venue_id": booking.venue_id, "venue": venue.name if venue else None, "room_id": booking.room_id,
-            "room": booking.room_name, "bookings": 0, "booked_hours": 0.0})
+        room = rooms.setdefault(
+            (booking.venue_id, booking.room_id),
+            {
+                "venue_id": booking.venue_id,
+                "venue": venue.name if venue else None,
+                "room_id": booking.room_id,
+                "room": booking.room_name,
+                "bookings": 0,
+                "booked_hours": 0.0,
+            },
+        )
         room["bookings"] += 1
         room["booked_hours"] = _round(room["booked_hours"] + hours)
 
@@ -306,8 +325,12 @@ def district_report(district: District, period: Period, *, as_of: datetime, targ
 
     coverage = village_coverage(district, period, as_of=as_of, months=unserved_months)
     return {
-        "period": {"label": period.label, "kind": period.kind, "start": period.start.isoformat(),
-                   "end": period.end.isoformat()},
+        "period": {
+            "label": period.label,
+            "kind": period.kind,
+            "start": period.start.isoformat(),
+            "end": period.end.isoformat(),
+        },
         "as_of": as_of.isoformat(),
         "targets": targets,
         "units": rows,
@@ -320,9 +343,13 @@ def district_report(district: District, period: Period, *, as_of: datetime, targ
         "orders": {
             "decline_reasons": [{"reason": r, "orders": n} for r, n in sorted(decline_reasons.items())],
             "rarely_ordered_offerings": sorted(
-                ({"offering_id": o, "offering": offering_titles[o], "orders": offering_orders[o]}
-                 for o in offering_titles if offering_orders[o] <= rare_orders),
-                key=lambda r: (r["orders"], r["offering"])),
+                (
+                    {"offering_id": o, "offering": offering_titles[o], "orders": offering_orders[o]}
+                    for o in offering_titles
+                    if offering_orders[o] <= rare_orders
+                ),
+                key=lambda r: (r["orders"], r["offering"]),
+            ),
         },
         "trend": [{"month": m, "activities": c["activities"], "attended": c["attended"]} for m, c in trend.items()],
         "villages": coverage,
@@ -345,17 +372,27 @@ def _describe(scope: str, key: str, venues: dict[str, VenueRecord]) -> dict:
         town, village = key.split("/", 1)
         return {"name": village, "town": town or None, "village": village, "venue_id": None, "level": "village"}
     venue = venues.get(key)
-    return {"name": venue.name if venue else key, "town": venue.town if venue else None,
-            "village": venue.village if venue else None, "venue_id": key, "level": venue.level if venue else None}
+    return {
+        "name": venue.name if venue else key,
+        "town": venue.town if venue else None,
+        "village": venue.village if venue else None,
+        "venue_id": key,
+        "level": venue.level if venue else None,
+    }
 
 
 def _ratings_table(groups: dict[str, Counter]) -> list[dict]:
     rows = []
     for name, ratings in sorted(groups.items()):
         count = sum(ratings.values())
-        rows.append({"name": name, "feedback_count": count,
-                     "satisfaction_mean": _round(sum(r * n for r, n in ratings.items()) / count),
-                     "satisfaction_distribution": {str(r): ratings[r] for r in range(1, 6)}})
+        rows.append(
+            {
+                "name": name,
+                "feedback_count": count,
+                "satisfaction_mean": _round(sum(r * n for r, n in ratings.items()) / count),
+                "satisfaction_distribution": {str(r): ratings[r] for r in range(1, 6)},
+            }
+        )
     return rows
 
 
@@ -380,8 +417,16 @@ def village_coverage(district: District, period: Period, *, as_of: datetime, mon
     rows = []
     for place, venue in sorted(villages.items(), key=lambda item: (item[0][0] or "", item[0][1])):
         latest = last.get(place)
-        rows.append({"town": place[0], "village": place[1], "venue_id": venue.venue_id, "lat": venue.lat,
-                     "lon": venue.lon, "last_performance": latest.isoformat() if latest else None,
-                     "performances_in_period": served_in_period[place],
-                     "unserved": latest is None or latest < since})
+        rows.append(
+            {
+                "town": place[0],
+                "village": place[1],
+                "venue_id": venue.venue_id,
+                "lat": venue.lat,
+                "lon": venue.lon,
+                "last_performance": latest.isoformat() if latest else None,
+                "performances_in_period": served_in_period[place],
+                "unserved": latest is None or latest < since,
+            }
+        )
     return rows

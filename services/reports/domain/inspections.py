@@ -1,5 +1,6 @@
 """Inspections and self-inspections of a centre: a checklist built from the standards (seeds 001,
 002, 004) and evaluated against the centre's report figures, and rectification items. Pure."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -16,32 +17,40 @@ class InspectionError(ValueError):
 def checklist(venue_row: dict, village_row: dict | None) -> list[dict]:
     """One item per standard: what is required, what the figures show, and whether it is met
     (None when the facts cannot tell — the inspector checks it on site)."""
-    items = [{
-        "code": "activities",
-        "standard": "每年活动场次达标（镇≥52，村≥12，按统计区间折算）",
-        "required": venue_row.get("activities_target"),
-        "actual": venue_row["activities"],
-        "met": venue_row.get("meets_activity_target"),
-    }, {
-        "code": "festivals",
-        "standard": "春节、端午、中秋、国庆等传统节日开展主题活动",
-        "required": len(FESTIVALS),
-        "actual": sum(1 for n in venue_row["festival_activities"].values() if n),
-        "met": all(venue_row["festival_activities"].values()),
-    }]
+    items = [
+        {
+            "code": "activities",
+            "standard": "每年活动场次达标（镇≥52，村≥12，按统计区间折算）",
+            "required": venue_row.get("activities_target"),
+            "actual": venue_row["activities"],
+            "met": venue_row.get("meets_activity_target"),
+        },
+        {
+            "code": "festivals",
+            "standard": "春节、端午、中秋、国庆等传统节日开展主题活动",
+            "required": len(FESTIVALS),
+            "actual": sum(1 for n in venue_row["festival_activities"].values() if n),
+            "met": all(venue_row["festival_activities"].values()),
+        },
+    ]
     if village_row is not None:
-        items.append({
-            "code": "mobile_performance",
-            "standard": "送文化下乡：近4个月内至少一场演出",
-            "required": 1,
-            "actual": village_row["performances_in_period"],
-            "met": not village_row["unserved"],
-        })
-    items.extend({"code": code, "standard": text, "required": None, "actual": None, "met": None} for code, text in (
-        ("standing_free_activities", "常态化免费开放活动不少于4项（现场核查）"),
-        ("opening_hours", "每周开放时间达标、节假日开放（现场核查）"),
-        ("registers", "五簿一册、资产登记齐全（现场核查）"),
-    ))
+        items.append(
+            {
+                "code": "mobile_performance",
+                "standard": "送文化下乡：近4个月内至少一场演出",
+                "required": 1,
+                "actual": village_row["performances_in_period"],
+                "met": not village_row["unserved"],
+            }
+        )
+    items.extend(
+        {"code": code, "standard": text, "required": None, "actual": None, "met": None}
+        for code, text in (
+            ("standing_free_activities", "常态化免费开放活动不少于4项（现场核查）"),
+            ("opening_hours", "每周开放时间达标、节假日开放（现场核查）"),
+            ("registers", "五簿一册、资产登记齐全（现场核查）"),
+        )
+    )
     return items
 
 

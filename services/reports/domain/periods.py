@@ -1,4 +1,5 @@
 """Report periods: a month (2026-07), a quarter (2026-Q3) or a year (2026), in local time (Asia/Shanghai)."""
+
 from __future__ import annotations
 
 import re
@@ -6,7 +7,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from kit.clock import DISTRICT_TZ as LOCAL  # the district's time, declared once in the kit
-
 
 _PATTERN = re.compile(r"^(?P<year>\d{4})(?:-(?:Q(?P<quarter>[1-4])|(?P<month>0[1-9]|1[0-2])))?$")
 
@@ -61,5 +61,10 @@ def months_before(moment: datetime, months: int) -> datetime:
     start_of_target = _first_of(local.year, local.month - months)
     following = _first_of(start_of_target.year, start_of_target.month + 1)
     last_day = (following - start_of_target).days
-    return start_of_target.replace(day=min(local.day, last_day), hour=local.hour, minute=local.minute,
-                                   second=local.second, microsecond=local.microsecond)
+    return start_of_target.replace(
+        day=min(local.day, last_day),
+        hour=local.hour,
+        minute=local.minute,
+        second=local.second,
+        microsecond=local.microsecond,
+    )

@@ -1,6 +1,7 @@
 """What reports keeps of a fact: everything its figures need, never a way to reach a person. Facts carry
 contact details for notifications (phone, e-mail inside `contact` objects and volunteer records); the
 append-only log would otherwise keep them for ever, out of reach of account closure (PIPL)."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -3,6 +3,7 @@ all its fact types. Each fact is logged and projected once (inbox).
 
 Facts are applied one at a time in this process: the log's order is then exactly the order the read
 models saw, so a rebuild replays the same history (and no two projections race on one row)."""
+
 from __future__ import annotations
 
 import eventlet

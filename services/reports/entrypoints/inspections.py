@@ -1,5 +1,6 @@
 """Inspections (district inspectors) and self-inspections (a centre's manager), rectification items
 tracked to closed, monthly progress; satisfaction surveys to a random sample of recent attendees."""
+
 from __future__ import annotations
 
 from contracts.errors import Forbidden, Unprocessable
@@ -15,8 +16,9 @@ def _may_inspect(actor, venue_id: str, kind: str) -> None:
         return
     if kind == "self_inspection" and actor.role == "venue_manager" and actor.has_scope("venue", venue_id):
         return
-    raise Forbidden("District inspectors (administrators) inspect; a centre's own manager may self-inspect.",
-                    {"venue_id": venue_id})
+    raise Forbidden(
+        "District inspectors (administrators) inspect; a centre's own manager may self-inspect.", {"venue_id": venue_id}
+    )
 
 
 class InspectionEntrypoints:

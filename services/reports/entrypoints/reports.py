@@ -1,4 +1,5 @@
 """The district report (服务效能 and 送文化下乡 coverage), rebuilding the read models, and the targets."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone

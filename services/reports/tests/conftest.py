@@ -1,5 +1,6 @@
 """Fixtures of the reports service tests: the real container (real broker, SQLite and PostgreSQL) and
 a publisher that puts facts on the bus as the other services would (with the time they happened)."""
+
 from __future__ import annotations
 
 import json
@@ -24,8 +25,9 @@ def republish(amqp_uri: str, fact: DomainEvent, happened: datetime, event_id: st
     publish_facts(amqp_uri, [(fact, happened)], event_ids=[event_id])
 
 
-def publish_facts(amqp_uri: str, facts: list[tuple[DomainEvent, datetime]],
-                  event_ids: list[str] | None = None) -> list[str]:
+def publish_facts(
+    amqp_uri: str, facts: list[tuple[DomainEvent, datetime]], event_ids: list[str] | None = None
+) -> list[str]:
     """Publish facts (confirmed) with their CloudEvent `time` set to when they happened."""
     ids = []
     with Connection(amqp_uri, transport_options={"confirm_publish": True}) as conn:
@@ -35,9 +37,15 @@ def publish_facts(amqp_uri: str, facts: list[tuple[DomainEvent, datetime]],
             body = json.loads(to_cloudevent(fact, event_id=event_id))
             body["time"] = happened.isoformat()
             exchange = events_exchange(fact.source_service)
-            producer.publish(json.dumps(body, ensure_ascii=False).encode(), exchange=exchange,
-                             routing_key=fact.event_type, content_type="application/cloudevents+json",
-                             content_encoding="utf-8", declare=[exchange], delivery_mode=2)
+            producer.publish(
+                json.dumps(body, ensure_ascii=False).encode(),
+                exchange=exchange,
+                routing_key=fact.event_type,
+                content_type="application/cloudevents+json",
+                content_encoding="utf-8",
+                declare=[exchange],
+                delivery_mode=2,
+            )
             ids.append(event_id)
     return ids
 
@@ -52,6 +60,7 @@ class Reports:
         def call(**kwargs):
             with entrypoint_hook(self.container, method) as hook:
                 return hook(**kwargs)
+
         return call
 
     def wait_logged(self, count: int, timeout: float = 20) -> int:

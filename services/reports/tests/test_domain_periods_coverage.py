@@ -1,4 +1,5 @@
 """Pure rules: report periods and 送文化下乡 village coverage."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -29,17 +30,35 @@ def test_activity_targets_are_pro_rated_and_rounded_up():
 
 
 def _performance(village: str, end: datetime, status: str = "completed") -> EventRecord:
-    return EventRecord(event_id=village + end.isoformat(), title="送戏", kind="mobile_performance", festival=None,
-                       target_groups=(), organiser_id="o", organiser_name=None, venue_id=None, town="嘉平镇",
-                       village=village, start=end - timedelta(hours=2), end=end, status=status, attended=10)
+    return EventRecord(
+        event_id=village + end.isoformat(),
+        title="送戏",
+        kind="mobile_performance",
+        festival=None,
+        target_groups=(),
+        organiser_id="o",
+        organiser_name=None,
+        venue_id=None,
+        town="嘉平镇",
+        village=village,
+        start=end - timedelta(hours=2),
+        end=end,
+        status=status,
+        attended=10,
+    )
 
 
 def test_a_village_unserved_for_four_months_is_listed_until_a_performance_is_completed_there():
     as_of = datetime(2026, 11, 30, 12, tzinfo=LOCAL)
-    villages = [VenueRecord(f"v{n}", f"{name}中心", "village_centre", "village", "嘉平镇", name)
-                for n, name in enumerate(("石门村", "高峰村", "白沙村"))]
-    events = [_performance("石门村", as_of - timedelta(days=100)), _performance("高峰村", as_of - timedelta(days=140)),
-              _performance("白沙村", as_of - timedelta(days=5), status="cancelled")]
+    villages = [
+        VenueRecord(f"v{n}", f"{name}中心", "village_centre", "village", "嘉平镇", name)
+        for n, name in enumerate(("石门村", "高峰村", "白沙村"))
+    ]
+    events = [
+        _performance("石门村", as_of - timedelta(days=100)),
+        _performance("高峰村", as_of - timedelta(days=140)),
+        _performance("白沙村", as_of - timedelta(days=5), status="cancelled"),
+    ]
     district = District(venues=villages, events=events)
     rows = village_coverage(district, parse_period("2026"), as_of=as_of, months=4)
     assert [r["village"] for r in rows if r["unserved"]] == ["白沙村", "高峰村"]

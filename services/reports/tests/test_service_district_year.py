@@ -1,6 +1,7 @@
 """Four months of district activity published on the real bus reaches the reports container (SQLite and
 PostgreSQL): every fact is logged once, each report figure equals the one computed independently from
 the generated inputs, and the read models rebuilt from the log give the same report."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -29,8 +30,10 @@ def _check(row: dict, expected: dict) -> None:
 @pytest.fixture
 def district_year(db_kind, request):
     if db_kind == "sqlite":  # skipped before a container is started
-        pytest.skip("PostgreSQL only, for the suite's time: the projection is the same code on both, and the "
-                    "tests below run on SQLite too")
+        pytest.skip(
+            "PostgreSQL only, for the suite's time: the projection is the same code on both, and the "
+            "tests below run on SQLite too"
+        )
     reports = request.getfixturevalue("reports")
     generated = generate(months=4)  # the whole year runs in tests/system/test_reports_district.py
     publish_facts(reports.amqp_uri, generated.facts)
@@ -43,14 +46,20 @@ def test_every_figure_matches_the_generated_inputs_and_rebuild_equals_live(distr
     for period, span in (("2026", YEAR), ("2026-Q1", Q1), ("2026-03", MARCH)):
         report = reports.district_report(actor=ADMIN, period=period, as_of=AS_OF.isoformat())
         _check(_unit(report, "district"), expected_unit(g, *span))
-        _check(_unit(report, "town", name=TOWN), {k: v for k, v in expected_unit(g, *span).items()
-                                                  if k != "closure_hours"})
+        _check(
+            _unit(report, "town", name=TOWN), {k: v for k, v in expected_unit(g, *span).items() if k != "closure_hours"}
+        )
         _check(_unit(report, "venue", venue_id=g.town_venue), expected_unit(g, *span, venue_id=g.town_venue))
         for village, venue_id in g.village_venues.items():
             _check(_unit(report, "village", village=village), expected_unit(g, *span, village=village))
-            _check(_unit(report, "venue", venue_id=venue_id), {
-                k: v for k, v in expected_unit(g, *span, venue_id=venue_id).items()
-                if k.startswith("orders") or k in ("activities_target",)})
+            _check(
+                _unit(report, "venue", venue_id=venue_id),
+                {
+                    k: v
+                    for k, v in expected_unit(g, *span, venue_id=venue_id).items()
+                    if k.startswith("orders") or k in ("activities_target",)
+                },
+            )
         assert {v["village"] for v in report["unserved_villages"]} == expected_unserved(g, AS_OF)
         assert {v["village"] for v in report["villages"]} == set(VILLAGES)
 
@@ -85,4 +94,3 @@ def test_targets_are_changed_by_an_administrator_only_bad_input_is_a_4xx_a_redel
     # The same CloudEvent again, as a broker redelivery would bring it.
     republish(reports.amqp_uri, fact, happened, event_id)
     assert reports.wait_logged(2, timeout=2) == 1
-

@@ -1,5 +1,6 @@
 """Inspections and self-inspections of a centre (real container, SQLite and PostgreSQL): the checklist is
 evaluated from the facts, rectification items are tracked to closed, the self-inspection report sums it up."""
+
 from __future__ import annotations
 
 import json
@@ -26,8 +27,10 @@ def test_a_self_inspection_from_the_facts_with_rectification_tracked_to_closed(r
 
     with pytest.raises(Forbidden):  # a manager self-inspects; inspections are the district's
         reports.open_inspection(actor=manager, inspection={"venue_id": shimen, "period": "2026"})
-    report = reports.open_inspection(actor=manager, inspection={
-        "venue_id": shimen, "period": "2026", "kind": "self_inspection", "findings": "图书室借阅登记不全"})
+    report = reports.open_inspection(
+        actor=manager,
+        inspection={"venue_id": shimen, "period": "2026", "kind": "self_inspection", "findings": "图书室借阅登记不全"},
+    )
     items = {i["code"]: i for i in report["checklist"]}
     done = [e for e in g.events if e["village"] == "石门村" and e["completed"]]
     assert items["activities"]["actual"] == len(done) and items["activities"]["required"] == 12
@@ -37,12 +40,18 @@ def test_a_self_inspection_from_the_facts_with_rectification_tracked_to_closed(r
     assert report["inspector"] == "程必群" and report["venue"] == "石门村综合文化服务中心"
 
     due = date.today() + timedelta(days=30)
-    item = reports.add_rectification(actor=manager, inspection_id=report["id"], item={
-        "description": "补齐借阅登记", "owner": "程必群", "due_on": due.isoformat()})
+    item = reports.add_rectification(
+        actor=manager,
+        inspection_id=report["id"],
+        item={"description": "补齐借阅登记", "owner": "程必群", "due_on": due.isoformat()},
+    )
     assert item["status"] == "open" and item["overdue"] is False
     with pytest.raises(Unprocessable):
-        reports.add_rectification(actor=manager, inspection_id=report["id"], item={
-            "description": "过期", "owner": "x", "due_on": (date.today() - timedelta(days=40)).isoformat()})
+        reports.add_rectification(
+            actor=manager,
+            inspection_id=report["id"],
+            item={"description": "过期", "owner": "x", "due_on": (date.today() - timedelta(days=40)).isoformat()},
+        )
     closed = reports.close_rectification(actor=manager, rectification_id=item["id"], closing={"note": "已补登"})
     assert closed["status"] == "closed" and closed["closing_note"] == "已补登"
     with pytest.raises(Conflict):
@@ -76,16 +85,38 @@ def test_a_survey_asks_a_random_sample_of_recent_attendees_once_each_and_aggrega
     g = generate(months=1)
     now = datetime.now(timezone.utc)
     village = "石门村"
-    common = dict(event_id=str(uuid.uuid4()), title="送文化下乡·川剧", kind="mobile_performance", target_groups=["elderly"],
-                  organiser_id="organiser-1", place_name="石门村晒坝", town="嘉平镇", village=village,
-                  start=now - timedelta(days=2), end=now - timedelta(days=2) + timedelta(hours=2), sequence=0)
+    common = dict(
+        event_id=str(uuid.uuid4()),
+        title="送文化下乡·川剧",
+        kind="mobile_performance",
+        target_groups=["elderly"],
+        organiser_id="organiser-1",
+        place_name="石门村晒坝",
+        town="嘉平镇",
+        village=village,
+        start=now - timedelta(days=2),
+        end=now - timedelta(days=2) + timedelta(hours=2),
+        sequence=0,
+    )
     facts = [f for f in g.facts if f[0].event_type == "venue.registered"]
     facts.append((EventPublished(**common), now - timedelta(days=9)))
     for n in range(3):
-        facts.append((RegistrationConfirmed(
-            registration_id=str(uuid.uuid4()), event_id=common["event_id"], event_title=common["title"],
-            start=common["start"], place_name=common["place_name"], person_id=f"person-{n}", party_size=1,
-            channel="online", registered_by=f"person-{n}"), now - timedelta(days=5)))
+        facts.append(
+            (
+                RegistrationConfirmed(
+                    registration_id=str(uuid.uuid4()),
+                    event_id=common["event_id"],
+                    event_title=common["title"],
+                    start=common["start"],
+                    place_name=common["place_name"],
+                    person_id=f"person-{n}",
+                    party_size=1,
+                    channel="online",
+                    registered_by=f"person-{n}",
+                ),
+                now - timedelta(days=5),
+            )
+        )
     facts.append((EventCompleted(**common, attended=3), now - timedelta(days=1)))
     publish_facts(reports.amqp_uri, facts)
     assert reports.wait_logged(len(facts), timeout=30) == len(facts)
@@ -101,16 +132,24 @@ def test_a_survey_asks_a_random_sample_of_recent_attendees_once_each_and_aggrega
     assert len(invited) == 2 and {p for _i, p in invited} <= {"person-0", "person-1", "person-2"}
     (first, first_person), (second, second_person) = invited
     with pytest.raises(Forbidden):  # only the person invited answers
-        reports.answer_survey(actor={"sub": second_person, "role": "resident", "scopes": []}, invitation_id=first,
-                              answer={"rating": 5})
-    reports.answer_survey(actor={"sub": first_person, "role": "resident", "scopes": []}, invitation_id=first,
-                          answer={"rating": 4})
+        reports.answer_survey(
+            actor={"sub": second_person, "role": "resident", "scopes": []}, invitation_id=first, answer={"rating": 5}
+        )
+    reports.answer_survey(
+        actor={"sub": first_person, "role": "resident", "scopes": []}, invitation_id=first, answer={"rating": 4}
+    )
     with pytest.raises(Conflict):  # once
-        reports.answer_survey(actor={"sub": first_person, "role": "resident", "scopes": []}, invitation_id=first,
-                              answer={"rating": 1})
+        reports.answer_survey(
+            actor={"sub": first_person, "role": "resident", "scopes": []}, invitation_id=first, answer={"rating": 1}
+        )
     results = reports.survey_results(actor=ADMIN, survey_id=survey["id"])
     assert (results["invited"], results["answered"]) == (2, 1)
-    assert results["per_venue"] == [{"venue": "石门村综合文化服务中心", "invited": 2, "answered": 1,
-                                     "satisfaction_mean": 4.0,
-                                     "distribution": {"1": 0, "2": 0, "3": 0, "4": 1, "5": 0}}]
-
+    assert results["per_venue"] == [
+        {
+            "venue": "石门村综合文化服务中心",
+            "invited": 2,
+            "answered": 1,
+            "satisfaction_mean": 4.0,
+            "distribution": {"1": 0, "2": 0, "3": 0, "4": 1, "5": 0},
+        }
+    ]

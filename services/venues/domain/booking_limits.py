@@ -4,6 +4,7 @@ cut-off. Each occurrence of a weekly series is checked (and counted) like a sing
 
 Naive local wall-clock times, like the rest of the booking rules.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -92,8 +93,11 @@ def limits_refusal(
             f"a booking of this room lasts at most {limits.max_minutes} minutes, this one {minutes:.0f}",
             f"本室单次预订最长{limits.max_minutes}分钟",
         )
-    if (limits.weekly_quota is not None and person_bookings_that_week is not None
-            and person_bookings_that_week >= limits.weekly_quota):
+    if (
+        limits.weekly_quota is not None
+        and person_bookings_that_week is not None
+        and person_bookings_that_week >= limits.weekly_quota
+    ):
         monday = start.date() - dt.timedelta(days=start.weekday())
         return BookingRefusal(
             "weekly_quota_reached",

@@ -3,6 +3,7 @@ cleanup buffer, weekly recurrences and the booking status state machine.
 
 Datetimes are naive local wall-clock times of the venue, like everywhere in this domain.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -62,8 +63,18 @@ ACTIVE_STATUSES = frozenset({BookingStatus.PENDING, BookingStatus.CONFIRMED})
 # Bookings in these states keep the room from others: a checked-in booking holds it until its end.
 ROOM_HOLDING_STATUSES = ACTIVE_STATUSES | {BookingStatus.CHECKED_IN}
 
-RefusalCode = Literal["outside_opening_hours", "conflict", "over_capacity", "policy_refused", "invalid_time",
-                      "in_the_past", "too_far_ahead", "too_long", "weekly_quota_reached", "cancellation_closed"]
+RefusalCode = Literal[
+    "outside_opening_hours",
+    "conflict",
+    "over_capacity",
+    "policy_refused",
+    "invalid_time",
+    "in_the_past",
+    "too_far_ahead",
+    "too_long",
+    "weekly_quota_reached",
+    "cancellation_closed",
+]
 
 
 @dataclass(frozen=True)
@@ -208,7 +219,9 @@ def _conflict_refusal(
     )
     if not conflicting:
         return None
-    buffer_en = f" (the room needs {room.buffer_minutes} min for cleanup after each booking)" if room.buffer_minutes else ""
+    buffer_en = (
+        f" (the room needs {room.buffer_minutes} min for cleanup after each booking)" if room.buffer_minutes else ""
+    )
     buffer_zh = f"（每次使用后需留{room.buffer_minutes}分钟清场整理）" if room.buffer_minutes else ""
     ids = ", ".join(conflicting)
     return BookingRefusal(
@@ -249,8 +262,9 @@ def check_booking(
         "pending" if room.policy is BookingPolicy.APPROVAL_REQUIRED or sign_off else "confirmed"
     )
     occupied_start, occupied_end = occupied_span(request.start, request.end, room.buffer_minutes)
-    return BookingDecision(status=status, occupied_start=occupied_start, occupied_end=occupied_end,
-                           needs_sign_off=sign_off)
+    return BookingDecision(
+        status=status, occupied_start=occupied_start, occupied_end=occupied_end, needs_sign_off=sign_off
+    )
 
 
 def weekly_occurrences(start: dt.datetime, end: dt.datetime, weeks: int) -> list[tuple[dt.datetime, dt.datetime]]:
@@ -327,35 +341,41 @@ def recurring_booking_report(
     )
 
 
-_TRANSITIONS = MappingProxyType({
-    (BookingStatus.REQUESTED, BookingAction.HOLD_FOR_APPROVAL): BookingStatus.PENDING,
-    (BookingStatus.REQUESTED, BookingAction.CONFIRM): BookingStatus.CONFIRMED,
-    (BookingStatus.PENDING, BookingAction.CONFIRM): BookingStatus.CONFIRMED,
-    (BookingStatus.PENDING, BookingAction.REJECT): BookingStatus.REJECTED,
-    (BookingStatus.PENDING, BookingAction.CANCEL): BookingStatus.CANCELLED,
-    (BookingStatus.CONFIRMED, BookingAction.CANCEL): BookingStatus.CANCELLED,
-    (BookingStatus.CONFIRMED, BookingAction.CHECK_IN): BookingStatus.CHECKED_IN,
-    (BookingStatus.CONFIRMED, BookingAction.MARK_NO_SHOW): BookingStatus.NO_SHOW,
-})
+_TRANSITIONS = MappingProxyType(
+    {
+        (BookingStatus.REQUESTED, BookingAction.HOLD_FOR_APPROVAL): BookingStatus.PENDING,
+        (BookingStatus.REQUESTED, BookingAction.CONFIRM): BookingStatus.CONFIRMED,
+        (BookingStatus.PENDING, BookingAction.CONFIRM): BookingStatus.CONFIRMED,
+        (BookingStatus.PENDING, BookingAction.REJECT): BookingStatus.REJECTED,
+        (BookingStatus.PENDING, BookingAction.CANCEL): BookingStatus.CANCELLED,
+        (BookingStatus.CONFIRMED, BookingAction.CANCEL): BookingStatus.CANCELLED,
+        (BookingStatus.CONFIRMED, BookingAction.CHECK_IN): BookingStatus.CHECKED_IN,
+        (BookingStatus.CONFIRMED, BookingAction.MARK_NO_SHOW): BookingStatus.NO_SHOW,
+    }
+)
 
-_STATUS_ZH = MappingProxyType({
-    BookingStatus.REQUESTED: "已提交",
-    BookingStatus.PENDING: "待审批",
-    BookingStatus.CONFIRMED: "已确认",
-    BookingStatus.REJECTED: "已驳回",
-    BookingStatus.CANCELLED: "已取消",
-    BookingStatus.CHECKED_IN: "已签到",
-    BookingStatus.NO_SHOW: "未到场",
-})
+_STATUS_ZH = MappingProxyType(
+    {
+        BookingStatus.REQUESTED: "已提交",
+        BookingStatus.PENDING: "待审批",
+        BookingStatus.CONFIRMED: "已确认",
+        BookingStatus.REJECTED: "已驳回",
+        BookingStatus.CANCELLED: "已取消",
+        BookingStatus.CHECKED_IN: "已签到",
+        BookingStatus.NO_SHOW: "未到场",
+    }
+)
 
-_ACTION_ZH = MappingProxyType({
-    BookingAction.HOLD_FOR_APPROVAL: "提交审批",
-    BookingAction.CONFIRM: "确认",
-    BookingAction.REJECT: "驳回",
-    BookingAction.CANCEL: "取消",
-    BookingAction.CHECK_IN: "签到",
-    BookingAction.MARK_NO_SHOW: "登记未到场",
-})
+_ACTION_ZH = MappingProxyType(
+    {
+        BookingAction.HOLD_FOR_APPROVAL: "提交审批",
+        BookingAction.CONFIRM: "确认",
+        BookingAction.REJECT: "驳回",
+        BookingAction.CANCEL: "取消",
+        BookingAction.CHECK_IN: "签到",
+        BookingAction.MARK_NO_SHOW: "登记未到场",
+    }
+)
 
 
 def allowed_actions(status: BookingStatus | str) -> list[BookingAction]:
@@ -372,7 +392,10 @@ def transition(status: BookingStatus | str, action: BookingAction | str) -> Book
         allowed = allowed_actions(status)
         allowed_text = ", ".join(allowed) if allowed else "none, it is final"
         raise InvalidTransition(
-            "booking", status, action, allowed,
+            "booking",
+            status,
+            action,
+            allowed,
             message=f"cannot {action} a booking that is {status} (allowed: {allowed_text})",
             message_zh=f"预订状态为“{_STATUS_ZH[status]}”，不能{_ACTION_ZH[action]}",
         ) from None

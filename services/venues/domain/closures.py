@@ -1,5 +1,6 @@
 """Closing a venue or room. Seed 004: 无特殊情况不得关闭；如关闭，要对外公告，发布预开放时间 — a closure
 is only valid with a reason and an expected reopening, and it is announced publicly."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -57,8 +58,11 @@ def validate_closure(
 def bookings_affected(closure: Closure, bookings: Iterable[BookingRecord]) -> list[str]:
     """Ids of the active bookings whose time overlaps the closure, earliest first."""
     affected = sorted(
-        (booking for booking in bookings
-         if booking.status in ACTIVE_STATUSES and closure.overlaps(booking.start, booking.end)),
+        (
+            booking
+            for booking in bookings
+            if booking.status in ACTIVE_STATUSES and closure.overlaps(booking.start, booking.end)
+        ),
         key=lambda booking: booking.start,
     )
     return [booking.booking_id for booking in affected]
@@ -77,16 +81,23 @@ def bookings_left_outside(intervals: Iterable[Interval], bookings: Iterable[Book
     `intervals`: a dated exception that strands them is a closure in disguise (seed 004) and must go
     through the closure path, which announces it and cancels them."""
     intervals = tuple(intervals)
-    stranded = [booking for booking in bookings
-                if booking.status in ROOM_HOLDING_STATUSES
-                and not any(interval.contains(booking.start.time(), booking.end.time()) for interval in intervals)]
+    stranded = [
+        booking
+        for booking in bookings
+        if booking.status in ROOM_HOLDING_STATUSES
+        and not any(interval.contains(booking.start.time(), booking.end.time()) for interval in intervals)
+    ]
     return [booking.booking_id for booking in sorted(stranded, key=lambda booking: booking.start)]
 
 
 def _open_minutes(intervals: Iterable[Interval]) -> set[int]:
-    return {minute for interval in intervals
-            for minute in range(interval.start.hour * 60 + interval.start.minute,
-                                interval.end.hour * 60 + interval.end.minute)}
+    return {
+        minute
+        for interval in intervals
+        for minute in range(
+            interval.start.hour * 60 + interval.start.minute, interval.end.hour * 60 + interval.end.minute
+        )
+    }
 
 
 def removes_hours(before: Iterable[Interval], after: Iterable[Interval]) -> bool:

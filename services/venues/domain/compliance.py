@@ -1,5 +1,6 @@
 """Weekly opening against the standard of seed 001: "三馆一中心" and town centres open ≥42 h a week,
 ≥4 h on each open day, and on weekends and holidays (双休日和节假日照常开放)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -28,7 +29,9 @@ class OpeningStandard:
 def standard_for_level(level: str, village_weekly_hours: float = DEFAULT_VILLAGE_WEEKLY_HOURS) -> OpeningStandard:
     """The standard a venue of `level` ('district', 'town' or 'village') is held to."""
     if level in ("district", "town"):
-        return OpeningStandard(min_weekly_hours=42.0, min_daily_hours=4.0, weekend_required=True, holidays_required=True)
+        return OpeningStandard(
+            min_weekly_hours=42.0, min_daily_hours=4.0, weekend_required=True, holidays_required=True
+        )
     if level == "village":
         # Seed 001 sets no figure for villages; the district sets one (35 h unless told otherwise).
         return OpeningStandard(min_weekly_hours=village_weekly_hours, min_daily_hours=0.0, weekend_required=False)
@@ -137,8 +140,10 @@ class ComplianceReport:
 
 def _require_one_iso_week(days: Sequence[ResolvedDay]) -> None:
     dates = [day.date for day in days]
-    if len(dates) != 7 or dates[0].weekday() != 0 or any(
-        later - earlier != dt.timedelta(days=1) for earlier, later in zip(dates, dates[1:])
+    if (
+        len(dates) != 7
+        or dates[0].weekday() != 0
+        or any(later - earlier != dt.timedelta(days=1) for earlier, later in zip(dates, dates[1:]))
     ):
         raise ValueError("weekly compliance needs the seven resolved days of one ISO week, Monday to Sunday, in order")
 
@@ -159,27 +164,33 @@ def _findings(
 ) -> list[Finding]:
     findings: list[Finding] = []
     if weekly_hours < standard.min_weekly_hours:
-        findings.append(Finding(
-            code="weekly_hours_below_standard",
-            message_zh=f"本周开放{_format_hours(weekly_hours)}小时，低于每周{_format_hours(standard.min_weekly_hours)}小时的标准",
-            message_en=f"open {_format_hours(weekly_hours)} h this week, below the standard of "
-                       f"{_format_hours(standard.min_weekly_hours)} h a week",
-        ))
+        findings.append(
+            Finding(
+                code="weekly_hours_below_standard",
+                message_zh=f"本周开放{_format_hours(weekly_hours)}小时，低于每周{_format_hours(standard.min_weekly_hours)}小时的标准",
+                message_en=f"open {_format_hours(weekly_hours)} h this week, below the standard of "
+                f"{_format_hours(standard.min_weekly_hours)} h a week",
+            )
+        )
     if below_daily_minimum:
-        findings.append(Finding(
-            code="day_below_daily_minimum",
-            message_zh=f"{_format_dates(below_daily_minimum)}开放不足{_format_hours(standard.min_daily_hours)}小时",
-            message_en=f"open less than {_format_hours(standard.min_daily_hours)} h on {_format_dates(below_daily_minimum)}",
-            dates=tuple(below_daily_minimum),
-        ))
+        findings.append(
+            Finding(
+                code="day_below_daily_minimum",
+                message_zh=f"{_format_dates(below_daily_minimum)}开放不足{_format_hours(standard.min_daily_hours)}小时",
+                message_en=f"open less than {_format_hours(standard.min_daily_hours)} h on {_format_dates(below_daily_minimum)}",  # noqa: E501
+                dates=tuple(below_daily_minimum),
+            )
+        )
     closed_weekend = [day.date for day in days if day.date.weekday() >= 5 and not day.is_open]
     if standard.weekend_required and closed_weekend:
-        findings.append(Finding(
-            code="closed_at_weekend",
-            message_zh=f"双休日应照常开放，但{_format_dates(closed_weekend)}闭馆",
-            message_en=f"must open at weekends but is closed on {_format_dates(closed_weekend)}",
-            dates=tuple(closed_weekend),
-        ))
+        findings.append(
+            Finding(
+                code="closed_at_weekend",
+                message_zh=f"双休日应照常开放，但{_format_dates(closed_weekend)}闭馆",
+                message_en=f"must open at weekends but is closed on {_format_dates(closed_weekend)}",
+                dates=tuple(closed_weekend),
+            )
+        )
     if standard.holidays_required:
         closed_holidays = [day for day in days if day.is_statutory_holiday and not day.is_open]
         # A by-arrangement holiday with no arrangement yet is a gap in planning, not a decision to close.
@@ -189,21 +200,25 @@ def _findings(
             dates = [day.date for day in unarranged]
             names_zh = "、".join(dict.fromkeys(day.holiday_name_zh or day.holiday_name or "" for day in unarranged))
             names_en = ", ".join(dict.fromkeys(day.holiday_name or "" for day in unarranged))
-            findings.append(Finding(
-                code="holiday_opening_not_arranged",
-                message_zh=f"法定节假日（{names_zh}）应照常开放，但{_format_dates(dates)}尚未安排开放时间（按活动组织要求开放）",
-                message_en=f"statutory holidays ({names_en}) must be open, but no opening is arranged on "
-                           f"{_format_dates(dates)} (hours by arrangement)",
-                dates=tuple(dates),
-            ))
+            findings.append(
+                Finding(
+                    code="holiday_opening_not_arranged",
+                    message_zh=f"法定节假日（{names_zh}）应照常开放，但{_format_dates(dates)}尚未安排开放时间（按活动组织要求开放）",
+                    message_en=f"statutory holidays ({names_en}) must be open, but no opening is arranged on "
+                    f"{_format_dates(dates)} (hours by arrangement)",
+                    dates=tuple(dates),
+                )
+            )
         if closed:
             dates = [day.date for day in closed]
-            findings.append(Finding(
-                code="closed_on_statutory_holiday",
-                message_zh=f"法定节假日应照常开放，但{_format_dates(dates)}闭馆",
-                message_en=f"must open on statutory holidays but is closed on {_format_dates(dates)}",
-                dates=tuple(dates),
-            ))
+            findings.append(
+                Finding(
+                    code="closed_on_statutory_holiday",
+                    message_zh=f"法定节假日应照常开放，但{_format_dates(dates)}闭馆",
+                    message_en=f"must open on statutory holidays but is closed on {_format_dates(dates)}",
+                    dates=tuple(dates),
+                )
+            )
     return findings
 
 
@@ -212,9 +227,7 @@ def weekly_compliance(days: Sequence[ResolvedDay], standard: OpeningStandard) ->
     days = list(days)
     _require_one_iso_week(days)
     weekly_hours = sum(day.open_seconds for day in days) / 3600
-    below_daily_minimum = tuple(
-        day.date for day in days if day.is_open and day.open_hours < standard.min_daily_hours
-    )
+    below_daily_minimum = tuple(day.date for day in days if day.is_open and day.open_hours < standard.min_daily_hours)
     return ComplianceReport(
         week=iso_week_label(days[0].date),
         dates=tuple(day.date for day in days),

@@ -4,6 +4,7 @@ seven rooms with area, equipment, use and staff on duty, and the free opening ho
 
 Where the seed is silent (capacity, booking buffer, coordinates) the value is derived and says how.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -105,7 +106,7 @@ def jiaping_rooms() -> tuple[RoomSeed, ...]:
             capacity=36,  # derived: 55 m² for dance and rehearsal at about 1.5 m² a person
             equipment=(),
             purpose="对本镇属村居、企事业单位、工会组织、学生班级、团学组织或学生社团进行免费开放，本室原则上不对个人开放，"
-                    "却因专业需要租借使用场地者需按相关规定经分管领导签字同意后方可使用",
+            "却因专业需要租借使用场地者需按相关规定经分管领导签字同意后方可使用",
             staff_on_duty=("程必群", "任敏"),
             booking_policy=BookingPolicy.ORGANISATIONS_ONLY,
             buffer_minutes=ACTIVITY_ROOM_BUFFER_MINUTES,

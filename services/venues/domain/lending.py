@@ -1,4 +1,5 @@
 """Lending rules (seed 004: lending with a due date and a lending record). Plain Python."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -25,8 +26,9 @@ def check_lend(*, condition: str, already_lent: bool, lent_on: dt.date, due_on: 
         raise LendingError(f"a loan lasts at most {MAX_LOAN_DAYS} days")
 
 
-def check_renew(*, status: str, renewals: int, lent_on: dt.date, due_on: dt.date, new_due_on: dt.date,
-                today: dt.date) -> None:
+def check_renew(
+    *, status: str, renewals: int, lent_on: dt.date, due_on: dt.date, new_due_on: dt.date, today: dt.date
+) -> None:
     if status != "lent":
         raise LendingError("only an item still lent can be renewed")
     if renewals >= MAX_RENEWALS:

@@ -5,6 +5,7 @@ online booking is paused for a while, unless they are exempt (e.g. elderly) or a
 Only no-shows of bookings a person made online for themselves count: bookings recorded by staff on
 someone's behalf (phone, desk, 代预约 — the seed-002 groups) never do. Naive local times.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -32,7 +33,7 @@ def check_in_refusal(start: dt.datetime, now: dt.datetime, window: CheckInWindow
     if now < window.opens(start):
         return BookingRefusal(
             "check_in_not_open",
-            f"check-in opens at {window.opens(start):%Y-%m-%d %H:%M}, {window.opens_minutes_before} min before the start",
+            f"check-in opens at {window.opens(start):%Y-%m-%d %H:%M}, {window.opens_minutes_before} min before the start",  # noqa: E501
             f"签到时间为开始前{window.opens_minutes_before}分钟起（{window.opens(start):%H:%M}）",
         )
     if now > window.closes(start):
@@ -70,8 +71,9 @@ class CountedNoShow:
     channel: str
 
 
-def counted(no_shows: Iterable[CountedNoShow], now: dt.datetime, policy: NoShowPolicy,
-            lifted_at: dt.datetime | None) -> list[CountedNoShow]:
+def counted(
+    no_shows: Iterable[CountedNoShow], now: dt.datetime, policy: NoShowPolicy, lifted_at: dt.datetime | None
+) -> list[CountedNoShow]:
     """The no-shows that count: online, within the policy's days, after the last lift."""
     since = now - dt.timedelta(days=policy.within_days)
     if lifted_at is not None:
@@ -79,8 +81,14 @@ def counted(no_shows: Iterable[CountedNoShow], now: dt.datetime, policy: NoShowP
     return sorted((n for n in no_shows if n.channel in COUNTED_CHANNELS and n.at > since), key=lambda n: n.at)
 
 
-def paused_until(no_shows: Iterable[CountedNoShow], now: dt.datetime, policy: NoShowPolicy, *, exempt: bool,
-                 lifted_at: dt.datetime | None) -> dt.datetime | None:
+def paused_until(
+    no_shows: Iterable[CountedNoShow],
+    now: dt.datetime,
+    policy: NoShowPolicy,
+    *,
+    exempt: bool,
+    lifted_at: dt.datetime | None,
+) -> dt.datetime | None:
     """Until when the person's online booking is paused (None: not paused)."""
     if exempt:
         return None

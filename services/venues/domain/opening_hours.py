@@ -4,6 +4,7 @@ adjusted working days (调休), and closures, resolved into the open intervals o
 All times are naive local wall-clock times of the venue (China has one time zone and no DST);
 the service layer converts at its boundary.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -90,8 +91,7 @@ def _validated_intervals(intervals: Iterable[Interval], where: str) -> tuple[Int
         if later.start == earlier.end:
             # Touching intervals would split one open period in two and refuse bookings across the seam.
             raise ScheduleError(
-                f"{where}: {earlier} and {later} touch; write them as one interval "
-                f"{Interval(earlier.start, later.end)}"
+                f"{where}: {earlier} and {later} touch; write them as one interval {Interval(earlier.start, later.end)}"
             )
     return ordered
 
@@ -108,8 +108,7 @@ class WeeklySchedule:
         if unknown:
             raise ScheduleError(f"weekdays are numbered 0 (Monday) to 6 (Sunday); got {unknown}")
         normalised = {
-            weekday: _validated_intervals(self.days.get(weekday, ()), WEEKDAY_NAMES_EN[weekday])
-            for weekday in range(7)
+            weekday: _validated_intervals(self.days.get(weekday, ()), WEEKDAY_NAMES_EN[weekday]) for weekday in range(7)
         }
         object.__setattr__(self, "days", MappingProxyType(normalised))
 

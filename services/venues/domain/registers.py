@@ -1,5 +1,6 @@
 """The registers a venue keeps (五簿一册, seed 001; 登记造册, seed 004): daily visits per room and
 visitor group, and the asset ledger where every item carries a unique number."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -5,6 +5,7 @@ The State Council publishes each year's schedule in November/December; the libra
 Until it does, the administrator's data is used; once the library knows the year it wins, and the
 places where the two differ are reported (the data may have been mistyped, or the notice amended).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -60,8 +61,10 @@ class EnteredYear:
             raise StatutoryCalendarError(f"{both[0]} cannot be both a holiday and an adjusted working day")
         for day in self.workdays:
             if day.weekday() < SATURDAY:
-                raise StatutoryCalendarError(f"{day} is a weekday: an adjusted working day (调休) is a Saturday or "
-                                             f"Sunday worked instead of a holiday")
+                raise StatutoryCalendarError(
+                    f"{day} is a weekday: an adjusted working day (调休) is a Saturday or "
+                    f"Sunday worked instead of a holiday"
+                )
         for day, name in (*self.holidays.items(), *self.workdays.items()):
             if not name.strip():
                 raise StatutoryCalendarError(f"name the holiday {day} belongs to (e.g. 春节)")
@@ -106,8 +109,12 @@ def _library_facts(day: dt.date) -> DayFacts | None:
 def _entered_facts(day: dt.date, entered: EnteredYear) -> DayFacts:
     if day in entered.holidays:
         name_zh = entered.holidays[day]
-        return DayFacts(known=True, source="administrator", holiday_name=holiday_name_en(name_zh) or name_zh,
-                        holiday_name_zh=name_zh)
+        return DayFacts(
+            known=True,
+            source="administrator",
+            holiday_name=holiday_name_en(name_zh) or name_zh,
+            holiday_name_zh=name_zh,
+        )
     if day in entered.workdays:
         name_zh = entered.workdays[day]
         return DayFacts(known=True, source="administrator", adjusted_workday_for=holiday_name_en(name_zh) or name_zh)
@@ -137,8 +144,10 @@ def differences(entered: EnteredYear) -> list[str]:
         mine = _entered_facts(day, entered)
         if (library.holiday_name is not None) != (mine.holiday_name is not None):
             said = "a holiday" if mine.holiday_name else "no holiday"
-            found.append(f"{day}: entered as {said}, the library says "
-                         f"{'a holiday (' + (library.holiday_name_zh or library.holiday_name or '') + ')' if library.holiday_name else 'no holiday'}")
+            found.append(
+                f"{day}: entered as {said}, the library says "
+                f"{'a holiday (' + (library.holiday_name_zh or library.holiday_name or '') + ')' if library.holiday_name else 'no holiday'}"  # noqa: E501
+            )
         elif (library.adjusted_workday_for is not None) != (mine.adjusted_workday_for is not None):
             said = "an adjusted working day" if mine.adjusted_workday_for is not None else "a day off"
             found.append(f"{day}: entered as {said}, the library says the opposite")
@@ -157,12 +166,17 @@ def calendar_warnings(today: dt.date, entered_years: Mapping[int, EnteredYear]) 
     warnings = []
     for year in years_to_watch(today):
         if not library_knows(year) and year not in entered_years:
-            warnings.append(f"The statutory holidays of {year} are unknown: chinese_calendar has no data for "
-                            f"{year} and none has been entered. Enter them from the State Council's notice "
-                            f"(PUT /api/v1/statutory-calendar/{year}) or upgrade chinese-calendar.")
+            warnings.append(
+                f"The statutory holidays of {year} are unknown: chinese_calendar has no data for "
+                f"{year} and none has been entered. Enter them from the State Council's notice "
+                f"(PUT /api/v1/statutory-calendar/{year}) or upgrade chinese-calendar."
+            )
     for year in sorted(entered_years):
         found = differences(entered_years[year])
         if found:
-            warnings.append(f"The entered holidays of {year} differ from chinese_calendar, which wins: "
-                            + "; ".join(found[:5]) + (" …" if len(found) > 5 else ""))
+            warnings.append(
+                f"The entered holidays of {year} differ from chinese_calendar, which wins: "
+                + "; ".join(found[:5])
+                + (" …" if len(found) > 5 else "")
+            )
     return warnings

@@ -1,4 +1,5 @@
 """How much of a room's open time is booked (服务效能): booked hours ÷ open hours."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -48,12 +49,14 @@ def room_utilisation(
         booked = _booked_seconds_within(day, spans)
         total_open += day.open_seconds
         total_booked += booked
-        per_day.append({
-            "date": day.date.isoformat(),
-            "open_hours": round(day.open_seconds / 3600, 2),
-            "booked_hours": round(booked / 3600, 2),
-            "utilisation": _ratio(booked, day.open_seconds),
-        })
+        per_day.append(
+            {
+                "date": day.date.isoformat(),
+                "open_hours": round(day.open_seconds / 3600, 2),
+                "booked_hours": round(booked / 3600, 2),
+                "utilisation": _ratio(booked, day.open_seconds),
+            }
+        )
     return {
         "dates": [day.date.isoformat() for day in resolved_days],
         "open_hours": round(total_open / 3600, 2),

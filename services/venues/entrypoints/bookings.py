@@ -1,5 +1,6 @@
 """Room bookings (场地预订): place, recurring weekly, list, and the state machine (approve, reject,
 cancel, check in, no-show)."""
+
 from __future__ import annotations
 
 import uuid
@@ -65,26 +66,45 @@ class BookingEntrypoints:
             decisions, booked = [], {}
             for index, (start_local, end_local) in enumerate(occurrences):
                 start, end = from_local(start_local), from_local(end_local)
-                decision, day = commands.decide(tx.session, room, venue, start, end, template.attendees,
-                                                 template.booker_kind, template.channel, template.booker_name,
-                                                 held_to_limits=template.held_to_limits, person=template.booker_id)
+                decision, day = commands.decide(
+                    tx.session,
+                    room,
+                    venue,
+                    start,
+                    end,
+                    template.attendees,
+                    template.booker_kind,
+                    template.channel,
+                    template.booker_name,
+                    held_to_limits=template.held_to_limits,
+                    person=template.booker_id,
+                )
                 decisions.append(decision)
                 if not isinstance(decision, BookingRefusal):
                     placement = commands.Placement(**{**template.__dict__, "start": start, "end": end})
-                    booked[index] = {**commands.insert(tx, placement, room, venue, decision),
-                                     **commands.calendar_warning(day)}
+                    booked[index] = {
+                        **commands.insert(tx, placement, room, venue, decision),
+                        **commands.calendar_warning(day),
+                    }
             report = recurring_booking_report(occurrences, decisions).to_dict()
             for index, outcome in enumerate(report["occurrences"]):
                 outcome["reason_code"] = outcome.pop("code", None)
                 outcome["booking_id"] = booked[index]["id"] if index in booked else None
-                outcome["start"], outcome["end"] = (from_local(occurrences[index][0]).isoformat(),
-                                                    from_local(occurrences[index][1]).isoformat())
-            result = {"series_id": series_id, **report,
-                      "bookings": [commands.booking_view_of(row, room, venue) for row in booked.values()]}
+                outcome["start"], outcome["end"] = (
+                    from_local(occurrences[index][0]).isoformat(),
+                    from_local(occurrences[index][1]).isoformat(),
+                )
+            result = {
+                "series_id": series_id,
+                **report,
+                "bookings": [commands.booking_view_of(row, room, venue) for row in booked.values()],
+            }
             if not booked:
                 cls = Conflict if all(o["reason_code"] == "conflict" for o in report["occurrences"]) else Unprocessable
-                raise cls(f"None of the {data.weeks} weekly dates could be booked; see the report per date.",
-                          {"report": RecurringBookingResult.model_validate(result).model_dump(mode="json")})
+                raise cls(
+                    f"None of the {data.weeks} weekly dates could be booked; see the report per date.",
+                    {"report": RecurringBookingResult.model_validate(result).model_dump(mode="json")},
+                )
         return RecurringBookingResult.model_validate(result).model_dump(mode="json")
 
     @rpc
@@ -93,14 +113,23 @@ class BookingEntrypoints:
         with self.db.read() as session:
             row = queries.booking_or_404(session, booking_id)
             if not commands.may_see(actor, row):
-                raise Forbidden("Only the booker or a manager of the venue may see this booking.",
-                                {"booking_id": booking_id})
+                raise Forbidden(
+                    "Only the booker or a manager of the venue may see this booking.", {"booking_id": booking_id}
+                )
             return queries.booking_views(session, [row])[0].model_dump(mode="json")
 
     @rpc
-    def list_bookings(self, actor: dict, room_id: str | None = None, venue_id: str | None = None,
-                      status: str | None = None, start: str | None = None, end: str | None = None,
-                      mine: bool = False, limit: int = 200) -> list[dict]:
+    def list_bookings(
+        self,
+        actor: dict,
+        room_id: str | None = None,
+        venue_id: str | None = None,
+        status: str | None = None,
+        start: str | None = None,
+        end: str | None = None,
+        mine: bool = False,
+        limit: int = 200,
+    ) -> list[dict]:
         """Managers see the bookings of their venues; everyone else sees their own."""
         actor = actor_from(actor)
         first = aware_or_422(start, "from") if start else None
@@ -117,21 +146,38 @@ class BookingEntrypoints:
                 if room_id:
                     room = queries.room_or_404(session, room_id)
                     require_manager(actor, room.venue_id)
-            rows = queries.booking_rows(session, venue_ids=venue_ids if not person else None, room_id=room_id,
-                                        person=person, status=status, start=first, end=last,
-                                        limit=max(1, min(int(limit) if str(limit).isdigit() else 200, 1000)))
+            rows = queries.booking_rows(
+                session,
+                venue_ids=venue_ids if not person else None,
+                room_id=room_id,
+                person=person,
+                status=status,
+                start=first,
+                end=last,
+                limit=max(1, min(int(limit) if str(limit).isdigit() else 200, 1000)),
+            )
             if person and venue_id:
                 rows = [row for row in rows if row.venue_id == venue_id]
             return [view.model_dump(mode="json") for view in queries.booking_views(session, rows)]
 
-    def _act(self, actor: dict, booking_id: str, action: BookingAction, body: dict | None, *,
-             managers_only: bool, reason_required: bool = False, default_reason: str | None = None) -> dict:
+    def _act(
+        self,
+        actor: dict,
+        booking_id: str,
+        action: BookingAction,
+        body: dict | None,
+        *,
+        managers_only: bool,
+        reason_required: bool = False,
+        default_reason: str | None = None,
+    ) -> dict:
         actor = actor_from(actor)
         data = model_or_422(BookingActionIn, body, "request")
         reason = (data.reason or "").strip() or None
         if reason_required and not reason:
-            raise Unprocessable("Give the reason, so the booker knows why.", {"field": "reason",
-                                                                              "detail_zh": "请填写原因"})
+            raise Unprocessable(
+                "Give the reason, so the booker knows why.", {"field": "reason", "detail_zh": "请填写原因"}
+            )
         with self.db.transaction() as tx:
             booking = queries.booking_or_404(tx.session, booking_id)
             room, venue = commands.lock_room(tx.session, booking.room_id)
@@ -149,14 +195,23 @@ class BookingEntrypoints:
             if reason is None and default_reason:
                 own = actor.sub in (booking.booked_by, booking.booker_id)
                 reason = "cancelled by the booker" if own else default_reason
-            row = commands.change_status(tx, booking, room, venue, action, actor.sub, reason=reason,
-                                         signed_off_by=(data.signed_off_by or "").strip() or None)
+            row = commands.change_status(
+                tx,
+                booking,
+                room,
+                venue,
+                action,
+                actor.sub,
+                reason=reason,
+                signed_off_by=(data.signed_off_by or "").strip() or None,
+            )
         return commands.booking_view_of(row, room, venue)
 
     @rpc
     def cancel_booking(self, actor: dict, booking_id: str, body: dict | None = None) -> dict:
-        return self._act(actor, booking_id, BookingAction.CANCEL, body, managers_only=False,
-                         default_reason="cancelled by the venue")
+        return self._act(
+            actor, booking_id, BookingAction.CANCEL, body, managers_only=False, default_reason="cancelled by the venue"
+        )
 
     @rpc
     def approve_booking(self, actor: dict, booking_id: str, body: dict | None = None) -> dict:

@@ -1,5 +1,6 @@
 """Closures of a venue or a room (seed 004): announced with a reason and an expected reopening; the
 bookings inside are cancelled in the same transaction; reopening early or later is announced too."""
+
 from __future__ import annotations
 
 from contracts.errors import NotFound
@@ -29,10 +30,13 @@ class ClosureEntrypoints:
             if data.room_id:
                 room = queries.room_row(tx.session, data.room_id)
                 if room is None or room.venue_id != venue.id:
-                    raise NotFound(f"Room {data.room_id} is not a room of {venue.name}.",
-                                   {"room_id": data.room_id, "venue_id": venue.id})
-            created = closure_commands.create(tx, actor.sub, venue, room, data.start, data.expected_reopening,
-                                              data.reason)
+                    raise NotFound(
+                        f"Room {data.room_id} is not a room of {venue.name}.",
+                        {"room_id": data.room_id, "venue_id": venue.id},
+                    )
+            created = closure_commands.create(
+                tx, actor.sub, venue, room, data.start, data.expected_reopening, data.reason
+            )
         return self.get_closure(created["id"])
 
     @rpc

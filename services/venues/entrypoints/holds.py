@@ -6,6 +6,7 @@ booking.* facts. It is not held to the room's limits for residents (advance wind
 quota): those share a room fairly among people, while public events are announced and planned months
 ahead (a 中秋 programme, the season plan) — as the venue's own staff, who are not held to them either.
 The manager keeps control where it matters: an approval-required room gives a `pending` hold."""
+
 from __future__ import annotations
 
 from contracts.errors import Conflict, Forbidden, NotFound
@@ -23,10 +24,16 @@ HOLD_ROLES = ("organiser", "venue_manager", "admin")
 
 def _hold(values) -> dict:
     values = dict(values._mapping) if hasattr(values, "_mapping") else dict(values)
-    return RoomHold(booking_id=values["id"], status=values["status"], room_id=values["room_id"],
-                    event_id=values["event_id"], start=shown(values["starts_at"]),
-                    end=shown(values["ends_at"]), calendar_warning=values.get("calendar_warning"),
-                    calendar_warning_zh=values.get("calendar_warning_zh")).model_dump(mode="json")
+    return RoomHold(
+        booking_id=values["id"],
+        status=values["status"],
+        room_id=values["room_id"],
+        event_id=values["event_id"],
+        start=shown(values["starts_at"]),
+        end=shown(values["ends_at"]),
+        calendar_warning=values.get("calendar_warning"),
+        calendar_warning_zh=values.get("calendar_warning_zh"),
+    ).model_dump(mode="json")
 
 
 def _may_hold(actor, venue) -> None:
@@ -43,26 +50,43 @@ class HoldEntrypoints:
     def hold_room(self, actor: dict, room_id: str, start: str, end: str, event_id: str, title: str) -> dict:
         """→ {"booking_id", "status", ...}; the same (event_id, room_id, times) again returns the same hold."""
         actor = actor_from(actor)
-        data = model_or_422(HoldRoomRequest, {"room_id": room_id, "start": start, "end": end, "event_id": event_id,
-                                              "title": title or ""}, "room hold")
+        data = model_or_422(
+            HoldRoomRequest,
+            {"room_id": room_id, "start": start, "end": end, "event_id": event_id, "title": title or ""},
+            "room hold",
+        )
         with self.db.transaction() as tx:
             room, venue = commands.lock_room(tx.session, data.room_id)
             _may_hold(actor, venue)
-            held = [row for row in queries.booking_rows(tx.session, room_id=room.id, event_id=data.event_id)
-                    if row.status in queries.ACTIVE]
+            held = [
+                row
+                for row in queries.booking_rows(tx.session, room_id=room.id, event_id=data.event_id)
+                if row.status in queries.ACTIVE
+            ]
             if held:
                 row = held[0]
                 if row.starts_at == data.start and row.ends_at == data.end:
                     return _hold(row)
-                raise Conflict(f"Event {data.event_id} already holds {room.name} at another time "
-                               f"({shown(row.starts_at):%Y-%m-%d %H:%M}–{shown(row.ends_at):%H:%M}); move the hold "
-                               f"instead.", {"booking_id": row.id, "event_id": data.event_id,
-                                             "conflicting_booking_ids": [row.id]})
+                raise Conflict(
+                    f"Event {data.event_id} already holds {room.name} at another time "
+                    f"({shown(row.starts_at):%Y-%m-%d %H:%M}–{shown(row.ends_at):%H:%M}); move the hold "
+                    f"instead.",
+                    {"booking_id": row.id, "event_id": data.event_id, "conflicting_booking_ids": [row.id]},
+                )
             placement = commands.Placement(
-                room_id=room.id, start=data.start, end=data.end, attendees=1, booker_kind="organisation",
-                booked_by=actor.sub, channel="online", purpose=data.title, booker_id=actor.sub,
-                booker_name=actor.name, event_id=data.event_id,
-                held_to_limits=False)  # an event is planned further ahead than residents book; not in the past
+                room_id=room.id,
+                start=data.start,
+                end=data.end,
+                attendees=1,
+                booker_kind="organisation",
+                booked_by=actor.sub,
+                channel="online",
+                purpose=data.title,
+                booker_id=actor.sub,
+                booker_name=actor.name,
+                event_id=data.event_id,
+                held_to_limits=False,
+            )  # an event is planned further ahead than residents book; not in the past
             values = commands.place(tx, placement, room, venue)
         return _hold(values)
 
@@ -73,8 +97,9 @@ class HoldEntrypoints:
         data = model_or_422(MoveHoldRequest, {"event_id": event_id, "start": start, "end": end}, "hold move")
         holds = []
         with self.db.transaction() as tx:
-            rows = [row for row in queries.booking_rows(tx.session, event_id=data.event_id)
-                    if row.status in queries.ACTIVE]
+            rows = [
+                row for row in queries.booking_rows(tx.session, event_id=data.event_id) if row.status in queries.ACTIVE
+            ]
             if not rows:
                 raise NotFound(f"No room is held for event {data.event_id}.", {"event_id": data.event_id})
             for row in rows:
@@ -94,15 +119,23 @@ class HoldEntrypoints:
         data = model_or_422(ReleaseHoldRequest, {"event_id": event_id, "reason": reason or ""}, "hold release")
         released = []
         with self.db.transaction() as tx:
-            rows = [row for row in queries.booking_rows(tx.session, event_id=data.event_id)
-                    if row.status in queries.ACTIVE]
+            rows = [
+                row for row in queries.booking_rows(tx.session, event_id=data.event_id) if row.status in queries.ACTIVE
+            ]
             for row in rows:
                 room, venue = commands.lock_room(tx.session, row.room_id)
                 _may_hold(actor, venue)
                 row = queries.booking_or_404(tx.session, row.id, for_update=True)
                 if row.status not in queries.ACTIVE:
                     continue
-                commands.change_status(tx, row, room, venue, BookingAction.CANCEL, actor.sub,
-                                       reason=data.reason or "released by the event's organiser")
+                commands.change_status(
+                    tx,
+                    row,
+                    room,
+                    venue,
+                    BookingAction.CANCEL,
+                    actor.sub,
+                    reason=data.reason or "released by the event's organiser",
+                )
                 released.append(row.id)
         return {"released": bool(released), "booking_ids": released}

@@ -1,4 +1,5 @@
 """Opening hours, the resolved calendar, "is room R open at T?", compliance, utilisation, the public notice."""
+
 from __future__ import annotations
 
 from contracts.venues import ComplianceReport, DateExceptionIn, OpeningHours, PublicNotice, UtilisationReport
@@ -68,8 +69,9 @@ class HoursEntrypoints:
         actor = actor_from(actor)
         data = model_or_422(OpeningHours, hours, "opening hours")
         with self.db.read() as session:
-            report = schedule.proposed_compliance(session, actor, venue_id, data, week,
-                                                  self.settings.village_weekly_hours)
+            report = schedule.proposed_compliance(
+                session, actor, venue_id, data, week, self.settings.village_weekly_hours
+            )
         return ComplianceReport.model_validate(report).model_dump(mode="json")
 
     @rpc

@@ -1,5 +1,6 @@
 """The lending register next to the asset ledger: lend, renew, return, the overdue list; a timer reports
 loans that fell overdue (each once)."""
+
 from __future__ import annotations
 
 from types import SimpleNamespace
@@ -10,8 +11,8 @@ from contracts.errors import Unprocessable
 from contracts.lending import LoanCreate, LoanRenew
 from kit.boundary import actor_from, model_or_422
 from kit.rpc import rpc
-from services.venues import queries
 from services.venues import lending_commands as commands
+from services.venues import queries
 from services.venues.access import require_manager
 
 OVERDUE_CHECK_SECONDS = 600  # overdue is a matter of days; the overdue list also reports at once

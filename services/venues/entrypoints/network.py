@@ -1,4 +1,5 @@
 """The venue network (总分馆) and its rooms; lookups for other services; the 嘉平镇 demo data."""
+
 from __future__ import annotations
 
 from contracts.venues import RoomCreate, RoomUpdate, SeedResult, VenueCreate, VenueUpdate
@@ -82,13 +83,15 @@ class NetworkEntrypoints:
             room = queries.room_or_404(session, room_id)
             venue = queries.venue_row(session, room.venue_id)
             moment = utcnow()
-            closed = (room.id in queries.closed_room_ids(session, venue.id, moment)
-                      or venue.id in queries.closed_venue_ids(session, moment))
+            closed = room.id in queries.closed_room_ids(
+                session, venue.id, moment
+            ) or venue.id in queries.closed_venue_ids(session, moment)
         return queries.room_view(room, venue, closed).model_dump(mode="json")
 
     @rpc
     def get_room(self, room_id: str) -> dict:
-        """For other services: {id, venue_id, venue_name, name, capacity, town, village, coordinates, booking_policy}."""
+        """For other services: {id, venue_id, venue_name, name, capacity, town, village, coordinates,
+        booking_policy}."""
         with self.db.read() as session:
             room = queries.room_or_404(session, str(room_id))
             venue = queries.venue_row(session, room.venue_id)

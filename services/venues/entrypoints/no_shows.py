@@ -1,5 +1,6 @@
 """No-shows (issue 17.6): the sweep that marks them once the check-in window has closed, and the
 no-show ledger (a person's no-shows, pause, exemption; managers exempt and lift)."""
+
 from __future__ import annotations
 
 import logging
@@ -53,5 +54,3 @@ class NoShowEntrypoints:
             no_shows.lift(tx, person_id, data.reason or "", actor.sub)
         with self.db.read() as session:
             return no_shows.ledger(session, person_id)
-
-

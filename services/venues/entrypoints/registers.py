@@ -1,4 +1,5 @@
 """The registers a venue keeps: visits per room and group (五簿一册) and the numbered asset ledger."""
+
 from __future__ import annotations
 
 from contracts.venues import Asset, AssetCreate, AssetUpdate, VisitEntry, VisitEntryCreate, VisitsReport

@@ -1,5 +1,6 @@
 """The statutory calendar of a year the library does not know yet: entered by the district
 administrator from the State Council's notice, shown with where it disagrees with the library."""
+
 from __future__ import annotations
 
 from contracts.errors import Unprocessable

@@ -1,5 +1,6 @@
 """Fixtures of the venues service tests: the real container (real broker, SQLite and PostgreSQL),
 the 嘉平镇 demo data, and an outside subscriber bound to venues.events (as another district system)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -56,6 +57,7 @@ class Venues:
         def call(**kwargs):
             with entrypoint_hook(self.container, method) as hook:
                 return hook(**kwargs)
+
         return call
 
 
@@ -64,13 +66,18 @@ def facts(amqp_uri):
     """An outside queue bound to every venues fact; .drain(n, types, venue_id) returns the CloudEvents
     received (of those types, about that venue: the vhost may be shared when rabbitmqctl is unusable)."""
     conn = Connection(amqp_uri)
-    queue = Queue(f"outside-venues-facts-{uuid.uuid4().hex[:8]}", exchange=events_exchange("venues"),
-                  routing_key="#", exclusive=True)
+    queue = Queue(
+        f"outside-venues-facts-{uuid.uuid4().hex[:8]}",
+        exchange=events_exchange("venues"),
+        routing_key="#",
+        exclusive=True,
+    )
     queue(conn.default_channel).declare()
 
     class Facts:
-        def drain(self, expect: int, timeout: float = 10.0, types: tuple[str, ...] | None = None,
-                  venue_id: str | None = None) -> list[dict]:
+        def drain(
+            self, expect: int, timeout: float = 10.0, types: tuple[str, ...] | None = None, venue_id: str | None = None
+        ) -> list[dict]:
             bound, got, deadline = queue(conn.default_channel), [], time.time() + timeout
             while time.time() < deadline and len(got) < expect:
                 message = bound.get(no_ack=True)
@@ -79,7 +86,8 @@ def facts(amqp_uri):
                     continue
                 event = json.loads(message.body)
                 if (types is None or event["type"] in types) and (
-                        venue_id is None or event["data"].get("venue_id") == venue_id):
+                    venue_id is None or event["data"].get("venue_id") == venue_id
+                ):
                     got.append(event)
             return got
 

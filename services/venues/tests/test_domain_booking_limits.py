@@ -3,7 +3,12 @@ import datetime as dt
 import pytest
 
 from services.venues.domain.booking_limits import (
-    BookingLimits, LimitsError, cancellation_refusal, iso_week_bounds, limits_refusal, past_start_refusal,
+    BookingLimits,
+    LimitsError,
+    cancellation_refusal,
+    iso_week_bounds,
+    limits_refusal,
+    past_start_refusal,
 )
 
 NOW = dt.datetime(2026, 12, 2, 10, 0)

@@ -168,7 +168,9 @@ def test_checks_run_in_order_invalid_time_capacity_hours_conflict():
 
 def test_resolved_day_must_be_the_booking_date():
     with pytest.raises(ValueError, match="does not match"):
-        check_booking(request("15:00", "16:00"), room_profile(MULTI_FUNCTION), resolved(TUESDAY + dt.timedelta(days=1)), [])
+        check_booking(
+            request("15:00", "16:00"), room_profile(MULTI_FUNCTION), resolved(TUESDAY + dt.timedelta(days=1)), []
+        )
 
 
 def test_request_validation():
@@ -186,10 +188,14 @@ def test_request_validation():
 
 # ---- recurring bookings -----------------------------------------------------------------------
 
+
 def test_weekly_occurrences():
     occurrences = weekly_occurrences(at(TUESDAY, "15:00"), at(TUESDAY, "16:00"), 4)
     assert [start.date() for start, _ in occurrences] == [
-        dt.date(2026, 11, 24), dt.date(2026, 12, 1), dt.date(2026, 12, 8), dt.date(2026, 12, 15),
+        dt.date(2026, 11, 24),
+        dt.date(2026, 12, 1),
+        dt.date(2026, 12, 8),
+        dt.date(2026, 12, 15),
     ]
     assert all(end - start == dt.timedelta(hours=1) for start, end in occurrences)
 
@@ -204,8 +210,10 @@ def test_recurring_four_weeks_report_lists_the_conflicting_date():
     occurrences = weekly_occurrences(at(TUESDAY, "15:00"), at(TUESDAY, "16:00"), 4)
     third_week = dt.date(2026, 12, 8)
     existing = [("bk-9", at(third_week, "15:30"), at(third_week, "17:00"))]
-    decisions = [decide(request("15:00", "16:00", day=start.date()), existing=existing, day=start.date())
-                 for start, _ in occurrences]
+    decisions = [
+        decide(request("15:00", "16:00", day=start.date()), existing=existing, day=start.date())
+        for start, _ in occurrences
+    ]
     report = recurring_booking_report(occurrences, decisions)
     assert not report.all_accepted
     assert report.refused_dates == [third_week]
@@ -225,6 +233,7 @@ def test_recurring_report_needs_one_decision_per_occurrence():
 
 
 # ---- status state machine ---------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     "status, action, expected",
@@ -253,8 +262,13 @@ def test_cancelling_twice_is_an_invalid_transition():
 
 @pytest.mark.parametrize(
     "status, action",
-    [("pending", "check_in"), ("checked_in", "mark_no_show"), ("rejected", "confirm"), ("requested", "reject"),
-     ("no_show", "check_in")],
+    [
+        ("pending", "check_in"),
+        ("checked_in", "mark_no_show"),
+        ("rejected", "confirm"),
+        ("requested", "reject"),
+        ("no_show", "check_in"),
+    ],
 )
 def test_other_transitions_are_refused(status, action):
     with pytest.raises(InvalidTransition):
@@ -262,7 +276,11 @@ def test_other_transitions_are_refused(status, action):
 
 
 def test_allowed_actions():
-    assert set(allowed_actions("confirmed")) == {BookingAction.CANCEL, BookingAction.CHECK_IN, BookingAction.MARK_NO_SHOW}
+    assert set(allowed_actions("confirmed")) == {
+        BookingAction.CANCEL,
+        BookingAction.CHECK_IN,
+        BookingAction.MARK_NO_SHOW,
+    }
     assert allowed_actions("cancelled") == []
 
 

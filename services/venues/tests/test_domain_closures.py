@@ -51,7 +51,9 @@ def test_bookings_affected_are_active_and_overlapping_earliest_first():
     bookings = [
         BookingRecord("late", dt.datetime(2026, 11, 25, 15), dt.datetime(2026, 11, 25, 16), BookingStatus.PENDING),
         BookingRecord("early", dt.datetime(2026, 11, 24, 9), dt.datetime(2026, 11, 24, 10), BookingStatus.CONFIRMED),
-        BookingRecord("cancelled", dt.datetime(2026, 11, 24, 14), dt.datetime(2026, 11, 24, 15), BookingStatus.CANCELLED),
+        BookingRecord(
+            "cancelled", dt.datetime(2026, 11, 24, 14), dt.datetime(2026, 11, 24, 15), BookingStatus.CANCELLED
+        ),
         BookingRecord("before", dt.datetime(2026, 11, 23, 15), dt.datetime(2026, 11, 23, 16), BookingStatus.CONFIRMED),
         BookingRecord("ends-at-start", dt.datetime(2026, 11, 24, 8), START, BookingStatus.CONFIRMED),
         BookingRecord("starts-at-reopening", REOPENING, dt.datetime(2026, 11, 26, 10), BookingStatus.CONFIRMED),
@@ -71,12 +73,26 @@ def test_an_exception_that_strands_bookings_or_takes_hours_away():
 
     morning, afternoon = Interval.parse("09:00-12:00"), Interval.parse("14:00-18:00")
     day = dt.date(2026, 12, 8)
-    records = [BookingRecord("b-pm", dt.datetime.combine(day, dt.time(15)), dt.datetime.combine(day, dt.time(16)),
-                             BookingStatus.CONFIRMED),
-               BookingRecord("b-in", dt.datetime.combine(day, dt.time(9)), dt.datetime.combine(day, dt.time(10)),
-                             BookingStatus.CHECKED_IN),
-               BookingRecord("b-gone", dt.datetime.combine(day, dt.time(15)), dt.datetime.combine(day, dt.time(16)),
-                             BookingStatus.CANCELLED)]
+    records = [
+        BookingRecord(
+            "b-pm",
+            dt.datetime.combine(day, dt.time(15)),
+            dt.datetime.combine(day, dt.time(16)),
+            BookingStatus.CONFIRMED,
+        ),
+        BookingRecord(
+            "b-in",
+            dt.datetime.combine(day, dt.time(9)),
+            dt.datetime.combine(day, dt.time(10)),
+            BookingStatus.CHECKED_IN,
+        ),
+        BookingRecord(
+            "b-gone",
+            dt.datetime.combine(day, dt.time(15)),
+            dt.datetime.combine(day, dt.time(16)),
+            BookingStatus.CANCELLED,
+        ),
+    ]
     assert bookings_left_outside([morning, afternoon], records) == []
     assert bookings_left_outside([morning], records) == ["b-pm"]
     assert bookings_left_outside([], records) == ["b-in", "b-pm"]

@@ -94,10 +94,12 @@ def test_holiday_closed_by_rule_gets_its_own_finding():
 
 
 def test_short_days_and_closed_weekend_are_reported_with_dates():
-    short_week = WeeklySchedule({
-        **{weekday: (Interval.parse("8:00-17:00"),) for weekday in range(5)},
-        5: (Interval.parse("9:00-12:00"),),
-    })
+    short_week = WeeklySchedule(
+        {
+            **{weekday: (Interval.parse("8:00-17:00"),) for weekday in range(5)},
+            5: (Interval.parse("9:00-12:00"),),
+        }
+    )
     report = weekly_compliance(week_days("2026-W48", schedule=short_week), standard_for_level("town"))
     assert report.weekly_open_hours == 48.0
     assert report.days_below_daily_minimum == (dt.date(2026, 11, 28),)
@@ -118,7 +120,9 @@ def test_compliance_needs_exactly_one_iso_week():
     days = week_days("2026-W48")
     with pytest.raises(ValueError, match="one ISO week"):
         weekly_compliance(days[1:], standard_for_level("town"))
-    shifted = resolve_calendar(jiaping_schedule(), [], HolidayRule.OPEN, [], dt.date(2026, 11, 24), dt.date(2026, 11, 30))
+    shifted = resolve_calendar(
+        jiaping_schedule(), [], HolidayRule.OPEN, [], dt.date(2026, 11, 24), dt.date(2026, 11, 30)
+    )
     with pytest.raises(ValueError, match="Monday to Sunday"):
         weekly_compliance(shifted, standard_for_level("town"))
 

@@ -1,6 +1,6 @@
 from services.venues.domain.booking_rules import BookingPolicy
-from services.venues.domain.opening_hours import HolidayRule, format_weekly_schedule_zh, weekly_open_hours
 from services.venues.domain.jiaping_seed import jiaping_centre
+from services.venues.domain.opening_hours import HolidayRule, format_weekly_schedule_zh, weekly_open_hours
 
 
 def rooms_by_name():
@@ -21,10 +21,23 @@ def test_venue():
 
 def test_exactly_the_seven_rooms_of_seed_000():
     rooms = rooms_by_name()
-    assert list(rooms) == ["图书阅览室", "电子阅览室", "多功能活动室", "文化活动室", "书画室", "健身房及艺术展厅", "文化活动广场"]
+    assert list(rooms) == [
+        "图书阅览室",
+        "电子阅览室",
+        "多功能活动室",
+        "文化活动室",
+        "书画室",
+        "健身房及艺术展厅",
+        "文化活动广场",
+    ]
     assert {name: room.area_m2 for name, room in rooms.items()} == {
-        "图书阅览室": 60, "电子阅览室": 50, "多功能活动室": 60, "文化活动室": 55,
-        "书画室": 40, "健身房及艺术展厅": 180, "文化活动广场": 2500,
+        "图书阅览室": 60,
+        "电子阅览室": 50,
+        "多功能活动室": 60,
+        "文化活动室": 55,
+        "书画室": 40,
+        "健身房及艺术展厅": 180,
+        "文化活动广场": 2500,
     }
     assert len({room.code for room in rooms.values()}) == 7
 

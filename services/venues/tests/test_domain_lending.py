@@ -15,11 +15,24 @@ def test_overdue_starts_the_day_after_the_due_date_and_ends_with_the_return():
 
 def test_lending_rules():
     check_lend(condition="good", already_lent=False, lent_on=TODAY, due_on=TODAY, today=TODAY)
-    for kwargs in ({"condition": "faulty"}, {"already_lent": True}, {"lent_on": TODAY + dt.timedelta(days=1)},
-                   {"due_on": TODAY - dt.timedelta(days=1)}, {"due_on": TODAY + dt.timedelta(days=91)}):
+    for kwargs in (
+        {"condition": "faulty"},
+        {"already_lent": True},
+        {"lent_on": TODAY + dt.timedelta(days=1)},
+        {"due_on": TODAY - dt.timedelta(days=1)},
+        {"due_on": TODAY + dt.timedelta(days=91)},
+    ):
         with pytest.raises(LendingError):
-            check_lend(**{"condition": "good", "already_lent": False, "lent_on": TODAY, "due_on": TODAY,
-                          "today": TODAY, **kwargs})
+            check_lend(
+                **{
+                    "condition": "good",
+                    "already_lent": False,
+                    "lent_on": TODAY,
+                    "due_on": TODAY,
+                    "today": TODAY,
+                    **kwargs,
+                }
+            )
     with pytest.raises(LendingError):
         check_renew(status="lent", renewals=0, lent_on=TODAY, due_on=TODAY, new_due_on=TODAY, today=TODAY)
     with pytest.raises(LendingError):

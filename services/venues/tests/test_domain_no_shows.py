@@ -1,7 +1,12 @@
 import datetime as dt
 
 from services.venues.domain.no_shows import (
-    CheckInWindow, CountedNoShow, NoShowPolicy, check_in_refusal, no_show_refusal, paused_until,
+    CheckInWindow,
+    CountedNoShow,
+    NoShowPolicy,
+    check_in_refusal,
+    no_show_refusal,
+    paused_until,
 )
 
 START = dt.datetime(2026, 12, 8, 15, 0)
@@ -29,8 +34,12 @@ def test_three_online_no_shows_in_thirty_days_pause_online_booking():
     assert paused_until(three[1:], NOW, policy, exempt=False, lifted_at=None) is None
     assert paused_until([no_show(40), *three[1:]], NOW, policy, exempt=False, lifted_at=None) is None  # too old
     # the seed-002 groups: bookings staff made on someone's behalf never count
-    assert paused_until([*three[1:], no_show(5, "on_behalf"), no_show(6, "phone")], NOW, policy, exempt=False,
-                        lifted_at=None) is None
+    assert (
+        paused_until(
+            [*three[1:], no_show(5, "on_behalf"), no_show(6, "phone")], NOW, policy, exempt=False, lifted_at=None
+        )
+        is None
+    )
     assert paused_until(three, NOW, policy, exempt=True, lifted_at=None) is None  # e.g. the elderly
     assert paused_until(three, NOW, policy, exempt=False, lifted_at=NOW - dt.timedelta(days=1)) is None  # lifted
     assert paused_until([no_show(16), no_show(15.5), no_show(15)], NOW, policy, exempt=False, lifted_at=None) is None

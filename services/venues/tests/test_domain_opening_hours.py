@@ -32,6 +32,7 @@ def resolve_one(day: dt.date, *, exceptions=(), rule=HolidayRule.BY_ARRANGEMENT,
 
 # ---- intervals and the weekly template --------------------------------------------------------
 
+
 def test_interval_parses_the_published_notation_and_knows_its_length():
     interval = Interval.parse("9:00-12:00")
     assert interval == Interval(t("09:00"), t("12:00"))
@@ -85,6 +86,7 @@ def test_template_formats_as_the_public_notice_writes_it():
 
 # ---- ISO weeks --------------------------------------------------------------------------------
 
+
 def test_iso_week_dates_run_monday_to_sunday():
     dates = iso_week_dates("2026-W48")
     assert dates[0] == dt.date(2026, 11, 23) and dates[-1] == dt.date(2026, 11, 29)
@@ -105,6 +107,7 @@ def test_iso_week_dates_knows_which_years_have_week_53():
 
 
 # ---- resolving dates --------------------------------------------------------------------------
+
 
 def test_ordinary_weekday_and_weekend_use_the_template():
     tuesday = resolve_one(dt.date(2026, 11, 24))
@@ -189,6 +192,7 @@ def test_resolve_calendar_covers_the_range_inclusive_and_checks_its_order():
 
 # ---- closures ---------------------------------------------------------------------------------
 
+
 def test_partial_day_closure_removes_only_the_closed_span():
     closure = Closure(dt.datetime(2026, 11, 24, 10, 0), dt.datetime(2026, 11, 24, 15, 0), "停电检修")
     day = resolve_one(dt.date(2026, 11, 24), closures=[closure])
@@ -200,7 +204,9 @@ def test_partial_day_closure_removes_only_the_closed_span():
 
 def test_multi_day_closure_closes_whole_days_and_reopens_mid_day():
     closure = Closure(dt.datetime(2026, 11, 23, 0, 0), dt.datetime(2026, 11, 25, 14, 0), "屋顶维修")
-    days = resolve_calendar(jiaping_schedule(), [], HolidayRule.OPEN, [closure], dt.date(2026, 11, 23), dt.date(2026, 11, 26))
+    days = resolve_calendar(
+        jiaping_schedule(), [], HolidayRule.OPEN, [closure], dt.date(2026, 11, 23), dt.date(2026, 11, 26)
+    )
     assert [day.open_hours for day in days] == [0.0, 0.0, 4.0, 7.0]
     assert [day.kind for day in days] == ["closure", "closure", "closure", "regular"]
 
@@ -215,7 +221,9 @@ def test_closure_beats_an_exception():
 
 def test_closure_outside_opening_time_changes_nothing():
     closure = Closure(dt.datetime(2026, 11, 24, 19, 0), dt.datetime(2026, 11, 25, 8, 0), "夜间保洁")
-    days = resolve_calendar(jiaping_schedule(), [], HolidayRule.OPEN, [closure], dt.date(2026, 11, 24), dt.date(2026, 11, 25))
+    days = resolve_calendar(
+        jiaping_schedule(), [], HolidayRule.OPEN, [closure], dt.date(2026, 11, 24), dt.date(2026, 11, 25)
+    )
     assert [day.kind for day in days] == ["regular", "regular"]
 
 
@@ -225,6 +233,7 @@ def test_closure_must_reopen_after_it_starts():
 
 
 # ---- asking whether it is open ---------------------------------------------------------------
+
 
 def test_is_open_at_uses_half_open_intervals():
     days = resolve_calendar(jiaping_schedule(), [], HolidayRule.OPEN, [], dt.date(2026, 11, 24), dt.date(2026, 11, 24))

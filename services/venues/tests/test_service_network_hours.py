@@ -1,5 +1,6 @@
 """The venue network, rooms, opening hours, calendar, compliance and the public notice, on the real
 container (SQLite and PostgreSQL)."""
+
 from __future__ import annotations
 
 import pytest
@@ -12,8 +13,15 @@ def test_seed_compliance_calendar_and_notice(venues, jiaping):
     again = venues.seed_demo(actor=ADMIN)
     assert again["venue_id"] == jiaping["venue_id"] and again["rooms"] == jiaping["rooms"]
     assert jiaping["created"] is True and again["created"] is False
-    assert list(jiaping["rooms"]) == ["图书阅览室", "电子阅览室", "多功能活动室", "文化活动室", "书画室",
-                                      "健身房及艺术展厅", "文化活动广场"]
+    assert list(jiaping["rooms"]) == [
+        "图书阅览室",
+        "电子阅览室",
+        "多功能活动室",
+        "文化活动室",
+        "书画室",
+        "健身房及艺术展厅",
+        "文化活动广场",
+    ]
     listed = {v["name"]: v for v in venues.list_venues()}
     assert set(listed) == {"江津区文化馆", "嘉平镇文化服务中心"}
     assert listed["嘉平镇文化服务中心"]["parent_id"] == listed["江津区文化馆"]["id"]
@@ -22,8 +30,17 @@ def test_seed_compliance_calendar_and_notice(venues, jiaping):
     assert rooms["文化活动室"]["booking_policy"] == "organisations_only"
     assert rooms["电子阅览室"]["equipment"] == ["10台电脑"]
     lookup = venues.get_room(room_id=jiaping["rooms"]["多功能活动室"])
-    assert set(lookup) == {"id", "venue_id", "venue_name", "name", "capacity", "town", "village", "coordinates",
-                           "booking_policy"}
+    assert set(lookup) == {
+        "id",
+        "venue_id",
+        "venue_name",
+        "name",
+        "capacity",
+        "town",
+        "village",
+        "coordinates",
+        "booking_policy",
+    }
     assert lookup["venue_name"] == "嘉平镇文化服务中心" and lookup["town"] == "嘉平镇"
     with pytest.raises(Forbidden):
         venues.seed_demo(actor=RESIDENT)
@@ -58,31 +75,54 @@ def test_seed_compliance_calendar_and_notice(venues, jiaping):
 
 def test_hours_exceptions_and_manager_scope(venues, jiaping):
     venue_id = jiaping["venue_id"]
-    other = venues.register_venue(actor=ADMIN, venue={"name": "先锋镇文化站", "kind": "town_cultural_station",
-                                                      "level": "town", "town": "先锋镇"})
+    other = venues.register_venue(
+        actor=ADMIN, venue={"name": "先锋镇文化站", "kind": "town_cultural_station", "level": "town", "town": "先锋镇"}
+    )
     manager = manager_of(venue_id)
     with pytest.raises(Forbidden):
         venues.update_venue(actor=manager, venue_id=other["id"], changes={"address": "先锋镇"})
     with pytest.raises(Forbidden):
-        venues.create_room(actor=manager, venue_id=other["id"], room={"name": "活动室", "kind": "activity_room",
-                                                                      "capacity": 20})
-    updated = venues.update_venue(actor=manager, venue_id=venue_id, changes={"contact_phone": "023-47000000",
-                                                                           "accessibility": ["step_free_access"]})
+        venues.create_room(
+            actor=manager, venue_id=other["id"], room={"name": "活动室", "kind": "activity_room", "capacity": 20}
+        )
+    updated = venues.update_venue(
+        actor=manager,
+        venue_id=venue_id,
+        changes={"contact_phone": "023-47000000", "accessibility": ["step_free_access"]},
+    )
     assert updated["contact_phone"] == "023-47000000" and updated["accessibility"] == ["step_free_access"]
     # A village centre with its own hours, an exception opening a holiday, and the configurable village standard.
-    village = venues.register_venue(actor=ADMIN, venue={"name": "平安村综合文化服务中心", "kind": "village_centre",
-                                                        "level": "village", "parent_id": venue_id, "village": "平安村"})
+    village = venues.register_venue(
+        actor=ADMIN,
+        venue={
+            "name": "平安村综合文化服务中心",
+            "kind": "village_centre",
+            "level": "village",
+            "parent_id": venue_id,
+            "village": "平安村",
+        },
+    )
     with pytest.raises(Unprocessable) as overlapping:
-        venues.set_opening_hours(actor=ADMIN, venue_id=village["id"],
-                                 hours={"weekly": {"monday": ["09:00-12:00", "11:00-13:00"]}})
+        venues.set_opening_hours(
+            actor=ADMIN, venue_id=village["id"], hours={"weekly": {"monday": ["09:00-12:00", "11:00-13:00"]}}
+        )
     assert "overlaps" in str(overlapping.value)
-    hours = venues.set_opening_hours(actor=ADMIN, venue_id=village["id"], hours={
-        "weekly": {day: ["08:30-11:30", "14:30-17:30"] for day in ("tuesday", "wednesday", "thursday", "friday",
-                                                                  "saturday", "sunday")}, "holiday_rule": "open"})
+    hours = venues.set_opening_hours(
+        actor=ADMIN,
+        venue_id=village["id"],
+        hours={
+            "weekly": {
+                day: ["08:30-11:30", "14:30-17:30"]
+                for day in ("tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+            },
+            "holiday_rule": "open",
+        },
+    )
     assert hours["weekly_open_hours"] == 36 and "周二至周日" in hours["notice_zh"]
     assert venues.compliance(venue_id=village["id"], week="2026-W48")["compliant"] is True
-    venues.set_opening_exception(actor=ADMIN, venue_id=village["id"], date="2026-11-24",
-                                 exception={"intervals": [], "note": "村民大会占用"})
+    venues.set_opening_exception(
+        actor=ADMIN, venue_id=village["id"], date="2026-11-24", exception={"intervals": [], "note": "村民大会占用"}
+    )
     week = venues.compliance(venue_id=village["id"], week="2026-W48")
     assert week["weekly_open_hours"] == 30 and week["compliant"] is False
     assert week["findings"][0]["code"] == "weekly_hours_below_standard"
@@ -92,16 +132,18 @@ def test_hours_exceptions_and_manager_scope(venues, jiaping):
     holiday = venues.get_calendar(venue_id=village["id"], start="2026-10-01", end="2026-10-01")["days"][0]
     assert holiday["intervals"] == ["08:30-11:30", "14:30-17:30"]  # holiday rule "open": weekend hours
     with pytest.raises(Conflict):
-        venues.create_room(actor=ADMIN, venue_id=venue_id, room={"name": "书画室", "kind": "calligraphy_painting_room",
-                                                                  "capacity": 10})
-
+        venues.create_room(
+            actor=ADMIN, venue_id=venue_id, room={"name": "书画室", "kind": "calligraphy_painting_room", "capacity": 10}
+        )
 
 
 def test_compliance_preview_judges_proposed_hours_without_saving_them(venues, jiaping):
     venue_id = jiaping["venue_id"]
     manager = manager_of(venue_id)
-    short = {"weekly": {day: ["09:00-11:00"] for day in ("monday", "tuesday", "wednesday", "thursday", "friday")},
-             "holiday_rule": "open"}
+    short = {
+        "weekly": {day: ["09:00-11:00"] for day in ("monday", "tuesday", "wednesday", "thursday", "friday")},
+        "holiday_rule": "open",
+    }
     preview = venues.preview_compliance(actor=manager, venue_id=venue_id, hours=short, week="2026-W48")
     codes = {f["code"] for f in preview["findings"]}
     assert preview["compliant"] is False and preview["weekly_open_hours"] == 10
@@ -112,5 +154,6 @@ def test_compliance_preview_judges_proposed_hours_without_saving_them(venues, ji
     with pytest.raises(Forbidden):
         venues.preview_compliance(actor=RESIDENT, venue_id=venue_id, hours=short, week="2026-W48")
     with pytest.raises(Unprocessable):
-        venues.preview_compliance(actor=manager, venue_id=venue_id, hours={"weekly": {"monday": ["12:00-09:00"]}},
-                                  week="2026-W48")
+        venues.preview_compliance(
+            actor=manager, venue_id=venue_id, hours={"weekly": {"monday": ["12:00-09:00"]}}, week="2026-W48"
+        )

@@ -1,11 +1,12 @@
 """The operator's metric for the statutory calendar (a real SQLite database, no broker)."""
+
 from prometheus_client import REGISTRY
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
+from kit.clock import local_today as today
 from services.venues import statutory_years
 from services.venues.domain.statutory_calendar import library_knows, years_to_watch
-from kit.clock import local_today as today
 from services.venues.tables import statutory_years as statutory_years_table
 
 

@@ -334,9 +334,7 @@ def withdraw_offer(
     return state, actions + _outcome_actions(before, outcome(state, now), state)
 
 
-def withdraw_all(
-    state: DispatchState, reason: str, now: datetime | None = None
-) -> tuple[DispatchState, list[Action]]:
+def withdraw_all(state: DispatchState, reason: str, now: datetime | None = None) -> tuple[DispatchState, list[Action]]:
     """Cancel the dispatch (the event was cancelled): withdraw open and accepted offers alike.
 
     Calling it again changes nothing and returns no actions, so a redelivered cancellation is harmless.
@@ -396,8 +394,7 @@ def _fill(
 
     def open_places(role: Role) -> int:
         taken = sum(
-            1 for o in state.offers
-            if o.role == role.name and o.status in (OfferStatus.OFFERED, OfferStatus.ACCEPTED)
+            1 for o in state.offers if o.role == role.name and o.status in (OfferStatus.OFFERED, OfferStatus.ACCEPTED)
         )
         return role.count - taken
 
@@ -418,15 +415,17 @@ def _fill(
                 continue
             asked.add(volunteer_id)
             places -= 1
-            new_offers.append(Offer(
-                offer_id=make_offer_id(state.dispatch_id, volunteer_id),
-                event_id=state.event_id,
-                volunteer_id=volunteer_id,
-                role=role.name,
-                status=OfferStatus.OFFERED,
-                deadline=deadline,
-                offered_at=now,
-            ))
+            new_offers.append(
+                Offer(
+                    offer_id=make_offer_id(state.dispatch_id, volunteer_id),
+                    event_id=state.event_id,
+                    volunteer_id=volunteer_id,
+                    role=role.name,
+                    status=OfferStatus.OFFERED,
+                    deadline=deadline,
+                    offered_at=now,
+                )
+            )
     if not new_offers:
         return state, []
     return replace(state, offers=state.offers + tuple(new_offers)), [SendOffer(o) for o in new_offers]

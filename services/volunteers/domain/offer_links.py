@@ -61,9 +61,7 @@ def sign_offer_token(secret: bytes, offer_id: str, action: OfferAction | str, ex
     return f"{_b64encode(payload)}.{_b64encode(_tag(secret, payload))}"
 
 
-def verify_offer_token(
-    secret: bytes | Sequence[bytes], token: str, now: datetime
-) -> tuple[str, OfferAction]:
+def verify_offer_token(secret: bytes | Sequence[bytes], token: str, now: datetime) -> tuple[str, OfferAction]:
     """Return ``(offer_id, action)`` or raise ``InvalidOfferToken`` with the reason."""
     secrets = [secret] if isinstance(secret, (bytes, bytearray)) else list(secret)
     if not secrets:

@@ -60,9 +60,13 @@ def _refused(current: VolunteerStatus, target: VolunteerStatus) -> InvalidTransi
     allowed = sorted(ALLOWED_TRANSITIONS[current])
     allowed_text = ", ".join(allowed) or "none (final status)"
     return InvalidTransition(
-        "volunteer", current, target, tuple(allowed),
+        "volunteer",
+        current,
+        target,
+        tuple(allowed),
         message=f"volunteer status cannot change from {current} to {target}; allowed: {allowed_text}",
-        message_zh="当前状态不允许此操作。")
+        message_zh="当前状态不允许此操作。",
+    )
 
 
 def can_transition(current: VolunteerStatus | str, target: VolunteerStatus | str) -> bool:
@@ -302,7 +306,7 @@ def normalize_mobile(phone: str) -> str | None:
     digits = re.sub(r"[\s\-()]", "", phone)
     for prefix in ("+86", "0086"):
         if digits.startswith(prefix):
-            digits = digits[len(prefix):]
+            digits = digits[len(prefix) :]
             break
     return digits if MOBILE_RE.fullmatch(digits) else None
 
@@ -345,7 +349,8 @@ def validate_application(
         error("phone", "required", "请填写手机号码", "a mobile number is required")
     elif clean_phone is None:
         error(
-            "phone", "invalid",
+            "phone",
+            "invalid",
             "手机号码应为 11 位中国大陆手机号（1 开头，第二位 3-9）",
             "phone must be a mainland China mobile number: 11 digits, 1[3-9]xxxxxxxxx",
         )
@@ -371,7 +376,8 @@ def validate_application(
     unknown = unknown_skills(skill_set)
     if unknown:
         error(
-            "skills", "unknown",
+            "skills",
+            "unknown",
             f"未知的技能：{'、'.join(unknown)}（其他特长请填写在标签中）",
             f"unknown skills: {', '.join(unknown)} (use free tags for anything else)",
         )

@@ -35,7 +35,6 @@ from typing import NamedTuple
 from .geo import EARTH_RADIUS_KM, LatLon, haversine_km, validate_lat_lon
 from .profiles import WeeklyAvailability, covers_segments, day_segments
 
-
 KM_PER_DEGREE = EARTH_RADIUS_KM * math.pi / 180
 
 
@@ -197,16 +196,21 @@ def rank_candidates(
             continue
         if not covers_segments(c.availability, segments):
             if explain_excluded:
-                excluded.append(ExcludedCandidate(
-                    vid, ExclusionReason.UNAVAILABLE,
-                    f"weekly availability does not cover {event_start:%a %Y-%m-%d %H:%M} - {event_end:%a %H:%M}",
-                ))
+                excluded.append(
+                    ExcludedCandidate(
+                        vid,
+                        ExclusionReason.UNAVAILABLE,
+                        f"weekly availability does not cover {event_start:%a %Y-%m-%d %H:%M} - {event_end:%a %H:%M}",
+                    )
+                )
             continue
         if c.commitments:
             conflict = find_conflict(c.commitments, event_start, event_end, (site_lat, site_lon), speed)
             if conflict is not None:
                 if explain_excluded:
-                    excluded.append(ExcludedCandidate(vid, ExclusionReason.SCHEDULE_CONFLICT, _conflict_detail(conflict)))
+                    excluded.append(
+                        ExcludedCandidate(vid, ExclusionReason.SCHEDULE_CONFLICT, _conflict_detail(conflict))
+                    )
                 continue
 
         # Inline haversine: this line runs for every eligible candidate of a 20,000 pool.
@@ -216,9 +220,13 @@ def rank_candidates(
         distance = diameter * asin(sqrt(h) if h < 1.0 else 1.0)
         if max_km is not None and distance > max_km:
             if explain_excluded:
-                excluded.append(ExcludedCandidate(
-                    vid, ExclusionReason.TOO_FAR, f"lives {distance:.1f} km away; the limit is {max_km:g} km",
-                ))
+                excluded.append(
+                    ExcludedCandidate(
+                        vid,
+                        ExclusionReason.TOO_FAR,
+                        f"lives {distance:.1f} km away; the limit is {max_km:g} km",
+                    )
+                )
             continue
         keys.append((int(distance // band_km), c.recent_hours, vid, distance))
 

@@ -33,8 +33,11 @@ class TeamKind(StrEnum):
 
     @property
     def label_zh(self) -> str:
-        return {"volunteer_team": "文化志愿者队伍", "amateur_troupe": "业余文艺团队",
-                "professional_troupe": "专业文艺院团"}[self.value]
+        return {
+            "volunteer_team": "文化志愿者队伍",
+            "amateur_troupe": "业余文艺团队",
+            "professional_troupe": "专业文艺院团",
+        }[self.value]
 
 
 class TroupeSpecialty(StrEnum):
@@ -48,8 +51,15 @@ class TroupeSpecialty(StrEnum):
 
     @property
     def label_zh(self) -> str:
-        return {"dance": "舞蹈", "choir": "合唱", "quyi": "曲艺", "instruments": "器乐",
-                "calligraphy_painting": "书画", "drama": "戏剧", "other": "其他"}[self.value]
+        return {
+            "dance": "舞蹈",
+            "choir": "合唱",
+            "quyi": "曲艺",
+            "instruments": "器乐",
+            "calligraphy_painting": "书画",
+            "drama": "戏剧",
+            "other": "其他",
+        }[self.value]
 
 
 @dataclass(frozen=True)
@@ -79,18 +89,38 @@ class TeamRule:
     text_en: str
 
 
-RULES: Mapping[AdminLevel, tuple[TeamRule, ...]] = MappingProxyType({
-    AdminLevel.TOWN: (
-        TeamRule("town_amateur_troupes", TeamKind.AMATEUR_TROUPE, 5, 20,
-                 "镇街组建20人以上业余文艺团队5支", "a town has 5 amateur troupes of 20 or more members"),
-        TeamRule("town_volunteer_team", TeamKind.VOLUNTEER_TEAM, 1, 5,
-                 "镇街有不少于5人的文化志愿者队伍1支", "a town has 1 cultural volunteer team of 5 or more"),
-    ),
-    AdminLevel.VILLAGE: (
-        TeamRule("village_amateur_troupe", TeamKind.AMATEUR_TROUPE, 1, 10,
-                 "村居组建10人以上业余文艺团队不少于1支", "a village has at least 1 amateur troupe of 10 or more"),
-    ),
-})
+RULES: Mapping[AdminLevel, tuple[TeamRule, ...]] = MappingProxyType(
+    {
+        AdminLevel.TOWN: (
+            TeamRule(
+                "town_amateur_troupes",
+                TeamKind.AMATEUR_TROUPE,
+                5,
+                20,
+                "镇街组建20人以上业余文艺团队5支",
+                "a town has 5 amateur troupes of 20 or more members",
+            ),
+            TeamRule(
+                "town_volunteer_team",
+                TeamKind.VOLUNTEER_TEAM,
+                1,
+                5,
+                "镇街有不少于5人的文化志愿者队伍1支",
+                "a town has 1 cultural volunteer team of 5 or more",
+            ),
+        ),
+        AdminLevel.VILLAGE: (
+            TeamRule(
+                "village_amateur_troupe",
+                TeamKind.AMATEUR_TROUPE,
+                1,
+                10,
+                "村居组建10人以上业余文艺团队不少于1支",
+                "a village has at least 1 amateur troupe of 10 or more",
+            ),
+        ),
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -141,27 +171,35 @@ def team_standard_report(level: AdminLevel | str, teams: Iterable[Team]) -> Team
         results.append(result)
         if result.met:
             continue
-        findings.append(Finding(
-            "rule_unmet",
-            f"未达标：{rule.text_zh}；现有 {result.qualifying} 支，还差 {result.missing} 支。",
-            f"Not met: {rule.text_en}; {result.qualifying} qualify, {result.missing} more needed.",
-            rule=rule.code,
-        ))
+        findings.append(
+            Finding(
+                "rule_unmet",
+                f"未达标：{rule.text_zh}；现有 {result.qualifying} 支，还差 {result.missing} 支。",
+                f"Not met: {rule.text_en}; {result.qualifying} qualify, {result.missing} more needed.",
+                rule=rule.code,
+            )
+        )
         # Point at the teams that would close the gap first: those nearly big enough.
         for t in sorted(of_kind, key=lambda t: (-t.member_count, t.team_id)):
             if not t.active:
-                findings.append(Finding(
-                    "team_inactive",
-                    f"{t.name} 已停止活动，不计入达标数。",
-                    f"{t.name} is inactive and does not count.",
-                    rule=rule.code, team_id=t.team_id,
-                ))
+                findings.append(
+                    Finding(
+                        "team_inactive",
+                        f"{t.name} 已停止活动，不计入达标数。",
+                        f"{t.name} is inactive and does not count.",
+                        rule=rule.code,
+                        team_id=t.team_id,
+                    )
+                )
             elif t.member_count < rule.min_members:
                 short = rule.min_members - t.member_count
-                findings.append(Finding(
-                    "team_too_small",
-                    f"{t.name} 现有 {t.member_count} 人，还差 {short} 人达到 {rule.min_members} 人。",
-                    f"{t.name} has {t.member_count} members, {short} short of {rule.min_members}.",
-                    rule=rule.code, team_id=t.team_id,
-                ))
+                findings.append(
+                    Finding(
+                        "team_too_small",
+                        f"{t.name} 现有 {t.member_count} 人，还差 {short} 人达到 {rule.min_members} 人。",
+                        f"{t.name} has {t.member_count} members, {short} short of {rule.min_members}.",
+                        rule=rule.code,
+                        team_id=t.team_id,
+                    )
+                )
     return TeamStandardReport(level, all(r.met for r in results), tuple(results), tuple(findings))

@@ -1,5 +1,6 @@
 """Dispatch to events: requests, cancellations and reschedules from the events service, the clock that
 expires and reminds, answers by signed link or by API, the organiser's view, check-in, hours on completion."""
+
 from __future__ import annotations
 
 import logging
@@ -34,9 +35,14 @@ class DispatchEntrypoints:
         fact = event.typed()
         with self.db.transaction() as tx:
             dispatching.request_dispatch(
-                tx, self.settings, _event_info(fact), [n.model_dump() for n in fact.needs], utcnow(),
+                tx,
+                self.settings,
+                _event_info(fact),
+                [n.model_dump() for n in fact.needs],
+                utcnow(),
                 replaced_because="The event's volunteer needs changed; a new offer follows if you still match. "
-                                 "活动的志愿者需求已调整。")
+                "活动的志愿者需求已调整。",
+            )
 
     @handle_event("events", "event.cancelled")
     def on_event_cancelled(self, event: Envelope):
@@ -56,16 +62,22 @@ class DispatchEntrypoints:
                 info = replace(info, site=(drow.lat, drow.lon))
             local = fact.start.astimezone(DISTRICT_TZ).strftime("%Y-%m-%d %H:%M")
             dispatching.request_dispatch(
-                tx, self.settings, info, drow.needs, utcnow(),
+                tx,
+                self.settings,
+                info,
+                drow.needs,
+                utcnow(),
                 replaced_because=f"The event moved to {local}; a renewed offer follows if you are free then. "
-                                 f"活动改期至 {local}。")
+                f"活动改期至 {local}。",
+            )
 
     @handle_event("events", "event.completed")
     def on_event_completed(self, event: Envelope):
         fact = event.typed()
         with self.db.transaction() as tx:
-            crediting.complete_event(tx, event_id=fact.event_id, title=fact.title, start=fact.start, end=fact.end,
-                                     now=utcnow())
+            crediting.complete_event(
+                tx, event_id=fact.event_id, title=fact.title, start=fact.start, end=fact.end, now=utcnow()
+            )
 
     @handle_event("events", "feedback.received")
     def on_feedback_received(self, event: Envelope):
@@ -104,8 +116,12 @@ class DispatchEntrypoints:
             orow = dispatching.existing_offer(session, offer_id)
             view = one_offer(session, orow)
         accept_url, decline_url = links.offer_urls(self.settings, offer_id, orow.deadline)
-        return {"action": action.value, "offer": view.model_dump(mode="json"), "accept_url": accept_url,
-                "decline_url": decline_url}
+        return {
+            "action": action.value,
+            "offer": view.model_dump(mode="json"),
+            "accept_url": accept_url,
+            "decline_url": decline_url,
+        }
 
     @rpc
     def answer_offer_link(self, token: str) -> dict:
@@ -157,5 +173,9 @@ class DispatchEntrypoints:
     # -- helpers -------------------------------------------------------------------------------------
     def _dispatch_of(self, session, event_id, lock=False):
         row = dispatching.current_dispatch(session, event_id, lock=lock)
-        return row_or_404(row, f"Event {event_id} has no volunteer dispatch.", {"event_id": event_id},
-                          detail_zh="该活动没有志愿者派遣。")
+        return row_or_404(
+            row,
+            f"Event {event_id} has no volunteer dispatch.",
+            {"event_id": event_id},
+            detail_zh="该活动没有志愿者派遣。",
+        )

@@ -1,4 +1,5 @@
 """Volunteers: apply, review, suspend / reinstate / retire, see and edit one's own record."""
+
 from __future__ import annotations
 
 import re
@@ -47,29 +48,52 @@ class ProfileEntrypoints:
         data = model_or_422(VolunteerApplication, application, "application")
         volunteer_id = data.volunteer_id or actor.sub
         if volunteer_id != actor.sub and not is_staff(actor):
-            raise Forbidden("You may apply only for yourself; staff enter applications for others.",
-                            {"volunteer_id": volunteer_id})
+            raise Forbidden(
+                "You may apply only for yourself; staff enter applications for others.", {"volunteer_id": volunteer_id}
+            )
         if not re.fullmatch(VOLUNTEER_ID_PATTERN, volunteer_id):
-            raise Unprocessable(f"The id {volunteer_id!r} cannot be used for a volunteer: letters, digits, . _ @ - "
-                                "(at most 64).", {"volunteer_id": volunteer_id})
-        clean = records.validated(**data.model_dump(include={"name", "phone", "email", "channels", "skills", "tags",
-                                                             "town", "village"}),
-                                  availability=data.availability, coordinates=data.coordinates)
+            raise Unprocessable(
+                f"The id {volunteer_id!r} cannot be used for a volunteer: letters, digits, . _ @ - (at most 64).",
+                {"volunteer_id": volunteer_id},
+            )
+        clean = records.validated(
+            **data.model_dump(include={"name", "phone", "email", "channels", "skills", "tags", "town", "village"}),
+            availability=data.availability,
+            coordinates=data.coordinates,
+        )
         now = utcnow()
-        values = dict(records.columns_of(clean, languages=data.languages, town=data.town, village=data.village),
-                      status=VolunteerStatus.APPLIED.value, status_reason=None, applied_at=now,
-                      applied_by=actor.sub, reviewed_at=None, reviewed_by=None, updated_at=now)
+        values = dict(
+            records.columns_of(clean, languages=data.languages, town=data.town, village=data.village),
+            status=VolunteerStatus.APPLIED.value,
+            status_reason=None,
+            applied_at=now,
+            applied_by=actor.sub,
+            reviewed_at=None,
+            reviewed_by=None,
+            updated_at=now,
+        )
         with self.db.transaction() as tx:
             row = records.volunteer_row(tx.session, volunteer_id, lock=True)
             if row is not None and row.status not in CLOSED:
-                raise Conflict(f"{volunteer_id} already has a volunteer record ({row.status}); change it instead. "
-                               "您已提交过申请。", {"volunteer_id": volunteer_id, "status": row.status})
+                raise Conflict(
+                    f"{volunteer_id} already has a volunteer record ({row.status}); change it instead. "
+                    "您已提交过申请。",
+                    {"volunteer_id": volunteer_id, "status": row.status},
+                )
             if row is None:
                 tx.session.execute(volunteers.insert().values(id=volunteer_id, **values))
             else:  # a rejected or retired person applies again: a new application on the same record
                 tx.session.execute(volunteers.update().where(volunteers.c.id == volunteer_id).values(**values))
-            tx.emit(VolunteerApplied(volunteer_id=volunteer_id, name=clean.name, town=data.town, village=data.village,
-                                     skills=sorted(clean.skills)), subject=volunteer_id)
+            tx.emit(
+                VolunteerApplied(
+                    volunteer_id=volunteer_id,
+                    name=clean.name,
+                    town=data.town,
+                    village=data.village,
+                    skills=sorted(clean.skills),
+                ),
+                subject=volunteer_id,
+            )
         return self._volunteer(volunteer_id)
 
     @rpc
@@ -78,13 +102,27 @@ class ProfileEntrypoints:
         return self._volunteer(volunteer_id)
 
     @rpc
-    def list_volunteers(self, actor: dict, status: str | None = None, skill: str | None = None,
-                        town: str | None = None, village: str | None = None, limit: int = 100,
-                        offset: int = 0) -> list[dict]:
+    def list_volunteers(
+        self,
+        actor: dict,
+        status: str | None = None,
+        skill: str | None = None,
+        town: str | None = None,
+        village: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[dict]:
         require_staff(actor_from(actor), "list volunteers")
         with self.db.read() as session:
-            rows = records.volunteer_rows(session, status=status, skill=skill, town=town, village=village,
-                                          limit=max(1, min(int(limit), 500)), offset=max(0, int(offset)))
+            rows = records.volunteer_rows(
+                session,
+                status=status,
+                skill=skill,
+                town=town,
+                village=village,
+                limit=max(1, min(int(limit), 500)),
+                offset=max(0, int(offset)),
+            )
             return records.views(session, rows, self.settings.volunteers.star_thresholds)
 
     @rpc
@@ -98,8 +136,10 @@ class ProfileEntrypoints:
         with self.db.transaction() as tx:
             row = records.existing_volunteer(tx.session, volunteer_id, lock=True)
             if row.status in CLOSED:
-                raise Conflict(f"The record of {volunteer_id} is closed ({row.status}); apply again instead.",
-                               {"volunteer_id": volunteer_id, "status": row.status})
+                raise Conflict(
+                    f"The record of {volunteer_id} is closed ({row.status}); apply again instead.",
+                    {"volunteer_id": volunteer_id, "status": row.status},
+                )
 
             def pick(name, current):
                 return getattr(data, name) if name in given else current
@@ -107,21 +147,35 @@ class ProfileEntrypoints:
             coordinates = Coordinates(lat=row.lat, lon=row.lon) if row.lat is not None and row.lon is not None else None
             town, village = pick("town", row.town), pick("village", row.village)
             clean = records.validated(
-                name=pick("name", row.name), phone=pick("phone", row.phone), email=pick("email", row.email),
-                channels=pick("channels", row.channels) or [], skills=pick("skills", row.skills) or [],
-                tags=pick("tags", row.tags) or [], town=town, village=village,
-                availability=(data.availability or []) if "availability" in given
+                name=pick("name", row.name),
+                phone=pick("phone", row.phone),
+                email=pick("email", row.email),
+                channels=pick("channels", row.channels) or [],
+                skills=pick("skills", row.skills) or [],
+                tags=pick("tags", row.tags) or [],
+                town=town,
+                village=village,
+                availability=(data.availability or [])
+                if "availability" in given
                 else records.availability_view(row.availability),
                 coordinates=pick("coordinates", coordinates),
             )
             languages = pick("languages", row.languages) or []
             values = records.columns_of(clean, languages=languages, town=town, village=village)
-            tx.session.execute(volunteers.update().where(volunteers.c.id == volunteer_id)
-                               .values(**values, updated_at=utcnow()))
+            tx.session.execute(
+                volunteers.update().where(volunteers.c.id == volunteer_id).values(**values, updated_at=utcnow())
+            )
             updated = records.volunteer_row(tx.session, volunteer_id)
-            tx.emit(VolunteerUpdated(volunteer_id=volunteer_id, name=updated.name, status=updated.status,
-                                     contact=records.contact_of(updated), channels=updated.channels),
-                    subject=volunteer_id)
+            tx.emit(
+                VolunteerUpdated(
+                    volunteer_id=volunteer_id,
+                    name=updated.name,
+                    status=updated.status,
+                    contact=records.contact_of(updated),
+                    channels=updated.channels,
+                ),
+                subject=volunteer_id,
+            )
         return self._volunteer(volunteer_id)
 
     @rpc
@@ -131,9 +185,10 @@ class ProfileEntrypoints:
         data = model_or_422(VolunteerReview, review, "review")
         target = VolunteerStatus.ACTIVE if data.decision == "approve" else VolunteerStatus.REJECTED
         if target == VolunteerStatus.REJECTED and not data.reason:
-            raise Unprocessable("Give the reason for turning an application down. 请填写不予通过的理由。",
-                                {"errors": [{"loc": ["body", "reason"], "msg": "required when rejecting",
-                                             "type": "missing"}]})
+            raise Unprocessable(
+                "Give the reason for turning an application down. 请填写不予通过的理由。",
+                {"errors": [{"loc": ["body", "reason"], "msg": "required when rejecting", "type": "missing"}]},
+            )
         fact = VolunteerApproved if target == VolunteerStatus.ACTIVE else VolunteerRejected
         return self._change_status(actor, volunteer_id, target, data.reason, fact, reviewed=True)
 
@@ -158,18 +213,27 @@ class ProfileEntrypoints:
             try:
                 transition(row.status, target)
             except InvalidTransition as exc:
-                raise Conflict(f"{exc}.", {"volunteer_id": volunteer_id, "status": row.status,
-                                           "requested": target.value}, detail_zh=exc.message_zh) from exc
+                raise Conflict(
+                    f"{exc}.",
+                    {"volunteer_id": volunteer_id, "status": row.status, "requested": target.value},
+                    detail_zh=exc.message_zh,
+                ) from exc
             values = dict(status=target.value, status_reason=reason, updated_at=now)
             if reviewed:
                 values.update(reviewed_at=now, reviewed_by=actor.sub)
             tx.session.execute(volunteers.update().where(volunteers.c.id == volunteer_id).values(**values))
             if fact is VolunteerApproved:
-                tx.emit(VolunteerApproved(volunteer_id=volunteer_id, name=row.name, contact=records.contact_of(row),
-                                          channels=row.channels), subject=volunteer_id)
+                tx.emit(
+                    VolunteerApproved(
+                        volunteer_id=volunteer_id, name=row.name, contact=records.contact_of(row), channels=row.channels
+                    ),
+                    subject=volunteer_id,
+                )
             else:
-                tx.emit(fact(volunteer_id=volunteer_id, name=row.name, reason=reason, changed_by=actor.sub),
-                        subject=volunteer_id)
+                tx.emit(
+                    fact(volunteer_id=volunteer_id, name=row.name, reason=reason, changed_by=actor.sub),
+                    subject=volunteer_id,
+                )
         return self._volunteer(volunteer_id)
 
     def _volunteer(self, volunteer_id: str) -> dict:

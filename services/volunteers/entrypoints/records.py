@@ -1,4 +1,5 @@
 """Training records against the yearly 40 h, the service-hours log, organisers' ratings, star levels."""
+
 from __future__ import annotations
 
 from contracts.errors import Forbidden, Unprocessable
@@ -37,8 +38,9 @@ class RecordEntrypoints:
             return service_records.training_summary(session, volunteer_id, year).model_dump(mode="json")
 
     @rpc
-    def training_report(self, actor: dict, year: int | None = None, town: str | None = None,
-                        village: str | None = None) -> dict:
+    def training_report(
+        self, actor: dict, year: int | None = None, town: str | None = None, village: str | None = None
+    ) -> dict:
         require_staff(actor_from(actor), "see the training report")
         year = _year(year)
         with self.db.read() as session:
@@ -60,9 +62,9 @@ class RecordEntrypoints:
         with self.db.read() as session:
             records.existing_volunteer(session, volunteer_id)
             stars = records.stars_of(session, [volunteer_id], vs.star_thresholds)[volunteer_id]
-            return service_records.hours_log_of(session, volunteer_id, stars=stars,
-                                                today=local_today(utcnow()),
-                                                recent_days=vs.fair_share_days).model_dump(mode="json")
+            return service_records.hours_log_of(
+                session, volunteer_id, stars=stars, today=local_today(utcnow()), recent_days=vs.fair_share_days
+            ).model_dump(mode="json")
 
     @rpc
     def rate_service(self, actor: dict, volunteer_id: str, rating: dict) -> dict:

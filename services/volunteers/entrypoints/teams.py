@@ -1,5 +1,6 @@
 """Teams: volunteer teams, amateur troupes (业余文艺团队) with a specialty, professional troupes;
 members and leader; the seed-001 standard per town and village."""
+
 from __future__ import annotations
 
 import uuid
@@ -19,23 +20,38 @@ class TeamEntrypoints:
     def create_team(self, actor: dict, team: dict) -> dict:
         actor = actor_from(actor)
         if not may_form_teams(actor):
-            raise Forbidden("Organisers, the volunteer reviewer and the administrator register teams.",
-                            {"role": actor.role})
+            raise Forbidden(
+                "Organisers, the volunteer reviewer and the administrator register teams.", {"role": actor.role}
+            )
         data = model_or_422(TeamCreate, team, "team")
         team_records.check_kind(data.kind, data.specialty)
         if not data.town and not data.village:
-            raise Unprocessable("Say where the team is based: a town, a village, or both. 请填写所属镇街或村居。",
-                                {"errors": [{"loc": ["body", "town"], "msg": "town or village required",
-                                             "type": "missing"}]})
+            raise Unprocessable(
+                "Say where the team is based: a town, a village, or both. 请填写所属镇街或村居。",
+                {"errors": [{"loc": ["body", "town"], "msg": "town or village required", "type": "missing"}]},
+            )
         if sum(1 for m in data.members if m.leader) > 1:
-            raise Unprocessable("A team has one leader.", {"errors": [{"loc": ["body", "members"],
-                                                                       "msg": "more than one leader", "type": "invalid"}]})
+            raise Unprocessable(
+                "A team has one leader.",
+                {"errors": [{"loc": ["body", "members"], "msg": "more than one leader", "type": "invalid"}]},
+            )
         team_id, now = str(uuid.uuid4()), utcnow()
         with self.db.transaction() as tx:
-            tx.session.execute(teams.insert().values(
-                id=team_id, name=data.name, kind=data.kind, specialty=data.specialty, town=data.town,
-                village=data.village, active=True, leader_member_id=None, created_at=now, created_by=actor.sub,
-                updated_at=now))
+            tx.session.execute(
+                teams.insert().values(
+                    id=team_id,
+                    name=data.name,
+                    kind=data.kind,
+                    specialty=data.specialty,
+                    town=data.town,
+                    village=data.village,
+                    active=True,
+                    leader_member_id=None,
+                    created_at=now,
+                    created_by=actor.sub,
+                    updated_at=now,
+                )
+            )
             for member in data.members:
                 self._insert_member(tx.session, team_id, member)
         return self._team(team_id, show_members=True)
@@ -75,8 +91,7 @@ class TeamEntrypoints:
             if data.leader_member_id is not None:
                 members = team_records.members_of(tx.session, [team_id])[team_id]
                 if data.leader_member_id not in {m.id for m in members}:
-                    raise NotFound("The leader must be a member of the team.",
-                                   {"member_id": data.leader_member_id})
+                    raise NotFound("The leader must be a member of the team.", {"member_id": data.leader_member_id})
             tx.session.execute(teams.update().where(teams.c.id == team_id).values(**values, updated_at=utcnow()))
         return self._team(team_id, show_members=True)
 
@@ -88,8 +103,9 @@ class TeamEntrypoints:
         data = model_or_422(TeamMemberInput, member, "team member")
         with self.db.transaction() as tx:
             require_team_keeper(actor, team_records.team_row(tx.session, team_id, lock=True))
-            if data.volunteer_id and any(m.volunteer_id == data.volunteer_id for m in
-                                         team_records.members_of(tx.session, [team_id])[team_id]):
+            if data.volunteer_id and any(
+                m.volunteer_id == data.volunteer_id for m in team_records.members_of(tx.session, [team_id])[team_id]
+            ):
                 raise Conflict(f"{data.volunteer_id} is already a member.", {"volunteer_id": data.volunteer_id})
             self._insert_member(tx.session, team_id, data)
         return self._team(team_id, show_members=True)
@@ -100,13 +116,15 @@ class TeamEntrypoints:
         with self.db.transaction() as tx:
             row = team_records.team_row(tx.session, team_id, lock=True)
             require_team_keeper(actor, row)
-            deleted = tx.session.execute(team_members.delete().where(team_members.c.team_id == team_id,
-                                                                     team_members.c.id == member_id)).rowcount
+            deleted = tx.session.execute(
+                team_members.delete().where(team_members.c.team_id == team_id, team_members.c.id == member_id)
+            ).rowcount
             if not deleted:
                 raise NotFound(f"Member {member_id} is not in team {team_id}.", {"member_id": member_id})
             if row.leader_member_id == member_id:
-                tx.session.execute(teams.update().where(teams.c.id == team_id)
-                                   .values(leader_member_id=None, updated_at=utcnow()))
+                tx.session.execute(
+                    teams.update().where(teams.c.id == team_id).values(leader_member_id=None, updated_at=utcnow())
+                )
         return self._team(team_id, show_members=True)
 
     @rpc
@@ -119,8 +137,11 @@ class TeamEntrypoints:
         if member.volunteer_id:
             records.existing_volunteer(session, member.volunteer_id)
         member_id = str(uuid.uuid4())
-        session.execute(team_members.insert().values(id=member_id, team_id=team_id, name=member.name,
-                                                     volunteer_id=member.volunteer_id, joined_at=utcnow()))
+        session.execute(
+            team_members.insert().values(
+                id=member_id, team_id=team_id, name=member.name, volunteer_id=member.volunteer_id, joined_at=utcnow()
+            )
+        )
         if member.leader:
             session.execute(teams.update().where(teams.c.id == team_id).values(leader_member_id=member_id))
 

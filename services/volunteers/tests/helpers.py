@@ -1,5 +1,6 @@
 """Helpers of the volunteers service tests: the service with test settings, an outside subscriber
 bound to volunteers.events, publishing events-service facts, application data."""
+
 from __future__ import annotations
 
 import uuid
@@ -23,8 +24,16 @@ def person(sub: str, role: str = "volunteer") -> dict:
 
 
 def application(name="李明", phone="138 0013 8000", **extra) -> dict:
-    return {"name": name, "phone": phone, "channels": ["sms", "inbox"], "skills": ["sound"],
-            "availability": SATURDAY, "town": "嘉平镇", "coordinates": {"lat": 29.80, "lon": 106.70}, **extra}
+    return {
+        "name": name,
+        "phone": phone,
+        "channels": ["sms", "inbox"],
+        "skills": ["sound"],
+        "availability": SATURDAY,
+        "town": "嘉平镇",
+        "coordinates": {"lat": 29.80, "lon": 106.70},
+        **extra,
+    }
 
 
 def start_service(container_factory, service_config, **settings):
@@ -45,9 +54,14 @@ def publish(amqp_uri: str, fact, event_id: str | None = None) -> str:
     event_id = event_id or str(uuid.uuid4())
     exchange = events_exchange(fact.source_service)
     with Connection(amqp_uri, transport_options={"confirm_publish": True}) as conn:
-        conn.Producer().publish(to_cloudevent(fact, event_id=event_id), exchange=exchange,
-                                routing_key=fact.event_type, content_type="application/cloudevents+json",
-                                content_encoding="utf-8", declare=[exchange])
+        conn.Producer().publish(
+            to_cloudevent(fact, event_id=event_id),
+            exchange=exchange,
+            routing_key=fact.event_type,
+            content_type="application/cloudevents+json",
+            content_encoding="utf-8",
+            declare=[exchange],
+        )
     return event_id
 
 
@@ -69,22 +83,42 @@ KM_PER_DEGREE_LAT = 111.195
 
 def sound_volunteer(i: int, km: float, **extra) -> dict:
     """Volunteer v-0i with the skill sound, living `km` north of the site, free on Saturdays."""
-    return application(name=f"志愿者{i:02d}", phone=f"139{i:08d}", volunteer_id=f"v-{i:02d}",
-                       coordinates={"lat": SITE[0] + km / KM_PER_DEGREE_LAT, "lon": SITE[1]}, **extra)
+    return application(
+        name=f"志愿者{i:02d}",
+        phone=f"139{i:08d}",
+        volunteer_id=f"v-{i:02d}",
+        coordinates={"lat": SITE[0] + km / KM_PER_DEGREE_LAT, "lon": SITE[1]},
+        **extra,
+    )
 
 
 def dispatch_requested(event_id: str, count: int, start, end, organiser_id="org-1", skills=("sound",), role="音响"):
     from contracts.common import Coordinates
     from contracts.events import DispatchRequested, VolunteerNeed
 
-    return DispatchRequested(event_id=event_id, title="送文化下乡·龙溪村专场", organiser_id=organiser_id, start=start,
-                             end=end, place_name="龙溪村文化广场", coordinates=Coordinates(lat=SITE[0], lon=SITE[1]),
-                             needs=[VolunteerNeed(role=role, count=count, skills=list(skills))])
+    return DispatchRequested(
+        event_id=event_id,
+        title="送文化下乡·龙溪村专场",
+        organiser_id=organiser_id,
+        start=start,
+        end=end,
+        place_name="龙溪村文化广场",
+        coordinates=Coordinates(lat=SITE[0], lon=SITE[1]),
+        needs=[VolunteerNeed(role=role, count=count, skills=list(skills))],
+    )
 
 
 def event_fact(cls, event_id: str, start, end, **extra):
     from contracts.common import Coordinates
 
-    return cls(event_id=event_id, title="送文化下乡·龙溪村专场", kind="mobile_performance", organiser_id="org-1",
-               place_name="龙溪村文化广场", coordinates=Coordinates(lat=SITE[0], lon=SITE[1]), start=start, end=end,
-               **extra)
+    return cls(
+        event_id=event_id,
+        title="送文化下乡·龙溪村专场",
+        kind="mobile_performance",
+        organiser_id="org-1",
+        place_name="龙溪村文化广场",
+        coordinates=Coordinates(lat=SITE[0], lon=SITE[1]),
+        start=start,
+        end=end,
+        **extra,
+    )

@@ -45,15 +45,25 @@ def ten_sound_candidates():
     """v0..v9 live 0.5, 1.5, ... km away (one 5-km band holds v0..v4); recent hours decide inside a band."""
     hours = [30, 10, 20, 0, 40, 5, 15, 25, 35, 45]
     return [
-        Candidate(f"v{i}", frozenset({"sound"}), {5: [(time(8), time(20))]},
-                  (SITE[0] + (i + 0.5) / 111.195, SITE[1]), hours[i])
+        Candidate(
+            f"v{i}",
+            frozenset({"sound"}),
+            {5: [(time(8), time(20))]},
+            (SITE[0] + (i + 0.5) / 111.195, SITE[1]),
+            hours[i],
+        )
         for i in range(10)
     ]
 
 
 def ranked_sound():
-    result = rank_candidates(ten_sound_candidates(), required_skills={"sound"}, event_start=EVENT_START,
-                             event_end=EVENT_START + timedelta(hours=3), site=SITE)
+    result = rank_candidates(
+        ten_sound_candidates(),
+        required_skills={"sound"},
+        event_start=EVENT_START,
+        event_end=EVENT_START + timedelta(hours=3),
+        site=SITE,
+    )
     return result.volunteer_ids
 
 
@@ -162,8 +172,9 @@ def test_nothing_needed_is_filled_at_once():
 def test_one_role_per_volunteer_scarcest_role_first():
     # "a" is the best sound engineer and the only sign-language speaker: sign must get "a".
     ranked = {"sound": ["a", "b", "c"], "sign": ["a"]}
-    state, actions = initial_offers(ranked, [Role("sound", 1, frozenset({"sound"})), Role("sign", 1)], DEADLINE,
-                                    event_id="e", now=NOW)
+    state, actions = initial_offers(
+        ranked, [Role("sound", 1, frozenset({"sound"})), Role("sign", 1)], DEADLINE, event_id="e", now=NOW
+    )
     assert {(o.volunteer_id, o.role) for o in state.offers} == {("a", "sign"), ("b", "sound")}
     # declining "sign" takes "a" out of the event: the sound queue never offers "a" either
     state, actions = on_response(state, offer_of(state, "a").offer_id, accept=False, now=NOW)
@@ -174,8 +185,14 @@ def test_one_role_per_volunteer_scarcest_role_first():
 
 def test_follow_up_offers_never_run_past_the_last_deadline():
     last = NOW + timedelta(hours=30)
-    state, _ = initial_offers({"sound": ["v1", "v2", "v3"]}, {"sound": 1}, NOW + timedelta(hours=12),
-                              event_id="evt-1", now=NOW, last_deadline=last)
+    state, _ = initial_offers(
+        {"sound": ["v1", "v2", "v3"]},
+        {"sound": 1},
+        NOW + timedelta(hours=12),
+        event_id="evt-1",
+        now=NOW,
+        last_deadline=last,
+    )
     state, actions = on_response(state, offer_of(state, "v1").offer_id, accept=False, now=NOW + timedelta(hours=10))
     assert offer_of(state, "v2").deadline == last  # not now + 24 h
     state, actions = expire_due(state, last)

@@ -112,8 +112,13 @@ def test_all_errors_are_reported_at_once():
     with pytest.raises(ApplicationInvalid) as info:
         validate_application(name="", phone="", email="not-an-email", channels=[], skills=["sound", "juggling"])
     by_field = {e.field: e.code for e in info.value.errors}
-    assert by_field == {"name": "required", "phone": "required", "email": "invalid",
-                        "channels": "required", "skills": "unknown"}
+    assert by_field == {
+        "name": "required",
+        "phone": "required",
+        "email": "invalid",
+        "channels": "required",
+        "skills": "unknown",
+    }
     assert all(e.message_zh and e.message_en for e in info.value.errors)
     assert isinstance(info.value, ValueError)
 

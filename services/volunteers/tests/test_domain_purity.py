@@ -27,8 +27,11 @@ def _outside_imports(path: Path) -> list[str]:
             names = [node.module or ""]
         else:
             continue
-        outside += [n for n in names if n.split(".")[0] not in sys.stdlib_module_names
-                    and n != "__future__" and n not in SHARED_PURE]
+        outside += [
+            n
+            for n in names
+            if n.split(".")[0] not in sys.stdlib_module_names and n != "__future__" and n not in SHARED_PURE
+        ]
     return outside
 
 
@@ -45,7 +48,14 @@ def test_the_shared_kit_modules_are_standard_library_only(module):
 
 def test_every_domain_module_is_checked():
     assert {p.name for p in MODULES} >= {
-        "profiles.py", "ranking.py", "dispatch.py", "offer_links.py", "team_standards.py", "recognition.py", "hours.py"}
+        "profiles.py",
+        "ranking.py",
+        "dispatch.py",
+        "offer_links.py",
+        "team_standards.py",
+        "recognition.py",
+        "hours.py",
+    }
 
 
 def test_the_contract_modules_the_domain_uses_are_standard_library_only():

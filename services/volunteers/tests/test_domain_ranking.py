@@ -41,7 +41,9 @@ def test_every_required_skill_is_needed():
     )
     assert result.volunteer_ids == ["b"]
     assert {(e.volunteer_id, e.reason) for e in result.excluded} == {
-        ("a", ExclusionReason.MISSING_SKILLS), ("c", ExclusionReason.MISSING_SKILLS)}
+        ("a", ExclusionReason.MISSING_SKILLS),
+        ("c", ExclusionReason.MISSING_SKILLS),
+    }
     assert "lighting" in next(e.detail for e in result.excluded if e.volunteer_id == "a")
 
 
@@ -61,7 +63,9 @@ def test_availability_must_cover_the_whole_event():
     )
     assert result.volunteer_ids == ["all-day", "split"]
     assert {e.volunteer_id: e.reason for e in result.excluded} == {
-        "morning": ExclusionReason.UNAVAILABLE, "sunday": ExclusionReason.UNAVAILABLE}
+        "morning": ExclusionReason.UNAVAILABLE,
+        "sunday": ExclusionReason.UNAVAILABLE,
+    }
 
 
 def test_overlapping_commitment_excludes():
@@ -100,12 +104,14 @@ def test_travel_time_makes_back_to_back_in_a_distant_village_conflict():
 
 
 def test_distance_band_first_then_fair_share_then_id():
-    result = rank([
-        cand("near-busy", km=0.5, hours=40),
-        cand("near-idle", km=4.5, hours=2),   # same 0-5 km band: fewer hours wins
-        cand("far-idle", km=7.0, hours=0),    # next band: comes after the whole first band
-        cand("b-tie", km=1.0, hours=2),       # same band and hours as near-idle: id decides
-    ])
+    result = rank(
+        [
+            cand("near-busy", km=0.5, hours=40),
+            cand("near-idle", km=4.5, hours=2),  # same 0-5 km band: fewer hours wins
+            cand("far-idle", km=7.0, hours=0),  # next band: comes after the whole first band
+            cand("b-tie", km=1.0, hours=2),  # same band and hours as near-idle: id decides
+        ]
+    )
     assert result.volunteer_ids == ["b-tie", "near-idle", "near-busy", "far-idle"]
     first = result.ranked[0]
     assert (first.rank, first.distance_band, first.recent_hours) == (1, 0, 2)
@@ -134,7 +140,9 @@ def test_the_first_failing_rule_is_the_reason():
         explain_excluded=True,
     )
     assert [(e.volunteer_id, e.reason) for e in result.excluded] == [
-        ("x", ExclusionReason.MISSING_SKILLS), ("y", ExclusionReason.UNAVAILABLE)]
+        ("x", ExclusionReason.MISSING_SKILLS),
+        ("y", ExclusionReason.UNAVAILABLE),
+    ]
 
 
 def test_excluded_are_only_listed_when_asked():
@@ -186,8 +194,12 @@ def reference_ranking(candidates, required, start, end, site, speed=30.0, band=5
 
 def test_twenty_thousand_candidates_rank_like_the_reference():
     rng = random.Random(7)
-    patterns = [SATURDAY, {5: [(time(9), time(15)), (time(15), time(18))]}, {6: [(time(8), time(20))]},
-                {d: [(time(13), time(18))] for d in range(7)}]
+    patterns = [
+        SATURDAY,
+        {5: [(time(9), time(15)), (time(15), time(18))]},
+        {6: [(time(8), time(20))]},
+        {d: [(time(13), time(18))] for d in range(7)},
+    ]
     candidates = []
     for i in range(20_000):
         commitments = []
@@ -195,14 +207,16 @@ def test_twenty_thousand_candidates_rank_like_the_reference():
             c_start = START + timedelta(minutes=rng.randint(-600, 600))
             place = (SITE[0] + rng.uniform(-0.3, 0.3), SITE[1] + rng.uniform(-0.3, 0.3))
             commitments.append(Commitment(c_start, c_start + timedelta(minutes=rng.choice((30, 90, 180))), place))
-        candidates.append(Candidate(
-            volunteer_id=f"v{i:05d}",
-            skills=frozenset(s for s in ("sound", "lighting", "stage") if rng.random() < 0.5),
-            availability={k: list(v) for k, v in rng.choice(patterns).items()},
-            home=(SITE[0] + rng.uniform(-0.4, 0.4), SITE[1] + rng.uniform(-0.4, 0.4)),
-            recent_hours=rng.choice((0, 4, 8, 12.5, 30)),
-            commitments=tuple(commitments),
-        ))
+        candidates.append(
+            Candidate(
+                volunteer_id=f"v{i:05d}",
+                skills=frozenset(s for s in ("sound", "lighting", "stage") if rng.random() < 0.5),
+                availability={k: list(v) for k, v in rng.choice(patterns).items()},
+                home=(SITE[0] + rng.uniform(-0.4, 0.4), SITE[1] + rng.uniform(-0.4, 0.4)),
+                recent_hours=rng.choice((0, 4, 8, 12.5, 30)),
+                commitments=tuple(commitments),
+            )
+        )
     result = rank_candidates(candidates, required_skills={"sound"}, event_start=START, event_end=END, site=SITE)
     expected = reference_ranking(candidates, {"sound"}, START, END, SITE)
     assert result.considered == 20_000
@@ -210,5 +224,7 @@ def test_twenty_thousand_candidates_rank_like_the_reference():
     assert result.volunteer_ids == expected
     keys = [(r.distance_band, r.recent_hours, r.volunteer_id) for r in result.ranked]
     assert keys == sorted(keys)
-    top50 = rank_candidates(candidates, required_skills={"sound"}, event_start=START, event_end=END, site=SITE, limit=50)
+    top50 = rank_candidates(
+        candidates, required_skills={"sound"}, event_start=START, event_end=END, site=SITE, limit=50
+    )
     assert top50.volunteer_ids == expected[:50]

@@ -16,7 +16,8 @@ from services.volunteers.domain.recognition import (
 
 def test_training_report_against_one_week_a_year():
     records = [
-        TrainingRecord("li", date(2025, 3, 1), 8), TrainingRecord("li", date(2025, 3, 2), 8),
+        TrainingRecord("li", date(2025, 3, 1), 8),
+        TrainingRecord("li", date(2025, 3, 2), 8),
         TrainingRecord("li", date(2025, 9, 1), 24),  # 40 h: met exactly
         TrainingRecord("wang", date(2025, 5, 5), 16),
         TrainingRecord("wang", date(2024, 12, 31), 24),  # other year
@@ -24,7 +25,10 @@ def test_training_report_against_one_week_a_year():
     ]
     report = training_report(records, 2025, people=["li", "wang", "zhao"])
     assert [(p.person_id, p.hours, p.met, p.missing_hours) for p in report.people] == [
-        ("li", 40, True, 0), ("wang", 16, False, 24), ("zhao", 0, False, 40)]
+        ("li", 40, True, 0),
+        ("wang", 16, False, 24),
+        ("zhao", 0, False, 40),
+    ]
     assert report.met_count == 1 and report.not_met == ("wang", "zhao") and not report.all_met
     assert report.required_hours == 40
 
@@ -41,8 +45,10 @@ def test_training_record_hours_are_checked():
 
 def test_service_hours_totals_count_a_duplicate_credit_once_and_filter_by_date():
     entries = [
-        ServiceHours("a", "e1", date(2025, 3, 1), 3), ServiceHours("a", "e1", date(2025, 3, 1), 3),
-        ServiceHours("a", "e2", date(2025, 5, 1), 2.5), ServiceHours("b", "e2", date(2025, 5, 1), 2.5),
+        ServiceHours("a", "e1", date(2025, 3, 1), 3),
+        ServiceHours("a", "e1", date(2025, 3, 1), 3),
+        ServiceHours("a", "e2", date(2025, 5, 1), 2.5),
+        ServiceHours("b", "e2", date(2025, 5, 1), 2.5),
     ]
     assert service_hours_totals(entries) == {"a": 5.5, "b": 2.5}
     assert service_hours_totals(entries, since=date(2025, 4, 1)) == {"a": 2.5, "b": 2.5}
@@ -51,14 +57,18 @@ def test_service_hours_totals_count_a_duplicate_credit_once_and_filter_by_date()
 
 def test_recent_hours_covers_the_last_ninety_days_including_today():
     today = date(2025, 6, 30)
-    entries = [ServiceHours("a", "old", date(2025, 4, 1), 4),   # day 91 back: out
-               ServiceHours("a", "in", date(2025, 4, 2), 2),    # day 90 back: in
-               ServiceHours("a", "now", today, 1)]
+    entries = [
+        ServiceHours("a", "old", date(2025, 4, 1), 4),  # day 91 back: out
+        ServiceHours("a", "in", date(2025, 4, 2), 2),  # day 90 back: in
+        ServiceHours("a", "now", today, 1),
+    ]
     assert recent_hours(entries, today) == {"a": 3}
 
 
-@pytest.mark.parametrize("hours,stars", [(0, 0), (99.5, 0), (100, 1), (299, 1), (300, 2), (600, 3),
-                                         (1000, 4), (1499.5, 4), (1500, 5), (9000, 5)])
+@pytest.mark.parametrize(
+    "hours,stars",
+    [(0, 0), (99.5, 0), (100, 1), (299, 1), (300, 2), (600, 3), (1000, 4), (1499.5, 4), (1500, 5), (9000, 5)],
+)
 def test_stars_by_hours_on_the_national_scale(hours, stars):
     assert NATIONAL_STAR_THRESHOLDS == (100, 300, 600, 1000, 1500)
     assert star_level(hours).stars == stars

@@ -23,12 +23,13 @@ def test_town_meets_with_five_troupes_of_twenty_and_a_volunteer_team_of_five():
     report = team_standard_report(AdminLevel.TOWN, troupes(5, 20) + [volunteer_team(5)])
     assert report.met and report.findings == ()
     assert [(r.rule.code, r.qualifying, r.met) for r in report.rules] == [
-        ("town_amateur_troupes", 5, True), ("town_volunteer_team", 1, True)]
+        ("town_amateur_troupes", 5, True),
+        ("town_volunteer_team", 1, True),
+    ]
 
 
 def test_town_boundaries_are_inclusive_and_small_teams_are_named():
-    teams = troupes(4, 20) + [Team("small", "合唱队", T.AMATEUR_TROUPE, 19, TroupeSpecialty.CHOIR),
-                              volunteer_team(4)]
+    teams = troupes(4, 20) + [Team("small", "合唱队", T.AMATEUR_TROUPE, 19, TroupeSpecialty.CHOIR), volunteer_team(4)]
     report = team_standard_report("town", teams)
     assert not report.met
     codes = [(f.code, f.rule, f.team_id) for f in report.findings]

@@ -1,6 +1,7 @@
 """Dispatch through the real service container and broker (SQLite and PostgreSQL): ranking, offers,
 answers by link and by API, filled, cancellation, check-in and hours, expiry and reminders, reschedule,
 and concurrent answers to one offer."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -10,7 +11,6 @@ from nameko.standalone.rpc import ClusterRpcProxy
 from nameko.testing.services import entrypoint_hook, entrypoint_waiter
 
 import kit.rpc  # noqa: F401  (remote contracts.errors come back as the same classes)
-
 from contracts.errors import BadRequest, Conflict, Forbidden, NotFound
 from contracts.events import EventCancelled, EventCompleted, EventRescheduled, FeedbackReceived
 from services.volunteers.tests.helpers import (
@@ -93,8 +93,10 @@ def test_dispatch_offers_the_best_moves_on_and_fills(container_factory, service_
     with pytest.raises(Forbidden):
         call(container, "answer_offer", actor=person("v-01"), offer_id=offer_ids["v-02"], action="accept")
     for vid in ("v-01", "v-02", "v-03"):
-        assert call(container, "answer_offer", actor=person(vid), offer_id=offer_ids[vid],
-                    action="accept")["status"] == "accepted"
+        assert (
+            call(container, "answer_offer", actor=person(vid), offer_id=offer_ids[vid], action="accept")["status"]
+            == "accepted"
+        )
     [filled] = outside.take(1, types=("dispatch.filled",))
     assert sorted(m["volunteer_id"] for m in filled["data"]["team"]) == ["v-01", "v-02", "v-03"]
     assert filled["data"]["organiser_id"] == "org-1"
@@ -124,8 +126,12 @@ def test_dispatch_offers_the_best_moves_on_and_fills(container_factory, service_
 
     # Residents' satisfaction and the organiser's rating show next to the served event.
     for rating in (5, 4):
-        deliver(container, amqp_uri, "on_feedback_received",
-                FeedbackReceived(event_id="e-1", registration_id=f"r-{rating}", rating=rating))
+        deliver(
+            container,
+            amqp_uri,
+            "on_feedback_received",
+            FeedbackReceived(event_id="e-1", registration_id=f"r-{rating}", rating=rating),
+        )
     call(container, "rate_service", actor=ORGANISER, volunteer_id="v-01", rating={"event_id": "e-1", "rating": 5})
     log = call(container, "hours_log", actor=person("v-01"), volunteer_id="v-01")
     assert log["total_hours"] == 3.5
@@ -142,8 +148,9 @@ def test_dispatch_offers_the_best_moves_on_and_fills(container_factory, service_
 
 def test_expiry_reminder_and_reschedule_by_the_clock(container_factory, service_config, amqp_uri):
     outside = Subscriber(amqp_uri, routing_key="dispatch.#")
-    container, _ = start_service(container_factory, service_config, offer_response_seconds=1.5,
-                                 reminder_lead_seconds=1.0, tick_seconds=0.2)
+    container, _ = start_service(
+        container_factory, service_config, offer_response_seconds=1.5, reminder_lead_seconds=1.0, tick_seconds=0.2
+    )
     enlist(container, 3)
     start, end = next_saturday()
     deliver(container, amqp_uri, "on_dispatch_requested", dispatch_requested("e-2", 1, start, end))
@@ -161,8 +168,15 @@ def test_expiry_reminder_and_reschedule_by_the_clock(container_factory, service_
     assert late.value.extra["reason"] == "link_expired"
 
     # The event moves: open offers are withdrawn and renewed for the new time.
-    moved = event_fact(EventRescheduled, "e-2", start + timedelta(days=7), end + timedelta(days=7),
-                       previous_start=start, previous_end=end, sequence=1)
+    moved = event_fact(
+        EventRescheduled,
+        "e-2",
+        start + timedelta(days=7),
+        end + timedelta(days=7),
+        previous_start=start,
+        previous_end=end,
+        sequence=1,
+    )
     deliver(container, amqp_uri, "on_event_rescheduled", moved)
     withdrawn = outside.take(1, types=("dispatch.withdrawn",))
     assert withdrawn and withdrawn[0]["data"]["volunteer_id"] in ("v-01", "v-02")
@@ -209,8 +223,12 @@ def test_concurrent_answers_to_one_offer_have_one_winner(container_factory, serv
     assert call(container, "get_dispatch", actor=ORGANISER, event_id="e-4")["status"] == "unfilled"
 
     # A request that arrives after its event was cancelled is ignored.
-    deliver(container, amqp_uri, "on_event_cancelled",
-            event_fact(EventCancelled, "e-5", later_start, later_end, reason="场地维修"))
+    deliver(
+        container,
+        amqp_uri,
+        "on_event_cancelled",
+        event_fact(EventCancelled, "e-5", later_start, later_end, reason="场地维修"),
+    )
     deliver(container, amqp_uri, "on_dispatch_requested", dispatch_requested("e-5", 1, later_start, later_end))
     with pytest.raises(NotFound):
         call(container, "get_dispatch", actor=ORGANISER, event_id="e-5")

@@ -19,14 +19,52 @@ outweigh one of a higher tier (five villages covered beat one order). Weights ke
 the time limit, where a strictly lexicographic cascade would split it into five. One lexicographic
 guard on top: never fewer orders than the greedy baseline (whose plan is the solver's starting hint).
 """
-from .model import (DayRange, FestivalDate, Half, Offering, PlanOrder, PlanProblem, PlanScore, Point, Season,
-                    SeasonPlan, Show, Site, SolveReport, Troupe, Unplanned, UnplannedReason)
+
 from .greedy import greedy_shows
+from .model import (
+    DayRange,
+    FestivalDate,
+    Half,
+    Offering,
+    PlanOrder,
+    PlanProblem,
+    PlanScore,
+    Point,
+    Season,
+    SeasonPlan,
+    Show,
+    Site,
+    SolveReport,
+    Troupe,
+    Unplanned,
+    UnplannedReason,
+)
 from .rules import violations
 from .scoring import score
 from .solver import plan_season
 from .travel import TravelTimes, parse_matrix_csv
 
-__all__ = ["DayRange", "FestivalDate", "Half", "Offering", "PlanOrder", "PlanProblem", "PlanScore", "Point",
-           "Season", "SeasonPlan", "Show", "Site", "SolveReport", "Troupe", "Unplanned", "UnplannedReason",
-           "greedy_shows", "violations", "score", "plan_season", "TravelTimes", "parse_matrix_csv"]
+__all__ = [
+    "DayRange",
+    "FestivalDate",
+    "Half",
+    "Offering",
+    "PlanOrder",
+    "PlanProblem",
+    "PlanScore",
+    "Point",
+    "Season",
+    "SeasonPlan",
+    "Show",
+    "Site",
+    "SolveReport",
+    "Troupe",
+    "Unplanned",
+    "UnplannedReason",
+    "greedy_shows",
+    "violations",
+    "score",
+    "plan_season",
+    "TravelTimes",
+    "parse_matrix_csv",
+]

@@ -1,5 +1,6 @@
 """The baseline a planner must beat: answer orders one by one, earliest first, each on its earliest
 feasible half-day with the nearest troupe free then. No coverage shows, no look-ahead."""
+
 from __future__ import annotations
 
 from .model import Half, PlanProblem, Show

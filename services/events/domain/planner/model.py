@@ -2,6 +2,7 @@
 
 Plain frozen dataclasses; dates are local (Asia/Shanghai) calendar days, show times minutes after midnight.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -63,8 +64,11 @@ class Troupe:
 
     def __post_init__(self) -> None:
         if self.max_shows_per_week < 1:
-            raise RuleViolation(f"{self.name} must be able to play at least once a week",
-                                code="plan.bad_weekly_limit", field="max_shows_per_week")
+            raise RuleViolation(
+                f"{self.name} must be able to play at least once a week",
+                code="plan.bad_weekly_limit",
+                field="max_shows_per_week",
+            )
 
     def is_available(self, day: date) -> bool:
         return day.weekday() in self.available_weekdays and not any(day in off for off in self.unavailable)
@@ -141,11 +145,15 @@ class Season:
         if (self.last_day - self.first_day).days > 366:
             raise RuleViolation("a season is at most a year", code="plan.season_too_long", field="last_day")
         if self.coverage_weeks < 1 or self.coverage_target < 0 or self.min_weeks_between_visits < 0:
-            raise RuleViolation("coverage weeks ≥ 1, target ≥ 0, weeks between visits ≥ 0",
-                                code="plan.bad_coverage", field="coverage_weeks")
+            raise RuleViolation(
+                "coverage weeks ≥ 1, target ≥ 0, weeks between visits ≥ 0",
+                code="plan.bad_coverage",
+                field="coverage_weeks",
+            )
         if self.afternoon_start <= self.morning_start:
-            raise RuleViolation("the afternoon starts after the morning", code="plan.bad_halves",
-                                field="afternoon_start")
+            raise RuleViolation(
+                "the afternoon starts after the morning", code="plan.bad_halves", field="afternoon_start"
+            )
 
     @property
     def days(self) -> list[date]:
@@ -176,16 +184,25 @@ class PlanProblem:
     def __post_init__(self) -> None:
         for order in self.orders:
             if order.site_id not in self.sites:
-                raise RuleViolation(f"order {order.order_id} is for an unknown site {order.site_id}",
-                                    code="plan.unknown_site", field="orders")
+                raise RuleViolation(
+                    f"order {order.order_id} is for an unknown site {order.site_id}",
+                    code="plan.unknown_site",
+                    field="orders",
+                )
             if order.offering_id not in self.offerings:
-                raise RuleViolation(f"order {order.order_id} is for an unknown offering {order.offering_id}",
-                                    code="plan.unknown_offering", field="orders")
+                raise RuleViolation(
+                    f"order {order.order_id} is for an unknown offering {order.offering_id}",
+                    code="plan.unknown_offering",
+                    field="orders",
+                )
         for troupe in self.troupes.values():
             for offering_id in troupe.repertoire:
                 if offering_id not in self.offerings:
-                    raise RuleViolation(f"{troupe.name} plays an unknown offering {offering_id}",
-                                        code="plan.unknown_offering", field="troupes")
+                    raise RuleViolation(
+                        f"{troupe.name} plays an unknown offering {offering_id}",
+                        code="plan.unknown_offering",
+                        field="troupes",
+                    )
 
     def village_of(self, site_id: str) -> str:
         return self.sites[site_id].village

@@ -11,6 +11,7 @@ directly, so the three cannot drift apart silently.
 5. shows only on open days of the site, never in its closures; one show per site and half-day;
 6. an order's show is in its window, and a festival order's in its festival's season.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -23,8 +24,11 @@ from .travel import TravelTimes
 
 def day_allowed(problem: PlanProblem, troupe_id: str, site_id: str, day: date) -> bool:
     season = problem.season
-    return (season.first_day <= day <= season.last_day and problem.troupes[troupe_id].is_available(day)
-            and problem.sites[site_id].is_open(day))
+    return (
+        season.first_day <= day <= season.last_day
+        and problem.troupes[troupe_id].is_available(day)
+        and problem.sites[site_id].is_open(day)
+    )
 
 
 def order_days(problem: PlanProblem, order: PlanOrder) -> list[date]:
@@ -39,18 +43,29 @@ def order_candidates(problem: PlanProblem, order: PlanOrder) -> tuple[list[Show]
     """Every show that could serve the order on its own (not yet counting other shows), or why none can."""
     troupes = [t for t in problem.troupes.values() if order.offering_id in t.repertoire]
     if not troupes:
-        return [], Unplanned(order.order_id, UnplannedReason.NO_TROUPE,
-                             "no troupe in this plan performs the ordered offering")
+        return [], Unplanned(
+            order.order_id, UnplannedReason.NO_TROUPE, "no troupe in this plan performs the ordered offering"
+        )
     days = order_days(problem, order)
     if not days:
-        return [], Unplanned(order.order_id, UnplannedReason.OUTSIDE_SEASON,
-                             "no day of the order's window (and festival season) lies in this season")
-    shows = [Show(t.troupe_id, order.site_id, order.offering_id, day, half, order.order_id)
-             for t in troupes for day in days if day_allowed(problem, t.troupe_id, order.site_id, day)
-             for half in Half]
+        return [], Unplanned(
+            order.order_id,
+            UnplannedReason.OUTSIDE_SEASON,
+            "no day of the order's window (and festival season) lies in this season",
+        )
+    shows = [
+        Show(t.troupe_id, order.site_id, order.offering_id, day, half, order.order_id)
+        for t in troupes
+        for day in days
+        if day_allowed(problem, t.troupe_id, order.site_id, day)
+        for half in Half
+    ]
     if not shows:
-        return [], Unplanned(order.order_id, UnplannedReason.NO_DAY,
-                             "on no day of the window is the site open and a troupe that plays it available")
+        return [], Unplanned(
+            order.order_id,
+            UnplannedReason.NO_DAY,
+            "on no day of the window is the site open and a troupe that plays it available",
+        )
     kept = [s for s in shows if s.key not in problem.removed]
     if not kept:
         return [], Unplanned(order.order_id, UnplannedReason.REMOVED, "every way to serve it was removed")
@@ -85,12 +100,17 @@ def visits_allowed(problem: PlanProblem) -> dict[tuple[str, tuple[int, int]], in
     season = problem.season
     order_weeks = defaultdict(list)
     for o in problem.orders:
-        order_weeks[problem.village_of(o.site_id)].append((season.week_of(o.window.first_day),
-                                                           season.week_of(o.window.last_day)))
+        order_weeks[problem.village_of(o.site_id)].append(
+            (season.week_of(o.window.first_day), season.week_of(o.window.last_day))
+        )
     villages = {site.village for site in problem.sites.values()}
-    return {(village, window): max(1, sum(1 for first, last in order_weeks[village]
-                                          if first <= window[1] and last >= window[0]))
-            for window in visit_windows(problem) for village in villages}
+    return {
+        (village, window): max(
+            1, sum(1 for first, last in order_weeks[village] if first <= window[1] and last >= window[0])
+        )
+        for window in visit_windows(problem)
+        for village in villages
+    }
 
 
 @dataclass

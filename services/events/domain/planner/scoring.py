@@ -1,4 +1,5 @@
 """How good a plan is, measured the same way for the solver's plan and the greedy baseline."""
+
 from __future__ import annotations
 
 from collections import Counter, defaultdict
@@ -46,10 +47,12 @@ def score(problem: PlanProblem, travel: TravelTimes, shows) -> PlanScore:
     periods = season.period_of(season.last_day) + 1
     per_village_period = Counter((problem.village_of(s.site_id), season.period_of(s.day)) for s in shows)
     villages = {site.village for site in problem.sites.values()}
-    covered_periods = sum(1 for v in villages for p in range(periods)
-                          if per_village_period[(v, p)] >= season.coverage_target)
-    covered = sum(1 for v in villages if all(per_village_period[(v, p)] >= season.coverage_target
-                                             for p in range(periods)))
+    covered_periods = sum(
+        1 for v in villages for p in range(periods) if per_village_period[(v, p)] >= season.coverage_target
+    )
+    covered = sum(
+        1 for v in villages if all(per_village_period[(v, p)] >= season.coverage_target for p in range(periods))
+    )
     festival_days = {o.order_id: o.festival.day for o in problem.orders if o.festival is not None}
     per_troupe = Counter(s.troupe_id for s in shows)
     return PlanScore(

@@ -5,6 +5,7 @@ linear constraints, and a single weighted objective (see the package docstring f
 greedy baseline's plan — festival orders moved onto their day where possible, coverage shows added
 greedily — is given as a hint, so the solver starts from a valid plan and only improves on it.
 """
+
 from __future__ import annotations
 
 import time
@@ -14,10 +15,10 @@ from dataclasses import replace
 from ortools.sat.python import cp_model
 
 from kit.rules import RuleViolation
+
 from .greedy import greedy_shows
 from .model import Half, PlanProblem, SeasonPlan, Show, SolveReport, Unplanned, UnplannedReason
-from .rules import (PlanState, morning_to_afternoon_fits, order_candidates, violations, visit_windows,
-                    visits_allowed)
+from .rules import PlanState, morning_to_afternoon_fits, order_candidates, violations, visit_windows, visits_allowed
 from .scoring import legs, score
 from .travel import TravelTimes
 
@@ -36,14 +37,20 @@ ORDER_CANDIDATES = 24  # …on this many half-days spread over its window (plus 
 
 
 def _statuses() -> dict[int, str]:
-    return {cp_model.OPTIMAL: "optimal", cp_model.FEASIBLE: "feasible", cp_model.INFEASIBLE: "infeasible",
-            cp_model.MODEL_INVALID: "invalid", cp_model.UNKNOWN: "unknown"}
+    return {
+        cp_model.OPTIMAL: "optimal",
+        cp_model.FEASIBLE: "feasible",
+        cp_model.INFEASIBLE: "infeasible",
+        cp_model.MODEL_INVALID: "invalid",
+        cp_model.UNKNOWN: "unknown",
+    }
 
 
 def _round_trip(problem: PlanProblem, travel: TravelTimes, show: Show) -> int:
     base, site = problem.troupes[show.troupe_id].base, problem.sites[show.site_id]
-    return (travel.minutes(show.troupe_id, base, site.site_id, site.point)
-            + travel.minutes(site.site_id, site.point, show.troupe_id, base))
+    return travel.minutes(show.troupe_id, base, site.site_id, site.point) + travel.minutes(
+        site.site_id, site.point, show.troupe_id, base
+    )
 
 
 def _coverage_candidates(problem: PlanProblem, travel: TravelTimes, per_period: int) -> list[Show]:
@@ -61,12 +68,20 @@ def _coverage_candidates(problem: PlanProblem, travel: TravelTimes, per_period: 
     for village, sites in sorted(sites_of.items()):
         site = sites[0]
         open_days = {d for d in season.days if site.is_open(d)}
-        troupes = sorted((t for t in problem.troupes.values() if t.repertoire),
-                         key=lambda t: (travel.minutes(t.troupe_id, t.base, site.site_id, site.point), t.troupe_id))
+        troupes = sorted(
+            (t for t in problem.troupes.values() if t.repertoire),
+            key=lambda t: (travel.minutes(t.troupe_id, t.base, site.site_id, site.point), t.troupe_id),
+        )
         troupes = troupes[:COVERAGE_TROUPES]
         for days in days_of_period.values():
-            possible = [(day, half, t) for day in days if day in open_days for half in Half for t in troupes
-                        if day in available[t.troupe_id]]
+            possible = [
+                (day, half, t)
+                for day in days
+                if day in open_days
+                for half in Half
+                for t in troupes
+                if day in available[t.troupe_id]
+            ]
             if len(possible) > per_period:  # spread evenly over the period
                 step = len(possible) / per_period
                 possible = [possible[int(i * step)] for i in range(per_period)]
@@ -77,17 +92,27 @@ def _coverage_candidates(problem: PlanProblem, travel: TravelTimes, per_period: 
     return shows
 
 
-def plan_season(problem: PlanProblem, travel: TravelTimes, *, time_limit_seconds: float = 10.0,
-                workers: int = 2, seed: int = 1, coverage_candidates: int = COVERAGE_CANDIDATES,
-                order_candidates_per_order: int = ORDER_CANDIDATES) -> SeasonPlan:
+def plan_season(
+    problem: PlanProblem,
+    travel: TravelTimes,
+    *,
+    time_limit_seconds: float = 10.0,
+    workers: int = 2,
+    seed: int = 1,
+    coverage_candidates: int = COVERAGE_CANDIDATES,
+    order_candidates_per_order: int = ORDER_CANDIDATES,
+) -> SeasonPlan:
     started = time.monotonic()
     season = problem.season
     pinned_state = PlanState(problem, travel)
     for pin in problem.pinned:
         reason = pinned_state.why_not(pin)
         if reason is not None:
-            raise RuleViolation(f"the pinned show on {pin.day} ({pin.half.value}) cannot stay: {reason}",
-                                code="plan.pin_conflict", field="pinned")
+            raise RuleViolation(
+                f"the pinned show on {pin.day} ({pin.half.value}) cannot stay: {reason}",
+                code="plan.pin_conflict",
+                field="pinned",
+            )
         pinned_state.add(pin)
 
     candidates: dict[tuple, Show] = {}
@@ -111,8 +136,19 @@ def plan_season(problem: PlanProblem, travel: TravelTimes, *, time_limit_seconds
     model = cp_model.CpModel()
     shows = list(candidates.values())
     x = [model.new_bool_var(f"x{i}") for i in range(len(shows))]
-    groups: dict[str, dict] = {name: defaultdict(list) for name in (
-        "troupe_slot", "site_slot", "week", "order", "village_week", "village_period", "troupe_day", "troupe")}
+    groups: dict[str, dict] = {
+        name: defaultdict(list)
+        for name in (
+            "troupe_slot",
+            "site_slot",
+            "week",
+            "order",
+            "village_week",
+            "village_period",
+            "troupe_day",
+            "troupe",
+        )
+    }
     for i, show in enumerate(shows):
         week = season.week_of(show.day)
         village = problem.village_of(show.site_id)
@@ -211,8 +247,7 @@ def plan_season(problem: PlanProblem, travel: TravelTimes, *, time_limit_seconds
     status = solver.solve(model)
     status_name = _statuses().get(status, "unknown")
     if status == cp_model.INFEASIBLE:
-        raise RuleViolation("the pinned shows cannot all be kept together", code="plan.pin_conflict",
-                            field="pinned")
+        raise RuleViolation("the pinned shows cannot all be kept together", code="plan.pin_conflict", field="pinned")
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         chosen = [show for i, show in enumerate(shows) if solver.boolean_value(x[i])]
         objective, bound = solver.objective_value, solver.best_objective_bound
@@ -228,15 +263,28 @@ def plan_season(problem: PlanProblem, travel: TravelTimes, *, time_limit_seconds
     for order in problem.orders:
         if order.order_id in served:
             continue
-        unplanned.append(impossible.get(order.order_id) or Unplanned(
-            order.order_id, UnplannedReason.NO_CAPACITY,
-            "the troupes that perform it were fully booked in its window, or the village had a show too recently"))
+        unplanned.append(
+            impossible.get(order.order_id)
+            or Unplanned(
+                order.order_id,
+                UnplannedReason.NO_CAPACITY,
+                "the troupes that perform it were fully booked in its window, or the village had a show too recently",
+            )
+        )
     chosen.sort(key=lambda s: (s.day, s.half is Half.AFTERNOON, s.troupe_id))
-    return SeasonPlan(shows=tuple(chosen), unplanned=tuple(unplanned), score=score(problem, travel, chosen),
-                      solve=SolveReport(status=status_name, wall_seconds=round(time.monotonic() - started, 3),
-                                        objective=objective, best_bound=bound,
-                                        gap=None if gap is None else round(gap, 6)),
-                      travel_minutes=legs(problem, travel, chosen))
+    return SeasonPlan(
+        shows=tuple(chosen),
+        unplanned=tuple(unplanned),
+        score=score(problem, travel, chosen),
+        solve=SolveReport(
+            status=status_name,
+            wall_seconds=round(time.monotonic() - started, 3),
+            objective=objective,
+            best_bound=bound,
+            gap=None if gap is None else round(gap, 6),
+        ),
+        travel_minutes=legs(problem, travel, chosen),
+    )
 
 
 def _with_coverage(problem: PlanProblem, travel: TravelTimes, baseline: list[Show], coverage: list[Show]) -> list[Show]:
@@ -250,8 +298,15 @@ def _with_coverage(problem: PlanProblem, travel: TravelTimes, baseline: list[Sho
     held = defaultdict(int)
     for show in baseline:
         held[(problem.village_of(show.site_id), season.period_of(show.day))] += 1
-    for show in sorted(coverage, key=lambda s: (-_weeks_unserved(problem, problem.village_of(s.site_id)),
-                                                _round_trip(problem, travel, s), s.day, s.troupe_id)):
+    for show in sorted(
+        coverage,
+        key=lambda s: (
+            -_weeks_unserved(problem, problem.village_of(s.site_id)),
+            _round_trip(problem, travel, s),
+            s.day,
+            s.troupe_id,
+        ),
+    ):
         key = (problem.village_of(show.site_id), season.period_of(show.day))
         if held[key] < season.coverage_target and state.try_add(show):
             held[key] += 1
@@ -262,8 +317,11 @@ def _on_festival_days(problem: PlanProblem, travel: TravelTimes, baseline: list[
     """The baseline with its festival orders moved onto the festival day where a troupe is free then (the
     baseline itself, if any of them would be lost)."""
     festivals = {o.order_id: o for o in problem.orders if o.festival is not None}
-    movable = [s for s in baseline if s.order_id in festivals and s not in problem.pinned
-               and s.day != festivals[s.order_id].festival.day]
+    movable = [
+        s
+        for s in baseline
+        if s.order_id in festivals and s not in problem.pinned and s.day != festivals[s.order_id].festival.day
+    ]
     if not movable:
         return baseline
     state = PlanState(problem, travel)
@@ -274,10 +332,18 @@ def _on_festival_days(problem: PlanProblem, travel: TravelTimes, baseline: list[
         order = festivals[show.order_id]
         site = problem.sites[order.site_id]
         on_the_day = sorted(
-            (replace(show, troupe_id=t.troupe_id, day=order.festival.day, half=half)
-             for t in problem.troupes.values() if order.offering_id in t.repertoire for half in Half),
-            key=lambda s: (travel.minutes(s.troupe_id, problem.troupes[s.troupe_id].base, site.site_id, site.point),
-                           s.troupe_id, s.half is Half.MORNING))
+            (
+                replace(show, troupe_id=t.troupe_id, day=order.festival.day, half=half)
+                for t in problem.troupes.values()
+                if order.offering_id in t.repertoire
+                for half in Half
+            ),
+            key=lambda s: (
+                travel.minutes(s.troupe_id, problem.troupes[s.troupe_id].base, site.site_id, site.point),
+                s.troupe_id,
+                s.half is Half.MORNING,
+            ),
+        )
         if not any(state.try_add(s) for s in on_the_day if s.key not in problem.removed) and not state.try_add(show):
             return baseline
     return list(state.shows)
@@ -288,8 +354,10 @@ def _spread(problem: PlanProblem, travel: TravelTimes, shows: list[Show], limit:
     site = problem.sites[shows[0].site_id] if shows else None
     if site is None:
         return []
-    nearest = sorted({s.troupe_id for s in shows},
-                     key=lambda t: (travel.minutes(t, problem.troupes[t].base, site.site_id, site.point), t))
+    nearest = sorted(
+        {s.troupe_id for s in shows},
+        key=lambda t: (travel.minutes(t, problem.troupes[t].base, site.site_id, site.point), t),
+    )
     keep = set(nearest[:ORDER_TROUPES])
     shows = sorted((s for s in shows if s.troupe_id in keep), key=lambda s: (s.day, s.half is Half.AFTERNOON))
     if len(shows) <= limit:

@@ -1,6 +1,7 @@
 """Travel time between troupe bases and sites: estimated from coordinates (great-circle distance × a road
 factor at an average speed), or taken from a matrix the organiser uploads as CSV (``from,to,minutes``,
 ids of sites or troupes; the matrix wins where it has the pair, in either direction)."""
+
 from __future__ import annotations
 
 import csv
@@ -9,6 +10,7 @@ import math
 from dataclasses import dataclass, field
 
 from kit.rules import RuleViolation
+
 from .model import Point
 
 EARTH_RADIUS_KM = 6371.0
@@ -31,8 +33,7 @@ class TravelTimes:
 
     def __post_init__(self) -> None:
         if not (1.0 <= self.road_factor <= 5.0) or not (5.0 <= self.speed_kmh <= 120.0):
-            raise RuleViolation("road factor 1–5 and speed 5–120 km/h", code="plan.bad_travel_model",
-                                field="travel")
+            raise RuleViolation("road factor 1–5 and speed 5–120 km/h", code="plan.bad_travel_model", field="travel")
 
     def minutes(self, from_id: str, from_point: Point, to_id: str, to_point: Point) -> int:
         """Minutes from one place to another."""
@@ -58,15 +59,21 @@ def parse_matrix_csv(text: str) -> dict[tuple[str, str], int]:
         if number == 1 and [c.strip().lower() for c in row[:3]] == ["from", "to", "minutes"]:
             continue
         if len(row) != 3:
-            raise RuleViolation(f"travel matrix line {number}: expected from,to,minutes",
-                                code="plan.bad_travel_matrix", field="travel_matrix_csv")
+            raise RuleViolation(
+                f"travel matrix line {number}: expected from,to,minutes",
+                code="plan.bad_travel_matrix",
+                field="travel_matrix_csv",
+            )
         origin, destination, minutes = (cell.strip() for cell in row)
         try:
             value = int(float(minutes))
         except ValueError:
             value = -1
         if not origin or not destination or not 0 <= value <= 24 * 60:
-            raise RuleViolation(f"travel matrix line {number}: minutes must be 0–1440 between two ids",
-                                code="plan.bad_travel_matrix", field="travel_matrix_csv")
+            raise RuleViolation(
+                f"travel matrix line {number}: minutes must be 0–1440 between two ids",
+                code="plan.bad_travel_matrix",
+                field="travel_matrix_csv",
+            )
         matrix[(origin, destination)] = value
     return matrix
