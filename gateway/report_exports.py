@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -105,26 +106,43 @@ def evaluator_xlsx(export: dict) -> bytes:
 
 def _svg(figure: Figure) -> Markup:
     out = io.StringIO()
-    figure.savefig(out, format="svg", bbox_inches="tight")
+    # No drawing date in the metadata: the same figures give the same bytes (cached, ETag).
+    figure.savefig(out, format="svg", bbox_inches="tight", metadata={"Date": None})
     text = out.getvalue()
     return Markup(text[text.index("<svg") :])  # drawn by matplotlib from numbers only, not from user text
 
 
+# Drawing the three charts is ~300 ms of a page whose figures change only when a fact arrives. Each chart is
+# cached by exactly the values it draws (no invalidation to forget: new figures are a new key, and matplotlib
+# with a fixed hash salt draws the same values into the same SVG), so a repeated page costs the template only.
+CHART_CACHE = 64  # charts of each kind kept: a few periods × a few figures of the day
+
+
 def trend_chart(report: dict) -> Markup:
+    return _trend_svg(tuple((t["month"][5:], t["activities"]) for t in report["trend"]))
+
+
+@lru_cache(maxsize=CHART_CACHE)
+def _trend_svg(bars: tuple[tuple[str, int], ...]) -> Markup:
     figure = Figure(figsize=(7, 2.8))
     axes = figure.subplots()
-    months = [t["month"][5:] for t in report["trend"]]
-    axes.bar(months, [t["activities"] for t in report["trend"]], color="#b22222")
+    axes.bar([month for month, _ in bars], [count for _, count in bars], color="#b22222")
     axes.set_title("每月活动场次")
     axes.set_ylabel("场次")
     return _svg(figure)
 
 
 def comparison_chart(report: dict) -> Markup:
-    units = [u for u in report["units"] if u["scope"] in ("town", "village")]
+    return _comparison_svg(
+        tuple((u["name"], u["activities"]) for u in report["units"] if u["scope"] in ("town", "village"))
+    )
+
+
+@lru_cache(maxsize=CHART_CACHE)
+def _comparison_svg(units: tuple[tuple[str, int], ...]) -> Markup:
     figure = Figure(figsize=(7, 0.45 * max(len(units), 3) + 1))
     axes = figure.subplots()
-    axes.barh([u["name"] for u in units], [u["activities"] for u in units], color="#4a6fa5")
+    axes.barh([name for name, _ in units], [count for _, count in units], color="#4a6fa5")
     axes.invert_yaxis()
     axes.set_title("镇、村活动场次比较")
     axes.set_xlabel("场次")
@@ -132,23 +150,24 @@ def comparison_chart(report: dict) -> Markup:
 
 
 def village_map(report: dict) -> Markup:
+    return _village_map_svg(
+        tuple(
+            (v["village"], v["lon"], v["lat"], bool(v["unserved"]))
+            for v in report["villages"]
+            if v["lat"] is not None and v["lon"] is not None
+        ),
+        report["unserved_months"],
+    )
+
+
+@lru_cache(maxsize=CHART_CACHE)
+def _village_map_svg(villages: tuple[tuple[str, float, float, bool], ...], unserved_months: int) -> Markup:
     figure = Figure(figsize=(6, 4.5))
     axes = figure.subplots()
-    for village in report["villages"]:
-        if village["lat"] is None or village["lon"] is None:
-            continue
-        unserved = village["unserved"]
-        axes.scatter(
-            village["lon"],
-            village["lat"],
-            s=90,
-            marker="x" if unserved else "o",
-            color="#c0392b" if unserved else "#2e8b57",
-        )
-        axes.annotate(
-            village["village"], (village["lon"], village["lat"]), textcoords="offset points", xytext=(6, 4), fontsize=9
-        )
-    axes.set_title(f"送文化下乡：绿点为近{report['unserved_months']}个月已服务，红叉为未服务")
+    for name, lon, lat, unserved in villages:
+        axes.scatter(lon, lat, s=90, marker="x" if unserved else "o", color="#c0392b" if unserved else "#2e8b57")
+        axes.annotate(name, (lon, lat), textcoords="offset points", xytext=(6, 4), fontsize=9)
+    axes.set_title(f"送文化下乡：绿点为近{unserved_months}个月已服务，红叉为未服务")
     axes.set_xlabel("经度")
     axes.set_ylabel("纬度")
     return _svg(figure)
