@@ -56,7 +56,13 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(scope="session")
 def web_platform(session_amqp_uri, tmp_path_factory):
     """Everything running, with the 嘉平镇 seed loaded (venues, rooms, hours)."""
-    running = Platform(session_amqp_uri, tmp_path_factory.mktemp("browser")).start_all()
+    running = Platform(
+        session_amqp_uri,
+        tmp_path_factory.mktemp("browser"),
+        # Two quick webhook attempts, so a delivery to a failing receiver is `failed` (replayable) within a
+        # second for the administrator's deliveries page, not after Svix's ten hours.
+        extra_env={"NOTIFICATIONS_WEBHOOK_RETRY_DELAYS": "0,0.5", "NOTIFICATIONS_WEBHOOK_INTERVAL": "0.2"},
+    ).start_all()
     try:
         seeded = subprocess.run(
             [sys.executable, "-m", "wenyun", "seed"],

@@ -1,16 +1,20 @@
-"""The administrator's console: the venue network tree, webhooks, dead letters (a real one in the platform's
-dead-letter queue, replayed to its queue), and granting a venue manager their venue through the accounts API."""
+"""The administrator's console: the venue network tree, webhooks and their deliveries (a real receiver that
+fails, then is fixed and gets the replay), dead letters (a real one in the platform's dead-letter queue,
+replayed to its queue), and granting a venue manager their venue through the accounts API."""
 
 from __future__ import annotations
 
 import json
+import time
 import uuid
 
 import pytest
 from kombu import Connection, Exchange, Queue
 from playwright.sync_api import expect
 
+from services.notifications.tests.helpers import WebhookReceiver
 from tests.browser.conftest import check_page, sign_in_as
+from tests.system.test_events_support import SHIMEN_SITE, in_days, ok, published_event
 
 JIAPING = "嘉平镇文化服务中心"
 DEAD_LETTERS = "wenyun.dead-letters"  # kit.bus.DEAD_LETTER_QUEUE
@@ -62,6 +66,69 @@ def test_admin_sees_the_network_webhooks_and_replays_a_dead_letter(context, page
             assert replayed is not None and json.loads(replayed.body)["id"] == message_id
         finally:
             target_queue.delete()
+
+
+def reload_until(page, locator, text: str, timeout: float = 20) -> None:
+    """Reload the page until `locator` shows `text` (the page is server-rendered: it does not poll)."""
+    deadline = time.time() + timeout
+    while text not in (locator.inner_text() if locator.count() else "") and time.time() < deadline:
+        time.sleep(0.3)
+        page.reload()
+    expect(locator).to_contain_text(text)
+
+
+def test_admin_sees_a_failed_webhook_delivery_and_replays_it_once_the_receiver_is_fixed(context, page, web_platform):
+    receiver = WebhookReceiver()
+    receiver.statuses["/archive"] = 500  # the district archive's endpoint is broken
+    archive = web_platform.client("subscriber", sub=f"district-archive-{uuid.uuid4().hex[:6]}")
+    subscription = ok(
+        archive.post(
+            "/api/v1/webhooks",
+            json={"url": receiver.url("/archive"), "description": "区档案馆", "event_types": ["event.published"]},
+        ),
+        201,
+    )
+    receiver.start()
+    try:
+        event = published_event(
+            web_platform,
+            title="区档案馆·老照片展",
+            kind="exhibition",
+            site=SHIMEN_SITE,
+            capacity=30,
+            organiser_name="江津区文化馆",
+            start=in_days(15, 10).isoformat(),
+            end=in_days(15, 12).isoformat(),
+        )
+
+        sign_in_as(context, web_platform, "admin", sub="admin-console-3", name="区文旅委 管理员")
+        page.goto("/console")
+        page.get_by_role("link", name="Webhook 与投递记录").click()
+        card = page.locator(".card", has=page.get_by_role("link", name=receiver.url("/archive")))
+        expect(card.get_by_text("正常")).to_be_visible()
+        expect(card.get_by_text("区档案馆")).to_be_visible()
+        card.get_by_role("link", name=receiver.url("/archive")).click()
+        expect(page.get_by_role("heading", name="投递记录")).to_be_visible()
+        row = page.get_by_role("row").filter(has_text="event.published")
+        reload_until(page, row, "失败")  # both attempts answered 500
+        expect(row.get_by_role("cell", name="500")).to_be_visible()
+        expect(row.get_by_role("cell", name="2", exact=True)).to_be_visible()
+        check_page(page, "console-webhook-deliveries")
+
+        receiver.statuses["/archive"] = 200  # fixed
+        row.get_by_role("button", name="重新投递").click()
+        expect(page.get_by_text("已重新投递。")).to_be_visible()
+        reload_until(page, page.get_by_role("row").filter(has_text="event.published"), "成功")
+        check_page(page, "console-webhook-replayed")
+        [delivered] = receiver.accepted("/archive")
+        body = json.loads(delivered["body"])
+        assert body["type"] == "event.published" and body["data"]["event_id"] == event["id"]
+        assert delivered["headers"]["webhook-id"] == body["id"]
+        assert len(receiver.seen("/archive")) == 3  # two failed attempts, then the replay
+    finally:
+        archive.delete(f"/api/v1/webhooks/{subscription['id']}")  # no deliveries to it from later tests
+        archive.close()
+        receiver.stop()
 
 
 def test_admin_grants_a_venue_manager_their_venue(context, page, web_platform):

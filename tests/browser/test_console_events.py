@@ -57,6 +57,7 @@ def test_organiser_creates_publishes_registers_at_the_desk_and_checks_in(context
     # Edited after publishing: the details change; time and place stay for 改期 (registrants are told).
     page.get_by_role("link", name="修改活动信息").click()
     expect(page.get_by_label("日期")).to_have_count(0)
+    check_page(page, "console-event-edit")
     page.get_by_label("活动介绍").fill("江津区川剧团折子戏，适合老年朋友。")
     page.get_by_role("button", name="保存修改").click()
     expect(page.get_by_text("活动信息已保存。")).to_be_visible()

@@ -45,6 +45,21 @@ def test_an_unknown_page_is_a_friendly_404(page, web_platform):
     response = page.goto("/no-such-page")
     assert response.status == 404
     assert page.get_by_role("heading", name="页面不存在").is_visible()
+    check_page(page, "not-found")
+
+
+def test_a_resident_who_opens_the_console_is_told_it_is_for_staff(context, page, web_platform):
+    sign_in_as(context, web_platform, "resident", sub="resident-foundation-2", name="林小雨")
+    response = page.goto("/console")
+    assert response.status == 403
+    assert page.get_by_role("alert").inner_text() == "工作台仅供活动组织者、场馆管理员和管理员使用。"
+    check_page(page, "forbidden")
+
+
+def test_the_privacy_notice_is_accessible(page, web_platform):
+    page.goto("/privacy")  # linked from the sign-in code step (「我已阅读并同意隐私说明」)
+    assert page.get_by_role("heading", level=1).is_visible()
+    check_page(page, "privacy")
 
 
 def test_the_gateways_old_pages_lead_to_the_web_app_and_the_api_docs_say_their_language(page, web_platform):

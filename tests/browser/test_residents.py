@@ -12,6 +12,7 @@ from datetime import datetime, timedelta, timezone
 
 import httpx
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import check_page, sign_in_as
 from tests.system.test_events_support import SHIMEN_SITE, in_days, ok, organiser, published_event
@@ -152,6 +153,47 @@ def test_inbox_and_dependants_pages(context, page, web_platform):
     check_page(page, "inbox")
     page.goto("/my/dependants")
     check_page(page, "dependants")
+
+
+def test_a_resident_reads_her_messages_one_and_then_all(context, page, web_platform):
+    sub, title = f"resident-inbox-{uuid.uuid4().hex[:6]}", "嘉平镇书画展开幕式"
+    exhibition = published_event(
+        web_platform,
+        title=title,
+        kind="exhibition",
+        site=SHIMEN_SITE,
+        capacity=40,
+        organiser_name="江津区文化馆",
+        start=in_days(14, 10).isoformat(),
+        end=in_days(14, 12).isoformat(),
+    )
+    with resident_api(web_platform, sub) as me:  # registered, then cancelled: two messages from notifications
+        mine = ok(me.post(f"/api/v1/events/{exhibition['id']}/registrations", json={"party_size": 1}), 201)
+        ok(me.post(f"/api/v1/registrations/{mine['id']}/cancel"))
+        deadline = time.time() + 20
+        while len(ok(me.get("/api/v1/inbox", params={"unread": True}))) < 2 and time.time() < deadline:
+            time.sleep(0.3)
+
+    sign_in_as(context, web_platform, "resident", sub=sub, name="邻居")
+    page.goto("/my/inbox")
+    confirmed = page.locator("li.card", has=page.get_by_role("heading", name=f"预约成功：「{title}」"))
+    cancelled = page.locator("li.card", has=page.get_by_role("heading", name=f"预约已取消：「{title}」"))
+    expect(confirmed.get_by_text("未读")).to_be_visible()
+    expect(cancelled.get_by_text("未读")).to_be_visible()
+    check_page(page, "inbox-unread")
+
+    confirmed.get_by_role("button", name="标为已读").click()
+    expect(confirmed.get_by_text("未读")).to_have_count(0)
+    expect(confirmed.get_by_role("button", name="标为已读")).to_have_count(0)
+    expect(cancelled.get_by_text("未读")).to_be_visible()  # only the one she read
+
+    page.get_by_role("button", name="全部标为已读").click()
+    expect(page.get_by_text("已将 1 条消息标为已读。")).to_be_visible()
+    expect(page.locator("li.card").get_by_text("未读", exact=True)).to_have_count(0)
+    expect(page.get_by_role("button", name="全部标为已读")).to_have_count(0)  # nothing left to mark
+    check_page(page, "inbox-read")
+    with resident_api(web_platform, sub) as me:
+        assert ok(me.get("/api/v1/inbox", params={"unread": True})) == []
 
 
 def test_a_resident_adds_her_mother_and_registers_her_for_an_event(page, web_platform, events):
