@@ -32,9 +32,12 @@ def test_admin_opens_the_efficiency_report_prints_it_and_downloads_the_workbook(
     expect(page.locator("svg").first).to_be_attached()  # charts drawn on the server, nothing fetched outside
     check_page(page, "console-report-printable")
     # The gateway's ETag comes through the web app: a browser that has the page gets a 304, not the SVGs again.
-    first = page.request.get(page.url)
-    assert first.status == 200 and "private" in first.headers["cache-control"]
-    again = page.request.get(page.url, headers={"If-None-Match": first.headers["etag"]})
+    for _attempt in range(2):  # the page shows the minute it was made: across a minute boundary it is a new page
+        first = page.request.get(page.url)
+        assert first.status == 200 and "private" in first.headers["cache-control"]
+        again = page.request.get(page.url, headers={"If-None-Match": first.headers["etag"]})
+        if again.status == 304:
+            break
     assert again.status == 304 and again.headers["etag"] == first.headers["etag"]
 
     resident = web_platform.client("resident")
