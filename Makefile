@@ -18,9 +18,11 @@ test: lint browser-deps asyncapi-parser oidc-provider  ## the linters, then the 
 
 AXE := tests/browser/node_modules/axe-core/axe.min.js
 
+# matplotlib (the report's charts) only sees a font installed after it listed the fonts once its list is dropped.
 browser-deps: $(AXE)  ## Debian's Chromium (+ a CJK font) and axe-core for tests/browser
 	@if [ ! -x /usr/bin/chromium ]; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q chromium fonts-wqy-zenhei; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q chromium fonts-wqy-zenhei \
+	    && rm -f "$${MPLCONFIGDIR:-$$HOME/.cache/matplotlib}"/fontlist-*.json; \
 	  else echo "missing /usr/bin/chromium: run as root 'apt-get install -y chromium fonts-wqy-zenhei' (browser tests need it)" >&2; exit 1; fi; \
 	fi
 
