@@ -151,7 +151,7 @@ def pre_ping(args) -> list[dict]:
 
 
 def inbox_claim(args) -> list[dict]:
-    """kit.database Transaction.claim: SELECT the (event id, consumer) row, then INSERT it — two round
+    """kit.unit_of_work Transaction.claim: SELECT the (event id, consumer) row, then INSERT it — two round
     trips in every handler's and command's transaction; proposal: one INSERT … ON CONFLICT DO NOTHING
     RETURNING (nothing returned = already processed)."""
     import psycopg2

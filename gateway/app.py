@@ -27,6 +27,7 @@ from gateway.routes import ROUTERS
 from gateway.rpc import RemoteError, RpcClient, ServiceUnavailable
 from gateway.token_check import TokenCheck
 from kit.settings import SERVICE_NAMES, PlatformSettings, get_settings
+from kit.telemetry import instrument_gateway
 
 log = logging.getLogger("wenyun.gateway")
 HTTP_REQUESTS = Counter("wenyun_http_requests_total", "HTTP requests", ["method", "route", "status"])
@@ -81,6 +82,7 @@ def create_app(settings: PlatformSettings | None = None) -> FastAPIOffline:
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     install_request_ids(app)  # outermost of all: every answer, even a refused one, carries its X-Request-Id
     _add_problem_schema(app)
+    instrument_gateway(app)  # OpenTelemetry: nothing unless OTEL_EXPORTER_OTLP_ENDPOINT is set (kit.telemetry)
     return app
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 
-from kombu import Connection, Exchange
+from kombu import Connection
 
 from kit.bus import DEAD_LETTER_QUEUE, dead_letter_queue
+from kit.publisher import ConfirmedPublisher, Outgoing
 
 
 def _describe(message) -> dict:
@@ -49,9 +50,9 @@ def list_dead_letters(amqp_uri: str, limit: int = 1000) -> list[dict]:
 def replay_dead_letters(amqp_uri: str, message_id: str | None = None, limit: int = 1000) -> list[dict]:
     """Send dead letters (all, or the one with `message_id`) back to the queue they failed on."""
     replayed = []
-    with Connection(amqp_uri, transport_options={"confirm_publish": True}, connect_timeout=5) as conn:
+    publisher = ConfirmedPublisher(amqp_uri)  # the kit's one publisher path (confirms)
+    with Connection(amqp_uri, connect_timeout=5) as conn:
         channel = conn.channel()
-        producer = conn.Producer(channel=channel)
         queue = dead_letter_queue()(channel)
         queue.declare()
         held = []
@@ -64,19 +65,19 @@ def replay_dead_letters(amqp_uri: str, message_id: str | None = None, limit: int
                 held.append(message)
                 continue
             headers = {k: v for k, v in (message.headers or {}).items() if not k.startswith("x-")}
-            producer.publish(
-                message.body,
-                exchange=Exchange(""),
-                routing_key=info["queue"],
-                content_type=message.content_type,
-                content_encoding=message.content_encoding,
-                headers=headers,
-                delivery_mode=2,
-                message_id=info["message_id"],
-            )
-            message.ack()
+            body = message.body if isinstance(message.body, bytes) else message.body.encode("utf-8")
+            properties = {"application_headers": headers, "message_id": info["message_id"]}
+            if message.content_type:
+                properties.update(content_type=message.content_type, content_encoding=message.content_encoding)
+            try:
+                publisher.publish([Outgoing(body, "", info["queue"], properties)])
+            except Exception:
+                publisher.close()
+                raise  # the unacked ones (this one too) go back to the dead-letter queue on close
+            message.ack()  # only once the broker confirmed the copy
             replayed.append(info)
         channel.close()  # the ones we did not replay go back to the dead-letter queue
+    publisher.close()
     return replayed
 
 

@@ -15,12 +15,20 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.pool import QueuePool
 
+from kit.telemetry import instrument_engine
+
 
 def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
 def make_engine(url: str, *, pool_size: int = 10) -> Engine:
+    engine = _new_engine(url, pool_size)
+    instrument_engine(engine)  # OpenTelemetry spans for its SQL, when configured (kit.telemetry)
+    return engine
+
+
+def _new_engine(url: str, pool_size: int) -> Engine:
     if is_sqlite(url):
         database = make_url(url).database
         if database and database != ":memory:":

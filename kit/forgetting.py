@@ -12,8 +12,8 @@ from sqlalchemy import Table, select, update
 from sqlalchemy.orm import Session
 
 from contracts.envelope import Envelope
-from kit.database import Transaction
 from kit.events import handle_event
+from kit.unit_of_work import Transaction
 
 MASK = "***"
 
@@ -40,7 +40,7 @@ def phone_of(contact) -> str | None:
 
 
 class ForgetsClosedAccounts:
-    db: Any  # the service's kit.database.Database
+    db: Any  # the worker's unit of work (kit.unit_of_work, `self.db`)
 
     def forget_people(self, tx: Transaction, person_ids: list[str]) -> set[str]:
         raise NotImplementedError

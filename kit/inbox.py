@@ -2,17 +2,24 @@
 
 An event handler's first transaction records the CloudEvent id, an RPC command's the caller's
 idempotency key (kit.unit_of_work); a second delivery finds the row and raises `AlreadyProcessed`,
-which kit.events acknowledges as success — recognised by its type, everywhere.
+which kit.events acknowledges as success — recognised by its type, everywhere. An RPC command's answer
+is kept with its key, so a retry of the same command gets the first answer (kit.rpc).
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Table
+import json
+import logging
+
+from sqlalchemy import Table, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from kit.clock import utcnow
+
+log = logging.getLogger(__name__)
 
 
 class AlreadyProcessed(Exception):
@@ -32,3 +39,25 @@ def claim(session: Session, inbox: Table, event_id: str, consumer: str, event_ty
     )
     if result.rowcount == 0:  # type: ignore[attr-defined]  # (a CursorResult)
         raise AlreadyProcessed(event_id)
+
+
+def stored_answer(engine: Engine, inbox: Table, consumer: str, key: str) -> tuple[bool, object]:
+    """(True, answer) when this caller's key was already applied and answered; (False, None) otherwise."""
+    with engine.connect() as conn:
+        stored = conn.execute(
+            select(inbox.c.response).where(inbox.c.event_id == key, inbox.c.consumer == consumer)
+        ).scalar_one_or_none()
+    return (False, None) if stored is None else (True, json.loads(stored))
+
+
+def store_answer(engine: Engine, inbox: Table, consumer: str, key: str, answer: object) -> None:
+    """Keep the answer of an applied command with its key; a failure only costs a retry its answer."""
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                update(inbox)
+                .where(inbox.c.event_id == key, inbox.c.consumer == consumer)
+                .values(response=json.dumps(answer, default=str, ensure_ascii=False))
+            )
+    except Exception as exc:  # noqa: BLE001 - the command is applied; a retry then gets 409, not a second run
+        log.warning("could not store the answer of %s for its idempotency key: %s", consumer, exc)

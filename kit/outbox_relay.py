@@ -1,16 +1,24 @@
 """The outbox relay: publishes committed outbox rows in order, with publisher confirms, and marks them
 sent only once the broker has them — so a fact committed is a fact delivered (at least once).
+
+`RelayLoop` runs it in a service: woken after each commit that emitted facts (kit.unit_of_work), and
+every `outbox_sweep_interval` seconds anyway, to publish whatever a crash or a broker outage left behind.
 """
 
 from __future__ import annotations
 
+import logging
+
 import eventlet
+from eventlet.queue import Empty, LightQueue
 from sqlalchemy import func, select, update
 
 from kit.clock import utcnow
 from kit.engine import is_sqlite
 from kit.metrics import OUTBOX_BACKLOG, OUTBOX_PUBLISHED
 from kit.publisher import ConfirmedPublisher, Outgoing
+
+log = logging.getLogger(__name__)
 
 
 class OutboxRelay:
@@ -94,3 +102,41 @@ class OutboxRelay:
             count = conn.execute(select(func.count()).where(self.outbox.c.published_at.is_(None))).scalar_one()
         OUTBOX_BACKLOG.labels(self.service).set(count)
         return count
+
+
+class RelayLoop:
+    """The relay's green thread: publish on wake-up and on every sweep until stopped."""
+
+    def __init__(self, relay: OutboxRelay, sweep_interval: float):
+        self.relay = relay
+        self.sweep_interval = sweep_interval
+        self.running = False
+        self._wake = LightQueue()
+
+    def wake(self) -> None:
+        self._wake.put(None)
+
+    def stop(self) -> None:
+        self.running = False
+        self._wake.put(None)
+        eventlet.sleep(0)
+
+    def run(self) -> None:
+        interval = self.sweep_interval
+        while self.running:
+            try:
+                self._wake.get(timeout=interval)
+            except Empty:
+                pass  # the periodic sweep: re-send what a crash or a broker outage left behind
+            while not self._wake.empty():
+                self._wake.get_nowait()
+            if not self.running:
+                break
+            try:
+                while self.relay.publish_pending() >= self.relay.batch:
+                    pass
+                self.relay.backlog()
+            except Exception as exc:  # noqa: BLE001 - broker/db down: the next sweep retries
+                log.warning("outbox relay of %s: %s; will retry", self.relay.service, exc)
+                eventlet.sleep(min(interval, 1.0))
+        self.relay.close()

@@ -4,7 +4,7 @@
 is restarting) is logged and the request left unacked, so it is redelivered once the connection is
 back, instead of the error killing the whole service container (nameko's default after 3 tries).
 Redelivered commands are harmless because the gateway gives every write an idempotency key that
-the command's transaction claims (kit.database).
+the command's transaction claims (kit.unit_of_work).
 
 `TimedRpcProxy` — calling another service, always with a timeout (DESIGN §2):
 
@@ -43,7 +43,7 @@ def scoped_idempotency_key(kwargs: dict, context_data: dict | None) -> str | Non
 
 
 def _answer_store(container):
-    """The service's kit.database.Database (duck-typed: kit.database imports this module)."""
+    """The service's kit.database.Database (duck-typed: kit.unit_of_work imports this module)."""
     return next((d for d in container.dependencies if hasattr(d, "stored_answer")), None)
 
 

@@ -43,8 +43,11 @@ def run_service(service: str) -> int:
     from kit.logs import configure_service_logging
     from kit.metrics import start_metrics_server
     from kit.settings import get_settings, nameko_config
+    from kit.telemetry import configure_tracing
+    from kit.telemetry import shutdown as flush_traces
 
     configure_service_logging(service)
+    configure_tracing(service)  # OpenTelemetry: nothing unless OTEL_EXPORTER_OTLP_ENDPOINT is set
     settings = get_settings()
     try:
         check_broker(settings.amqp_uri)
@@ -64,4 +67,5 @@ def run_service(service: str) -> int:
     runner.start()
     logging.getLogger(__name__).info("%s is up", service)
     runner.wait()
+    flush_traces()
     return 0

@@ -55,7 +55,7 @@ class FollowsVenues:
     venue facts; each handler applies a fact once (inbox) in the service's own `db`."""
 
     venue_directory: Table
-    db: Any  # the service's kit.database.Database
+    db: Any  # the worker's unit of work (kit.unit_of_work, `self.db`)
 
     @handle_event("venues", "venue.registered")
     def on_venue_registered(self, event: Envelope):

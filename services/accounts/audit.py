@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from kit.database import Transaction
+from kit.unit_of_work import Transaction
 from services.accounts.tables import audit_log
 
 

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 
 from contracts.accounts import AccountClosed, MyData
-from kit.database import Transaction
+from kit.unit_of_work import Transaction
 from services.accounts import audit, queries, session_commands
 from services.accounts.tables import account_scopes, accounts, dependants, organisation_members, sessions
 

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from contracts.accounts import DependantCreate, DependantView
 from contracts.errors import Conflict
-from kit.database import Transaction
+from kit.unit_of_work import Transaction
 from services.accounts import audit, queries
 from services.accounts.tables import dependants
 

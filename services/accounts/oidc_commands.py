@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, update
 
-from kit.database import Transaction
+from kit.unit_of_work import Transaction
 from services.accounts import audit, session_commands
 from services.accounts.keys import AccountKeys
 from services.accounts.oidc import Identity, Start

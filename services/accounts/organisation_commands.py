@@ -11,7 +11,7 @@ from sqlalchemy import select
 from contracts.accounts import Organisation, OrganisationCreate
 from contracts.common import Actor
 from contracts.errors import NotFound
-from kit.database import Transaction
+from kit.unit_of_work import Transaction
 from services.accounts import audit, queries
 from services.accounts.tables import organisation_members, organisations
 

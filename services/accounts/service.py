@@ -10,6 +10,7 @@ from nameko.dependency_providers import Config
 
 from kit.database import Database
 from kit.metrics import Metrics
+from kit.request_context import RequestContext
 from kit.rpc import TimedRpcProxy, rpc
 from services.accounts.entrypoints.admin import AdminEntrypoints
 from services.accounts.entrypoints.me import MeEntrypoints
@@ -27,6 +28,7 @@ class AccountsService(
     name = "accounts"
     db = Database(metadata)
     metrics = Metrics()
+    request = RequestContext()  # the request id of every worker, in its logs and facts (kit.request_ids)
     config = Config()
     keys = Keys()
     oidc = RelyingParty()

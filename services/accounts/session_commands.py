@@ -12,8 +12,8 @@ from sqlalchemy import select, update
 
 from contracts.accounts import SessionRevoked, TokenPair
 from contracts.errors import NotFound
-from kit.database import Transaction
 from kit.tokens import ACCESS_TOKEN_SECONDS
+from kit.unit_of_work import Transaction
 from services.accounts import audit, queries
 from services.accounts.domain.sms_codes import keyed_hash
 from services.accounts.keys import AccountKeys

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from sqlalchemy import select, text, update
 
-from kit.database import Transaction
+from kit.unit_of_work import Transaction
 from services.accounts import audit, queries, session_commands
 from services.accounts.domain import sms_codes
 from services.accounts.keys import AccountKeys

@@ -12,7 +12,7 @@ from sqlalchemy import delete, select, update
 from contracts.accounts import AccountCreate
 from contracts.common import Actor
 from contracts.errors import Conflict
-from kit.database import Transaction
+from kit.unit_of_work import Transaction
 from services.accounts import audit, passwords, queries, session_commands
 from services.accounts.domain.lockout import lock_after
 from services.accounts.keys import AccountKeys

@@ -74,6 +74,26 @@ PLAN_FIELDS = (
 )
 
 
+def insert_draft(session, event_id: str, organiser_id: str, now: datetime, **columns) -> None:
+    """A new event row in `draft` with nothing confirmed yet; `columns` from checked_plan (+ offering, order)."""
+    session.execute(
+        events.insert().values(
+            id=event_id,
+            status="draft",
+            organiser_id=organiser_id,
+            created_at=now,
+            updated_at=now,
+            next_seq=1,
+            confirmed_general=0,
+            confirmed_kept_back=0,
+            released=False,
+            sequence=0,
+            needs_reschedule=False,
+            **columns,
+        )
+    )
+
+
 def reload(session, event_id: str):
     return session.execute(select(events).where(events.c.id == event_id)).first()
 
@@ -147,23 +167,7 @@ def create(db, venues, actor: dict, event: dict, *, offering_id: str | None = No
     event_id = str(uuid.uuid4())
     now = utcnow()
     with db.transaction() as tx:
-        tx.session.execute(
-            events.insert().values(
-                id=event_id,
-                status="draft",
-                organiser_id=actor.sub,
-                created_at=now,
-                updated_at=now,
-                next_seq=1,
-                confirmed_general=0,
-                confirmed_kept_back=0,
-                released=False,
-                sequence=0,
-                needs_reschedule=False,
-                offering_id=offering_id,
-                **columns,
-            )
-        )
+        insert_draft(tx.session, event_id, actor.sub, now, offering_id=offering_id, **columns)
         row = reload(tx.session, event_id)
     return event_view(row).model_dump(mode="json")
 

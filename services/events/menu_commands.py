@@ -26,10 +26,10 @@ from services.events import venues_client
 from services.events.domain import orders as order_rules
 from services.events.domain.lifecycle import validate_event_times
 from services.events.domain.registrations import DEFAULT_RELEASE_LEAD
-from services.events.event_commands import checked_plan, publish_in_tx, reload
+from services.events.event_commands import checked_plan, insert_draft, publish_in_tx, reload
 from services.events.queries import offering_row, order_counts, order_row
 from services.events.rows import Place, offering_view, order_fact, order_view, site_place
-from services.events.tables import events, offerings, orders
+from services.events.tables import offerings, orders
 
 
 def _menu_offering(row) -> order_rules.MenuOffering:
@@ -187,22 +187,8 @@ def schedule(db, venues, actor: dict, order_id: str, body: dict) -> dict:
         where = venues_client.room(venues, data.room_id)
     else:
         where = site_place(data.site) if data.site else _default_site(order)
-    plan = dict(
-        title=offering.title,
-        description=offering.description or "",
-        kind=offering.kind,
-        festival=None,
-        target_groups=offering.target_groups,
-        start=data.start,
-        end=end,
-        capacity=data.capacity,
-        kept_back=data.kept_back,
-        release_lead_minutes=int(DEFAULT_RELEASE_LEAD.total_seconds() // 60),
-        volunteer_needs=offering.volunteer_needs,
-        free=True,
-        recurrence=None,
-        on_venue_closure="cancel",
-        organiser_name=actor.name,
+    plan = offering_plan(
+        offering, start=data.start, end=end, capacity=data.capacity, kept_back=data.kept_back, organiser_name=actor.name
     )
     columns = checked_plan(plan, where)
     event_id = str(uuid.uuid4())
@@ -219,24 +205,7 @@ def schedule(db, venues, actor: dict, order_id: str, body: dict) -> dict:
             order = order_row(tx.session, order_id, lock=True)
             with domain_errors():
                 scheduled = _village_order(order).schedule(local(data.start).date(), local_today())
-            tx.session.execute(
-                events.insert().values(
-                    id=event_id,
-                    status="draft",
-                    organiser_id=actor.sub,
-                    created_at=now,
-                    updated_at=now,
-                    next_seq=1,
-                    confirmed_general=0,
-                    confirmed_kept_back=0,
-                    released=False,
-                    sequence=0,
-                    needs_reschedule=False,
-                    offering_id=offering.id,
-                    order_id=order_id,
-                    **columns,
-                )
-            )
+            insert_draft(tx.session, event_id, actor.sub, now, offering_id=offering.id, order_id=order_id, **columns)
             event = reload(tx.session, event_id)
             if data.publish:
                 event = publish_in_tx(tx, event, booking_id, now)
@@ -313,3 +282,26 @@ class _Row:
 
     def __init__(self, values: dict):
         self.__dict__.update(values)
+
+
+def offering_plan(
+    offering, *, start, end, capacity: int | None, kept_back: int, organiser_name: str | None, festival=None
+) -> dict:
+    """The event plan of one delivery of a menu item (an order scheduled, or an item of a season plan)."""
+    return dict(
+        title=offering.title,
+        description=offering.description or "",
+        kind=offering.kind,
+        festival=festival,
+        target_groups=offering.target_groups,
+        start=start,
+        end=end,
+        capacity=capacity,
+        kept_back=kept_back,
+        release_lead_minutes=int(DEFAULT_RELEASE_LEAD.total_seconds() // 60),
+        volunteer_needs=offering.volunteer_needs,
+        free=True,
+        recurrence=None,
+        on_venue_closure="cancel",
+        organiser_name=organiser_name,
+    )

@@ -26,8 +26,8 @@ from kit.clock import day_start, local, local_today, utcnow
 from services.events.domain import festivals, planner
 from services.events.domain import orders as order_rules
 from services.events.domain.lifecycle import validate_event_times
-from services.events.domain.registrations import DEFAULT_RELEASE_LEAD
-from services.events.event_commands import checked_plan, publish_in_tx, reload
+from services.events.event_commands import checked_plan, insert_draft, publish_in_tx, reload
+from services.events.menu_commands import offering_plan
 from services.events.rows import Place, order_fact
 from services.events.tables import (
     events,
@@ -505,44 +505,19 @@ def publish(db, actor: dict, plan_id: str) -> dict:
                 validate_event_times(item.start, item.end, now=now)
             place = _place(item, sites.get(item.venue_id), order)
             festival = request.festival_orders.get(item.order_id) if item.order_id else None
-            columns = checked_plan(
-                dict(
-                    title=offering.title,
-                    description=offering.description or "",
-                    kind=offering.kind,
-                    festival=festival,
-                    target_groups=offering.target_groups,
-                    start=item.start,
-                    end=item.end,
-                    capacity=None,
-                    kept_back=0,
-                    release_lead_minutes=int(DEFAULT_RELEASE_LEAD.total_seconds() // 60),
-                    volunteer_needs=offering.volunteer_needs,
-                    free=True,
-                    recurrence=None,
-                    on_venue_closure="cancel",
-                    organiser_name=row.organiser_name or actor.name,
-                ),
-                place,
+            plan = offering_plan(
+                offering,
+                start=item.start,
+                end=item.end,
+                capacity=None,
+                kept_back=0,
+                organiser_name=row.organiser_name or actor.name,
+                festival=festival,
             )
+            columns = checked_plan(plan, place)
             event_id = str(uuid.uuid4())
-            tx.session.execute(
-                events.insert().values(
-                    id=event_id,
-                    status="draft",
-                    organiser_id=row.organiser_id,
-                    created_at=now,
-                    updated_at=now,
-                    next_seq=1,
-                    confirmed_general=0,
-                    confirmed_kept_back=0,
-                    released=False,
-                    sequence=0,
-                    needs_reschedule=False,
-                    offering_id=offering.id,
-                    order_id=item.order_id,
-                    **columns,
-                )
+            insert_draft(
+                tx.session, event_id, row.organiser_id, now, offering_id=offering.id, order_id=item.order_id, **columns
             )
             event = publish_in_tx(tx, reload(tx.session, event_id), None, now)
             if order is not None:

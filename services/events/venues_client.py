@@ -39,15 +39,8 @@ def venue(venues, venue_id: str) -> dict:
 def hold(
     venues, actor: Actor, *, room_id: str, start: datetime, end: datetime, event_id: str, title: str
 ) -> str | None:
-    result = venues.hold_room(
-        actor=actor.model_dump(),
-        room_id=room_id,
-        start=start.isoformat(),
-        end=end.isoformat(),
-        event_id=event_id,
-        title=title,
-    )
-    return _booking_id(result)
+    held = hold_with_status(venues, actor, room_id=room_id, start=start, end=end, event_id=event_id, title=title)
+    return held["booking_id"]
 
 
 def hold_with_status(

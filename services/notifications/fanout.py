@@ -22,10 +22,10 @@ from services.notifications.domain.audience import (
     template_values,
 )
 from services.notifications.domain.delivery_policy import Channel, dedupe_key, is_urgent, plan_delivery
-from services.notifications.domain.templates import render
 from services.notifications.domain.webhook_privacy import for_subscribers
 from services.notifications.settings import NotificationSettings
 from services.notifications.tables import deliveries, inbox_messages
+from services.notifications.texts import render
 
 log = logging.getLogger(__name__)
 

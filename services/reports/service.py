@@ -10,6 +10,7 @@ from nameko.dependency_providers import Config
 
 from kit.database import Database
 from kit.metrics import Metrics
+from kit.request_context import RequestContext
 from kit.rpc import rpc
 from services.reports.entrypoints.facts import FactEntrypoints
 from services.reports.entrypoints.inspections import InspectionEntrypoints, SurveyEntrypoints
@@ -21,6 +22,7 @@ class ReportsService(FactEntrypoints, ReportEntrypoints, InspectionEntrypoints, 
     name = "reports"
     db = Database(metadata)
     metrics = Metrics()
+    request = RequestContext()  # the request id of every worker, in its logs and facts (kit.request_ids)
     config = Config()
 
     @rpc

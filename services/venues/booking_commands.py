@@ -369,10 +369,8 @@ def insert(tx, placement: Placement, room, venue, decision: BookingDecision) -> 
     return values
 
 
-def precheck(session, placement: Placement, room, venue) -> None:
-    """The same decision without the room's lock: on PostgreSQL a request that is refused anyway (the
-    199 losers of a rush for one slot) is answered at once instead of queueing for the lock. An
-    accepted request is decided again under the lock by `place`."""
+def _accepted(session, placement: Placement, room, venue):
+    """(decision, day) of a booking the rules accept; the 409/422 that says why not otherwise."""
     decision, day = decide(
         session,
         room,
@@ -388,6 +386,14 @@ def precheck(session, placement: Placement, room, venue) -> None:
     )
     if isinstance(decision, BookingRefusal):
         raise refusal_error(decision, room, day, (to_local(placement.start), to_local(placement.end)))
+    return decision, day
+
+
+def precheck(session, placement: Placement, room, venue) -> None:
+    """The same decision without the room's lock: on PostgreSQL a request that is refused anyway (the
+    199 losers of a rush for one slot) is answered at once instead of queueing for the lock. An
+    accepted request is decided again under the lock by `place`."""
+    _accepted(session, placement, room, venue)
 
 
 def calendar_warning(day: ResolvedDay) -> dict:
@@ -405,21 +411,7 @@ def calendar_warning(day: ResolvedDay) -> dict:
 def place(tx, placement: Placement, room, venue) -> dict:
     """Check and store one booking, or raise the 409/422 that says why not. The values returned carry
     the calendar warning of the day, if any (not stored: it is news for the person booking)."""
-    decision, day = decide(
-        tx.session,
-        room,
-        venue,
-        placement.start,
-        placement.end,
-        placement.attendees,
-        placement.booker_kind,
-        placement.channel,
-        placement.booker_name,
-        held_to_limits=placement.held_to_limits,
-        person=placement.booker_id,
-    )
-    if isinstance(decision, BookingRefusal):
-        raise refusal_error(decision, room, day, (to_local(placement.start), to_local(placement.end)))
+    decision, day = _accepted(tx.session, placement, room, venue)
     return {**insert(tx, placement, room, venue, decision), **calendar_warning(day)}
 
 

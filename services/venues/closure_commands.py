@@ -61,11 +61,7 @@ def create(
         closure = validate_closure(to_local(start), to_local(expected) if expected else None, reason, to_local(moment))
     except ClosureError as error:
         raise closure_error(error) from error
-    # Lock the rooms concerned: a booking placed meanwhile would slip past the cancellation.
-    if room is not None:
-        locked = {room.id: queries.room_row(tx.session, room.id, for_update=True)}
-    else:
-        locked = {r.id: r for r in queries.room_rows(tx.session, venue.id, for_update=True)}
+    locked = _lock_rooms(tx, venue, room)
     closure_id = str(uuid.uuid4())
     values = dict(
         id=closure_id,
@@ -117,18 +113,7 @@ def reopen(tx, actor_sub: str, row, venue, room, at: dt.datetime | None) -> dict
         )
     changes = {"reopened_at": at, "updated_at": moment}
     tx.session.execute(closures.update().where(closures.c.id == row.id).values(**changes))
-    tx.emit(
-        VenueReopened(
-            closure_id=row.id,
-            venue_id=venue.id,
-            venue_name=venue.name,
-            room_id=row.room_id,
-            room_name=room.name if room else None,
-            reopened_at=shown(at),
-            expected_reopening=shown(row.expected_reopening),
-        ),
-        subject=row.id,
-    )
+    _emit_reopened(tx, row, venue, room, reopened_at=at, expected=row.expected_reopening)
     return {**dict(row._mapping), **changes}
 
 
@@ -141,24 +126,10 @@ def extend(tx, actor_sub: str, row, venue, room, expected: dt.datetime, reason: 
         closure = validate_closure(to_local(row.start), to_local(expected), reason or row.reason, to_local(moment))
     except ClosureError as error:
         raise closure_error(error) from error
-    if room is not None:
-        locked = {room.id: queries.room_row(tx.session, room.id, for_update=True)}
-    else:
-        locked = {r.id: r for r in queries.room_rows(tx.session, venue.id, for_update=True)}
+    locked = _lock_rooms(tx, venue, room)
     changes = {"expected_reopening": expected, "reason": closure.reason, "updated_at": moment}
     tx.session.execute(closures.update().where(closures.c.id == row.id).values(**changes))
-    tx.emit(
-        VenueReopened(
-            closure_id=row.id,
-            venue_id=venue.id,
-            venue_name=venue.name,
-            room_id=row.room_id,
-            room_name=room.name if room else None,
-            reopened_at=None,
-            expected_reopening=shown(expected),
-        ),
-        subject=row.id,
-    )
+    _emit_reopened(tx, row, venue, room, reopened_at=None, expected=expected)
     cancelled = []
     if expected > row.expected_reopening:
         notice = closure_notice_zh(place_name(venue, room), closure)
@@ -195,3 +166,27 @@ def view(row, venue, room_name: str | None, cancelled: list[str]) -> dict:
         "cancelled_booking_ids": cancelled,
         "created_at": shown(values["created_at"]),
     }
+
+
+def _emit_reopened(tx, row, venue, room, *, reopened_at: dt.datetime | None, expected: dt.datetime | None) -> None:
+    """venue.reopened: reopened now (`reopened_at`), or only the expected reopening moved (None)."""
+    tx.emit(
+        VenueReopened(
+            closure_id=row.id,
+            venue_id=venue.id,
+            venue_name=venue.name,
+            room_id=row.room_id,
+            room_name=room.name if room else None,
+            reopened_at=shown(reopened_at),
+            expected_reopening=shown(expected),
+        ),
+        subject=row.id,
+    )
+
+
+def _lock_rooms(tx, venue, room) -> dict:
+    """The rooms a closure concerns (one, or all of the venue), locked: a booking placed meanwhile
+    would slip past the cancellation."""
+    if room is not None:
+        return {room.id: queries.room_row(tx.session, room.id, for_update=True)}
+    return {r.id: r for r in queries.room_rows(tx.session, venue.id, for_update=True)}

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 
-from kit.database import Transaction
 from kit.forgetting import ForgetsClosedAccounts, phone_of
+from kit.unit_of_work import Transaction
 from services.venues.tables import bookings, loans
 
 

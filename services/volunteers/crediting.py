@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from contracts.errors import Conflict
 from contracts.volunteers import CheckIn, HoursCredited
 from kit.clock import local_today
-from kit.database import Transaction
+from kit.unit_of_work import Transaction
 from services.volunteers.domain.hours import credits_for_event
 from services.volunteers.tables import checkins, completed_events, event_satisfaction, hours_log, offers
 

@@ -28,7 +28,7 @@ from contracts.volunteers import (
 )
 from kit.boundary import row_or_404
 from kit.clock import local_today
-from kit.database import Transaction
+from kit.unit_of_work import Transaction
 from services.volunteers import candidates, links
 from services.volunteers.domain import dispatch as rules
 from services.volunteers.domain.ranking import find_conflict

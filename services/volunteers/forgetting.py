@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 
-from kit.database import Transaction, utcnow
+from kit.clock import utcnow
 from kit.forgetting import ForgetsClosedAccounts
+from kit.unit_of_work import Transaction
 from services.volunteers.tables import volunteers
 
 

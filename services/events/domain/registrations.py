@@ -301,13 +301,14 @@ def register_newcomer(
     decision = _decide(places, request, waiting.parties, waiting.offline_parties > 0)
     if not decision.confirmed:
         return places, decision
-    return (
-        replace(
-            places,
-            confirmed_general=places.confirmed_general + decision.general_places,
-            confirmed_kept_back=places.confirmed_kept_back + decision.kept_back_places,
-        ),
-        decision,
+    return _with_confirmed(places, decision), decision
+
+
+def _with_confirmed(places: EventPlaces, decision: Decision) -> EventPlaces:
+    return replace(
+        places,
+        confirmed_general=places.confirmed_general + decision.general_places,
+        confirmed_kept_back=places.confirmed_kept_back + decision.kept_back_places,
     )
 
 
@@ -315,14 +316,7 @@ def register(places: EventPlaces, request: RegistrationRequest) -> tuple[EventPl
     """:func:`decide` and apply the decision: the new snapshot and the decision."""
     decision = decide(places, request)
     if decision.confirmed:
-        return (
-            replace(
-                places,
-                confirmed_general=places.confirmed_general + decision.general_places,
-                confirmed_kept_back=places.confirmed_kept_back + decision.kept_back_places,
-            ),
-            decision,
-        )
+        return _with_confirmed(places, decision), decision
     entry = WaitlistEntry(request.registration_id, request.party_size, request.arrived_seq, Channel(request.channel))
     waitlist = list(places.waitlist)
     waitlist.insert(bisect.bisect_left([e.seq for e in waitlist], entry.seq), entry)

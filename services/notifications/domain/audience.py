@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
-from .templates import Audience
+from .messages import Audience
 
 ADMINS = "role:admin"
 _GROUP_PREFIXES = ("role:", "scope:")

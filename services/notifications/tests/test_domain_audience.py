@@ -7,7 +7,8 @@ from services.notifications.domain.audience import (
     template_values,
     venue_managers,
 )
-from services.notifications.domain.templates import Audience, render
+from services.notifications.domain.messages import Audience
+from services.notifications.texts import render
 
 BOOKING = {
     "booking_id": "b-1",

@@ -1,13 +1,13 @@
 import pytest
 
-from services.notifications.domain.templates import (
+from services.notifications.domain.messages import (
     SILENT_EVENT_TYPES,
     Audience,
     Message,
     audiences_for,
-    render,
     wants_english,
 )
+from services.notifications.texts import render
 
 EVENT_TYPES = [
     "venue.registered", "venue.closed", "venue.reopened",

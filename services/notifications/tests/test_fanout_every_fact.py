@@ -14,7 +14,7 @@ from contracts.volunteers import DispatchOffered
 from kit.clock import utcnow
 from kit.engine import make_engine
 from kit.migrations import upgrade
-from services.notifications.domain.templates import SILENT_EVENT_TYPES
+from services.notifications.domain.messages import SILENT_EVENT_TYPES
 from services.notifications.domain.webhook_privacy import for_subscribers
 from services.notifications.fanout import fan_out
 from services.notifications.service import NotificationsService, handler_name
