@@ -97,7 +97,8 @@ class Database(DependencyProvider):
         config = self.container.config
         self.settings = config.get("WENYUN_SETTINGS") or get_settings()
         self.url = config["DATABASE_URL"]
-        self.engine = make_engine(self.url, pool_size=max(10, int(config.get("max_workers", 10))))
+        pool_size, max_overflow = self.settings.db_pool(self.container.service_name)
+        self.engine = make_engine(self.url, pool_size=pool_size, max_overflow=max_overflow)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.relay = OutboxRelay(self.engine, self.outbox, config["AMQP_URI"], self.container.service_name)
         self._wake = LightQueue()
