@@ -10,6 +10,13 @@ Inside an event-handler worker the transaction first records the event id in the
 redelivered event therefore raises `AlreadyProcessed` and changes nothing (the entrypoint acks it).
 After commit the relay is woken and publishes with publisher confirms; a periodic sweep publishes
 whatever a crash left behind, so a fact committed is a fact delivered (at least once).
+
+An RPC command with an idempotency key (kit.rpc) stores its answer in the SAME transaction as its
+write: the transaction that claims the key is kept open when its `with` block ends, the worker's
+reads see it, and it commits with the answer once the worker returns, before the reply. A replica
+killed between that commit and its reply therefore leaves the answer behind, and the caller's retry
+gets the first answer (status and body) instead of "already applied". A second transaction or a call
+to another service in the same worker commits it first (the answer is then stored after, as before).
 """
 
 from __future__ import annotations
@@ -17,8 +24,10 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sys
 import uuid
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Iterator
 
 import eventlet
@@ -86,6 +95,14 @@ class Transaction:
         claim(self.session, self._inbox, event_id, consumer, event_type)
 
 
+@dataclass
+class _Pending:
+    """A keyed command's transaction, kept open until its answer is known (see the module doc)."""
+
+    session: Session
+    tx: Transaction
+
+
 class Database(DependencyProvider):
     """Engine, sessions, outbox and inbox of one service (its own database)."""
 
@@ -104,6 +121,7 @@ class Database(DependencyProvider):
         self._wake = LightQueue()
         self._running = False
         self._claimed_keys: dict[str, tuple[str, str]] = {}  # worker call id → (consumer, scoped key)
+        self._pending: dict[str, _Pending] = {}  # worker call id → its open keyed transaction
 
     def start(self):
         self._running = True
@@ -145,6 +163,11 @@ class Database(DependencyProvider):
         return UnitOfWork(self, worker_ctx)
 
     def worker_teardown(self, worker_ctx):
+        if worker_ctx.call_id in self._pending:  # the entrypoint did not finish it: commit what it wrote
+            try:
+                self.settle(worker_ctx)
+            except WenyunError as exc:
+                log.warning("could not commit a command's transaction at the end of its worker: %s", exc)
         self._claimed_keys.pop(worker_ctx.call_id, None)
 
     # -- idempotency keys of RPC commands: the answer of the first call, for a retry ------------------
@@ -160,10 +183,59 @@ class Database(DependencyProvider):
             raise _database_unavailable(exc) from exc
         return (False, None) if stored is None else (True, json.loads(stored))
 
-    def remember_answer(self, worker_ctx, result) -> None:
+    def settle(self, worker_ctx) -> None:
+        """Commit the worker's open keyed transaction now (without its answer, which comes later)."""
+        pending = self._pending.pop(worker_ctx.call_id, None)
+        if pending is not None:
+            self._commit(pending)
+
+    def finish_command(self, worker_ctx, result, exc_info):
+        """The worker returned: commit its keyed transaction together with the answer (kit.rpc calls this
+        before replying). Returns (result, exc_info) — an error instead when the commit fails."""
+        pending = self._pending.pop(worker_ctx.call_id, None)
         claimed = self._claimed_keys.pop(worker_ctx.call_id, None)
-        if claimed is None:
-            return
+        if pending is None:
+            if claimed is not None and exc_info is None:
+                self._remember_answer(claimed, result)
+            return result, exc_info
+        answer = None
+        if claimed is not None and exc_info is None:
+            consumer, key = claimed
+            answer = (consumer, key, json.dumps(result, default=str, ensure_ascii=False))
+        try:
+            self._commit(pending, answer)
+        except Exception:  # noqa: BLE001 - not applied after all: the caller hears why (409, 503), may retry
+            return None, sys.exc_info()
+        return result, exc_info
+
+    def _commit(self, pending: _Pending, answer: tuple[str, str, str] | None = None) -> None:
+        session = pending.session
+        try:
+            if answer is not None:
+                consumer, key, response = answer
+                session.execute(
+                    update(self.inbox)
+                    .where(self.inbox.c.event_id == key, self.inbox.c.consumer == consumer)
+                    .values(response=response)
+                )
+            session.commit()
+        except IntegrityError as exc:
+            session.rollback()
+            raise _conflict(exc) from exc
+        except OperationalError as exc:
+            raise _database_unavailable(exc) from exc
+        finally:
+            _close(session)
+        self._committed(pending.tx)
+
+    def _committed(self, tx: Transaction) -> None:
+        if tx.emitted:
+            if self.settings.fault == "crash_after_commit":
+                log.error("fault injection: crashing after commit, before publish")
+                os._exit(17)
+            self.wake_relay()
+
+    def _remember_answer(self, claimed: tuple[str, str], result) -> None:
         consumer, key = claimed
         try:
             with self.engine.begin() as conn:
@@ -179,6 +251,18 @@ class Database(DependencyProvider):
         with self.engine.connect() as conn:
             conn.execute(text("SELECT 1"))
         return {"database": "ok", "outbox_backlog": self.relay.backlog()}
+
+
+def _conflict(exc: IntegrityError) -> Conflict:
+    # A unique/exclusion constraint caught what the checks could not see (a race).
+    return Conflict("The change conflicts with another one made at the same time.", {"constraint": str(exc.orig)[:300]})
+
+
+def _close(session: Session) -> None:
+    try:
+        session.close()
+    except OperationalError:  # a dead connection is discarded by the pool anyway
+        log.warning("could not close a session whose database connection died")
 
 
 def _database_unavailable(exc: OperationalError) -> Unavailable:
@@ -209,7 +293,14 @@ class UnitOfWork:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """A session for queries only."""
+        """A session for queries only (in a keyed command, its still open transaction: it sees the write)."""
+        pending = self._provider._pending.get(self._worker_ctx.call_id)
+        if pending is not None:
+            try:
+                yield pending.session
+            except OperationalError as exc:
+                raise _database_unavailable(exc) from exc
+            return
         session = self._provider.sessions()
         try:
             yield session
@@ -225,42 +316,46 @@ class UnitOfWork:
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
         provider = self._provider
+        provider.settle(self._worker_ctx)  # an earlier keyed transaction of this worker commits first
         session = provider.sessions()
         tx = Transaction(session, provider.outbox, provider.inbox)
+        kept_open = False
         try:
-            with session.begin():
-                self._claim_event(tx)
-                yield tx
+            session.begin()
+            claimed_here = self._claim_event(tx)
+            yield tx
+            if claimed_here and getattr(self._worker_ctx.entrypoint, "stores_answers", False):
+                session.flush()  # constraint violations surface here, inside the `with` as before
+                provider._pending[self._worker_ctx.call_id] = _Pending(session, tx)
+                kept_open = True
+                return  # committed with the answer (Database.finish_command)
+            session.commit()
         except IntegrityError as exc:
-            # A unique/exclusion constraint caught what the checks could not see (a race).
-            raise Conflict(
-                "The change conflicts with another one made at the same time.", {"constraint": str(exc.orig)[:300]}
-            ) from exc
+            session.rollback()
+            raise _conflict(exc) from exc
         except OperationalError as exc:
             raise _database_unavailable(exc) from exc
+        except BaseException:
+            session.rollback()
+            raise
         finally:
-            try:
-                session.close()
-            except OperationalError:  # a dead connection is discarded by the pool anyway
-                log.warning("could not close a session whose database connection died")
-        if tx.emitted:
-            if provider.settings.fault == "crash_after_commit":
-                log.error("fault injection: crashing after commit, before publish")
-                os._exit(17)
-            provider.wake_relay()
+            if not kept_open:
+                _close(session)
+        provider._committed(tx)
 
-    def _claim_event(self, tx: Transaction) -> None:
+    def _claim_event(self, tx: Transaction) -> bool:
         """The first transaction of a worker records what it is applying, so a redelivery is a no-op:
-        in an event handler the CloudEvent id; in an RPC command the caller's idempotency key."""
+        in an event handler the CloudEvent id; in an RPC command the caller's idempotency key.
+        True when this transaction claimed a caller's key."""
         if self._claimed:
-            return
+            return False
         entrypoint = self._worker_ctx.entrypoint
         consumer = f"{self._provider.container.service_name}.{entrypoint.method_name}"
         if getattr(entrypoint, "delivers_cloudevents", False):
             envelope = self._worker_ctx.args[0]
             tx.claim(envelope.id, consumer, envelope.type)
             self._claimed = True
-            return
+            return False
         key = scoped_idempotency_key(self._worker_ctx.kwargs or {}, self._worker_ctx.data)
         if key:
             try:
@@ -275,6 +370,8 @@ class UnitOfWork:
                 ) from exc
             self._provider._claimed_keys[self._worker_ctx.call_id] = (consumer, key)
             self._claimed = True
+            return True
+        return False
 
 
 __all__ = ["AlreadyProcessed", "Database", "Transaction", "UnitOfWork", "WenyunError"]

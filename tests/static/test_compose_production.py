@@ -11,6 +11,8 @@ their target), interpolated, and compared with what the code and the RabbitMQ/HA
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -204,3 +206,11 @@ def test_texts_go_to_the_sms_gateway_not_the_development_store(services):
     )
     base = interpolate(_load(COMPOSE_FILE), FAKE_ENV)["services"]["notifications"]
     assert as_mapping(base["environment"]).get("WENYUN_NOTIFICATIONS_SMS_PROVIDER") not in (None, "", "dev")
+
+
+def test_the_proxy_configuration_is_valid():
+    haproxy = shutil.which("haproxy")
+    if haproxy is None:
+        pytest.skip("haproxy is not installed here (apt-get install haproxy): its own check of the file")
+    checked = subprocess.run([haproxy, "-c", "-f", str(HAPROXY_CFG)], capture_output=True, text=True, timeout=30)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
