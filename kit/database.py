@@ -166,7 +166,7 @@ class Database(DependencyProvider):
         if worker_ctx.call_id in self._pending:  # the entrypoint did not finish it: commit what it wrote
             try:
                 self.settle(worker_ctx)
-            except WenyunError as exc:
+            except Exception as exc:  # noqa: BLE001 - never let a worker's teardown take the container down
                 log.warning("could not commit a command's transaction at the end of its worker: %s", exc)
         self._claimed_keys.pop(worker_ctx.call_id, None)
 
