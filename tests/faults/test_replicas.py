@@ -17,6 +17,8 @@ import sys
 import time
 import uuid
 
+import pytest
+
 from tests.faults.helpers import stored_venues
 from tests.platform import ROOT, Platform
 
@@ -24,6 +26,7 @@ TOGETHER = ("venues", "events", "volunteers", "notifications")
 START_WITHIN = 180  # seconds, for eight processes on a loaded two-core machine
 
 
+@pytest.mark.timeout(START_WITHIN + 120)  # eight processes, then their health, then stopping them
 def test_eight_replicas_started_at_once_on_empty_databases_all_come_up(amqp_uri, tmp_path):
     platform = Platform(amqp_uri, tmp_path)  # its databases do not exist yet
     try:
@@ -51,6 +54,7 @@ def test_eight_replicas_started_at_once_on_empty_databases_all_come_up(amqp_uri,
         platform.stop_all()
 
 
+@pytest.mark.timeout(300)  # the shared fault platform may start first (~10 s idle, minutes under load)
 def test_a_retry_after_a_replica_died_between_commit_and_reply_gets_the_first_answer(platform):
     platform.start("venues-faulty", service="venues", WENYUN_FAULT="crash_after_commit")
     try:
