@@ -1,13 +1,24 @@
 """The database dependency of a service: its engine and sessions, its outbox and inbox tables and the
 relay that publishes what was committed. What a worker sees (`self.db`) is the unit of work
 (kit.unit_of_work); the relay is kit.outbox_relay, the inbox kit.inbox.
+
+An RPC command with an idempotency key (kit.rpc) stores its answer in the SAME transaction as its
+write: the transaction that claims the key is kept open when its `with` block ends, the worker's
+reads see it, and it commits with the answer once the worker returns, before the reply. A replica
+killed between that commit and its reply therefore leaves the answer behind, and the caller's retry
+gets the first answer (status and body) instead of "already applied". A second transaction or a call
+to another service in the same worker commits it first (the answer is then stored after, as before).
 """
 
 from __future__ import annotations
 
+import json
+import logging
+import sys
+
 from nameko.extensions import DependencyProvider
-from sqlalchemy import MetaData, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import MetaData, text, update
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import sessionmaker
 
 from kit.engine import make_engine
@@ -15,7 +26,9 @@ from kit.inbox import store_answer, stored_answer
 from kit.outbox_relay import OutboxRelay, RelayLoop
 from kit.settings import get_settings
 from kit.tables import add_kit_tables
-from kit.unit_of_work import UnitOfWork, database_unavailable
+from kit.unit_of_work import PendingCommand, UnitOfWork, close_session, committed, conflict, database_unavailable
+
+log = logging.getLogger(__name__)
 
 
 class Database(DependencyProvider):
@@ -29,11 +42,13 @@ class Database(DependencyProvider):
         config = self.container.config
         self.settings = config.get("WENYUN_SETTINGS") or get_settings()
         self.url = config["DATABASE_URL"]
-        self.engine = make_engine(self.url, pool_size=max(10, int(config.get("max_workers", 10))))
+        pool_size, max_overflow = self.settings.db_pool(self.container.service_name)
+        self.engine = make_engine(self.url, pool_size=pool_size, max_overflow=max_overflow)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         self.relay = OutboxRelay(self.engine, self.outbox, config["AMQP_URI"], self.container.service_name)
         self._relay_loop = RelayLoop(self.relay, self.settings.outbox_sweep_interval)
         self._claimed_keys: dict[str, tuple[str, str]] = {}  # worker call id → (consumer, scoped key)
+        self.pending: dict[str, PendingCommand] = {}  # worker call id → its open keyed transaction
 
     def start(self):
         self._relay_loop.running = True
@@ -56,6 +71,11 @@ class Database(DependencyProvider):
         return UnitOfWork(self, worker_ctx)
 
     def worker_teardown(self, worker_ctx):
+        if worker_ctx.call_id in self.pending:  # the entrypoint did not finish it: commit what it wrote
+            try:
+                self.settle(worker_ctx)
+            except Exception as exc:  # noqa: BLE001 - never let a worker's teardown take the container down
+                log.warning("could not commit a command's transaction at the end of its worker: %s", exc)
         self._claimed_keys.pop(worker_ctx.call_id, None)
 
     # -- idempotency keys of RPC commands (kit.rpc): the answer of the first call, for a retry --------
@@ -69,10 +89,50 @@ class Database(DependencyProvider):
         except OperationalError as exc:
             raise database_unavailable(exc) from exc
 
-    def remember_answer(self, worker_ctx, result) -> None:
+    def settle(self, worker_ctx) -> None:
+        """Commit the worker's open keyed transaction now (without its answer, which comes later)."""
+        pending = self.pending.pop(worker_ctx.call_id, None)
+        if pending is not None:
+            self._commit(pending)
+
+    def finish_command(self, worker_ctx, result, exc_info):
+        """The worker returned: commit its keyed transaction together with the answer (kit.rpc calls this
+        before replying). Returns (result, exc_info) — an error instead when the commit fails."""
+        pending = self.pending.pop(worker_ctx.call_id, None)
         claimed = self._claimed_keys.pop(worker_ctx.call_id, None)
-        if claimed is not None:
-            store_answer(self.engine, self.inbox, *claimed, result)
+        if pending is None:
+            if claimed is not None and exc_info is None:
+                store_answer(self.engine, self.inbox, *claimed, result)
+            return result, exc_info
+        answer = None
+        if claimed is not None and exc_info is None:
+            consumer, key = claimed
+            answer = (consumer, key, json.dumps(result, default=str, ensure_ascii=False))
+        try:
+            self._commit(pending, answer)
+        except Exception:  # noqa: BLE001 - not applied after all: the caller hears why (409, 503), may retry
+            return None, sys.exc_info()
+        return result, exc_info
+
+    def _commit(self, pending: PendingCommand, answer: tuple[str, str, str] | None = None) -> None:
+        session = pending.session
+        try:
+            if answer is not None:
+                consumer, key, response = answer
+                session.execute(
+                    update(self.inbox)
+                    .where(self.inbox.c.event_id == key, self.inbox.c.consumer == consumer)
+                    .values(response=response)
+                )
+            session.commit()
+        except IntegrityError as exc:
+            session.rollback()
+            raise conflict(exc) from exc
+        except OperationalError as exc:
+            raise database_unavailable(exc) from exc
+        finally:
+            close_session(session)
+        committed(self, pending.tx)
 
     def health(self) -> dict:
         with self.engine.connect() as conn:

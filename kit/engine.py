@@ -9,10 +9,12 @@ the driver is made green by psycogreen (see kit.serve).
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import QueuePool
 
 from kit.telemetry import instrument_engine
@@ -22,13 +24,15 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def make_engine(url: str, *, pool_size: int = 10) -> Engine:
-    engine = _new_engine(url, pool_size)
+def make_engine(url: str, *, pool_size: int = 10, max_overflow: int | None = None) -> Engine:
+    """`pool_size` connections kept open, `max_overflow` (default: as many again) opened for a burst:
+    a PostgreSQL server must allow (pool_size + max_overflow) × processes (docs/deployment.md)."""
+    engine = _new_engine(url, pool_size, max_overflow)
     instrument_engine(engine)  # OpenTelemetry spans for its SQL, when configured (kit.telemetry)
     return engine
 
 
-def _new_engine(url: str, pool_size: int) -> Engine:
+def _new_engine(url: str, pool_size: int, max_overflow: int | None) -> Engine:
     if is_sqlite(url):
         database = make_url(url).database
         if database and database != ":memory:":
@@ -58,20 +62,38 @@ def _new_engine(url: str, pool_size: int) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
-    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, pool_recycle=1800)
+    return create_engine(
+        url,
+        pool_size=pool_size,
+        max_overflow=pool_size if max_overflow is None else max_overflow,
+        pool_pre_ping=True,
+        pool_recycle=1800,
+    )
 
 
 def ensure_database(url: str) -> None:
-    """Create the PostgreSQL database named in `url` if it does not exist (no-op for SQLite)."""
+    """Create the PostgreSQL database named in `url` if it does not exist (no-op for SQLite).
+
+    Replicas starting together may all find it missing: the loser of the race gets DuplicateDatabase
+    (or a unique violation on pg_database), which is fine as long as the database is there now."""
     if is_sqlite(url):
         return
     parsed = make_url(url)
     admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    exists = text("SELECT 1 FROM pg_database WHERE datname = :n")
     try:
         with admin.connect() as conn:
-            exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": parsed.database}).scalar()
-            if not exists:
-                conn.exec_driver_sql(f'CREATE DATABASE "{parsed.database}"')
+            for attempt in range(5):
+                if conn.execute(exists, {"n": parsed.database}).scalar():
+                    return
+                try:
+                    conn.exec_driver_sql(f'CREATE DATABASE "{parsed.database}"')
+                    return
+                except DBAPIError:
+                    # Also "template1 is being accessed by other users" while another CREATE copies it.
+                    if attempt == 4 and not conn.execute(exists, {"n": parsed.database}).scalar():
+                        raise
+                    time.sleep(0.2 * (attempt + 1))
     finally:
         admin.dispose()
 

@@ -87,9 +87,12 @@ class ResilientRpcConsumer(RpcConsumer):
 
 class ResilientRpc(Rpc):
     """Also: a command retried with the same idempotency key by the same caller gets the stored answer
-    of its first call (as Stripe and the IETF Idempotency-Key draft do), without running again."""
+    of its first call (as Stripe and the IETF Idempotency-Key draft do), without running again. The
+    answer is committed with the command's write (kit.database), so it survives a replica that dies
+    before replying."""
 
     rpc_consumer = ResilientRpcConsumer()
+    stores_answers = True  # kit.database keeps a keyed command's transaction open for its answer
 
     def handle_message(self, body, message):
         store = _answer_store(self.container)
@@ -104,8 +107,9 @@ class ResilientRpc(Rpc):
 
     def handle_result(self, message, worker_ctx, result, exc_info):
         store = _answer_store(self.container)
-        if store is not None and exc_info is None:
-            store.remember_answer(worker_ctx, result)  # before the reply: a retry after it finds the answer
+        if store is not None:
+            # Commit the write with its answer before the reply: a retry after it finds the answer.
+            result, exc_info = store.finish_command(worker_ctx, result, exc_info)
         return super().handle_result(message, worker_ctx, result, exc_info)
 
 
@@ -127,6 +131,9 @@ class _TimedServiceProxy:
 
     def __getattr__(self, method: str):
         def call(*args, **kwargs):
+            store = _answer_store(self._worker_ctx.container)
+            if store is not None:
+                store.settle(self._worker_ctx)  # the other service may read what this command wrote
             # The caller's idempotency key belongs to the caller's command: a redelivered command
             # must be able to repeat its (idempotent) calls, so the key is not passed on.
             key = self._worker_ctx.data.pop(IDEMPOTENCY_KEY, None)

@@ -58,6 +58,12 @@ class PlatformSettings(BaseSettings):
     handler_retry_delay: float = 0.5
     outbox_sweep_interval: float = 2.0
     max_workers: int = 10
+    # Database connections of ONE service process: kept open, and opened on top of them for a burst.
+    # Every replica may hold pool + overflow, so N processes need N × (pool + overflow) connections of
+    # PostgreSQL's max_connections (docs/deployment.md). WENYUN_<SERVICE>_DB_POOL_SIZE and
+    # WENYUN_<SERVICE>_DB_MAX_OVERFLOW set them for one service.
+    db_pool_size: int = Field(10, ge=1)
+    db_max_overflow: int = Field(10, ge=0)
     # Fault injection for tests only, e.g. "crash_after_commit".
     fault: str | None = None
     gateway_port: int = 8000
@@ -121,6 +127,15 @@ class PlatformSettings(BaseSettings):
 
     def event_page_url(self, event_id: str) -> str:
         return f"{self.web_public_url.rstrip('/')}/events/{event_id}"
+
+    def db_pool(self, service: str) -> tuple[int, int]:
+        """(pool size, max overflow) of one service's database engine."""
+        size = os.environ.get(f"WENYUN_{service.upper()}_DB_POOL_SIZE")
+        overflow = os.environ.get(f"WENYUN_{service.upper()}_DB_MAX_OVERFLOW")
+        pool = (int(size) if size else self.db_pool_size, int(overflow) if overflow else self.db_max_overflow)
+        if pool[0] < 1 or pool[1] < 0:
+            raise ValueError(f"{service}: the database pool needs at least one connection, got {pool}")
+        return pool
 
     def metrics_port(self, service: str) -> int:
         return int(os.environ.get("METRICS_PORT", METRICS_PORTS.get(service, 0)))

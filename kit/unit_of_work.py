@@ -17,6 +17,7 @@ import logging
 import os
 import uuid
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator
 
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -78,6 +79,35 @@ class Transaction:
         claim(self.session, self._inbox, event_id, consumer, event_type)
 
 
+@dataclass
+class PendingCommand:
+    """A keyed command's transaction, kept open until its answer is known (kit.database's module doc)."""
+
+    session: Session
+    tx: Transaction
+
+
+def conflict(exc: IntegrityError) -> Conflict:
+    # A unique/exclusion constraint caught what the checks could not see (a race).
+    return Conflict("The change conflicts with another one made at the same time.", {"constraint": str(exc.orig)[:300]})
+
+
+def close_session(session: Session) -> None:
+    try:
+        session.close()
+    except OperationalError:  # a dead connection is discarded by the pool anyway
+        log.warning("could not close a session whose database connection died")
+
+
+def committed(provider: Database, tx: Transaction) -> None:
+    """After a commit: wake the relay for the facts it recorded."""
+    if tx.emitted:
+        if provider.settings.fault == "crash_after_commit":
+            log.error("fault injection: crashing after commit, before publish")
+            os._exit(17)
+        provider.wake_relay()
+
+
 def database_unavailable(exc: OperationalError) -> Unavailable:
     # The connection dropped or the server is restarting.
     log.warning("database unavailable: %s", str(exc.orig)[:200])
@@ -106,7 +136,14 @@ class UnitOfWork:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """A session for queries only."""
+        """A session for queries only (in a keyed command, its still open transaction: it sees the write)."""
+        pending = self._provider.pending.get(self._worker_ctx.call_id)
+        if pending is not None:
+            try:
+                yield pending.session
+            except OperationalError as exc:
+                raise database_unavailable(exc) from exc
+            return
         session = self._provider.sessions()
         try:
             yield session
@@ -122,42 +159,46 @@ class UnitOfWork:
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
         provider = self._provider
+        provider.settle(self._worker_ctx)  # an earlier keyed transaction of this worker commits first
         session = provider.sessions()
         tx = Transaction(session, provider.outbox, provider.inbox)
+        kept_open = False
         try:
-            with session.begin():
-                self._claim_event(tx)
-                yield tx
+            session.begin()
+            claimed_here = self._claim_event(tx)
+            yield tx
+            if claimed_here and getattr(self._worker_ctx.entrypoint, "stores_answers", False):
+                session.flush()  # constraint violations surface here, inside the `with` as before
+                provider.pending[self._worker_ctx.call_id] = PendingCommand(session, tx)
+                kept_open = True
+                return  # committed with the answer (Database.finish_command)
+            session.commit()
         except IntegrityError as exc:
-            # A unique/exclusion constraint caught what the checks could not see (a race).
-            raise Conflict(
-                "The change conflicts with another one made at the same time.", {"constraint": str(exc.orig)[:300]}
-            ) from exc
+            session.rollback()
+            raise conflict(exc) from exc
         except OperationalError as exc:
             raise database_unavailable(exc) from exc
+        except BaseException:
+            session.rollback()
+            raise
         finally:
-            try:
-                session.close()
-            except OperationalError:  # a dead connection is discarded by the pool anyway
-                log.warning("could not close a session whose database connection died")
-        if tx.emitted:
-            if provider.settings.fault == "crash_after_commit":
-                log.error("fault injection: crashing after commit, before publish")
-                os._exit(17)
-            provider.wake_relay()
+            if not kept_open:
+                close_session(session)
+        committed(provider, tx)
 
-    def _claim_event(self, tx: Transaction) -> None:
+    def _claim_event(self, tx: Transaction) -> bool:
         """The first transaction of a worker records what it is applying, so a redelivery is a no-op:
-        in an event handler the CloudEvent id; in an RPC command the caller's idempotency key."""
+        in an event handler the CloudEvent id; in an RPC command the caller's idempotency key.
+        True when this transaction claimed a caller's key."""
         if self._claimed:
-            return
+            return False
         entrypoint = self._worker_ctx.entrypoint
         consumer = f"{self._provider.container.service_name}.{entrypoint.method_name}"
         if getattr(entrypoint, "delivers_cloudevents", False):
             envelope = self._worker_ctx.args[0]
             tx.claim(envelope.id, consumer, envelope.type)
             self._claimed = True
-            return
+            return False
         key = scoped_idempotency_key(self._worker_ctx.kwargs or {}, self._worker_ctx.data)
         if key:
             try:
@@ -172,3 +213,5 @@ class UnitOfWork:
                 ) from exc
             self._provider.claimed_key(self._worker_ctx.call_id, consumer, key)
             self._claimed = True
+            return True
+        return False

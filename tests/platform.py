@@ -87,12 +87,13 @@ class Platform:
         self.env.pop("WENYUN_FAULT", None)
 
     # -- processes ----------------------------------------------------------------------------
-    def start(self, name: str, **env: str) -> None:
+    def start(self, name: str, service: str | None = None, **env: str) -> None:
+        """Start `wenyun serve <service>` (default: `name`) as process `name` (a second replica: another name)."""
         log_path = self.workdir / f"{name}.log"
         self.logs[name] = log_path
         log = open(log_path, "ab")
         self.processes[name] = subprocess.Popen(
-            [sys.executable, "-m", "wenyun", "serve", name],
+            [sys.executable, "-m", "wenyun", "serve", service or name],
             cwd=ROOT,
             env={**self.env, **env},
             stdout=log,
@@ -156,6 +157,17 @@ class Platform:
                 pass
             time.sleep(0.3)
         raise RuntimeError(f"the web app did not start in {timeout}s\n{self.tail_logs()}")
+
+    def wait_up(self, name: str, timeout: float = 60) -> None:
+        """Wait until process `name` logged that its service is up (a replica /health cannot tell apart)."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.processes[name].poll() is not None:
+                raise RuntimeError(f"{name} exited with {self.processes[name].returncode}\n{self.tail_logs()}")
+            if " is up" in self.logs[name].read_text(errors="replace"):
+                return
+            time.sleep(0.3)
+        raise RuntimeError(f"{name} did not come up in {timeout}s\n{self.tail_logs()}")
 
     def wait_service(self, name: str, timeout: float = 60) -> None:
         deadline = time.time() + timeout

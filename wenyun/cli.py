@@ -146,6 +146,7 @@ def cmd_token(args) -> int:
 def _rpc(service: str, method: str, timeout: float = 10, **kwargs):
     from nameko.standalone.rpc import ClusterRpcProxy
 
+    import kit.bus  # noqa: F401 - registers the "cloudevents" serializer that the config's ACCEPT lists
     from kit.settings import nameko_config
 
     config = {k: v for k, v in nameko_config(service).items() if k != "WENYUN_SETTINGS"}
