@@ -19,15 +19,18 @@ def test_the_answer_commits_with_the_write_and_a_retry_gets_it(container_factory
     container = container_factory(VenuesService, config)
     container.start()
     db = next(d for d in container.dependencies if isinstance(d, Database))
-    statements: list[str] = []
+    # Per database connection: the outbox relay's sweep commits on its own connection meanwhile.
+    by_connection: dict[int, list[str]] = {}
 
     @event.listens_for(db.engine, "before_cursor_execute")
     def _statement(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement.split()[0].upper() + " " + _table(statement))
+        by_connection.setdefault(id(conn.connection.dbapi_connection), []).append(
+            statement.split()[0].upper() + " " + _table(statement)
+        )
 
     @event.listens_for(db.engine, "commit")
     def _commit(conn):
-        statements.append("COMMIT")
+        by_connection.setdefault(id(conn.connection.dbapi_connection), []).append("COMMIT")
 
     venue = {"name": "嘉平镇文化服务中心", "kind": "town_cultural_station", "level": "town"}
     with ServiceRpcProxy("venues", config, context_data={"idempotency_key": "answer-1"}) as venues:
@@ -35,6 +38,7 @@ def test_the_answer_commits_with_the_write_and_a_retry_gets_it(container_factory
         retried = venues.register_venue(actor=ADMIN, venue=venue)
     assert retried == first
 
+    [statements] = [s for s in by_connection.values() if "INSERT venues" in s]
     written = statements.index("INSERT venues")
     answered = statements.index("UPDATE inbox")
     assert written < answered and "COMMIT" not in statements[written:answered], statements
