@@ -11,8 +11,10 @@ import math
 import random
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
+
+import chinese_calendar
 
 from contracts.common import Coordinates
 from contracts.events import (
@@ -25,7 +27,17 @@ from contracts.events import (
     RegistrationCancelled,
     RegistrationConfirmed,
 )
-from contracts.venues import BookingCancelled, BookingConfirmed, VenueClosed, VenueRegistered, VenueReopened
+from contracts.venues import (
+    BookingCancelled,
+    BookingConfirmed,
+    OpeningExceptionRemoved,
+    OpeningExceptionSet,
+    OpeningHoursSet,
+    OpeningStandardFact,
+    VenueClosed,
+    VenueRegistered,
+    VenueReopened,
+)
 from contracts.volunteers import HoursCredited
 
 LOCAL = ZoneInfo("Asia/Shanghai")
@@ -60,6 +72,8 @@ class Generated:
     bookings: list = field(default_factory=list)
     closures: list = field(default_factory=list)
     hours: list = field(default_factory=list)  # (event_id, hours)
+    opening: list = field(default_factory=list)  # dicts: venue_id, effective_from, weekly {weekday: [(from, to)]}, ...
+    exceptions: dict = field(default_factory=dict)  # (venue_id, date) -> [(from, to)] as finally standing
 
     def add(self, fact, at: datetime) -> None:
         self.facts.append((fact, at))
@@ -133,6 +147,7 @@ def generate(
                 g.add(BookingConfirmed(**fact), start - timedelta(days=7))
                 if booking["cancelled"]:
                     g.add(BookingCancelled(**{**fact, "status": "cancelled"}), start - timedelta(days=2))
+    _opening_hours(g)
     closure_start = datetime(2026, 3, 20, 0, 0, tzinfo=LOCAL)
     closure = dict(closure_id=_id(), start=closure_start, end=closure_start + timedelta(days=3))
     g.closures.append(closure)
@@ -157,6 +172,89 @@ def generate(
         closure["end"],
     )
     return g
+
+
+TOWN_STANDARD = dict(min_weekly_hours=42.0, min_daily_hours=4.0, weekend_required=True, holidays_required=True)
+VILLAGE_STANDARD = dict(min_weekly_hours=35.0, min_daily_hours=0.0, weekend_required=False, holidays_required=False)
+
+
+def _opening_hours(g: Generated) -> None:
+    """The town centre opens 42 h a week (Tuesday to Sunday), 36 h in July and August; the villages 35 h on
+    weekdays except 白沙村 (15 h); a few dated exceptions (one set and removed again)."""
+    town_full = {d: [(9, 12), (14, 18)] for d in range(1, 7)}
+    town_summer = {d: [(9, 12), (14, 17)] for d in range(1, 7)}
+    for effective, weekly in (
+        (date(2026, 1, 1), town_full),
+        (date(2026, 7, 1), town_summer),
+        (date(2026, 9, 1), town_full),
+    ):
+        _hours_set(g, g.town_venue, "嘉平镇文化服务中心", "town", effective, weekly, "open", TOWN_STANDARD)
+    for village, venue_id in g.village_venues.items():
+        weekly = {d: [(14, 21)] for d in range(5)}
+        if village == "白沙村":
+            weekly = {0: [(18, 21)], 2: [(18, 21)], 4: [(18, 21)], 5: [(9, 12)], 6: [(9, 12)]}
+        _hours_set(
+            g,
+            venue_id,
+            f"{village}综合文化服务中心",
+            "village",
+            date(2026, 1, 1),
+            weekly,
+            "by_arrangement",
+            VILLAGE_STANDARD,
+        )
+    _exception(g, g.town_venue, date(2026, 5, 12), [], "设备检修")
+    _exception(g, g.town_venue, date(2026, 10, 12), [(9, 12)], "国庆后加开")
+    _exception(g, g.village_venues["石门村"], date(2026, 3, 10), [], "村委会议")
+    _exception(g, g.village_venues["大坪村"], date(2026, 2, 3), [], "停电")
+    day = date(2026, 2, 3)
+    g.exceptions.pop((g.village_venues["大坪村"], day))
+    g.add(
+        OpeningExceptionRemoved(
+            venue_id=g.village_venues["大坪村"], venue_name="大坪村综合文化服务中心", date=day, removed_by="manager-1"
+        ),
+        datetime(2026, 1, 30, 9, tzinfo=LOCAL),
+    )
+
+
+def _text(span: tuple[int, int]) -> str:
+    return f"{span[0]:02d}:00-{span[1]:02d}:00"
+
+
+WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _hours_set(g: Generated, venue_id, name, level, effective, weekly, rule, standard) -> None:
+    g.opening.append(dict(venue_id=venue_id, effective_from=effective, weekly=weekly, rule=rule, standard=standard))
+    g.add(
+        OpeningHoursSet(
+            venue_id=venue_id,
+            venue_name=name,
+            level=level,
+            weekly={WEEKDAY_NAMES[d]: [_text(s) for s in spans] for d, spans in weekly.items()},
+            holiday_rule=rule,
+            weekly_open_hours=sum(b - a for spans in weekly.values() for a, b in spans),
+            effective_from=effective,
+            standard=OpeningStandardFact(**standard),
+            set_by="manager-1",
+        ),
+        datetime.combine(effective, datetime.min.time(), LOCAL) - timedelta(days=2),
+    )
+
+
+def _exception(g: Generated, venue_id, day: date, spans, note: str) -> None:
+    g.exceptions[(venue_id, day)] = spans
+    g.add(
+        OpeningExceptionSet(
+            venue_id=venue_id,
+            venue_name="",
+            date=day,
+            intervals=[_text(s) for s in spans],
+            note=note,
+            set_by="manager-1",
+        ),
+        datetime.combine(day, datetime.min.time(), LOCAL) - timedelta(days=5),
+    )
 
 
 def _venues(g: Generated) -> None:
@@ -400,3 +498,70 @@ def expected_unserved(g: Generated, as_of: datetime, months: int = 4) -> set[str
             end = e["start"] + timedelta(hours=2)
             last[e["village"]] = max(last.get(e["village"], end), end)
     return {v for v in VILLAGES if v not in last or last[v] < since}
+
+
+def _statutory(day: date) -> tuple[bool, bool]:
+    """(a statutory holiday, an adjusted working day); a year chinese_calendar does not know: neither."""
+    try:
+        is_holiday, name = chinese_calendar.get_holiday_detail(day)
+    except NotImplementedError:
+        return False, False
+    return bool(is_holiday and name), not is_holiday and day.weekday() >= 5
+
+
+def _open_minutes(g: Generated, venue_id: str, day: date) -> set[int]:
+    """The minutes of `day` the venue was open, counted minute by minute from the generated inputs."""
+    versions = [v for v in g.opening if v["venue_id"] == venue_id and v["effective_from"] <= day]
+    if not versions:
+        return set()
+    version = max(versions, key=lambda v: v["effective_from"])
+    if (venue_id, day) in g.exceptions:
+        spans = g.exceptions[(venue_id, day)]
+    else:
+        holiday, workday = _statutory(day)
+        if holiday:  # Saturday's hours, or closed
+            spans = version["weekly"].get(5, []) if version["rule"] == "open" else []
+        elif workday:  # Monday's hours
+            spans = version["weekly"].get(0, [])
+        else:
+            spans = version["weekly"].get(day.weekday(), [])
+    minutes = {h * 60 + m for a, b in spans for h in range(a, b) for m in range(60)}
+    if venue_id == g.town_venue:
+        for c in g.closures:
+            for minute in list(minutes):
+                moment = datetime.combine(day, datetime.min.time(), LOCAL) + timedelta(minutes=minute)
+                if c["start"] <= moment < c["end"]:
+                    minutes.discard(minute)
+    return minutes
+
+
+def expected_opening(g: Generated, start: datetime, end: datetime, venue_ids: list[str]) -> dict:
+    """Weeks meeting the opening standard, weeks with hours published, and open hours, for [start, end):
+    a week counts when its Monday is in the period."""
+    weeks = compliant = 0
+    minutes = 0
+    first, last = start.date(), (end - timedelta(seconds=1)).date()
+    for venue_id in venue_ids:
+        versions = [v for v in g.opening if v["venue_id"] == venue_id]
+        day = first
+        while day <= last:
+            minutes += len(_open_minutes(g, venue_id, day))
+            if day.weekday() == 0 and any(v["effective_from"] <= day for v in versions):
+                standard = max(
+                    (v for v in versions if v["effective_from"] <= day + timedelta(days=6)),
+                    key=lambda v: v["effective_from"],
+                )["standard"]
+                week = [
+                    (day + timedelta(days=n), len(_open_minutes(g, venue_id, day + timedelta(days=n))) / 60)
+                    for n in range(7)
+                ]
+                ok = sum(h for _, h in week) >= standard["min_weekly_hours"]
+                ok &= all(h == 0 or h >= standard["min_daily_hours"] for _, h in week)
+                if standard["weekend_required"]:
+                    ok &= all(h > 0 for d, h in week if d.weekday() >= 5)
+                if standard["holidays_required"]:
+                    ok &= all(h > 0 for d, h in week if _statutory(d)[0])
+                weeks += 1
+                compliant += ok
+            day += timedelta(days=1)
+    return {"opening_weeks": weeks, "opening_weeks_compliant": compliant, "open_hours": round(minutes / 60, 2)}

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Callable
 
 from pydantic import TypeAdapter
@@ -20,6 +20,8 @@ from services.reports.tables import (
     rm_events,
     rm_feedback,
     rm_hours,
+    rm_opening_exceptions,
+    rm_opening_hours,
     rm_orders,
     rm_registrations,
     rm_venues,
@@ -210,11 +212,40 @@ def _hours(session, fact: Fact) -> None:
     _put(session, rm_hours, {"event_id": d["event_id"], "volunteer_id": d["volunteer_id"]}, {"hours": d["hours"]})
 
 
+def _opening_hours(session, fact: Fact) -> None:
+    d = fact.data
+    _put(
+        session,
+        rm_opening_hours,
+        {"venue_id": d["venue_id"], "effective_from": date.fromisoformat(d["effective_from"])},
+        dict(weekly=d["weekly"], holiday_rule=d["holiday_rule"], standard=d["standard"]),
+    )
+
+
+def _opening_exception(session, fact: Fact) -> None:
+    d = fact.data
+    key = {"venue_id": d["venue_id"], "date": date.fromisoformat(d["date"])}
+    _put(session, rm_opening_exceptions, key, {"intervals": list(d.get("intervals") or [])})
+
+
+def _opening_exception_removed(session, fact: Fact) -> None:
+    d = fact.data
+    session.execute(
+        rm_opening_exceptions.delete().where(
+            rm_opening_exceptions.c.venue_id == d["venue_id"],
+            rm_opening_exceptions.c.date == date.fromisoformat(d["date"]),
+        )
+    )
+
+
 PROJECTORS: dict[str, Callable] = {
     "venue.registered": _venue,
     "venue.updated": _venue,
     "venue.closed": _closed,
     "venue.reopened": _reopened,
+    "venue.hours_set": _opening_hours,
+    "venue.hours_exception_set": _opening_exception,
+    "venue.hours_exception_removed": _opening_exception_removed,
     "event.published": _event("published"),
     "event.rescheduled": _event(None),
     "event.displaced": _event(None),

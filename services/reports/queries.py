@@ -15,6 +15,7 @@ from services.reports.domain.efficiency import (
     RegistrationRecord,
     VenueRecord,
 )
+from services.reports.domain.opening import ExceptionRecord, HoursVersion
 from services.reports.tables import (
     fact_log,
     report_settings,
@@ -23,6 +24,8 @@ from services.reports.tables import (
     rm_events,
     rm_feedback,
     rm_hours,
+    rm_opening_exceptions,
+    rm_opening_hours,
     rm_orders,
     rm_registrations,
     rm_venues,
@@ -54,12 +57,24 @@ def district(session) -> District:
             for row in _rows(session, rm_bookings, [rm_bookings.c.booking_id])
         ],
         closures=[
-            ClosureRecord(venue_id=r["venue_id"], start=r["start"], end=r["end"])
+            ClosureRecord(venue_id=r["venue_id"], start=r["start"], end=r["end"], room_id=r["room_id"])
             for r in _rows(session, rm_closures, [rm_closures.c.closure_id])
         ],
         hours=[
             HoursRecord(event_id=r["event_id"], hours=r["hours"])
             for r in _rows(session, rm_hours, [rm_hours.c.event_id, rm_hours.c.volunteer_id])
+        ],
+        opening_hours=[
+            HoursVersion(**row)
+            for row in _rows(
+                session, rm_opening_hours, [rm_opening_hours.c.venue_id, rm_opening_hours.c.effective_from]
+            )
+        ],
+        opening_exceptions=[
+            ExceptionRecord(venue_id=r["venue_id"], date=r["date"], intervals=tuple(r["intervals"]))
+            for r in _rows(
+                session, rm_opening_exceptions, [rm_opening_exceptions.c.venue_id, rm_opening_exceptions.c.date]
+            )
         ],
     )
 

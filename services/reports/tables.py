@@ -123,7 +123,38 @@ rm_hours = Table(
     Column("hours", Float, nullable=False),
 )
 
-READ_MODELS = (rm_venues, rm_events, rm_registrations, rm_feedback, rm_orders, rm_bookings, rm_closures, rm_hours)
+# The weekly hours each venue published, from the date they apply (a second set on one date replaces
+# the first), and its dated exceptions (venue.hours_set, venue.hours_exception_set/removed).
+rm_opening_hours = Table(
+    "rm_opening_hours",
+    metadata,
+    Column("venue_id", String(36), primary_key=True),
+    Column("effective_from", Date, primary_key=True),
+    Column("weekly", JSON, nullable=False),
+    Column("holiday_rule", String(20), nullable=False),
+    Column("standard", JSON, nullable=False),
+)
+
+rm_opening_exceptions = Table(
+    "rm_opening_exceptions",
+    metadata,
+    Column("venue_id", String(36), primary_key=True),
+    Column("date", Date, primary_key=True),
+    Column("intervals", JSON, nullable=False),
+)
+
+READ_MODELS = (
+    rm_venues,
+    rm_events,
+    rm_registrations,
+    rm_feedback,
+    rm_orders,
+    rm_bookings,
+    rm_closures,
+    rm_hours,
+    rm_opening_hours,
+    rm_opening_exceptions,
+)
 
 report_settings = Table(
     "report_settings",
