@@ -38,7 +38,14 @@ from contracts.venues import (
     VenueRegistered,
     VenueReopened,
 )
-from contracts.volunteers import HoursCredited
+from contracts.volunteers import (
+    HoursCredited,
+    HoursLogged,
+    StarsChanged,
+    TeamRegistered,
+    TeamUpdated,
+    TrainingRecorded,
+)
 
 LOCAL = ZoneInfo("Asia/Shanghai")
 TOWN = "嘉平镇"
@@ -74,6 +81,11 @@ class Generated:
     hours: list = field(default_factory=list)  # (event_id, hours)
     opening: list = field(default_factory=list)  # dicts: venue_id, effective_from, weekly {weekday: [(from, to)]}, ...
     exceptions: dict = field(default_factory=dict)  # (venue_id, date) -> [(from, to)] as finally standing
+    volunteers: dict = field(default_factory=dict)  # volunteer_id -> village (None: the town)
+    training: list = field(default_factory=list)  # (volunteer_id, day, hours)
+    logged: list = field(default_factory=list)  # (volunteer_id, day, hours)
+    stars: list = field(default_factory=list)  # (volunteer_id, at, stars)
+    teams: dict = field(default_factory=dict)  # team_id -> dict(kind, village, active, members) as it stands
 
     def add(self, fact, at: datetime) -> None:
         self.facts.append((fact, at))
@@ -148,6 +160,7 @@ def generate(
                 if booking["cancelled"]:
                     g.add(BookingCancelled(**{**fact, "status": "cancelled"}), start - timedelta(days=2))
     _opening_hours(g)
+    _volunteering(g, rng, months)
     closure_start = datetime(2026, 3, 20, 0, 0, tzinfo=LOCAL)
     closure = dict(closure_id=_id(), start=closure_start, end=closure_start + timedelta(days=3))
     g.closures.append(closure)
@@ -215,6 +228,92 @@ def _opening_hours(g: Generated) -> None:
         ),
         datetime(2026, 1, 30, 9, tzinfo=LOCAL),
     )
+
+
+def _volunteering(g: Generated, rng: random.Random, months: int) -> None:
+    """Twelve volunteers (in the town and its villages) with training and hours logged outside events,
+    star levels rising (and one withheld), and the town's and villages' teams, one growing to the standard."""
+    places = [None, None, None, None, *VILLAGES.keys(), "石门村", "大坪村"]
+    for n, village in enumerate(places):
+        volunteer_id = f"volunteer-{n}"
+        g.volunteers[volunteer_id] = village
+        where = dict(town=TOWN, village=village)
+        total = 0.0
+        for month in range(1, months + 1):
+            if rng.random() < 0.6:
+                day, hours = date(2026, month, rng.randint(1, 28)), float(rng.choice([2, 4, 8]))
+                g.training.append((volunteer_id, day, hours))
+                g.add(
+                    TrainingRecorded(
+                        volunteer_id=volunteer_id, course="公共文化服务培训", hours=hours, on=day, **where
+                    ),
+                    datetime.combine(day, datetime.min.time(), LOCAL) + timedelta(hours=18),
+                )
+            if rng.random() < 0.5:
+                day, hours = date(2026, month, rng.randint(1, 28)), float(rng.choice([2, 3, 40, 60, 80]))
+                total += hours
+                g.logged.append((volunteer_id, day, hours))
+                at = datetime.combine(day, datetime.min.time(), LOCAL) + timedelta(hours=20)
+                g.add(HoursLogged(volunteer_id=volunteer_id, hours=hours, on=day, total_hours=total, **where), at)
+                stars = sum(1 for threshold in (100, 300, 600) if total >= threshold)
+                previous = ([s for v, _, s in g.stars if v == volunteer_id] or [0])[-1]
+                if stars != previous:
+                    g.stars.append((volunteer_id, at + timedelta(minutes=1), stars))
+                    g.add(
+                        StarsChanged(
+                            volunteer_id=volunteer_id,
+                            stars=stars,
+                            previous_stars=previous,
+                            total_hours=total,
+                            **where,
+                        ),
+                        at + timedelta(minutes=1),
+                    )
+    withheld = next((v for v, _, s in g.stars if s == 1), None)
+    if withheld is not None:  # three poor ratings withhold the star again
+        at = datetime(2026, months, 28, 21, tzinfo=LOCAL)
+        previous = [s for v, _, s in g.stars if v == withheld][-1]
+        g.stars.append((withheld, at, 0))
+        g.add(
+            StarsChanged(
+                volunteer_id=withheld,
+                stars=0,
+                previous_stars=previous,
+                total_hours=0,
+                town=TOWN,
+                village=g.volunteers[withheld],
+            ),
+            at,
+        )
+    teams = [  # kind, village, members, active
+        ("amateur_troupe", None, 25, True),
+        ("amateur_troupe", None, 20, True),
+        ("amateur_troupe", None, 31, True),
+        ("amateur_troupe", None, 22, True),
+        ("amateur_troupe", None, 18, True),  # grows to 20 in March
+        ("professional_troupe", None, 40, True),  # not an amateur troupe: does not count
+        ("volunteer_team", None, 6, True),
+        ("amateur_troupe", "石门村", 12, True),
+        ("amateur_troupe", "大坪村", 9, True),
+        ("amateur_troupe", "双河村", 15, False),
+        ("volunteer_team", "龙凤村", 12, True),
+    ]
+    for n, (kind, village, members, active) in enumerate(teams):
+        team_id = f"team-{n}"
+        record = dict(
+            team_id=team_id,
+            name=f"队伍{n}",
+            kind=kind,
+            specialty=None if kind == "volunteer_team" else "dance",
+            town=TOWN,
+            village=village,
+            active=active,
+            member_count=members,
+        )
+        g.teams[team_id] = record
+        g.add(TeamRegistered(**record), datetime(2026, 1, 5, 10, tzinfo=LOCAL))
+    g.teams["team-4"] = {**g.teams["team-4"], "member_count": 20}
+    g.add(TeamUpdated(**g.teams["team-4"]), datetime(2026, 3, 2, 10, tzinfo=LOCAL))
 
 
 def _text(span: tuple[int, int]) -> str:
@@ -458,6 +557,11 @@ def expected_unit(
     at_town = venue_id in (None, g.town_venue) and village is None
     bookings = [b for b in g.bookings if at_town and not b["cancelled"] and in_period(b["start"], start, end)]
     days = [(o["performance"] - o["placed"]).total_seconds() / 86400 for o in orders if o["status"] == "scheduled"]
+    logged = sum(
+        h
+        for v, day, h in g.logged
+        if (village is None or g.volunteers[v] == village) and in_period(_midnight(day), start, end)
+    )
     figures = {
         "activities": len(done),
         "festival_activities_total": len([e for e in done if e["festival"]]),
@@ -471,7 +575,11 @@ def expected_unit(
         "satisfaction_distribution": {str(r): ratings.count(r) for r in range(1, 6)},
         "bookings": len(bookings),
         "booked_hours": round(sum((b["end"] - b["start"]).total_seconds() / 3600 for b in bookings), 2),
-        "volunteer_hours": round(sum(h for event_id, h in g.hours if event_id in {e["event_id"] for e in done}), 2),
+        "volunteer_hours": round(
+            sum(h for event_id, h in g.hours if event_id in {e["event_id"] for e in done})
+            + (0 if venue_id is not None else logged),
+            2,
+        ),
         "orders_placed": len(orders),
         "orders_scheduled": len([o for o in orders if o["status"] == "scheduled"]),
         "orders_declined": len([o for o in orders if o["status"] == "declined"]),
@@ -565,3 +673,47 @@ def expected_opening(g: Generated, start: datetime, end: datetime, venue_ids: li
                 compliant += ok
             day += timedelta(days=1)
     return {"opening_weeks": weeks, "opening_weeks_compliant": compliant, "open_hours": round(minutes / 60, 2)}
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, datetime.min.time(), LOCAL)
+
+
+def expected_volunteering(g: Generated, start: datetime, end: datetime, village: str | None = None) -> dict:
+    """Hours logged outside events, training against one week a year (pro-rated), star levels at the
+    period's end: of the volunteers based in `village`, or all of them (the district and the town)."""
+    mine = {v for v, place in g.volunteers.items() if village is None or place == village}
+    months = round((end - start).days / 30.4)
+    trained: dict[str, float] = {}
+    for v, day, hours in g.training:
+        if v in mine and in_period(_midnight(day), start, end):
+            trained[v] = trained.get(v, 0) + hours
+    stars = {}
+    for v, at, level in sorted(g.stars, key=lambda s: s[1]):
+        if v in mine and at < end:
+            stars[v] = level
+    return {
+        "volunteer_hours_logged": round(
+            sum(h for v, day, h in g.logged if v in mine and in_period(_midnight(day), start, end)), 2
+        ),
+        "training_hours": round(sum(trained.values()), 2),
+        "trained_volunteers": len(trained),
+        "volunteers_meeting_training": len([v for v, h in trained.items() if h >= 40 * months / 12]),
+        "volunteers_by_stars": {str(n): len([v for v, s in stars.items() if s == n]) for n in range(1, 6)},
+    }
+
+
+def expected_teams(g: Generated, village: str | None = None) -> dict:
+    """Seed 001 as it reads: a town 5 amateur troupes of 20 or more and 1 volunteer team of 5 or more of
+    its own; a village 1 amateur troupe of 10 or more (active teams only)."""
+    teams = [t for t in g.teams.values() if t["active"] and t["village"] == village]
+    if village is None:
+        troupes = len([t for t in teams if t["kind"] == "amateur_troupe" and t["member_count"] >= 20])
+        volunteer_teams = len([t for t in teams if t["kind"] == "volunteer_team" and t["member_count"] >= 5])
+        return {
+            "qualifying_troupes": troupes,
+            "qualifying_volunteer_teams": volunteer_teams,
+            "team_standard_met": troupes >= 5 and volunteer_teams >= 1,
+        }
+    troupes = len([t for t in teams if t["kind"] == "amateur_troupe" and t["member_count"] >= 10])
+    return {"qualifying_troupes": troupes, "qualifying_volunteer_teams": None, "team_standard_met": troupes >= 1}

@@ -20,10 +20,14 @@ from services.reports.tables import (
     rm_events,
     rm_feedback,
     rm_hours,
+    rm_logged_hours,
     rm_opening_exceptions,
     rm_opening_hours,
     rm_orders,
     rm_registrations,
+    rm_star_changes,
+    rm_teams,
+    rm_training,
     rm_venues,
 )
 
@@ -238,6 +242,52 @@ def _opening_exception_removed(session, fact: Fact) -> None:
     )
 
 
+def _team(session, fact: Fact) -> None:
+    d = fact.data
+    _put(
+        session,
+        rm_teams,
+        {"team_id": d["team_id"]},
+        dict(
+            name=d["name"],
+            kind=d["kind"],
+            town=d.get("town"),
+            village=d.get("village"),
+            active=d["active"],
+            member_count=d["member_count"],
+        ),
+    )
+
+
+def _by_volunteer(table) -> Callable:
+    """Training or hours logged: one row per fact, where the volunteer is based."""
+
+    def apply(session, fact: Fact) -> None:
+        d = fact.data
+        values = dict(
+            volunteer_id=d["volunteer_id"],
+            hours=d["hours"],
+            day=date.fromisoformat(d["on"]),
+            town=d.get("town"),
+            village=d.get("village"),
+        )
+        _put(session, table, {"fact_id": fact.event_id}, values)
+
+    return apply
+
+
+def _stars(session, fact: Fact) -> None:
+    d = fact.data
+    values = dict(
+        volunteer_id=d["volunteer_id"],
+        stars=d["stars"],
+        at=fact.occurred_at,
+        town=d.get("town"),
+        village=d.get("village"),
+    )
+    _put(session, rm_star_changes, {"fact_id": fact.event_id}, values)
+
+
 PROJECTORS: dict[str, Callable] = {
     "venue.registered": _venue,
     "venue.updated": _venue,
@@ -266,6 +316,11 @@ PROJECTORS: dict[str, Callable] = {
     "booking.rejected": _booking("rejected"),
     "booking.cancelled": _booking("cancelled"),
     "hours.credited": _hours,
+    "hours.logged": _by_volunteer(rm_logged_hours),
+    "training.recorded": _by_volunteer(rm_training),
+    "volunteer.stars_changed": _stars,
+    "team.registered": _team,
+    "team.updated": _team,
 }
 
 

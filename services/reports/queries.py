@@ -16,6 +16,7 @@ from services.reports.domain.efficiency import (
     VenueRecord,
 )
 from services.reports.domain.opening import ExceptionRecord, HoursVersion
+from services.reports.domain.volunteering import StarChange, TeamRecord, VolunteerHoursRecord
 from services.reports.tables import (
     fact_log,
     report_settings,
@@ -24,10 +25,14 @@ from services.reports.tables import (
     rm_events,
     rm_feedback,
     rm_hours,
+    rm_logged_hours,
     rm_opening_exceptions,
     rm_opening_hours,
     rm_orders,
     rm_registrations,
+    rm_star_changes,
+    rm_teams,
+    rm_training,
     rm_venues,
 )
 
@@ -76,6 +81,31 @@ def district(session) -> District:
                 session, rm_opening_exceptions, [rm_opening_exceptions.c.venue_id, rm_opening_exceptions.c.date]
             )
         ],
+        teams=[
+            TeamRecord(
+                team_id=r["team_id"],
+                kind=r["kind"],
+                town=r["town"],
+                village=r["village"],
+                active=r["active"],
+                member_count=r["member_count"],
+            )
+            for r in _rows(session, rm_teams, [rm_teams.c.team_id])
+        ],
+        training=[_volunteer_hours(r) for r in _rows(session, rm_training, [rm_training.c.fact_id])],
+        logged_hours=[_volunteer_hours(r) for r in _rows(session, rm_logged_hours, [rm_logged_hours.c.fact_id])],
+        star_changes=[
+            StarChange(
+                volunteer_id=r["volunteer_id"], stars=r["stars"], at=r["at"], town=r["town"], village=r["village"]
+            )
+            for r in _rows(session, rm_star_changes, [rm_star_changes.c.fact_id])
+        ],
+    )
+
+
+def _volunteer_hours(row) -> VolunteerHoursRecord:
+    return VolunteerHoursRecord(
+        volunteer_id=row["volunteer_id"], hours=row["hours"], day=row["day"], town=row["town"], village=row["village"]
     )
 
 

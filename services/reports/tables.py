@@ -8,7 +8,7 @@ Times are UTC.
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, Date, Float, Integer, MetaData, String, Table, Text
+from sqlalchemy import JSON, Boolean, Column, Date, Float, Integer, MetaData, String, Table, Text
 
 from kit.tables import UtcDateTime, add_kit_tables
 
@@ -143,6 +143,53 @@ rm_opening_exceptions = Table(
     Column("intervals", JSON, nullable=False),
 )
 
+# Volunteers (seed 001): teams as they stand, training and hours logged outside events (placed where the
+# volunteer is based), and each change of a volunteer's star level (the level at a period's end is the last).
+rm_teams = Table(
+    "rm_teams",
+    metadata,
+    Column("team_id", String(36), primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("kind", String(30), nullable=False),
+    Column("town", String(100)),
+    Column("village", String(100)),
+    Column("active", Boolean, nullable=False),
+    Column("member_count", Integer, nullable=False),
+)
+
+rm_training = Table(
+    "rm_training",
+    metadata,
+    Column("fact_id", String(64), primary_key=True),  # the CloudEvent id (a record carries no id of its own)
+    Column("volunteer_id", String(100), nullable=False, index=True),
+    Column("hours", Float, nullable=False),
+    Column("day", Date, nullable=False),
+    Column("town", String(100)),
+    Column("village", String(100)),
+)
+
+rm_logged_hours = Table(
+    "rm_logged_hours",
+    metadata,
+    Column("fact_id", String(64), primary_key=True),
+    Column("volunteer_id", String(100), nullable=False, index=True),
+    Column("hours", Float, nullable=False),
+    Column("day", Date, nullable=False),
+    Column("town", String(100)),
+    Column("village", String(100)),
+)
+
+rm_star_changes = Table(
+    "rm_star_changes",
+    metadata,
+    Column("fact_id", String(64), primary_key=True),
+    Column("volunteer_id", String(100), nullable=False, index=True),
+    Column("stars", Integer, nullable=False),
+    Column("at", UtcDateTime(), nullable=False),
+    Column("town", String(100)),
+    Column("village", String(100)),
+)
+
 READ_MODELS = (
     rm_venues,
     rm_events,
@@ -154,6 +201,10 @@ READ_MODELS = (
     rm_hours,
     rm_opening_hours,
     rm_opening_exceptions,
+    rm_teams,
+    rm_training,
+    rm_logged_hours,
+    rm_star_changes,
 )
 
 report_settings = Table(

@@ -6,10 +6,20 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, time
 
 from services.reports.domain.opening import ExceptionRecord, HoursVersion, venue_weeks
 from services.reports.domain.periods import LOCAL, Period, months_before
+from services.reports.domain.volunteering import (
+    STARS,
+    StarChange,
+    TeamRecord,
+    VolunteerHoursRecord,
+    stars_at,
+    town_teams,
+    training_figures,
+    village_teams,
+)
 
 FESTIVALS = ("春节", "端午", "中秋", "国庆")  # seed 002: the festivals every centre marks
 SPECIAL_GROUPS = ("elderly", "minors", "left_behind_children", "disabled", "migrant_workers")
@@ -19,7 +29,7 @@ NOT_FROM_FACTS = [
     "opening hours of statutory holidays in a year chinese-calendar does not know (venues' entered years are "
     "not published: such days count as ordinary days)",
     "check-ins and visits from the registers (no check-in or visit facts yet)",
-    "training hours, team standards and 星级 (volunteers publishes no team or training facts yet)",
+    "team standards at a past date (teams are counted as they stand now)",
 ]
 
 
@@ -115,6 +125,10 @@ class District:
     hours: list[HoursRecord] = field(default_factory=list)
     opening_hours: list[HoursVersion] = field(default_factory=list)
     opening_exceptions: list[ExceptionRecord] = field(default_factory=list)
+    teams: list[TeamRecord] = field(default_factory=list)
+    training: list[VolunteerHoursRecord] = field(default_factory=list)
+    logged_hours: list[VolunteerHoursRecord] = field(default_factory=list)
+    star_changes: list[StarChange] = field(default_factory=list)
 
 
 def _round(value: float) -> float:
@@ -150,10 +164,13 @@ class _Unit:
         self.opening_weeks_compliant = 0
         self.open_hours = 0.0
         self.volunteer_hours = 0.0
+        self.volunteer_hours_logged = 0.0
+        self.training: list[VolunteerHoursRecord] = []
+        self.stars: Counter = Counter()
         self.orders = Counter()
         self.days_to_performance: list[float] = []
 
-    def figures(self) -> dict:
+    def figures(self, months: int) -> dict:
         rated = sum(self.ratings.values())
         return {
             "activities": self.activities,
@@ -176,7 +193,10 @@ class _Unit:
             "utilisation": _round(self.booked_hours / self.open_hours) if self.open_hours else None,
             "closures": self.closures,
             "closure_hours": _round(self.closure_hours),
-            "volunteer_hours": _round(self.volunteer_hours),
+            "volunteer_hours": _round(self.volunteer_hours + self.volunteer_hours_logged),
+            "volunteer_hours_logged": _round(self.volunteer_hours_logged),  # outside events, where volunteers live
+            **training_figures(self.training, months),
+            "volunteers_by_stars": {stars: self.stars[stars] for stars in STARS},
             "orders_placed": self.orders["placed"],
             "orders_scheduled": self.orders["scheduled"],
             "orders_declined": self.orders["declined"],
@@ -263,6 +283,20 @@ def district_report(
             for key in event_keys(event):
                 units[key].volunteer_hours += hours.hours
 
+    # Service logged outside events and training count where the volunteer is based, on the day they happened.
+    for record in district.logged_hours:
+        if period.contains(datetime.combine(record.day, time(), LOCAL)):
+            for key in _unit_keys(record.town, record.village, None):
+                units[key].volunteer_hours_logged += record.hours
+    for record in district.training:
+        if period.contains(datetime.combine(record.day, time(), LOCAL)):
+            for key in _unit_keys(record.town, record.village, None):
+                units[key].training.append(record)
+    for change in stars_at(district.star_changes, period.end).values():
+        if change.stars > 0:
+            for key in _unit_keys(change.town, change.village, None):
+                units[key].stars[str(change.stars)] += 1
+
     rooms: dict[tuple[str, str], dict] = {}
     for booking in district.bookings:
         if booking.status != "confirmed" or not period.contains(booking.start):
@@ -330,7 +364,8 @@ def district_report(
     rows = []
     for (scope, key), unit in sorted(units.items(), key=lambda item: (_SCOPE_ORDER[item[0][0]], item[0][1])):
         row = {"scope": scope, **_describe(scope, key, venues)}
-        figures = unit.figures()
+        figures = unit.figures(period.months)
+        figures.update(_team_figures(scope, key, district.teams))
         if scope == "venue":
             venue = venues.get(key)
             target = activity_target(venue.level, period, targets) if venue else None
@@ -382,6 +417,16 @@ def district_report(
         "not_available": NOT_FROM_FACTS,
         "events_known": len(events),
     }
+
+
+def _team_figures(scope: str, key: str, teams: list[TeamRecord]) -> dict:
+    """Seed 001's team standards for a town or a village (None elsewhere)."""
+    if scope == "town":
+        return town_teams(teams, key)
+    if scope == "village":
+        town, village = key.split("/", 1)
+        return village_teams(teams, town or None, village)
+    return {"qualifying_troupes": None, "qualifying_volunteer_teams": None, "team_standard_met": None}
 
 
 def _opening(district: District, period: Period, venues: dict[str, VenueRecord]) -> dict:

@@ -16,8 +16,10 @@ from tests.district_year import (
     TOWN,
     VILLAGES,
     expected_opening,
+    expected_teams,
     expected_unit,
     expected_unserved,
+    expected_volunteering,
     generate,
 )
 
@@ -77,6 +79,12 @@ def test_every_figure_matches_the_generated_inputs_and_rebuild_equals_live(distr
             _check(_unit(report, "venue", venue_id=venue_id), expected_opening(g, *span, [venue_id]))
         for village, venue_id in g.village_venues.items():
             _check(_unit(report, "village", village=village), expected_opening(g, *span, [venue_id]))
+        # Volunteers: hours logged outside events, training against a week a year, 星级, team standards.
+        _check(_unit(report, "district"), expected_volunteering(g, *span))
+        _check(_unit(report, "town", name=TOWN), {**expected_volunteering(g, *span), **expected_teams(g)})
+        for village in g.village_venues:
+            expected = {**expected_volunteering(g, *span, village), **expected_teams(g, village)}
+            _check(_unit(report, "village", village=village), expected)
         town_venue = _unit(report, "venue", venue_id=g.town_venue)
         assert town_venue["utilisation"] == round(town_venue["booked_hours"] / town_venue["open_hours"], 2)
         assert {v["village"] for v in report["unserved_villages"]} == expected_unserved(g, AS_OF)
