@@ -810,6 +810,23 @@ class OpeningExceptionRemoved(DomainEvent):
     removed_by: str
 
 
+class VisitsRecorded(DomainEvent):
+    source_service = "venues"
+    event_type = "visits.recorded"
+    summary = "A line of the visit register (五簿一册): visitors of each group on one day (in one room)."
+
+    entry_id: str
+    venue_id: str
+    venue_name: str
+    date: date
+    room_id: str | None = None
+    counts: dict[str, int] = Field(
+        description="Visitor group (elderly, minors, disabled, migrant_workers, general) → visitors."
+    )
+    total: int
+    recorded_by: str
+
+
 class BookingFact(DomainEvent):
     """Common shape of the booking.* facts."""
 

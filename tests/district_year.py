@@ -25,6 +25,7 @@ from contracts.events import (
     OrderPlaced,
     OrderScheduled,
     RegistrationCancelled,
+    RegistrationCheckedIn,
     RegistrationConfirmed,
 )
 from contracts.venues import (
@@ -37,6 +38,7 @@ from contracts.venues import (
     VenueClosed,
     VenueRegistered,
     VenueReopened,
+    VisitsRecorded,
 )
 from contracts.volunteers import (
     HoursCredited,
@@ -86,6 +88,8 @@ class Generated:
     logged: list = field(default_factory=list)  # (volunteer_id, day, hours)
     stars: list = field(default_factory=list)  # (volunteer_id, at, stars)
     teams: dict = field(default_factory=dict)  # team_id -> dict(kind, village, active, members) as it stands
+    visits: list = field(default_factory=list)  # (venue_id, day, {group: visitors})
+    reach: random.Random = field(default_factory=lambda: random.Random(14))  # check-ins and visits
 
     def add(self, fact, at: datetime) -> None:
         self.facts.append((fact, at))
@@ -161,6 +165,7 @@ def generate(
                     g.add(BookingCancelled(**{**fact, "status": "cancelled"}), start - timedelta(days=2))
     _opening_hours(g)
     _volunteering(g, rng, months)
+    _visit_registers(g, months)
     closure_start = datetime(2026, 3, 20, 0, 0, tzinfo=LOCAL)
     closure = dict(closure_id=_id(), start=closure_start, end=closure_start + timedelta(days=3))
     g.closures.append(closure)
@@ -316,6 +321,33 @@ def _volunteering(g: Generated, rng: random.Random, months: int) -> None:
     g.add(TeamUpdated(**g.teams["team-4"]), datetime(2026, 3, 2, 10, tzinfo=LOCAL))
 
 
+VISITOR_GROUPS = ("elderly", "minors", "disabled", "migrant_workers", "general")
+
+
+def _visit_registers(g: Generated, months: int) -> None:
+    """A few lines of each centre's visit register each month (some for the whole venue, some per room)."""
+    for venue_id in [g.town_venue, *g.village_venues.values()]:
+        for month in range(1, months + 1):
+            for _ in range(g.reach.randint(0, 3)):
+                day = date(2026, month, g.reach.randint(1, 28))
+                counts = {
+                    group: g.reach.randint(0, 30) for group in g.reach.sample(VISITOR_GROUPS, g.reach.randint(1, 5))
+                }
+                g.visits.append((venue_id, day, counts))
+                g.add(
+                    VisitsRecorded(
+                        entry_id=_id(),
+                        venue_id=venue_id,
+                        venue_name="",
+                        date=day,
+                        counts=counts,
+                        total=sum(counts.values()),
+                        recorded_by="manager-1",
+                    ),
+                    _midnight(day) + timedelta(hours=21),
+                )
+
+
 def _text(span: tuple[int, int]) -> str:
     return f"{span[0]:02d}:00-{span[1]:02d}:00"
 
@@ -448,6 +480,9 @@ def _event(g: Generated, rng: random.Random, *, kind, festival, venue_id, villag
         g.add(RegistrationConfirmed(**fact), start - timedelta(days=10, hours=-n))
         if registration["cancelled"]:
             g.add(RegistrationCancelled(**fact, reason="有事"), start - timedelta(days=3, hours=-n))
+        registration["checked_in"] = not registration["cancelled"] and not cancel and g.reach.random() < 0.6
+        if registration["checked_in"]:
+            g.add(RegistrationCheckedIn(**fact), start + timedelta(minutes=5 + n))
     if cancel:
         from contracts.events import EventCancelled
 
@@ -557,6 +592,14 @@ def expected_unit(
     at_town = venue_id in (None, g.town_venue) and village is None
     bookings = [b for b in g.bookings if at_town and not b["cancelled"] and in_period(b["start"], start, end)]
     days = [(o["performance"] - o["placed"]).total_seconds() / 86400 for o in orders if o["status"] == "scheduled"]
+    visit_venues = (
+        [venue_id]
+        if venue_id is not None
+        else [g.village_venues[village]]
+        if village is not None
+        else [g.town_venue, *g.village_venues.values()]
+    )
+    visits = [c for v, day, c in g.visits if v in visit_venues and in_period(_midnight(day), start, end)]
     logged = sum(
         h
         for v, day, h in g.logged
@@ -567,6 +610,14 @@ def expected_unit(
         "festival_activities_total": len([e for e in done if e["festival"]]),
         "mobile_performances": len([e for e in done if e["kind"] == "mobile_performance"]),
         "registrations": len(regs),
+        "checked_in": len([r for r in regs if r["checked_in"]]),
+        "checked_in_places": sum(r["party_size"] for r in regs if r["checked_in"]),
+        "visits": sum(sum(c.values()) for c in visits),
+        "visits_by_group": {grp: sum(c.get(grp, 0) for c in visits) for grp in VISITOR_GROUPS},
+        "special_groups_served": {
+            grp: sum(e["attended"] for e in done if grp in e["groups"]) + sum(c.get(grp, 0) for c in visits)
+            for grp in GROUPS
+        },
         "registered_places": sum(r["party_size"] for r in regs),
         "attended": sum(e["attended"] for e in done),
         "special_groups_attended": {grp: sum(e["attended"] for e in done if grp in e["groups"]) for grp in GROUPS},

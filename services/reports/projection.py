@@ -29,6 +29,7 @@ from services.reports.tables import (
     rm_teams,
     rm_training,
     rm_venues,
+    rm_visits,
 )
 
 _TIME = TypeAdapter(datetime)
@@ -140,6 +141,26 @@ def _registration(status: str) -> Callable:
         _put(session, rm_registrations, key, values)
 
     return apply
+
+
+def _checked_in(session, fact: Fact) -> None:
+    d = fact.data
+    key = {"registration_id": d["registration_id"]}
+    if session.execute(
+        select(rm_registrations.c.status).where(rm_registrations.c.registration_id == d["registration_id"])
+    ).first():
+        _update(session, rm_registrations, key, {"checked_in": True})
+    else:  # before its registration.confirmed (a retried delivery): a check-in is of a confirmed place
+        values = dict(
+            event_id=d["event_id"], party_size=d["party_size"], status="confirmed", person_id=d.get("person_id")
+        )
+        _put(session, rm_registrations, key, {**values, "checked_in": True})
+
+
+def _visits(session, fact: Fact) -> None:
+    d = fact.data
+    values = dict(venue_id=d["venue_id"], day=date.fromisoformat(d["date"]), total=d["total"], counts=d["counts"])
+    _put(session, rm_visits, {"entry_id": d["entry_id"]}, values)
 
 
 def _feedback(session, fact: Fact) -> None:
@@ -306,6 +327,8 @@ PROJECTORS: dict[str, Callable] = {
     "registration.rescheduled": _registration("confirmed"),
     "registration.waitlisted": _registration("waitlisted"),
     "registration.cancelled": _registration("cancelled"),
+    "registration.checked_in": _checked_in,
+    "visits.recorded": _visits,
     "feedback.received": _feedback,
     "order.placed": _order("placed"),
     "order.scheduled": _order("scheduled"),

@@ -14,6 +14,7 @@ from services.reports.domain.efficiency import (
     OrderRecord,
     RegistrationRecord,
     VenueRecord,
+    VisitRecord,
 )
 from services.reports.domain.opening import ExceptionRecord, HoursVersion
 from services.reports.domain.volunteering import StarChange, TeamRecord, VolunteerHoursRecord
@@ -34,6 +35,7 @@ from services.reports.tables import (
     rm_teams,
     rm_training,
     rm_venues,
+    rm_visits,
 )
 
 
@@ -49,7 +51,9 @@ def district(session) -> District:
             for row in _rows(session, rm_events, [rm_events.c.event_id])
         ],
         registrations=[
-            RegistrationRecord(event_id=r["event_id"], party_size=r["party_size"], status=r["status"])
+            RegistrationRecord(
+                event_id=r["event_id"], party_size=r["party_size"], status=r["status"], checked_in=r["checked_in"]
+            )
             for r in _rows(session, rm_registrations, [rm_registrations.c.registration_id])
         ],
         feedback=[
@@ -80,6 +84,10 @@ def district(session) -> District:
             for r in _rows(
                 session, rm_opening_exceptions, [rm_opening_exceptions.c.venue_id, rm_opening_exceptions.c.date]
             )
+        ],
+        visits=[
+            VisitRecord(venue_id=r["venue_id"], day=r["day"], total=r["total"], counts=dict(r["counts"]))
+            for r in _rows(session, rm_visits, [rm_visits.c.entry_id])
         ],
         teams=[
             TeamRecord(

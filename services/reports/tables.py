@@ -8,7 +8,7 @@ Times are UTC.
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, Column, Date, Float, Integer, MetaData, String, Table, Text
+from sqlalchemy import JSON, Boolean, Column, Date, Float, Integer, MetaData, String, Table, Text, false
 
 from kit.tables import UtcDateTime, add_kit_tables
 
@@ -68,6 +68,7 @@ rm_registrations = Table(
     Column("party_size", Integer, nullable=False),
     Column("status", String(20), nullable=False),  # confirmed | waitlisted | cancelled
     Column("person_id", String(100), nullable=True),  # for the satisfaction survey's sample only
+    Column("checked_in", Boolean, nullable=False, default=False, server_default=false()),
 )
 
 rm_feedback = Table(
@@ -190,6 +191,17 @@ rm_star_changes = Table(
     Column("village", String(100)),
 )
 
+# The visit registers (五簿一册) of the venues: one line per day (and room) with visitors per group.
+rm_visits = Table(
+    "rm_visits",
+    metadata,
+    Column("entry_id", String(36), primary_key=True),
+    Column("venue_id", String(36), nullable=False, index=True),
+    Column("day", Date, nullable=False),
+    Column("total", Integer, nullable=False),
+    Column("counts", JSON, nullable=False),
+)
+
 READ_MODELS = (
     rm_venues,
     rm_events,
@@ -205,6 +217,7 @@ READ_MODELS = (
     rm_training,
     rm_logged_hours,
     rm_star_changes,
+    rm_visits,
 )
 
 report_settings = Table(

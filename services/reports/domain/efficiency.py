@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from services.reports.domain.opening import ExceptionRecord, HoursVersion, venue_weeks
 from services.reports.domain.periods import LOCAL, Period, months_before
@@ -23,12 +23,13 @@ from services.reports.domain.volunteering import (
 
 FESTIVALS = ("春节", "端午", "中秋", "国庆")  # seed 002: the festivals every centre marks
 SPECIAL_GROUPS = ("elderly", "minors", "left_behind_children", "disabled", "migrant_workers")
+VISITOR_GROUPS = ("elderly", "minors", "disabled", "migrant_workers", "general")  # the visit register's groups
 MOBILE_PERFORMANCE = "mobile_performance"
 DEFAULT_TARGETS = {"town": 52, "village": 12, "standing_free_activities": 4}
 NOT_FROM_FACTS = [
     "opening hours of statutory holidays in a year chinese-calendar does not know (venues' entered years are "
     "not published: such days count as ordinary days)",
-    "check-ins and visits from the registers (no check-in or visit facts yet)",
+    "walk-in visitors of events who did not register (only the event's attended figure counts them)",
     "team standards at a past date (teams are counted as they stand now)",
 ]
 
@@ -68,6 +69,17 @@ class RegistrationRecord:
     event_id: str
     party_size: int
     status: str
+    checked_in: bool = False
+
+
+@dataclass(frozen=True)
+class VisitRecord:
+    """A line of a venue's visit register: visitors of each group on one day."""
+
+    venue_id: str
+    day: date
+    total: int
+    counts: dict
 
 
 @dataclass(frozen=True)
@@ -125,6 +137,7 @@ class District:
     hours: list[HoursRecord] = field(default_factory=list)
     opening_hours: list[HoursVersion] = field(default_factory=list)
     opening_exceptions: list[ExceptionRecord] = field(default_factory=list)
+    visits: list[VisitRecord] = field(default_factory=list)
     teams: list[TeamRecord] = field(default_factory=list)
     training: list[VolunteerHoursRecord] = field(default_factory=list)
     logged_hours: list[VolunteerHoursRecord] = field(default_factory=list)
@@ -155,6 +168,10 @@ class _Unit:
         self.places = 0
         self.attended = 0
         self.groups = Counter()
+        self.checked_in = 0
+        self.checked_in_places = 0
+        self.visits = 0
+        self.visits_by_group: Counter = Counter()
         self.ratings = Counter()
         self.bookings = 0
         self.booked_hours = 0.0
@@ -181,6 +198,14 @@ class _Unit:
             "registered_places": self.places,
             "attended": self.attended,
             "special_groups_attended": {group: self.groups[group] for group in SPECIAL_GROUPS},
+            "checked_in": self.checked_in,
+            "checked_in_places": self.checked_in_places,
+            "visits": self.visits,
+            "visits_by_group": {group: self.visits_by_group[group] for group in VISITOR_GROUPS},
+            # people of each special group reached: at events for the group, and in the visit registers
+            "special_groups_served": {
+                group: self.groups[group] + self.visits_by_group[group] for group in SPECIAL_GROUPS
+            },
             "feedback_count": rated,
             "satisfaction_mean": _round(sum(r * n for r, n in self.ratings.items()) / rated) if rated else None,
             "satisfaction_distribution": {str(r): self.ratings[r] for r in range(1, 6)},
@@ -262,6 +287,9 @@ def district_report(
         for key in event_keys(event):
             units[key].registrations += 1
             units[key].places += registration.party_size
+            if registration.checked_in:
+                units[key].checked_in += 1
+                units[key].checked_in_places += registration.party_size
 
     by_kind, by_organiser, by_offering = defaultdict(Counter), defaultdict(Counter), defaultdict(Counter)
     offering_of_event = {o.event_id: o for o in district.orders if o.event_id}
@@ -282,6 +310,14 @@ def district_report(
         if event is not None:
             for key in event_keys(event):
                 units[key].volunteer_hours += hours.hours
+
+    for visit in district.visits:
+        if not period.contains(datetime.combine(visit.day, time(), LOCAL)):
+            continue
+        venue = venues.get(visit.venue_id)
+        for key in _unit_keys(venue.town if venue else None, venue.village if venue else None, visit.venue_id):
+            units[key].visits += visit.total
+            units[key].visits_by_group.update(visit.counts)
 
     # Service logged outside events and training count where the volunteer is based, on the day they happened.
     for record in district.logged_hours:
