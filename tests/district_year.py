@@ -464,6 +464,7 @@ def _event(g: Generated, rng: random.Random, *, kind, festival, venue_id, villag
             event_id=event["event_id"],
             party_size=rng.randint(1, 3),
             cancelled=rng.random() < 0.2,
+            person=f"resident-{n}",
         )
         g.registrations.append(registration)
         fact = dict(
@@ -610,6 +611,7 @@ def expected_unit(
         "festival_activities_total": len([e for e in done if e["festival"]]),
         "mobile_performances": len([e for e in done if e["kind"] == "mobile_performance"]),
         "registrations": len(regs),
+        "people_registered": len({r["person"] for r in regs}),
         "checked_in": len([r for r in regs if r["checked_in"]]),
         "checked_in_places": sum(r["party_size"] for r in regs if r["checked_in"]),
         "visits": sum(sum(c.values()) for c in visits),

@@ -52,7 +52,11 @@ def district(session) -> District:
         ],
         registrations=[
             RegistrationRecord(
-                event_id=r["event_id"], party_size=r["party_size"], status=r["status"], checked_in=r["checked_in"]
+                event_id=r["event_id"],
+                party_size=r["party_size"],
+                status=r["status"],
+                checked_in=r["checked_in"],
+                person=r["person_id"],
             )
             for r in _rows(session, rm_registrations, [rm_registrations.c.registration_id])
         ],

@@ -11,9 +11,11 @@ from nameko.dependency_providers import Config
 from kit.database import Database
 from kit.metrics import Metrics
 from kit.rpc import rpc
+from kit.service_settings import SettingsDependency
 from services.reports.entrypoints.facts import FactEntrypoints
 from services.reports.entrypoints.inspections import InspectionEntrypoints, SurveyEntrypoints
 from services.reports.entrypoints.reports import ReportEntrypoints
+from services.reports.settings import ReportsSettings
 from services.reports.tables import metadata
 
 
@@ -22,6 +24,7 @@ class ReportsService(FactEntrypoints, ReportEntrypoints, InspectionEntrypoints, 
     db = Database(metadata)
     metrics = Metrics()
     config = Config()
+    settings = SettingsDependency(ReportsSettings)
 
     @rpc
     def health(self):

@@ -67,7 +67,7 @@ rm_registrations = Table(
     Column("event_id", String(36), nullable=False, index=True),
     Column("party_size", Integer, nullable=False),
     Column("status", String(20), nullable=False),  # confirmed | waitlisted | cancelled
-    Column("person_id", String(100), nullable=True),  # for the satisfaction survey's sample only
+    Column("person_id", String(100), nullable=True),  # a pseudonym (domain/privacy.py): distinct people
     Column("checked_in", Boolean, nullable=False, default=False, server_default=false()),
 )
 
@@ -256,6 +256,16 @@ rectifications = Table(
     Column("closing_note", Text),
     Column("closed_at", UtcDateTime()),
     Column("created_at", UtcDateTime(), nullable=False),
+)
+
+# Who registered (the real account id), kept beside the log (which holds pseudonyms only) for one use: the
+# satisfaction survey invites people on their consented channels. Written as registration facts arrive, not
+# derived from the log (a rebuild leaves it), forgotten when the account is closed.
+survey_contacts = Table(
+    "survey_contacts",
+    metadata,
+    Column("registration_id", String(36), primary_key=True),
+    Column("person_id", String(100), nullable=False, index=True),
 )
 
 # Satisfaction surveys (seed 002): a random sample of recent attendees, one invitation each, answered once.

@@ -70,6 +70,7 @@ class RegistrationRecord:
     party_size: int
     status: str
     checked_in: bool = False
+    person: str | None = None  # a pseudonym: the same person in every fact, not who they are
 
 
 @dataclass(frozen=True)
@@ -168,6 +169,7 @@ class _Unit:
         self.places = 0
         self.attended = 0
         self.groups = Counter()
+        self.people: set[str] = set()
         self.checked_in = 0
         self.checked_in_places = 0
         self.visits = 0
@@ -196,6 +198,7 @@ class _Unit:
             "mobile_performances": self.mobile_performances,
             "registrations": self.registrations,
             "registered_places": self.places,
+            "people_registered": len(self.people),  # distinct people (pseudonyms) with a confirmed registration
             "attended": self.attended,
             "special_groups_attended": {group: self.groups[group] for group in SPECIAL_GROUPS},
             "checked_in": self.checked_in,
@@ -287,6 +290,8 @@ def district_report(
         for key in event_keys(event):
             units[key].registrations += 1
             units[key].places += registration.party_size
+            if registration.person:
+                units[key].people.add(registration.person)
             if registration.checked_in:
                 units[key].checked_in += 1
                 units[key].checked_in_places += registration.party_size
