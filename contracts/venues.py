@@ -765,6 +765,28 @@ class OpeningStandardFact(BaseModel):
     holidays_required: bool
 
 
+class WeeklyOpening(BaseModel):
+    """Each weekday's open intervals (HH:MM-HH:MM); an empty list: closed that day."""
+
+    monday: list[str] = []
+    tuesday: list[str] = []
+    wednesday: list[str] = []
+    thursday: list[str] = []
+    friday: list[str] = []
+    saturday: list[str] = []
+    sunday: list[str] = []
+
+
+class VisitorCounts(BaseModel):
+    """Visitors of each group on one line of the visit register."""
+
+    elderly: int = 0
+    minors: int = 0
+    disabled: int = 0
+    migrant_workers: int = 0
+    general: int = 0
+
+
 class OpeningHoursSet(DomainEvent):
     source_service = "venues"
     event_type = "venue.hours_set"
@@ -776,9 +798,7 @@ class OpeningHoursSet(DomainEvent):
     venue_id: str
     venue_name: str
     level: VenueLevel
-    weekly: dict[str, list[str]] = Field(
-        description="Weekday → open intervals (HH:MM-HH:MM); a weekday left out is closed."
-    )
+    weekly: WeeklyOpening
     holiday_rule: HolidayRuleName
     weekly_open_hours: float
     effective_from: date = Field(description="The local date from which these hours apply.")
@@ -820,9 +840,7 @@ class VisitsRecorded(DomainEvent):
     venue_name: str
     date: date
     room_id: str | None = None
-    counts: dict[str, int] = Field(
-        description="Visitor group (elderly, minors, disabled, migrant_workers, general) → visitors."
-    )
+    counts: VisitorCounts
     total: int
     recorded_by: str
 
