@@ -123,6 +123,12 @@ class RegistrationCancelled(RegistrationFact):
     reason: str | None = None
 
 
+class RegistrationCheckedIn(RegistrationFact):
+    source_service = "events"
+    event_type = "registration.checked_in"
+    summary = "A registered person (and their party) arrived and was checked in at the event (reach, seeds 002/003)."
+
+
 class OrderFact(DomainEvent):
     order_id: str
     offering_id: str

@@ -756,6 +756,95 @@ class VenueReopened(DomainEvent):
     expected_reopening: datetime | None = None
 
 
+class OpeningStandardFact(BaseModel):
+    """The opening standard a venue is held to (seed 001; the village figure is the district's setting)."""
+
+    min_weekly_hours: float
+    min_daily_hours: float
+    weekend_required: bool
+    holidays_required: bool
+
+
+class WeeklyOpening(BaseModel):
+    """Each weekday's open intervals (HH:MM-HH:MM); an empty list: closed that day."""
+
+    monday: list[str] = []
+    tuesday: list[str] = []
+    wednesday: list[str] = []
+    thursday: list[str] = []
+    friday: list[str] = []
+    saturday: list[str] = []
+    sunday: list[str] = []
+
+
+class VisitorCounts(BaseModel):
+    """Visitors of each group on one line of the visit register."""
+
+    elderly: int = 0
+    minors: int = 0
+    disabled: int = 0
+    migrant_workers: int = 0
+    general: int = 0
+
+
+class OpeningHoursSet(DomainEvent):
+    source_service = "venues"
+    event_type = "venue.hours_set"
+    summary = (
+        "A venue's weekly opening hours and statutory-holiday rule as published from a date, with the opening "
+        "standard it is held to (seed 001, 004)."
+    )
+
+    venue_id: str
+    venue_name: str
+    level: VenueLevel
+    weekly: WeeklyOpening
+    holiday_rule: HolidayRuleName
+    weekly_open_hours: float
+    effective_from: date = Field(description="The local date from which these hours apply.")
+    standard: OpeningStandardFact
+    set_by: str
+
+
+class OpeningExceptionSet(DomainEvent):
+    source_service = "venues"
+    event_type = "venue.hours_exception_set"
+    summary = "The hours of one date differ from the weekly hours (no intervals: closed that day), with the reason."
+
+    venue_id: str
+    venue_name: str
+    date: date
+    intervals: list[str] = []
+    note: str = ""
+    set_by: str
+
+
+class OpeningExceptionRemoved(DomainEvent):
+    source_service = "venues"
+    event_type = "venue.hours_exception_removed"
+    summary = "A dated exception was removed: the weekly hours apply on that date again."
+
+    venue_id: str
+    venue_name: str
+    date: date
+    removed_by: str
+
+
+class VisitsRecorded(DomainEvent):
+    source_service = "venues"
+    event_type = "visits.recorded"
+    summary = "A line of the visit register (五簿一册): visitors of each group on one day (in one room)."
+
+    entry_id: str
+    venue_id: str
+    venue_name: str
+    date: date
+    room_id: str | None = None
+    counts: VisitorCounts
+    total: int
+    recorded_by: str
+
+
 class BookingFact(DomainEvent):
     """Common shape of the booking.* facts."""
 

@@ -172,6 +172,68 @@ class VolunteerUpdated(DomainEvent):
     channels: list[ContactChannel] = ["inbox"]
 
 
+class HoursLogged(DomainEvent):
+    source_service = "volunteers"
+    event_type = "hours.logged"
+    summary = "Staff logged service hours outside a dispatched event (e.g. a reading-point shift)."
+    volunteer_id: str
+    hours: float
+    on: date
+    total_hours: float
+    town: str | None = None  # where the volunteer is based
+    village: str | None = None
+
+
+class TrainingRecorded(DomainEvent):
+    source_service = "volunteers"
+    event_type = "training.recorded"
+    summary = "Training a volunteer took part in (seed 001: at least one week, 40 h, a year)."
+    volunteer_id: str
+    course: str
+    provider: str = ""
+    hours: float
+    on: date
+    town: str | None = None  # where the volunteer is based
+    village: str | None = None
+
+
+class StarsChanged(DomainEvent):
+    source_service = "volunteers"
+    event_type = "volunteer.stars_changed"
+    summary = "A volunteer's star level (星级) changed, after hours credited or logged or a rating."
+    volunteer_id: str
+    stars: int
+    previous_stars: int
+    total_hours: float
+    town: str | None = None
+    village: str | None = None
+
+
+class TeamRecord(DomainEvent):
+    """A team as it stands (the common part of team.registered and team.updated); no member names."""
+
+    team_id: str
+    name: str
+    kind: Literal["volunteer_team", "amateur_troupe", "professional_troupe"]
+    specialty: str | None = None
+    town: str | None = None
+    village: str | None = None  # a team with a village is a village team; one with only a town, a town team
+    active: bool
+    member_count: int
+
+
+class TeamRegistered(TeamRecord):
+    source_service = "volunteers"
+    event_type = "team.registered"
+    summary = "A volunteer team or an amateur or professional troupe was registered (seed 001 team standards)."
+
+
+class TeamUpdated(TeamRecord):
+    source_service = "volunteers"
+    event_type = "team.updated"
+    summary = "A team changed: its details, its members (the count) or whether it is active."
+
+
 # ---------------------------------------------------------------------------------------------------
 # RPC / HTTP payloads: volunteers
 

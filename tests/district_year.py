@@ -11,8 +11,10 @@ import math
 import random
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
+
+import chinese_calendar
 
 from contracts.common import Coordinates
 from contracts.events import (
@@ -23,10 +25,29 @@ from contracts.events import (
     OrderPlaced,
     OrderScheduled,
     RegistrationCancelled,
+    RegistrationCheckedIn,
     RegistrationConfirmed,
 )
-from contracts.venues import BookingCancelled, BookingConfirmed, VenueClosed, VenueRegistered, VenueReopened
-from contracts.volunteers import HoursCredited
+from contracts.venues import (
+    BookingCancelled,
+    BookingConfirmed,
+    OpeningExceptionRemoved,
+    OpeningExceptionSet,
+    OpeningHoursSet,
+    OpeningStandardFact,
+    VenueClosed,
+    VenueRegistered,
+    VenueReopened,
+    VisitsRecorded,
+)
+from contracts.volunteers import (
+    HoursCredited,
+    HoursLogged,
+    StarsChanged,
+    TeamRegistered,
+    TeamUpdated,
+    TrainingRecorded,
+)
 
 LOCAL = ZoneInfo("Asia/Shanghai")
 TOWN = "嘉平镇"
@@ -60,6 +81,15 @@ class Generated:
     bookings: list = field(default_factory=list)
     closures: list = field(default_factory=list)
     hours: list = field(default_factory=list)  # (event_id, hours)
+    opening: list = field(default_factory=list)  # dicts: venue_id, effective_from, weekly {weekday: [(from, to)]}, ...
+    exceptions: dict = field(default_factory=dict)  # (venue_id, date) -> [(from, to)] as finally standing
+    volunteers: dict = field(default_factory=dict)  # volunteer_id -> village (None: the town)
+    training: list = field(default_factory=list)  # (volunteer_id, day, hours)
+    logged: list = field(default_factory=list)  # (volunteer_id, day, hours)
+    stars: list = field(default_factory=list)  # (volunteer_id, at, stars)
+    teams: dict = field(default_factory=dict)  # team_id -> dict(kind, village, active, members) as it stands
+    visits: list = field(default_factory=list)  # (venue_id, day, {group: visitors})
+    reach: random.Random = field(default_factory=lambda: random.Random(14))  # check-ins and visits
 
     def add(self, fact, at: datetime) -> None:
         self.facts.append((fact, at))
@@ -133,6 +163,9 @@ def generate(
                 g.add(BookingConfirmed(**fact), start - timedelta(days=7))
                 if booking["cancelled"]:
                     g.add(BookingCancelled(**{**fact, "status": "cancelled"}), start - timedelta(days=2))
+    _opening_hours(g)
+    _volunteering(g, rng, months)
+    _visit_registers(g, months)
     closure_start = datetime(2026, 3, 20, 0, 0, tzinfo=LOCAL)
     closure = dict(closure_id=_id(), start=closure_start, end=closure_start + timedelta(days=3))
     g.closures.append(closure)
@@ -157,6 +190,202 @@ def generate(
         closure["end"],
     )
     return g
+
+
+TOWN_STANDARD = dict(min_weekly_hours=42.0, min_daily_hours=4.0, weekend_required=True, holidays_required=True)
+VILLAGE_STANDARD = dict(min_weekly_hours=35.0, min_daily_hours=0.0, weekend_required=False, holidays_required=False)
+
+
+def _opening_hours(g: Generated) -> None:
+    """The town centre opens 42 h a week (Tuesday to Sunday), 36 h in July and August; the villages 35 h on
+    weekdays except 白沙村 (15 h); a few dated exceptions (one set and removed again)."""
+    town_full = {d: [(9, 12), (14, 18)] for d in range(1, 7)}
+    town_summer = {d: [(9, 12), (14, 17)] for d in range(1, 7)}
+    for effective, weekly in (
+        (date(2026, 1, 1), town_full),
+        (date(2026, 7, 1), town_summer),
+        (date(2026, 9, 1), town_full),
+    ):
+        _hours_set(g, g.town_venue, "嘉平镇文化服务中心", "town", effective, weekly, "open", TOWN_STANDARD)
+    for village, venue_id in g.village_venues.items():
+        weekly = {d: [(14, 21)] for d in range(5)}
+        if village == "白沙村":
+            weekly = {0: [(18, 21)], 2: [(18, 21)], 4: [(18, 21)], 5: [(9, 12)], 6: [(9, 12)]}
+        _hours_set(
+            g,
+            venue_id,
+            f"{village}综合文化服务中心",
+            "village",
+            date(2026, 1, 1),
+            weekly,
+            "by_arrangement",
+            VILLAGE_STANDARD,
+        )
+    _exception(g, g.town_venue, date(2026, 5, 12), [], "设备检修")
+    _exception(g, g.town_venue, date(2026, 10, 12), [(9, 12)], "国庆后加开")
+    _exception(g, g.village_venues["石门村"], date(2026, 3, 10), [], "村委会议")
+    _exception(g, g.village_venues["大坪村"], date(2026, 2, 3), [], "停电")
+    day = date(2026, 2, 3)
+    g.exceptions.pop((g.village_venues["大坪村"], day))
+    g.add(
+        OpeningExceptionRemoved(
+            venue_id=g.village_venues["大坪村"], venue_name="大坪村综合文化服务中心", date=day, removed_by="manager-1"
+        ),
+        datetime(2026, 1, 30, 9, tzinfo=LOCAL),
+    )
+
+
+def _volunteering(g: Generated, rng: random.Random, months: int) -> None:
+    """Twelve volunteers (in the town and its villages) with training and hours logged outside events,
+    star levels rising (and one withheld), and the town's and villages' teams, one growing to the standard."""
+    places = [None, None, None, None, *VILLAGES.keys(), "石门村", "大坪村"]
+    for n, village in enumerate(places):
+        volunteer_id = f"volunteer-{n}"
+        g.volunteers[volunteer_id] = village
+        where = dict(town=TOWN, village=village)
+        total = 0.0
+        for month in range(1, months + 1):
+            if rng.random() < 0.6:
+                day, hours = date(2026, month, rng.randint(1, 28)), float(rng.choice([2, 4, 8]))
+                g.training.append((volunteer_id, day, hours))
+                g.add(
+                    TrainingRecorded(
+                        volunteer_id=volunteer_id, course="公共文化服务培训", hours=hours, on=day, **where
+                    ),
+                    datetime.combine(day, datetime.min.time(), LOCAL) + timedelta(hours=18),
+                )
+            if rng.random() < 0.5:
+                day, hours = date(2026, month, rng.randint(1, 28)), float(rng.choice([2, 3, 40, 60, 80]))
+                total += hours
+                g.logged.append((volunteer_id, day, hours))
+                at = datetime.combine(day, datetime.min.time(), LOCAL) + timedelta(hours=20)
+                g.add(HoursLogged(volunteer_id=volunteer_id, hours=hours, on=day, total_hours=total, **where), at)
+                stars = sum(1 for threshold in (100, 300, 600) if total >= threshold)
+                previous = ([s for v, _, s in g.stars if v == volunteer_id] or [0])[-1]
+                if stars != previous:
+                    g.stars.append((volunteer_id, at + timedelta(minutes=1), stars))
+                    g.add(
+                        StarsChanged(
+                            volunteer_id=volunteer_id,
+                            stars=stars,
+                            previous_stars=previous,
+                            total_hours=total,
+                            **where,
+                        ),
+                        at + timedelta(minutes=1),
+                    )
+    withheld = next((v for v, _, s in g.stars if s == 1), None)
+    if withheld is not None:  # three poor ratings withhold the star again
+        at = datetime(2026, months, 28, 21, tzinfo=LOCAL)
+        previous = [s for v, _, s in g.stars if v == withheld][-1]
+        g.stars.append((withheld, at, 0))
+        g.add(
+            StarsChanged(
+                volunteer_id=withheld,
+                stars=0,
+                previous_stars=previous,
+                total_hours=0,
+                town=TOWN,
+                village=g.volunteers[withheld],
+            ),
+            at,
+        )
+    teams = [  # kind, village, members, active
+        ("amateur_troupe", None, 25, True),
+        ("amateur_troupe", None, 20, True),
+        ("amateur_troupe", None, 31, True),
+        ("amateur_troupe", None, 22, True),
+        ("amateur_troupe", None, 18, True),  # grows to 20 in March
+        ("professional_troupe", None, 40, True),  # not an amateur troupe: does not count
+        ("volunteer_team", None, 6, True),
+        ("amateur_troupe", "石门村", 12, True),
+        ("amateur_troupe", "大坪村", 9, True),
+        ("amateur_troupe", "双河村", 15, False),
+        ("volunteer_team", "龙凤村", 12, True),
+    ]
+    for n, (kind, village, members, active) in enumerate(teams):
+        team_id = f"team-{n}"
+        record = dict(
+            team_id=team_id,
+            name=f"队伍{n}",
+            kind=kind,
+            specialty=None if kind == "volunteer_team" else "dance",
+            town=TOWN,
+            village=village,
+            active=active,
+            member_count=members,
+        )
+        g.teams[team_id] = record
+        g.add(TeamRegistered(**record), datetime(2026, 1, 5, 10, tzinfo=LOCAL))
+    g.teams["team-4"] = {**g.teams["team-4"], "member_count": 20}
+    g.add(TeamUpdated(**g.teams["team-4"]), datetime(2026, 3, 2, 10, tzinfo=LOCAL))
+
+
+VISITOR_GROUPS = ("elderly", "minors", "disabled", "migrant_workers", "general")
+
+
+def _visit_registers(g: Generated, months: int) -> None:
+    """A few lines of each centre's visit register each month (some for the whole venue, some per room)."""
+    for venue_id in [g.town_venue, *g.village_venues.values()]:
+        for month in range(1, months + 1):
+            for _ in range(g.reach.randint(0, 3)):
+                day = date(2026, month, g.reach.randint(1, 28))
+                counts = {
+                    group: g.reach.randint(0, 30) for group in g.reach.sample(VISITOR_GROUPS, g.reach.randint(1, 5))
+                }
+                g.visits.append((venue_id, day, counts))
+                g.add(
+                    VisitsRecorded(
+                        entry_id=_id(),
+                        venue_id=venue_id,
+                        venue_name="",
+                        date=day,
+                        counts=counts,
+                        total=sum(counts.values()),
+                        recorded_by="manager-1",
+                    ),
+                    _midnight(day) + timedelta(hours=21),
+                )
+
+
+def _text(span: tuple[int, int]) -> str:
+    return f"{span[0]:02d}:00-{span[1]:02d}:00"
+
+
+WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _hours_set(g: Generated, venue_id, name, level, effective, weekly, rule, standard) -> None:
+    g.opening.append(dict(venue_id=venue_id, effective_from=effective, weekly=weekly, rule=rule, standard=standard))
+    g.add(
+        OpeningHoursSet(
+            venue_id=venue_id,
+            venue_name=name,
+            level=level,
+            weekly={WEEKDAY_NAMES[d]: [_text(s) for s in spans] for d, spans in weekly.items()},
+            holiday_rule=rule,
+            weekly_open_hours=sum(b - a for spans in weekly.values() for a, b in spans),
+            effective_from=effective,
+            standard=OpeningStandardFact(**standard),
+            set_by="manager-1",
+        ),
+        datetime.combine(effective, datetime.min.time(), LOCAL) - timedelta(days=2),
+    )
+
+
+def _exception(g: Generated, venue_id, day: date, spans, note: str) -> None:
+    g.exceptions[(venue_id, day)] = spans
+    g.add(
+        OpeningExceptionSet(
+            venue_id=venue_id,
+            venue_name="",
+            date=day,
+            intervals=[_text(s) for s in spans],
+            note=note,
+            set_by="manager-1",
+        ),
+        datetime.combine(day, datetime.min.time(), LOCAL) - timedelta(days=5),
+    )
 
 
 def _venues(g: Generated) -> None:
@@ -235,6 +464,7 @@ def _event(g: Generated, rng: random.Random, *, kind, festival, venue_id, villag
             event_id=event["event_id"],
             party_size=rng.randint(1, 3),
             cancelled=rng.random() < 0.2,
+            person=f"resident-{n}",
         )
         g.registrations.append(registration)
         fact = dict(
@@ -251,6 +481,9 @@ def _event(g: Generated, rng: random.Random, *, kind, festival, venue_id, villag
         g.add(RegistrationConfirmed(**fact), start - timedelta(days=10, hours=-n))
         if registration["cancelled"]:
             g.add(RegistrationCancelled(**fact, reason="有事"), start - timedelta(days=3, hours=-n))
+        registration["checked_in"] = not registration["cancelled"] and not cancel and g.reach.random() < 0.6
+        if registration["checked_in"]:
+            g.add(RegistrationCheckedIn(**fact), start + timedelta(minutes=5 + n))
     if cancel:
         from contracts.events import EventCancelled
 
@@ -360,11 +593,33 @@ def expected_unit(
     at_town = venue_id in (None, g.town_venue) and village is None
     bookings = [b for b in g.bookings if at_town and not b["cancelled"] and in_period(b["start"], start, end)]
     days = [(o["performance"] - o["placed"]).total_seconds() / 86400 for o in orders if o["status"] == "scheduled"]
+    visit_venues = (
+        [venue_id]
+        if venue_id is not None
+        else [g.village_venues[village]]
+        if village is not None
+        else [g.town_venue, *g.village_venues.values()]
+    )
+    visits = [c for v, day, c in g.visits if v in visit_venues and in_period(_midnight(day), start, end)]
+    logged = sum(
+        h
+        for v, day, h in g.logged
+        if (village is None or g.volunteers[v] == village) and in_period(_midnight(day), start, end)
+    )
     figures = {
         "activities": len(done),
         "festival_activities_total": len([e for e in done if e["festival"]]),
         "mobile_performances": len([e for e in done if e["kind"] == "mobile_performance"]),
         "registrations": len(regs),
+        "people_registered": len({r["person"] for r in regs}),
+        "checked_in": len([r for r in regs if r["checked_in"]]),
+        "checked_in_places": sum(r["party_size"] for r in regs if r["checked_in"]),
+        "visits": sum(sum(c.values()) for c in visits),
+        "visits_by_group": {grp: sum(c.get(grp, 0) for c in visits) for grp in VISITOR_GROUPS},
+        "special_groups_served": {
+            grp: sum(e["attended"] for e in done if grp in e["groups"]) + sum(c.get(grp, 0) for c in visits)
+            for grp in GROUPS
+        },
         "registered_places": sum(r["party_size"] for r in regs),
         "attended": sum(e["attended"] for e in done),
         "special_groups_attended": {grp: sum(e["attended"] for e in done if grp in e["groups"]) for grp in GROUPS},
@@ -373,7 +628,11 @@ def expected_unit(
         "satisfaction_distribution": {str(r): ratings.count(r) for r in range(1, 6)},
         "bookings": len(bookings),
         "booked_hours": round(sum((b["end"] - b["start"]).total_seconds() / 3600 for b in bookings), 2),
-        "volunteer_hours": round(sum(h for event_id, h in g.hours if event_id in {e["event_id"] for e in done}), 2),
+        "volunteer_hours": round(
+            sum(h for event_id, h in g.hours if event_id in {e["event_id"] for e in done})
+            + (0 if venue_id is not None else logged),
+            2,
+        ),
         "orders_placed": len(orders),
         "orders_scheduled": len([o for o in orders if o["status"] == "scheduled"]),
         "orders_declined": len([o for o in orders if o["status"] == "declined"]),
@@ -400,3 +659,114 @@ def expected_unserved(g: Generated, as_of: datetime, months: int = 4) -> set[str
             end = e["start"] + timedelta(hours=2)
             last[e["village"]] = max(last.get(e["village"], end), end)
     return {v for v in VILLAGES if v not in last or last[v] < since}
+
+
+def _statutory(day: date) -> tuple[bool, bool]:
+    """(a statutory holiday, an adjusted working day); a year chinese_calendar does not know: neither."""
+    try:
+        is_holiday, name = chinese_calendar.get_holiday_detail(day)
+    except NotImplementedError:
+        return False, False
+    return bool(is_holiday and name), not is_holiday and day.weekday() >= 5
+
+
+def _open_minutes(g: Generated, venue_id: str, day: date) -> set[int]:
+    """The minutes of `day` the venue was open, counted minute by minute from the generated inputs."""
+    versions = [v for v in g.opening if v["venue_id"] == venue_id and v["effective_from"] <= day]
+    if not versions:
+        return set()
+    version = max(versions, key=lambda v: v["effective_from"])
+    if (venue_id, day) in g.exceptions:
+        spans = g.exceptions[(venue_id, day)]
+    else:
+        holiday, workday = _statutory(day)
+        if holiday:  # Saturday's hours, or closed
+            spans = version["weekly"].get(5, []) if version["rule"] == "open" else []
+        elif workday:  # Monday's hours
+            spans = version["weekly"].get(0, [])
+        else:
+            spans = version["weekly"].get(day.weekday(), [])
+    minutes = {h * 60 + m for a, b in spans for h in range(a, b) for m in range(60)}
+    if venue_id == g.town_venue:
+        for c in g.closures:
+            for minute in list(minutes):
+                moment = datetime.combine(day, datetime.min.time(), LOCAL) + timedelta(minutes=minute)
+                if c["start"] <= moment < c["end"]:
+                    minutes.discard(minute)
+    return minutes
+
+
+def expected_opening(g: Generated, start: datetime, end: datetime, venue_ids: list[str]) -> dict:
+    """Weeks meeting the opening standard, weeks with hours published, and open hours, for [start, end):
+    a week counts when its Monday is in the period."""
+    weeks = compliant = 0
+    minutes = 0
+    first, last = start.date(), (end - timedelta(seconds=1)).date()
+    for venue_id in venue_ids:
+        versions = [v for v in g.opening if v["venue_id"] == venue_id]
+        day = first
+        while day <= last:
+            minutes += len(_open_minutes(g, venue_id, day))
+            if day.weekday() == 0 and any(v["effective_from"] <= day for v in versions):
+                standard = max(
+                    (v for v in versions if v["effective_from"] <= day + timedelta(days=6)),
+                    key=lambda v: v["effective_from"],
+                )["standard"]
+                week = [
+                    (day + timedelta(days=n), len(_open_minutes(g, venue_id, day + timedelta(days=n))) / 60)
+                    for n in range(7)
+                ]
+                ok = sum(h for _, h in week) >= standard["min_weekly_hours"]
+                ok &= all(h == 0 or h >= standard["min_daily_hours"] for _, h in week)
+                if standard["weekend_required"]:
+                    ok &= all(h > 0 for d, h in week if d.weekday() >= 5)
+                if standard["holidays_required"]:
+                    ok &= all(h > 0 for d, h in week if _statutory(d)[0])
+                weeks += 1
+                compliant += ok
+            day += timedelta(days=1)
+    return {"opening_weeks": weeks, "opening_weeks_compliant": compliant, "open_hours": round(minutes / 60, 2)}
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, datetime.min.time(), LOCAL)
+
+
+def expected_volunteering(g: Generated, start: datetime, end: datetime, village: str | None = None) -> dict:
+    """Hours logged outside events, training against one week a year (pro-rated), star levels at the
+    period's end: of the volunteers based in `village`, or all of them (the district and the town)."""
+    mine = {v for v, place in g.volunteers.items() if village is None or place == village}
+    months = round((end - start).days / 30.4)
+    trained: dict[str, float] = {}
+    for v, day, hours in g.training:
+        if v in mine and in_period(_midnight(day), start, end):
+            trained[v] = trained.get(v, 0) + hours
+    stars = {}
+    for v, at, level in sorted(g.stars, key=lambda s: s[1]):
+        if v in mine and at < end:
+            stars[v] = level
+    return {
+        "volunteer_hours_logged": round(
+            sum(h for v, day, h in g.logged if v in mine and in_period(_midnight(day), start, end)), 2
+        ),
+        "training_hours": round(sum(trained.values()), 2),
+        "trained_volunteers": len(trained),
+        "volunteers_meeting_training": len([v for v, h in trained.items() if h >= 40 * months / 12]),
+        "volunteers_by_stars": {str(n): len([v for v, s in stars.items() if s == n]) for n in range(1, 6)},
+    }
+
+
+def expected_teams(g: Generated, village: str | None = None) -> dict:
+    """Seed 001 as it reads: a town 5 amateur troupes of 20 or more and 1 volunteer team of 5 or more of
+    its own; a village 1 amateur troupe of 10 or more (active teams only)."""
+    teams = [t for t in g.teams.values() if t["active"] and t["village"] == village]
+    if village is None:
+        troupes = len([t for t in teams if t["kind"] == "amateur_troupe" and t["member_count"] >= 20])
+        volunteer_teams = len([t for t in teams if t["kind"] == "volunteer_team" and t["member_count"] >= 5])
+        return {
+            "qualifying_troupes": troupes,
+            "qualifying_volunteer_teams": volunteer_teams,
+            "team_standard_met": troupes >= 5 and volunteer_teams >= 1,
+        }
+    troupes = len([t for t in teams if t["kind"] == "amateur_troupe" and t["member_count"] >= 10])
+    return {"qualifying_troupes": troupes, "qualifying_volunteer_teams": None, "team_standard_met": troupes >= 1}

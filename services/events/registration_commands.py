@@ -19,6 +19,7 @@ from contracts.events import (
     FeedbackView,
     RegistrationCancel,
     RegistrationCancelled,
+    RegistrationCheckedIn,
     RegistrationConfirmed,
     RegistrationCreate,
     RegistrationWaitlisted,
@@ -188,6 +189,8 @@ def _staff_transition(db, actor: dict, registration_id: str, action: rules.Regis
             values["checked_in_at"] = now
         tx.session.execute(update(registrations).where(registrations.c.id == registration_id).values(**values))
         row = registration_row(tx.session, registration_id)
+        if action is rules.RegistrationAction.CHECK_IN:
+            tx.emit(registration_fact(RegistrationCheckedIn, row, event), subject=registration_id)
     return registration_view(row).model_dump(mode="json")
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Callable
 
 from pydantic import TypeAdapter
@@ -20,9 +20,16 @@ from services.reports.tables import (
     rm_events,
     rm_feedback,
     rm_hours,
+    rm_logged_hours,
+    rm_opening_exceptions,
+    rm_opening_hours,
     rm_orders,
     rm_registrations,
+    rm_star_changes,
+    rm_teams,
+    rm_training,
     rm_venues,
+    rm_visits,
 )
 
 _TIME = TypeAdapter(datetime)
@@ -136,6 +143,26 @@ def _registration(status: str) -> Callable:
     return apply
 
 
+def _checked_in(session, fact: Fact) -> None:
+    d = fact.data
+    key = {"registration_id": d["registration_id"]}
+    if session.execute(
+        select(rm_registrations.c.status).where(rm_registrations.c.registration_id == d["registration_id"])
+    ).first():
+        _update(session, rm_registrations, key, {"checked_in": True})
+    else:  # before its registration.confirmed (a retried delivery): a check-in is of a confirmed place
+        values = dict(
+            event_id=d["event_id"], party_size=d["party_size"], status="confirmed", person_id=d.get("person_id")
+        )
+        _put(session, rm_registrations, key, {**values, "checked_in": True})
+
+
+def _visits(session, fact: Fact) -> None:
+    d = fact.data
+    values = dict(venue_id=d["venue_id"], day=date.fromisoformat(d["date"]), total=d["total"], counts=d["counts"])
+    _put(session, rm_visits, {"entry_id": d["entry_id"]}, values)
+
+
 def _feedback(session, fact: Fact) -> None:
     d = fact.data
     # Feedback given with the event's code has no registration: each such fact is one rating.
@@ -210,11 +237,86 @@ def _hours(session, fact: Fact) -> None:
     _put(session, rm_hours, {"event_id": d["event_id"], "volunteer_id": d["volunteer_id"]}, {"hours": d["hours"]})
 
 
+def _opening_hours(session, fact: Fact) -> None:
+    d = fact.data
+    _put(
+        session,
+        rm_opening_hours,
+        {"venue_id": d["venue_id"], "effective_from": date.fromisoformat(d["effective_from"])},
+        dict(weekly=d["weekly"], holiday_rule=d["holiday_rule"], standard=d["standard"]),
+    )
+
+
+def _opening_exception(session, fact: Fact) -> None:
+    d = fact.data
+    key = {"venue_id": d["venue_id"], "date": date.fromisoformat(d["date"])}
+    _put(session, rm_opening_exceptions, key, {"intervals": list(d.get("intervals") or [])})
+
+
+def _opening_exception_removed(session, fact: Fact) -> None:
+    d = fact.data
+    session.execute(
+        rm_opening_exceptions.delete().where(
+            rm_opening_exceptions.c.venue_id == d["venue_id"],
+            rm_opening_exceptions.c.date == date.fromisoformat(d["date"]),
+        )
+    )
+
+
+def _team(session, fact: Fact) -> None:
+    d = fact.data
+    _put(
+        session,
+        rm_teams,
+        {"team_id": d["team_id"]},
+        dict(
+            name=d["name"],
+            kind=d["kind"],
+            town=d.get("town"),
+            village=d.get("village"),
+            active=d["active"],
+            member_count=d["member_count"],
+        ),
+    )
+
+
+def _by_volunteer(table) -> Callable:
+    """Training or hours logged: one row per fact, where the volunteer is based."""
+
+    def apply(session, fact: Fact) -> None:
+        d = fact.data
+        values = dict(
+            volunteer_id=d["volunteer_id"],
+            hours=d["hours"],
+            day=date.fromisoformat(d["on"]),
+            town=d.get("town"),
+            village=d.get("village"),
+        )
+        _put(session, table, {"fact_id": fact.event_id}, values)
+
+    return apply
+
+
+def _stars(session, fact: Fact) -> None:
+    d = fact.data
+    values = dict(
+        volunteer_id=d["volunteer_id"],
+        stars=d["stars"],
+        at=fact.occurred_at,
+        town=d.get("town"),
+        village=d.get("village"),
+    )
+    _put(session, rm_star_changes, {"fact_id": fact.event_id}, values)
+
+
 PROJECTORS: dict[str, Callable] = {
     "venue.registered": _venue,
     "venue.updated": _venue,
     "venue.closed": _closed,
     "venue.reopened": _reopened,
+    "venue.hours_set": _opening_hours,
+    "venue.hours_exception_set": _opening_exception,
+    "venue.hours_exception_removed": _opening_exception_removed,
     "event.published": _event("published"),
     "event.rescheduled": _event(None),
     "event.displaced": _event(None),
@@ -225,6 +327,8 @@ PROJECTORS: dict[str, Callable] = {
     "registration.rescheduled": _registration("confirmed"),
     "registration.waitlisted": _registration("waitlisted"),
     "registration.cancelled": _registration("cancelled"),
+    "registration.checked_in": _checked_in,
+    "visits.recorded": _visits,
     "feedback.received": _feedback,
     "order.placed": _order("placed"),
     "order.scheduled": _order("scheduled"),
@@ -235,6 +339,11 @@ PROJECTORS: dict[str, Callable] = {
     "booking.rejected": _booking("rejected"),
     "booking.cancelled": _booking("cancelled"),
     "hours.credited": _hours,
+    "hours.logged": _by_volunteer(rm_logged_hours),
+    "training.recorded": _by_volunteer(rm_training),
+    "volunteer.stars_changed": _stars,
+    "team.registered": _team,
+    "team.updated": _team,
 }
 
 

@@ -12,9 +12,11 @@ from kit.database import Database
 from kit.metrics import Metrics
 from kit.request_context import RequestContext
 from kit.rpc import rpc
+from kit.service_settings import SettingsDependency
 from services.reports.entrypoints.facts import FactEntrypoints
 from services.reports.entrypoints.inspections import InspectionEntrypoints, SurveyEntrypoints
 from services.reports.entrypoints.reports import ReportEntrypoints
+from services.reports.settings import ReportsSettings
 from services.reports.tables import metadata
 
 
@@ -24,6 +26,7 @@ class ReportsService(FactEntrypoints, ReportEntrypoints, InspectionEntrypoints, 
     metrics = Metrics()
     request = RequestContext()  # the request id of every worker, in its logs and facts (kit.request_ids)
     config = Config()
+    settings = SettingsDependency(ReportsSettings)
 
     @rpc
     def health(self):

@@ -14,7 +14,14 @@ from sqlalchemy import select, update
 from contracts.errors import Conflict, Forbidden, NotFound
 from contracts.reports import SurveyAnswer, SurveyCreate, SurveyInvited
 from kit.clock import utcnow
-from services.reports.tables import rm_events, rm_registrations, rm_venues, survey_invitations, surveys
+from services.reports.tables import (
+    rm_events,
+    rm_registrations,
+    rm_venues,
+    survey_contacts,
+    survey_invitations,
+    surveys,
+)
 
 _SAMPLER = random.SystemRandom()
 
@@ -23,15 +30,15 @@ def start_survey(tx, created_by: str, data: SurveyCreate) -> dict:
     now = utcnow()
     rows = tx.session.execute(
         select(
-            rm_registrations.c.person_id, rm_events.c.event_id, rm_events.c.title, rm_events.c.village, rm_events.c.town
+            survey_contacts.c.person_id, rm_events.c.event_id, rm_events.c.title, rm_events.c.village, rm_events.c.town
         )
         .join(rm_events, rm_events.c.event_id == rm_registrations.c.event_id)
+        .join(survey_contacts, survey_contacts.c.registration_id == rm_registrations.c.registration_id)
         .where(
             rm_events.c.status == "completed",
             rm_events.c.end >= now - timedelta(days=data.days),
             rm_events.c.end <= now,
             rm_registrations.c.status == "confirmed",
-            rm_registrations.c.person_id.is_not(None),
         )
         .order_by(rm_registrations.c.registration_id)
     ).all()

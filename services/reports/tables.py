@@ -8,7 +8,7 @@ Times are UTC.
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, Date, Float, Integer, MetaData, String, Table, Text
+from sqlalchemy import JSON, Boolean, Column, Date, Float, Integer, MetaData, String, Table, Text, false
 
 from kit.tables import UtcDateTime, add_kit_tables
 
@@ -67,7 +67,8 @@ rm_registrations = Table(
     Column("event_id", String(36), nullable=False, index=True),
     Column("party_size", Integer, nullable=False),
     Column("status", String(20), nullable=False),  # confirmed | waitlisted | cancelled
-    Column("person_id", String(100), nullable=True),  # for the satisfaction survey's sample only
+    Column("person_id", String(100), nullable=True),  # a pseudonym (domain/privacy.py): distinct people
+    Column("checked_in", Boolean, nullable=False, default=False, server_default=false()),
 )
 
 rm_feedback = Table(
@@ -123,7 +124,101 @@ rm_hours = Table(
     Column("hours", Float, nullable=False),
 )
 
-READ_MODELS = (rm_venues, rm_events, rm_registrations, rm_feedback, rm_orders, rm_bookings, rm_closures, rm_hours)
+# The weekly hours each venue published, from the date they apply (a second set on one date replaces
+# the first), and its dated exceptions (venue.hours_set, venue.hours_exception_set/removed).
+rm_opening_hours = Table(
+    "rm_opening_hours",
+    metadata,
+    Column("venue_id", String(36), primary_key=True),
+    Column("effective_from", Date, primary_key=True),
+    Column("weekly", JSON, nullable=False),
+    Column("holiday_rule", String(20), nullable=False),
+    Column("standard", JSON, nullable=False),
+)
+
+rm_opening_exceptions = Table(
+    "rm_opening_exceptions",
+    metadata,
+    Column("venue_id", String(36), primary_key=True),
+    Column("date", Date, primary_key=True),
+    Column("intervals", JSON, nullable=False),
+)
+
+# Volunteers (seed 001): teams as they stand, training and hours logged outside events (placed where the
+# volunteer is based), and each change of a volunteer's star level (the level at a period's end is the last).
+rm_teams = Table(
+    "rm_teams",
+    metadata,
+    Column("team_id", String(36), primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("kind", String(30), nullable=False),
+    Column("town", String(100)),
+    Column("village", String(100)),
+    Column("active", Boolean, nullable=False),
+    Column("member_count", Integer, nullable=False),
+)
+
+rm_training = Table(
+    "rm_training",
+    metadata,
+    Column("fact_id", String(64), primary_key=True),  # the CloudEvent id (a record carries no id of its own)
+    Column("volunteer_id", String(100), nullable=False, index=True),
+    Column("hours", Float, nullable=False),
+    Column("day", Date, nullable=False),
+    Column("town", String(100)),
+    Column("village", String(100)),
+)
+
+rm_logged_hours = Table(
+    "rm_logged_hours",
+    metadata,
+    Column("fact_id", String(64), primary_key=True),
+    Column("volunteer_id", String(100), nullable=False, index=True),
+    Column("hours", Float, nullable=False),
+    Column("day", Date, nullable=False),
+    Column("town", String(100)),
+    Column("village", String(100)),
+)
+
+rm_star_changes = Table(
+    "rm_star_changes",
+    metadata,
+    Column("fact_id", String(64), primary_key=True),
+    Column("volunteer_id", String(100), nullable=False, index=True),
+    Column("stars", Integer, nullable=False),
+    Column("at", UtcDateTime(), nullable=False),
+    Column("town", String(100)),
+    Column("village", String(100)),
+)
+
+# The visit registers (五簿一册) of the venues: one line per day (and room) with visitors per group.
+rm_visits = Table(
+    "rm_visits",
+    metadata,
+    Column("entry_id", String(36), primary_key=True),
+    Column("venue_id", String(36), nullable=False, index=True),
+    Column("day", Date, nullable=False),
+    Column("total", Integer, nullable=False),
+    Column("counts", JSON, nullable=False),
+)
+
+READ_MODELS = (
+    rm_venues,
+    rm_events,
+    rm_registrations,
+    rm_feedback,
+    rm_orders,
+    rm_bookings,
+    rm_closures,
+    rm_hours,
+    rm_opening_hours,
+    rm_opening_exceptions,
+    rm_teams,
+    rm_training,
+    rm_logged_hours,
+    rm_star_changes,
+    rm_visits,
+)
 
 report_settings = Table(
     "report_settings",
@@ -161,6 +256,16 @@ rectifications = Table(
     Column("closing_note", Text),
     Column("closed_at", UtcDateTime()),
     Column("created_at", UtcDateTime(), nullable=False),
+)
+
+# Who registered (the real account id), kept beside the log (which holds pseudonyms only) for one use: the
+# satisfaction survey invites people on their consented channels. Written as registration facts arrive, not
+# derived from the log (a rebuild leaves it), forgotten when the account is closed.
+survey_contacts = Table(
+    "survey_contacts",
+    metadata,
+    Column("registration_id", String(36), primary_key=True),
+    Column("person_id", String(100), nullable=False, index=True),
 )
 
 # Satisfaction surveys (seed 002): a random sample of recent attendees, one invitation each, answered once.

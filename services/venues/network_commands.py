@@ -10,11 +10,19 @@ from contracts.errors import Conflict, NotFound, Unprocessable
 from contracts.venues import RoomCreate, RoomUpdate, VenueCreate, VenueRegistered, VenueUpdate, VenueUpdated
 from kit.clock import utcnow
 from services.venues import queries
+from services.venues.domain.compliance import DEFAULT_VILLAGE_WEEKLY_HOURS
+from services.venues.hours_commands import hours_set_fact
 from services.venues.tables import rooms, venues
 
 
 def insert_venue(
-    tx, actor_sub: str, data: VenueCreate, *, weekly_hours: dict | None = None, holiday_rule: str = "by_arrangement"
+    tx,
+    actor_sub: str,
+    data: VenueCreate,
+    *,
+    weekly_hours: dict | None = None,
+    holiday_rule: str = "by_arrangement",
+    village_weekly_hours: float = DEFAULT_VILLAGE_WEEKLY_HOURS,
 ) -> str:
     if data.parent_id and queries.venue_row(tx.session, data.parent_id) is None:
         raise NotFound(f"Parent venue {data.parent_id} does not exist.", {"parent_id": data.parent_id})
@@ -38,6 +46,13 @@ def insert_venue(
         ),
         subject=venue_id,
     )
+    if weekly_hours:  # a seeded centre comes with its published hours
+        tx.emit(
+            hours_set_fact(
+                venue_id, data.name, data.level, weekly_hours, holiday_rule, actor_sub, village_weekly_hours
+            ),
+            subject=venue_id,
+        )
     return venue_id
 
 

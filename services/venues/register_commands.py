@@ -8,7 +8,7 @@ import uuid
 from sqlalchemy import select
 
 from contracts.errors import Conflict, NotFound, Unprocessable
-from contracts.venues import AssetCreate, AssetUpdate, VisitEntryCreate
+from contracts.venues import AssetCreate, AssetUpdate, VisitEntryCreate, VisitsRecorded
 from kit.clock import utcnow
 from services.venues import queries
 from services.venues.booking_commands import sentence
@@ -39,7 +39,8 @@ def _room_of_venue(session, venue, room_id: str | None):
     return room
 
 
-def record_visits(session, actor_sub: str, venue, data: VisitEntryCreate) -> dict:
+def record_visits(tx, actor_sub: str, venue, data: VisitEntryCreate) -> dict:
+    session = tx.session
     _room_of_venue(session, venue, data.room_id)
     try:
         entry = validate_visit_entry(data.date, data.room_id, dict(data.counts))
@@ -55,6 +56,19 @@ def record_visits(session, actor_sub: str, venue, data: VisitEntryCreate) -> dic
         **{group: entry.counts.get(group, 0) for group in VISITOR_GROUP_COLUMNS},
     }
     session.execute(visits.insert().values(**values))
+    tx.emit(
+        VisitsRecorded(
+            entry_id=values["id"],
+            venue_id=venue.id,
+            venue_name=venue.name,
+            date=data.date,
+            room_id=data.room_id,
+            counts={group.value: count for group, count in entry.counts.items()},
+            total=entry.total,
+            recorded_by=actor_sub,
+        ),
+        subject=venue.id,
+    )
     return {
         "id": values["id"],
         "venue_id": venue.id,

@@ -14,7 +14,9 @@ from contracts.errors import Conflict
 from contracts.volunteers import CheckIn, HoursCredited
 from kit.clock import local_today
 from kit.unit_of_work import Transaction
+from services.volunteers import star_commands
 from services.volunteers.domain.hours import credits_for_event
+from services.volunteers.domain.recognition import NATIONAL_STAR_THRESHOLDS
 from services.volunteers.tables import checkins, completed_events, event_satisfaction, hours_log, offers
 
 
@@ -28,9 +30,12 @@ def credit(
     now: datetime,
     volunteer_ids: list[str],
     recorded_by: str,
+    thresholds=NATIONAL_STAR_THRESHOLDS,
 ) -> list[HoursCredited]:
-    """Credit the event's hours to those volunteers who have no credit for it yet; emit hours.credited."""
+    """Credit the event's hours to those volunteers who have no credit for it yet; emit hours.credited
+    (and volunteer.stars_changed for whom the hours earned a star)."""
     session = tx.session
+    stars = star_commands.stars_now(session, volunteer_ids, thresholds)
     already = set(session.execute(select(hours_log.c.credit_key).where(hours_log.c.event_id == event_id)).scalars())
     facts = []
     for c in credits_for_event(event_id, start, end, {vid: True for vid in volunteer_ids}, already):
@@ -55,10 +60,13 @@ def credit(
         fact = HoursCredited(volunteer_id=c.volunteer_id, event_id=event_id, hours=c.hours, total_hours=float(total))
         tx.emit(fact, subject=c.volunteer_id)
         facts.append(fact)
+    star_commands.emit_changes(tx, stars, thresholds)
     return facts
 
 
-def check_in(tx: Transaction, drow, volunteer_id: str, *, by: str, now: datetime) -> CheckIn:
+def check_in(
+    tx: Transaction, drow, volunteer_id: str, *, by: str, now: datetime, thresholds=NATIONAL_STAR_THRESHOLDS
+) -> CheckIn:
     """Check a volunteer of the event's team in. After the event completed, the hours are credited at once."""
     session = tx.session
     event_id = drow.event_id
@@ -94,6 +102,7 @@ def check_in(tx: Transaction, drow, volunteer_id: str, *, by: str, now: datetime
             now=now,
             volunteer_ids=[volunteer_id],
             recorded_by=by,
+            thresholds=thresholds,
         )
         credited = facts[0].hours if facts else None
     return CheckIn(
@@ -102,7 +111,14 @@ def check_in(tx: Transaction, drow, volunteer_id: str, *, by: str, now: datetime
 
 
 def complete_event(
-    tx: Transaction, *, event_id: str, title: str, start: datetime, end: datetime, now: datetime
+    tx: Transaction,
+    *,
+    event_id: str,
+    title: str,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    thresholds=NATIONAL_STAR_THRESHOLDS,
 ) -> list[HoursCredited]:
     """event.completed: remember it (so a late check-in is credited at once) and credit who checked in.
     A second delivery — same CloudEvent id or not — finds every credit made and credits nobody again."""
@@ -121,6 +137,7 @@ def complete_event(
         now=now,
         volunteer_ids=checked,
         recorded_by="event.completed",
+        thresholds=thresholds,
     )
 
 

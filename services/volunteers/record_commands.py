@@ -5,26 +5,29 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from contracts.common import Actor
 from contracts.errors import Conflict
 from contracts.volunteers import (
     HoursEntry,
     HoursEntryCreate,
+    HoursLogged,
     RatingCreate,
     ServiceRating,
     TrainingCreate,
     TrainingRecord,
+    TrainingRecorded,
 )
-from services.volunteers import dispatching, records, service_records
+from services.volunteers import dispatching, records, service_records, star_commands
 from services.volunteers.access import require_event_organiser
+from services.volunteers.domain.recognition import NATIONAL_STAR_THRESHOLDS
 from services.volunteers.tables import hours_log, offers, service_ratings, training_records
 
 
 def record_training(tx, actor: Actor, volunteer_id: str, data: TrainingCreate, now: datetime) -> TrainingRecord:
     record_id = str(uuid.uuid4())
-    records.existing_volunteer(tx.session, volunteer_id)
+    volunteer = records.existing_volunteer(tx.session, volunteer_id)
     tx.session.execute(
         training_records.insert().values(
             id=record_id,
@@ -37,14 +40,29 @@ def record_training(tx, actor: Actor, volunteer_id: str, data: TrainingCreate, n
             created_at=now,
         )
     )
+    tx.emit(
+        TrainingRecorded(
+            volunteer_id=volunteer_id,
+            course=data.course,
+            provider=data.provider,
+            hours=data.hours,
+            on=data.on,
+            town=volunteer.town,
+            village=volunteer.village,
+        ),
+        subject=volunteer_id,
+    )
     row = tx.session.execute(select(training_records).where(training_records.c.id == record_id)).first()
     return service_records.training_view(row)
 
 
-def log_hours(tx, actor: Actor, volunteer_id: str, data: HoursEntryCreate, now: datetime) -> HoursEntry:
+def log_hours(
+    tx, actor: Actor, volunteer_id: str, data: HoursEntryCreate, now: datetime, thresholds=NATIONAL_STAR_THRESHOLDS
+) -> HoursEntry:
     """Service outside a dispatched event, logged by staff (event hours are credited automatically)."""
     entry_id = str(uuid.uuid4())
-    records.existing_volunteer(tx.session, volunteer_id)
+    volunteer = records.existing_volunteer(tx.session, volunteer_id)
+    stars = star_commands.stars_now(tx.session, [volunteer_id], thresholds)
     tx.session.execute(
         hours_log.insert().values(
             id=entry_id,
@@ -60,6 +78,21 @@ def log_hours(tx, actor: Actor, volunteer_id: str, data: HoursEntryCreate, now: 
             created_at=now,
         )
     )
+    total = tx.session.execute(
+        select(func.sum(hours_log.c.hours)).where(hours_log.c.volunteer_id == volunteer_id)
+    ).scalar_one()
+    tx.emit(
+        HoursLogged(
+            volunteer_id=volunteer_id,
+            hours=data.hours,
+            on=data.on,
+            total_hours=float(total),
+            town=volunteer.town,
+            village=volunteer.village,
+        ),
+        subject=volunteer_id,
+    )
+    star_commands.emit_changes(tx, stars, thresholds)
     row = tx.session.execute(select(hours_log).where(hours_log.c.id == entry_id)).first()
     return service_records.hours_entry_view(row)
 
@@ -78,7 +111,9 @@ def served_at(session, volunteer_id: str, event_id: str) -> bool:
     )
 
 
-def rate_service(tx, actor: Actor, volunteer_id: str, data: RatingCreate, now: datetime) -> ServiceRating:
+def rate_service(
+    tx, actor: Actor, volunteer_id: str, data: RatingCreate, now: datetime, thresholds=NATIONAL_STAR_THRESHOLDS
+) -> ServiceRating:
     """The event's organiser rates a volunteer's service there, 1–5 (rating again replaces it)."""
     session = tx.session
     records.existing_volunteer(session, volunteer_id)
@@ -90,10 +125,12 @@ def rate_service(tx, actor: Actor, volunteer_id: str, data: RatingCreate, now: d
             f"{volunteer_id} did not serve at event {data.event_id}; only service can be rated.",
             {"reason": "did_not_serve", "volunteer_id": volunteer_id, "event_id": data.event_id},
         )
+    stars = star_commands.stars_now(session, [volunteer_id], thresholds)  # a low average withholds a star
     key = (service_ratings.c.volunteer_id == volunteer_id) & (service_ratings.c.event_id == data.event_id)
     values = dict(rating=data.rating, comment=data.comment, rated_by=actor.sub, rated_at=now)
     if session.execute(select(service_ratings.c.rating).where(key)).first():
         session.execute(service_ratings.update().where(key).values(**values))
     else:
         session.execute(service_ratings.insert().values(volunteer_id=volunteer_id, event_id=data.event_id, **values))
+    star_commands.emit_changes(tx, stars, thresholds)
     return ServiceRating(volunteer_id=volunteer_id, **data.model_dump(), rated_by=actor.sub, rated_at=now)

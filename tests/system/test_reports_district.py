@@ -25,7 +25,16 @@ from openpyxl import load_workbook
 
 from gateway.report_exports import tables
 from services.reports.tests.conftest import publish_facts
-from tests.district_year import LOCAL, TOWN, VILLAGES, expected_unit, generate
+from tests.district_year import (
+    LOCAL,
+    TOWN,
+    VILLAGES,
+    expected_opening,
+    expected_teams,
+    expected_unit,
+    expected_volunteering,
+    generate,
+)
 from tests.platform import ROOT
 from tests.system.test_events_support import ok, organiser
 
@@ -87,10 +96,27 @@ def test_every_figure_of_the_generated_quarter(shared_platform, district):
     g = district
     with shared_platform.client("organiser") as http:
         report = ok(http.get("/api/v1/reports/district", params={"period": "2026-Q3"}))
+    every_venue = [g.town_venue, *g.village_venues.values()]
     for row, expected in [
-        (_unit(report, "district"), expected_unit(g, *Q3)),
-        (_unit(report, "venue", venue_id=g.town_venue), expected_unit(g, *Q3, venue_id=g.town_venue)),
-        *[(_unit(report, "village", village=v), expected_unit(g, *Q3, village=v)) for v in VILLAGES],
+        (_unit(report, "district"), {**expected_unit(g, *Q3), **expected_opening(g, *Q3, every_venue)}),
+        (_unit(report, "district"), expected_volunteering(g, *Q3)),
+        (_unit(report, "town", name=TOWN), {**expected_volunteering(g, *Q3), **expected_teams(g)}),
+        (
+            _unit(report, "venue", venue_id=g.town_venue),
+            {**expected_unit(g, *Q3, venue_id=g.town_venue), **expected_opening(g, *Q3, [g.town_venue])},
+        ),
+        *[
+            (
+                _unit(report, "village", village=v),
+                {
+                    **expected_unit(g, *Q3, village=v),
+                    **expected_opening(g, *Q3, [g.village_venues[v]]),
+                    **expected_volunteering(g, *Q3, v),
+                    **expected_teams(g, v),
+                },
+            )
+            for v in VILLAGES
+        ],
     ]:
         for name, value in expected.items():
             assert row[name] == value, f"{row['name']}: {name} is {row[name]}, expected {value}"
@@ -146,7 +172,8 @@ def test_an_unserved_village_leaves_the_list_within_seconds_of_a_completed_perfo
         gaofeng["registered_places"],
         gaofeng["attended"],
         gaofeng["special_groups_attended"]["elderly"],
-    ) == (1, 1, 2, 2, 2)
+        gaofeng["checked_in_places"],  # registration.checked_in, over the bus
+    ) == (1, 1, 2, 2, 2, 2)
 
 
 def test_xlsx_holds_the_json_numbers_the_page_draws_its_charts_and_rebuild_equals_live(shared_platform, district):

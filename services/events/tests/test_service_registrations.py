@@ -131,6 +131,7 @@ def test_pools_groups_promotion_and_release(container_factory, service_config, a
 def test_no_oversell_under_concurrency_then_attendance_and_feedback(container_factory, service_config, amqp_uri):
     events = start_services(container_factory, service_config, amqp_uri)
     outside = Subscriber(amqp_uri, routing_key="feedback.*")
+    arrivals = Subscriber(amqp_uri, routing_key="registration.checked_in")
     crowded = published(events, capacity=50, kept_back=10)
     # 200 registrations in flight at once through the broker (10 workers take them concurrently).
     with ServiceRpcProxy("events", {"AMQP_URI": amqp_uri, "serializer": "json"}, timeout=60) as rpc:
@@ -153,6 +154,9 @@ def test_no_oversell_under_concurrency_then_attendance_and_feedback(container_fa
     with pytest.raises(Forbidden):
         call(events, "check_in", actor=resident(1), registration_id=came["id"])
     assert call(events, "check_in", actor=ORGANISER, registration_id=came["id"])["status"] == "checked_in"
+    [arrived] = arrivals.of_type("registration.checked_in", registration_id=came["id"])  # reach, for the reports
+    assert (arrived["data"]["event_id"], arrived["data"]["party_size"]) == (show["id"], 2)
+    arrivals.close()
     with pytest.raises(Unprocessable):  # nobody is a no-show before the start
         call(events, "mark_no_show", actor=ORGANISER, registration_id=absent["id"])
     with pytest.raises(Unprocessable):  # feedback only from people who came

@@ -6,19 +6,31 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time
 
+from services.reports.domain.opening import ExceptionRecord, HoursVersion, venue_weeks
 from services.reports.domain.periods import LOCAL, Period, months_before
+from services.reports.domain.volunteering import (
+    STARS,
+    StarChange,
+    TeamRecord,
+    VolunteerHoursRecord,
+    stars_at,
+    town_teams,
+    training_figures,
+    village_teams,
+)
 
 FESTIVALS = ("春节", "端午", "中秋", "国庆")  # seed 002: the festivals every centre marks
 SPECIAL_GROUPS = ("elderly", "minors", "left_behind_children", "disabled", "migrant_workers")
+VISITOR_GROUPS = ("elderly", "minors", "disabled", "migrant_workers", "general")  # the visit register's groups
 MOBILE_PERFORMANCE = "mobile_performance"
 DEFAULT_TARGETS = {"town": 52, "village": 12, "standing_free_activities": 4}
 NOT_FROM_FACTS = [
-    "opening-hours compliance and open hours (venues publishes no fact about opening hours yet)",
-    "room utilisation as a share of open hours (same reason; booked hours are reported)",
-    "check-ins and visits from the registers (no check-in or visit facts yet)",
-    "training hours, team standards and 星级 (volunteers publishes no team or training facts yet)",
+    "opening hours of statutory holidays in a year chinese-calendar does not know (venues' entered years are "
+    "not published: such days count as ordinary days)",
+    "walk-in visitors of events who did not register (only the event's attended figure counts them)",
+    "team standards at a past date (teams are counted as they stand now)",
 ]
 
 
@@ -57,6 +69,18 @@ class RegistrationRecord:
     event_id: str
     party_size: int
     status: str
+    checked_in: bool = False
+    person: str | None = None  # a pseudonym: the same person in every fact, not who they are
+
+
+@dataclass(frozen=True)
+class VisitRecord:
+    """A line of a venue's visit register: visitors of each group on one day."""
+
+    venue_id: str
+    day: date
+    total: int
+    counts: dict
 
 
 @dataclass(frozen=True)
@@ -93,6 +117,7 @@ class ClosureRecord:
     venue_id: str
     start: datetime
     end: datetime
+    room_id: str | None = None  # None: the whole venue
 
 
 @dataclass(frozen=True)
@@ -111,6 +136,13 @@ class District:
     bookings: list[BookingRecord] = field(default_factory=list)
     closures: list[ClosureRecord] = field(default_factory=list)
     hours: list[HoursRecord] = field(default_factory=list)
+    opening_hours: list[HoursVersion] = field(default_factory=list)
+    opening_exceptions: list[ExceptionRecord] = field(default_factory=list)
+    visits: list[VisitRecord] = field(default_factory=list)
+    teams: list[TeamRecord] = field(default_factory=list)
+    training: list[VolunteerHoursRecord] = field(default_factory=list)
+    logged_hours: list[VolunteerHoursRecord] = field(default_factory=list)
+    star_changes: list[StarChange] = field(default_factory=list)
 
 
 def _round(value: float) -> float:
@@ -137,16 +169,27 @@ class _Unit:
         self.places = 0
         self.attended = 0
         self.groups = Counter()
+        self.people: set[str] = set()
+        self.checked_in = 0
+        self.checked_in_places = 0
+        self.visits = 0
+        self.visits_by_group: Counter = Counter()
         self.ratings = Counter()
         self.bookings = 0
         self.booked_hours = 0.0
         self.closures = 0
         self.closure_hours = 0.0
+        self.opening_weeks = 0
+        self.opening_weeks_compliant = 0
+        self.open_hours = 0.0
         self.volunteer_hours = 0.0
+        self.volunteer_hours_logged = 0.0
+        self.training: list[VolunteerHoursRecord] = []
+        self.stars: Counter = Counter()
         self.orders = Counter()
         self.days_to_performance: list[float] = []
 
-    def figures(self) -> dict:
+    def figures(self, months: int) -> dict:
         rated = sum(self.ratings.values())
         return {
             "activities": self.activities,
@@ -155,16 +198,33 @@ class _Unit:
             "mobile_performances": self.mobile_performances,
             "registrations": self.registrations,
             "registered_places": self.places,
+            "people_registered": len(self.people),  # distinct people (pseudonyms) with a confirmed registration
             "attended": self.attended,
             "special_groups_attended": {group: self.groups[group] for group in SPECIAL_GROUPS},
+            "checked_in": self.checked_in,
+            "checked_in_places": self.checked_in_places,
+            "visits": self.visits,
+            "visits_by_group": {group: self.visits_by_group[group] for group in VISITOR_GROUPS},
+            # people of each special group reached: at events for the group, and in the visit registers
+            "special_groups_served": {
+                group: self.groups[group] + self.visits_by_group[group] for group in SPECIAL_GROUPS
+            },
             "feedback_count": rated,
             "satisfaction_mean": _round(sum(r * n for r, n in self.ratings.items()) / rated) if rated else None,
             "satisfaction_distribution": {str(r): self.ratings[r] for r in range(1, 6)},
             "bookings": self.bookings,
             "booked_hours": _round(self.booked_hours),
+            "opening_weeks": self.opening_weeks,
+            "opening_weeks_compliant": self.opening_weeks_compliant,
+            "open_hours": _round(self.open_hours),
+            # booked hours ÷ open hours (venues with no published hours add booked hours only)
+            "utilisation": _round(self.booked_hours / self.open_hours) if self.open_hours else None,
             "closures": self.closures,
             "closure_hours": _round(self.closure_hours),
-            "volunteer_hours": _round(self.volunteer_hours),
+            "volunteer_hours": _round(self.volunteer_hours + self.volunteer_hours_logged),
+            "volunteer_hours_logged": _round(self.volunteer_hours_logged),  # outside events, where volunteers live
+            **training_figures(self.training, months),
+            "volunteers_by_stars": {stars: self.stars[stars] for stars in STARS},
             "orders_placed": self.orders["placed"],
             "orders_scheduled": self.orders["scheduled"],
             "orders_declined": self.orders["declined"],
@@ -230,6 +290,11 @@ def district_report(
         for key in event_keys(event):
             units[key].registrations += 1
             units[key].places += registration.party_size
+            if registration.person:
+                units[key].people.add(registration.person)
+            if registration.checked_in:
+                units[key].checked_in += 1
+                units[key].checked_in_places += registration.party_size
 
     by_kind, by_organiser, by_offering = defaultdict(Counter), defaultdict(Counter), defaultdict(Counter)
     offering_of_event = {o.event_id: o for o in district.orders if o.event_id}
@@ -250,6 +315,28 @@ def district_report(
         if event is not None:
             for key in event_keys(event):
                 units[key].volunteer_hours += hours.hours
+
+    for visit in district.visits:
+        if not period.contains(datetime.combine(visit.day, time(), LOCAL)):
+            continue
+        venue = venues.get(visit.venue_id)
+        for key in _unit_keys(venue.town if venue else None, venue.village if venue else None, visit.venue_id):
+            units[key].visits += visit.total
+            units[key].visits_by_group.update(visit.counts)
+
+    # Service logged outside events and training count where the volunteer is based, on the day they happened.
+    for record in district.logged_hours:
+        if period.contains(datetime.combine(record.day, time(), LOCAL)):
+            for key in _unit_keys(record.town, record.village, None):
+                units[key].volunteer_hours_logged += record.hours
+    for record in district.training:
+        if period.contains(datetime.combine(record.day, time(), LOCAL)):
+            for key in _unit_keys(record.town, record.village, None):
+                units[key].training.append(record)
+    for change in stars_at(district.star_changes, period.end).values():
+        if change.stars > 0:
+            for key in _unit_keys(change.town, change.village, None):
+                units[key].stars[str(change.stars)] += 1
 
     rooms: dict[tuple[str, str], dict] = {}
     for booking in district.bookings:
@@ -283,6 +370,18 @@ def district_report(
             units[key].closures += 1
             units[key].closure_hours += hours
 
+    open_hours_of = _opening(district, period, venues)
+    for venue_id, weeks in open_hours_of.items():
+        venue = venues[venue_id]
+        for key in _unit_keys(venue.town, venue.village, venue_id):
+            units[key].opening_weeks += weeks.weeks
+            units[key].opening_weeks_compliant += weeks.weeks_compliant
+            units[key].open_hours += weeks.open_hours
+    for room in rooms.values():
+        opened = open_hours_of.get(room["venue_id"])
+        room["open_hours"] = opened.open_hours if opened else None
+        room["utilisation"] = _round(room["booked_hours"] / opened.open_hours) if opened and opened.open_hours else None
+
     decline_reasons: Counter = Counter()
     offering_orders: Counter = Counter()
     offering_titles: dict[str, str] = {}
@@ -306,7 +405,8 @@ def district_report(
     rows = []
     for (scope, key), unit in sorted(units.items(), key=lambda item: (_SCOPE_ORDER[item[0][0]], item[0][1])):
         row = {"scope": scope, **_describe(scope, key, venues)}
-        figures = unit.figures()
+        figures = unit.figures(period.months)
+        figures.update(_team_figures(scope, key, district.teams))
         if scope == "venue":
             venue = venues.get(key)
             target = activity_target(venue.level, period, targets) if venue else None
@@ -357,6 +457,40 @@ def district_report(
         "unserved_months": unserved_months,
         "not_available": NOT_FROM_FACTS,
         "events_known": len(events),
+    }
+
+
+def _team_figures(scope: str, key: str, teams: list[TeamRecord]) -> dict:
+    """Seed 001's team standards for a town or a village (None elsewhere)."""
+    if scope == "town":
+        return town_teams(teams, key)
+    if scope == "village":
+        town, village = key.split("/", 1)
+        return village_teams(teams, town or None, village)
+    return {"qualifying_troupes": None, "qualifying_volunteer_teams": None, "team_standard_met": None}
+
+
+def _opening(district: District, period: Period, venues: dict[str, VenueRecord]) -> dict:
+    """Each venue's weeks against the opening standard and its open hours in the period."""
+    versions: dict[str, list[HoursVersion]] = defaultdict(list)
+    for version in district.opening_hours:
+        versions[version.venue_id].append(version)
+    exceptions: dict[str, list[ExceptionRecord]] = defaultdict(list)
+    for exception in district.opening_exceptions:
+        exceptions[exception.venue_id].append(exception)
+    closed: dict[str, list] = defaultdict(list)
+    for closure in district.closures:
+        if closure.room_id is None:  # a room closed leaves the venue open
+            closed[closure.venue_id].append(
+                (
+                    closure.start.astimezone(LOCAL).replace(tzinfo=None),
+                    closure.end.astimezone(LOCAL).replace(tzinfo=None),
+                )
+            )
+    return {
+        venue_id: venue_weeks(period, versions[venue_id], exceptions[venue_id], closed[venue_id])
+        for venue_id in versions
+        if venue_id in venues
     }
 
 

@@ -43,12 +43,30 @@ def checklist(venue_row: dict, village_row: dict | None) -> list[dict]:
                 "met": not village_row["unserved"],
             }
         )
+    weeks = venue_row.get("opening_weeks") or 0
+    items.append(
+        {
+            "code": "opening_hours",
+            "standard": "每周开放时间达标、双休日和节假日照常开放（按公布的开放时间、例外与闭馆逐周核算）",
+            "required": weeks or None,
+            "actual": venue_row.get("opening_weeks_compliant") if weeks else None,
+            "met": (venue_row["opening_weeks_compliant"] == weeks) if weeks else None,  # no hours published: on site
+        }
+    )
+    items.append(
+        {
+            "code": "visit_register",
+            "standard": "到馆登记（五簿一册）在统计区间内有记录",
+            "required": 1,
+            "actual": venue_row.get("visits", 0),
+            "met": venue_row.get("visits", 0) > 0,
+        }
+    )
     items.extend(
         {"code": code, "standard": text, "required": None, "actual": None, "met": None}
         for code, text in (
             ("standing_free_activities", "常态化免费开放活动不少于4项（现场核查）"),
-            ("opening_hours", "每周开放时间达标、节假日开放（现场核查）"),
-            ("registers", "五簿一册、资产登记齐全（现场核查）"),
+            ("registers", "五簿一册其余簿册、资产登记齐全（现场核查）"),
         )
     )
     return items

@@ -1,5 +1,6 @@
 """Every fact of every other service, as it is published: one queue per producing service, bound to
-all its fact types. Each fact is logged and projected once (inbox).
+all its fact types. Each fact is logged (pseudonymised) and projected once (inbox); a closed account is
+forgotten (the survey contacts).
 
 Facts are applied one at a time in this process: the log's order is then exactly the order the read
 models saw, so a rebuild replays the same history (and no two projections race on one row)."""
@@ -10,12 +11,17 @@ import eventlet
 
 from contracts.envelope import Envelope
 from kit.events import handle_event
+from kit.forgetting import ForgetsClosedAccounts
 from services.reports import fact_commands
 
 _ONE_AT_A_TIME = eventlet.semaphore.Semaphore()
 
 
-class FactEntrypoints:
+class FactEntrypoints(ForgetsClosedAccounts):
+    def forget_people(self, tx, person_ids: list[str]) -> set[str]:
+        fact_commands.forget_people(tx.session, person_ids, self.settings.pseudonym_secret())
+        return set()  # no phone numbers are kept here (domain/privacy.py)
+
     @handle_event("venues", "#")
     def on_venues_fact(self, event: Envelope):
         self._consume(event)
@@ -31,4 +37,4 @@ class FactEntrypoints:
     def _consume(self, event: Envelope) -> None:
         with _ONE_AT_A_TIME:
             with self.db.transaction() as tx:
-                fact_commands.record_fact(tx.session, event)
+                fact_commands.record_fact(tx.session, event, self.settings.pseudonym_secret())

@@ -10,7 +10,18 @@ import pytest
 
 from contracts.errors import Forbidden, Unprocessable
 from services.reports.tests.conftest import ADMIN, publish_facts, republish
-from tests.district_year import AS_OF, LOCAL, TOWN, VILLAGES, expected_unit, expected_unserved, generate
+from tests.district_year import (
+    AS_OF,
+    LOCAL,
+    TOWN,
+    VILLAGES,
+    expected_opening,
+    expected_teams,
+    expected_unit,
+    expected_unserved,
+    expected_volunteering,
+    generate,
+)
 
 YEAR = (datetime(2026, 1, 1, tzinfo=LOCAL), datetime(2027, 1, 1, tzinfo=LOCAL))
 Q1 = (datetime(2026, 1, 1, tzinfo=LOCAL), datetime(2026, 4, 1, tzinfo=LOCAL))
@@ -60,6 +71,22 @@ def test_every_figure_matches_the_generated_inputs_and_rebuild_equals_live(distr
                     if k.startswith("orders") or k in ("activities_target",)
                 },
             )
+        # Opening hours: weeks meeting the standard, weeks, hours open (each venue, village, town, district).
+        every_venue = [g.town_venue, *g.village_venues.values()]
+        _check(_unit(report, "district"), expected_opening(g, *span, every_venue))
+        _check(_unit(report, "town", name=TOWN), expected_opening(g, *span, every_venue))
+        for venue_id in every_venue:
+            _check(_unit(report, "venue", venue_id=venue_id), expected_opening(g, *span, [venue_id]))
+        for village, venue_id in g.village_venues.items():
+            _check(_unit(report, "village", village=village), expected_opening(g, *span, [venue_id]))
+        # Volunteers: hours logged outside events, training against a week a year, 星级, team standards.
+        _check(_unit(report, "district"), expected_volunteering(g, *span))
+        _check(_unit(report, "town", name=TOWN), {**expected_volunteering(g, *span), **expected_teams(g)})
+        for village in g.village_venues:
+            expected = {**expected_volunteering(g, *span, village), **expected_teams(g, village)}
+            _check(_unit(report, "village", village=village), expected)
+        town_venue = _unit(report, "venue", venue_id=g.town_venue)
+        assert town_venue["utilisation"] == round(town_venue["booked_hours"] / town_venue["open_hours"], 2)
         assert {v["village"] for v in report["unserved_villages"]} == expected_unserved(g, AS_OF)
         assert {v["village"] for v in report["villages"]} == set(VILLAGES)
 

@@ -5,17 +5,19 @@ from __future__ import annotations
 
 import json
 import re
+import time
 import uuid
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import create_engine, select
 
+from contracts.accounts import AccountClosed
 from contracts.errors import Conflict, Forbidden, Unprocessable
 from contracts.events import EventCompleted, EventPublished, RegistrationConfirmed
-from services.reports.tables import survey_invitations
+from services.reports.tables import fact_log, rm_registrations, survey_contacts, survey_invitations
 from services.reports.tests.conftest import ADMIN, publish_facts
-from tests.district_year import generate
+from tests.district_year import LOCAL, expected_opening, generate
 
 
 def test_a_self_inspection_from_the_facts_with_rectification_tracked_to_closed(reports):
@@ -36,7 +38,14 @@ def test_a_self_inspection_from_the_facts_with_rectification_tracked_to_closed(r
     assert items["activities"]["actual"] == len(done) and items["activities"]["required"] == 12
     assert items["activities"]["met"] is (len(done) >= 12)
     assert items["mobile_performance"]["met"] is False  # nothing since February: unserved for 4 months
-    assert items["opening_hours"]["met"] is None  # checked on site
+    # Opening hours week by week from the published hours, exceptions and holidays (not checked on site now).
+    year = (datetime(2026, 1, 1, tzinfo=LOCAL), datetime(2027, 1, 1, tzinfo=LOCAL))
+    opening = expected_opening(g, *year, [shimen])
+    assert items["opening_hours"]["required"] == opening["opening_weeks"] == 52
+    assert items["opening_hours"]["actual"] == opening["opening_weeks_compliant"] < 52
+    assert items["opening_hours"]["met"] is False
+    assert items["visit_register"]["met"] is (any(v == shimen for v, _day, _c in g.visits))
+    assert items["registers"]["met"] is None  # checked on site
     assert report["inspector"] == "程必群" and report["venue"] == "石门村综合文化服务中心"
 
     due = date.today() + timedelta(days=30)
@@ -58,7 +67,7 @@ def test_a_self_inspection_from_the_facts_with_rectification_tracked_to_closed(r
         reports.close_rectification(actor=manager, rectification_id=item["id"], closing={"note": "again"})
     summary = reports.get_inspection(actor=ADMIN, inspection_id=report["id"])["summary"]
     assert (summary["rectifications_open"], summary["rectifications_closed"]) == (0, 1)
-    assert summary["standards_unmet"] >= 1 and summary["to_check_on_site"] == 3
+    assert summary["standards_unmet"] >= 1 and summary["to_check_on_site"] == 2  # opening hours: from facts now
 
     progress = reports.monthly_progress(actor=ADMIN, year=2026)
     january = {u["name"]: u for u in progress[0]["units"]}
@@ -110,6 +119,7 @@ def test_a_survey_asks_a_random_sample_of_recent_attendees_once_each_and_aggrega
                     start=common["start"],
                     place_name=common["place_name"],
                     person_id=f"person-{n}",
+                    person_name=f"居民{n}",
                     party_size=1,
                     channel="online",
                     registered_by=f"person-{n}",
@@ -153,3 +163,31 @@ def test_a_survey_asks_a_random_sample_of_recent_attendees_once_each_and_aggrega
             "distribution": {"1": 0, "2": 0, "3": 0, "4": 1, "5": 0},
         }
     ]
+
+    # The log and the read models hold pseudonyms, never the person's id or name; distinct people still count.
+    engine = create_engine(reports.database_url)
+    with engine.connect() as conn:
+        logged = " ".join(conn.execute(select(fact_log.c.data)).scalars())
+        people = set(conn.execute(select(rm_registrations.c.person_id)).scalars())
+    assert "person-" not in logged and "居民" not in logged
+    assert len(people) == 3 and all(p.startswith("p_") for p in people)
+    report = reports.district_report(actor=ADMIN, period=str(now.astimezone(LOCAL).year))
+    assert next(u for u in report["units"] if u["scope"] == "district")["people_registered"] == 3
+
+    # A closed account (PIPL): no survey reaches them again; the answer they gave stays, under the pseudonym.
+    publish_facts(
+        reports.amqp_uri,
+        [(AccountClosed(account_id=first_person, person_ids=[first_person], closed_at=now), now)],
+    )
+    deadline = time.time() + 20
+    while time.time() < deadline:
+        with engine.connect() as conn:
+            contacts = set(conn.execute(select(survey_contacts.c.person_id)).scalars())
+            invitees = set(conn.execute(select(survey_invitations.c.person_id)).scalars())
+        if first_person not in contacts | invitees:
+            break
+        time.sleep(0.2)
+    engine.dispose()
+    assert first_person not in contacts and len(contacts) == 2
+    assert first_person not in invitees and second_person in invitees
+    assert reports.survey_results(actor=ADMIN, survey_id=survey["id"])["answered"] == 1

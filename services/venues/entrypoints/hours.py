@@ -19,7 +19,7 @@ class HoursEntrypoints:
         actor = actor_from(actor)
         data = model_or_422(OpeningHours, hours, "opening hours")
         with self.db.transaction() as tx:
-            hours_commands.set_weekly_hours(tx, actor, venue_id, data)
+            hours_commands.set_weekly_hours(tx, actor, venue_id, data, self.settings.village_weekly_hours)
         return self.get_opening_hours(venue_id)
 
     @rpc

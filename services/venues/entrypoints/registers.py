@@ -18,7 +18,7 @@ class RegisterEntrypoints:
         with self.db.transaction() as tx:
             venue = queries.venue_or_404(tx.session, venue_id)
             require_manager(actor, venue.id, venue.name)
-            recorded = commands.record_visits(tx.session, actor.sub, venue, data)
+            recorded = commands.record_visits(tx, actor.sub, venue, data)
         return VisitEntry.model_validate(recorded).model_dump(mode="json")
 
     @rpc

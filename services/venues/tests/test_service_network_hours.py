@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from contracts.errors import Conflict, Forbidden, NotFound, Unprocessable
+from kit.clock import local_today
 from services.venues.tests.conftest import ADMIN, RESIDENT, manager_of
 
 
@@ -157,3 +158,42 @@ def test_compliance_preview_judges_proposed_hours_without_saving_them(venues, ji
         venues.preview_compliance(
             actor=manager, venue_id=venue_id, hours={"weekly": {"monday": ["12:00-09:00"]}}, week="2026-W48"
         )
+
+
+def test_opening_hours_are_published_as_facts_for_the_reports(facts, venues, jiaping):
+    """Seeded hours, a change, and a dated exception set and removed: each is a fact (reports computes each
+    week's opening against the standard from them), with the standard of the venue's level."""
+    venue_id = jiaping["venue_id"]
+    [seeded] = facts.drain(1, types=("venue.hours_set",), venue_id=venue_id)
+    assert seeded["data"]["level"] == "town" and seeded["data"]["standard"]["min_weekly_hours"] == 42
+    assert seeded["data"]["weekly_open_hours"] == venues.get_opening_hours(venue_id=venue_id)["weekly_open_hours"]
+    village = venues.register_venue(
+        actor=ADMIN,
+        venue={"name": "平安村综合文化服务中心", "kind": "village_centre", "level": "village", "village": "平安村"},
+    )
+    venues.set_opening_hours(
+        actor=ADMIN, venue_id=village["id"], hours={"weekly": {"monday": ["14:00-21:00"]}, "holiday_rule": "closed"}
+    )
+    venues.set_opening_exception(
+        actor=ADMIN, venue_id=village["id"], date="2026-11-24", exception={"intervals": [], "note": "村民大会占用"}
+    )
+    venues.delete_opening_exception(actor=ADMIN, venue_id=village["id"], date="2026-11-24")
+    changed, closed, removed = facts.drain(
+        3,
+        types=("venue.hours_set", "venue.hours_exception_set", "venue.hours_exception_removed"),
+        venue_id=village["id"],
+    )
+    assert changed["type"] == "venue.hours_set" and changed["data"]["weekly"]["monday"] == ["14:00-21:00"]
+    assert not any(changed["data"]["weekly"][day] for day in ("tuesday", "saturday", "sunday"))
+    assert changed["data"]["weekly_open_hours"] == 7 and changed["data"]["holiday_rule"] == "closed"
+    assert changed["data"]["standard"] == {
+        "min_weekly_hours": 35.0,
+        "min_daily_hours": 0.0,
+        "weekend_required": False,
+        "holidays_required": False,
+    }
+    assert changed["data"]["effective_from"] == local_today().isoformat()
+    assert closed["type"] == "venue.hours_exception_set"
+    assert closed["data"]["date"] == "2026-11-24" and closed["data"]["intervals"] == []
+    assert closed["data"]["note"] == "村民大会占用"
+    assert removed["type"] == "venue.hours_exception_removed" and removed["data"]["date"] == "2026-11-24"

@@ -10,7 +10,7 @@ from contracts.errors import Conflict, Forbidden, Unprocessable
 from services.venues.tests.conftest import ORGANISATION, ORGANISER, RESIDENT, at, future_weekday, manager_of
 
 
-def test_visits_assets_and_utilisation(venues, jiaping):
+def test_visits_assets_and_utilisation(facts, venues, jiaping):
     venue_id, rooms = jiaping["venue_id"], jiaping["rooms"]
     manager = manager_of(venue_id)
     venues.record_visits(
@@ -27,6 +27,12 @@ def test_visits_assets_and_utilisation(venues, jiaping):
         actor=manager, venue_id=venue_id, entry={"date": "2026-11-25", "counts": {"disabled": 1, "general": 20}}
     )
     assert entry["total"] == 21
+    # Each line of the register is a fact (the district report counts visits and the special groups served).
+    lines = facts.drain(3, types=("visits.recorded",), venue_id=venue_id)
+    assert [line["data"]["total"] for line in lines] == [20, 5, 21]
+    assert lines[2]["data"]["counts"] == {"elderly": 0, "minors": 0, "disabled": 1, "migrant_workers": 0, "general": 20}
+    assert lines[2]["data"]["date"] == "2026-11-25"
+    assert lines[0]["data"]["room_id"] == rooms["图书阅览室"] and lines[2]["data"]["entry_id"] == entry["id"]
     with pytest.raises(Unprocessable):
         venues.record_visits(actor=manager, venue_id=venue_id, entry={"date": "2026-11-25", "counts": {"elderly": -1}})
     with pytest.raises(Forbidden):

@@ -76,7 +76,13 @@ class DispatchEntrypoints:
         fact = event.typed()
         with self.db.transaction() as tx:
             crediting.complete_event(
-                tx, event_id=fact.event_id, title=fact.title, start=fact.start, end=fact.end, now=utcnow()
+                tx,
+                event_id=fact.event_id,
+                title=fact.title,
+                start=fact.start,
+                end=fact.end,
+                now=utcnow(),
+                thresholds=self.settings.volunteers.star_thresholds,
             )
 
     @handle_event("events", "feedback.received")
@@ -168,7 +174,9 @@ class DispatchEntrypoints:
         with self.db.transaction() as tx:
             drow = self._dispatch_of(tx.session, event_id, lock=True)
             require_event_organiser(actor, event_id, drow.organiser_id, "check volunteers in")
-            return crediting.check_in(tx, drow, volunteer_id, by=actor.sub, now=utcnow()).model_dump(mode="json")
+            return crediting.check_in(
+                tx, drow, volunteer_id, by=actor.sub, now=utcnow(), thresholds=self.settings.volunteers.star_thresholds
+            ).model_dump(mode="json")
 
     # -- helpers -------------------------------------------------------------------------------------
     def _dispatch_of(self, session, event_id, lock=False):

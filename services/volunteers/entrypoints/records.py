@@ -53,7 +53,9 @@ class RecordEntrypoints:
         require_staff(actor, "log service hours")
         data = model_or_422(HoursEntryCreate, entry, "hours entry")
         with self.db.transaction() as tx:
-            return record_commands.log_hours(tx, actor, volunteer_id, data, utcnow()).model_dump(mode="json")
+            return record_commands.log_hours(
+                tx, actor, volunteer_id, data, utcnow(), self.settings.volunteers.star_thresholds
+            ).model_dump(mode="json")
 
     @rpc
     def hours_log(self, actor: dict, volunteer_id: str) -> dict:
@@ -74,5 +76,7 @@ class RecordEntrypoints:
             raise Forbidden("The organiser of the event rates its volunteers' service.", {"role": actor.role})
         data = model_or_422(RatingCreate, rating, "rating")
         with self.db.transaction() as tx:
-            rated = record_commands.rate_service(tx, actor, volunteer_id, data, utcnow())
+            rated = record_commands.rate_service(
+                tx, actor, volunteer_id, data, utcnow(), self.settings.volunteers.star_thresholds
+            )
         return rated.model_dump(mode="json")

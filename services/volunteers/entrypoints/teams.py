@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 
 from contracts.errors import Conflict, Forbidden, NotFound, Unprocessable
-from contracts.volunteers import TeamCreate, TeamMemberInput, TeamUpdate
+from contracts.volunteers import TeamCreate, TeamMemberInput, TeamRegistered, TeamUpdate, TeamUpdated
 from kit.boundary import actor_from, model_or_422
 from kit.clock import utcnow
 from kit.rpc import rpc
@@ -54,6 +54,7 @@ class TeamEntrypoints:
             )
             for member in data.members:
                 self._insert_member(tx.session, team_id, member)
+            team_records.emit_team(tx, team_id, TeamRegistered)
         return self._team(team_id, show_members=True)
 
     @rpc
@@ -93,6 +94,7 @@ class TeamEntrypoints:
                 if data.leader_member_id not in {m.id for m in members}:
                     raise NotFound("The leader must be a member of the team.", {"member_id": data.leader_member_id})
             tx.session.execute(teams.update().where(teams.c.id == team_id).values(**values, updated_at=utcnow()))
+            team_records.emit_team(tx, team_id, TeamUpdated)
         return self._team(team_id, show_members=True)
 
     @rpc
@@ -108,6 +110,7 @@ class TeamEntrypoints:
             ):
                 raise Conflict(f"{data.volunteer_id} is already a member.", {"volunteer_id": data.volunteer_id})
             self._insert_member(tx.session, team_id, data)
+            team_records.emit_team(tx, team_id, TeamUpdated)
         return self._team(team_id, show_members=True)
 
     @rpc
@@ -125,6 +128,7 @@ class TeamEntrypoints:
                 tx.session.execute(
                     teams.update().where(teams.c.id == team_id).values(leader_member_id=None, updated_at=utcnow())
                 )
+            team_records.emit_team(tx, team_id, TeamUpdated)
         return self._team(team_id, show_members=True)
 
     @rpc
