@@ -101,6 +101,12 @@ def cmd_serve(args) -> int:
 
         settings = _settings()
         workers = settings.gateway_workers or os.cpu_count() or 1
+        if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+            # /metrics answers for every worker, whichever one Prometheus reaches (prometheus_client's
+            # multiprocess mode: each worker writes its figures under this directory).
+            import tempfile
+
+            os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="wenyun-gateway-metrics-")
         # httptools + uvloop (uvicorn[standard]); several workers share the port, each from the factory.
         uvicorn.run(
             "wenyun.cli:gateway_app",
