@@ -28,6 +28,7 @@ from bench.target import connect  # noqa: E402
 
 SCENARIOS = (
     "rpc_roundtrip",
+    "cached_read",
     "fanout",
     "registration_rush",
     "booking_contention",
@@ -69,6 +70,7 @@ def parse_args(argv=None):
     p.add_argument("--only", help=f"comma-separated subset of: {', '.join(SCENARIOS)}")
     p.add_argument("--rpc-requests", type=int, default=2000)
     p.add_argument("--rpc-concurrency", type=int, default=20)
+    p.add_argument("--rpc-seconds", type=float, default=10, help="seconds of each wrk run (rpc_roundtrip, cached_read)")
     p.add_argument("--fanout-events", type=int, default=500)
     p.add_argument("--fanout-concurrency", type=int, default=50)
     p.add_argument(

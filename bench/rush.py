@@ -115,22 +115,27 @@ def run(target: Target, args) -> ScenarioResult:
         "summary": f"confirmed {confirmed}/{general} general places, waitlisted {by_status.get('waitlisted', 0)}, "
         f"oversold {oversold}",
     }
-    sql = run_json(
-        [
-            "-m",
-            "bench.sql_registration",
-            "--postgres",
-            target.postgres_url,
-            "-n",
-            str(n),
-            "-c",
-            str(concurrency),
-            "--capacity",
-            str(capacity),
-            "--kept-back",
-            str(kept_back),
-        ]
-    )
+    try:
+        sql = run_json(
+            [
+                "-m",
+                "bench.sql_registration",
+                "--postgres",
+                target.postgres_url,
+                "-n",
+                str(n),
+                "-c",
+                str(concurrency),
+                "--capacity",
+                str(capacity),
+                "--kept-back",
+                str(kept_back),
+            ]
+        )
+    except RuntimeError as exc:  # e.g. PostgreSQL out of connections: keep our figures, say why
+        result.extra["baseline_failed"] = str(exc)[-300:]
+        result.extra["summary"] += f"; SQL baseline failed: {str(exc).strip().splitlines()[-1][:120]}"
+        return result
     result.baseline = figures_from_load("same transaction in SQL (psycopg2, FOR UPDATE)", sql, ok=(201,))
     result.baseline.notes["check"] = sql["check"]
     return result

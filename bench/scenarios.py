@@ -14,6 +14,7 @@ from bench.pages import page_latency  # noqa: F401 - the web app's pages (a scen
 from bench.runner import BareHttpServer, figures_from_load, finish_load, parse_time, run_json, run_load, start_load
 from bench.stats import Figures, ScenarioResult, percentile
 from bench.target import Target
+from bench.wrk import MISSING, figures_from_wrk, run_wrk, wrk_path
 
 
 def _venue_body(name: str) -> dict:
@@ -29,6 +30,7 @@ def _openapi_paths(target: Target) -> dict:
 
 
 def rpc_roundtrip(target: Target, args) -> ScenarioResult:
+    """With wrk (the field's generator) when it is there, its baseline with wrk too; else the asyncio client."""
     result = ScenarioResult("rpc_roundtrip")
     with target.client("admin") as http:
         created = http.post("/api/v1/venues", json=_venue_body(f"bench-rpc-{uuid.uuid4().hex[:6]}"))
@@ -36,11 +38,28 @@ def rpc_roundtrip(target: Target, args) -> ScenarioResult:
             result.skipped = f"could not create a venue: {created.status_code} {created.text[:200]}"
             return result
         venue_id = created.json()["id"]
+    path = f"/api/v1/venues/{venue_id}"
+    if wrk_path() is not None:
+        seconds, conns = args.rpc_seconds, args.rpc_concurrency
+        run_wrk(target.base_url + path, connections=conns, seconds=2)  # warm-up: connections, caches
+        result.ours = figures_from_wrk(
+            "GET /api/v1/venues/{id} via gateway → venues (wrk)",
+            run_wrk(target.base_url + path, connections=conns, seconds=seconds),
+        )
+        with BareHttpServer() as bare:
+            run_wrk(bare.url + path, connections=conns, seconds=2)
+            result.baseline = figures_from_wrk(
+                "bare HTTP handler (uvicorn+starlette, wrk)",
+                run_wrk(bare.url + path, connections=conns, seconds=seconds),
+            )
+        result.extra = {"generator": "wrk", "seconds": seconds, "connections": conns}
+        return result
+    print(f"bench: rpc_roundtrip with the asyncio client: {MISSING}", flush=True)
     spec = {
         "concurrency": args.rpc_concurrency,
         "warmup": 50,
         "timeout": 30,
-        "repeat": {"method": "GET", "path": f"/api/v1/venues/{venue_id}", "n": args.rpc_requests},
+        "repeat": {"method": "GET", "path": path, "n": args.rpc_requests},
     }
     result.ours = figures_from_load(
         "GET /api/v1/venues/{id} via gateway → venues", run_load({**spec, "base_url": target.base_url})
@@ -49,7 +68,39 @@ def rpc_roundtrip(target: Target, args) -> ScenarioResult:
         result.baseline = figures_from_load(
             "bare HTTP handler (uvicorn+starlette)", run_load({**spec, "base_url": bare.url})
         )
-    result.extra = {"requests": args.rpc_requests, "concurrency": args.rpc_concurrency}
+    result.extra = {"generator": "bench.load", "requests": args.rpc_requests, "concurrency": args.rpc_concurrency}
+    return result
+
+
+def cached_read(target: Target, args) -> ScenarioResult:
+    """A client that revalidates (If-None-Match with the ETag it holds): 304s through the gateway, wrk."""
+    result = ScenarioResult("cached_read")
+    if wrk_path() is None:
+        result.skipped = MISSING
+        return result
+    with target.client("admin") as http:
+        created = http.post("/api/v1/venues", json=_venue_body(f"bench-etag-{uuid.uuid4().hex[:6]}"))
+        if created.status_code != 201:
+            result.skipped = f"could not create a venue: {created.status_code} {created.text[:200]}"
+            return result
+        path = f"/api/v1/venues/{created.json()['id']}"
+    with httpx.Client(base_url=target.base_url) as http:
+        etag = http.get(path).headers.get("etag")
+    if not etag:
+        result.skipped = "the gateway sent no ETag"
+        return result
+    seconds, conns = args.rpc_seconds, args.rpc_concurrency
+    result.ours = figures_from_wrk(
+        "GET /api/v1/venues/{id}, If-None-Match → 304 (wrk)",
+        run_wrk(target.base_url + path, connections=conns, seconds=seconds, headers={"If-None-Match": etag}),
+        ok=(304,),
+    )
+    with BareHttpServer() as bare:
+        run_wrk(bare.url + path, connections=conns, seconds=2)
+        result.baseline = figures_from_wrk(
+            "bare HTTP handler (uvicorn+starlette, wrk)", run_wrk(bare.url + path, connections=conns, seconds=seconds)
+        )
+    result.extra = {"generator": "wrk", "seconds": seconds, "connections": conns}
     return result
 
 

@@ -25,6 +25,13 @@ class Figures:
     seconds: float = 0.0
     latencies_ms: list[float] = field(default_factory=list, repr=False)
     notes: dict = field(default_factory=dict)
+    # A generator that keeps a histogram (wrk) reports percentiles instead of samples: p50, p95, p99, max.
+    percentiles_ms: dict | None = None
+
+    def percentile(self, q: int) -> float | None:
+        if self.percentiles_ms is not None:
+            return self.percentiles_ms.get(f"p{q}")
+        return percentile(self.latencies_ms, q)
 
     @property
     def throughput(self) -> float | None:
@@ -37,10 +44,14 @@ class Figures:
             "errors": self.errors,
             "seconds": round(self.seconds, 4),
             "throughput_per_s": _round(self.throughput),
-            "p50_ms": _round(percentile(self.latencies_ms, 50)),
-            "p95_ms": _round(percentile(self.latencies_ms, 95)),
-            "p99_ms": _round(percentile(self.latencies_ms, 99)),
-            "max_ms": _round(max(self.latencies_ms) if self.latencies_ms else None),
+            "p50_ms": _round(self.percentile(50)),
+            "p95_ms": _round(self.percentile(95)),
+            "p99_ms": _round(self.percentile(99)),
+            "max_ms": _round(
+                self.percentiles_ms.get("max")
+                if self.percentiles_ms is not None
+                else (max(self.latencies_ms) if self.latencies_ms else None)
+            ),
             "notes": self.notes,
         }
 
@@ -60,7 +71,7 @@ class ScenarioResult:
         out = {}
         if self.ours.throughput and self.baseline.throughput:
             out["throughput"] = round(self.ours.throughput / self.baseline.throughput, 4)
-        ours_p50, base_p50 = percentile(self.ours.latencies_ms, 50), percentile(self.baseline.latencies_ms, 50)
+        ours_p50, base_p50 = self.ours.percentile(50), self.baseline.percentile(50)
         if ours_p50 and base_p50:
             out["p50"] = round(ours_p50 / base_p50, 2)
         return out

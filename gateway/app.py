@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import time
 import uuid
 from contextlib import asynccontextmanager
@@ -15,11 +16,12 @@ from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi_offline import FastAPIOffline
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest, multiprocess
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from contracts.asyncapi import asyncapi_document
 from contracts.errors import WenyunError
+from gateway.http_cache import PublicReadCache
 from gateway.limits import BodySizeLimit, RateLimits, default_rules
 from gateway.problems import Problem, problem
 from gateway.request_ids import install_request_ids
@@ -76,7 +78,9 @@ def create_app(settings: PlatformSettings | None = None) -> FastAPIOffline:
         app.include_router(router)
     _install_error_handlers(app)
     _install_platform_routes(app)
-    _install_metrics_middleware(app)
+    # Innermost: sees the matched route and the final 200 of a public read.
+    app.add_middleware(PublicReadCache, max_age=settings.public_max_age)
+    app.add_middleware(RequestMetrics)
     # Outermost (added last): refused before the metrics middleware reads a body or anything else runs.
     app.add_middleware(RateLimits, rules=default_rules(settings))
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
@@ -176,6 +180,10 @@ def _install_platform_routes(app) -> None:
 
     @app.get("/metrics", include_in_schema=False)
     async def metrics():
+        if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):  # several gateway workers: the sum of all of them
+            registry = CollectorRegistry()
+            multiprocess.MultiProcessCollector(registry)
+            return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     @app.get("/asyncapi.json", tags=["platform"])
@@ -184,31 +192,64 @@ def _install_platform_routes(app) -> None:
         return JSONResponse(asyncapi_document())
 
 
-def _contains_nul(request: Request, body: bytes) -> bool:
+def _contains_nul(path: str, query: bytes, body: bytes) -> bool:
     # PostgreSQL text cannot hold NUL; no field of ours has a use for it.
-    return "\x00" in request.url.path or "%00" in request.url.query or b"\x00" in body or b"\\u0000" in body
+    return "\x00" in path or b"%00" in query or b"\x00" in body or b"\\u0000" in body
 
 
-def _install_metrics_middleware(app) -> None:
-    @app.middleware("http")
-    async def record(request: Request, call_next):
+class RequestMetrics:
+    """Counts and times every request by route template, and refuses NUL characters (400) — pure ASGI: the
+    body of a write is read once here and handed on as it is, nothing runs in another task."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
         started = time.perf_counter()
-        body = await request.body() if request.method not in ("GET", "HEAD", "OPTIONS") else b""
-        if _contains_nul(request, body):
-            response = problem(
-                400,
-                "Malformed request",
-                "NUL characters are not allowed in a request.",
-                code="nul_character",
-                instance=request.url.path,
-            )
-        else:
-            response = await call_next(request)
-        route = request.scope.get("route")
-        path = getattr(route, "path", "unmatched")
-        HTTP_REQUESTS.labels(request.method, path, str(response.status_code)).inc()
-        HTTP_DURATION.labels(request.method, path).observe(time.perf_counter() - started)
-        return response
+        method, path = scope["method"], scope.get("path", "")
+        body, inner_receive = b"", receive
+        if method not in ("GET", "HEAD", "OPTIONS"):
+            chunks, more = [], True
+            while more:
+                message = await receive()
+                if message["type"] != "http.request":
+                    break
+                chunks.append(message.get("body", b""))
+                more = message.get("more_body", False)
+            body, replayed = b"".join(chunks), False
+
+            async def inner_receive():
+                nonlocal replayed
+                if not replayed:
+                    replayed = True
+                    return {"type": "http.request", "body": body, "more_body": False}
+                return await receive()
+
+        status = 500
+
+        async def recording_send(message):
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            if _contains_nul(path, scope.get("query_string", b""), body):
+                await problem(
+                    400,
+                    "Malformed request",
+                    "NUL characters are not allowed in a request.",
+                    code="nul_character",
+                    instance=path,
+                )(scope, inner_receive, recording_send)
+            else:
+                await self.app(scope, inner_receive, recording_send)
+        finally:
+            route_path = getattr(scope.get("route"), "path", "unmatched")
+            HTTP_REQUESTS.labels(method, route_path, str(status)).inc()
+            HTTP_DURATION.labels(method, route_path).observe(time.perf_counter() - started)
 
 
 def _token_is_optional(route) -> bool:

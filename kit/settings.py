@@ -67,6 +67,11 @@ class PlatformSettings(BaseSettings):
     # Fault injection for tests only, e.g. "crash_after_commit".
     fault: str | None = None
     gateway_port: int = 8000
+    # Gateway processes behind the one port (uvicorn workers); unset: one per core. Each keeps its own RPC
+    # connection and its own rate-limit buckets.
+    gateway_workers: int | None = Field(None, ge=1)
+    # Cache-Control max-age of public reads answered to anonymous callers (gateway/http_cache.py).
+    public_max_age: int = Field(30, ge=0)
     # Gateway limits (gateway/limits.py): rates like "60/minute", "off" disables one.
     max_body_bytes: int = 1_000_000
     rate_limit_writes_per_client: str = "300/minute"

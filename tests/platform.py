@@ -64,6 +64,7 @@ class Platform:
             "WENYUN_VAR_DIR": str(workdir / "var"),
             "WENYUN_SECRET_KEY": SYSTEM_TEST_SECRET,
             "WENYUN_GATEWAY_PORT": str(self.port),
+            "WENYUN_GATEWAY_WORKERS": "1",  # one process: the tests kill and restart it by its pid
             "WENYUN_RPC_TIMEOUT": "5",
             "WENYUN_OUTBOX_SWEEP_INTERVAL": "0.5",
             "WENYUN_HANDLER_RETRY_DELAY": "0.1",

@@ -99,15 +99,23 @@ def cmd_serve(args) -> int:
     if args.service == "gateway":
         import uvicorn
 
-        from gateway.app import create_app
-        from kit.logs import configure_logging
-
         settings = _settings()
-        configure_logging("gateway")  # JSON lines with the request id (uvicorn's own config left out)
+        workers = settings.gateway_workers or os.cpu_count() or 1
+        if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+            # /metrics answers for every worker, whichever one Prometheus reaches (prometheus_client's
+            # multiprocess mode: each worker writes its figures under this directory).
+            import tempfile
+
+            os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="wenyun-gateway-metrics-")
+        # httptools + uvloop (uvicorn[standard]); several workers share the port, each from the factory.
         uvicorn.run(
-            create_app(settings),
+            "wenyun.cli:gateway_app",
+            factory=True,
             host=args.host,
             port=args.port or settings.gateway_port,
+            workers=workers,
+            http="httptools",
+            loop="uvloop",
             log_level="info",
             access_log=False,
             log_config=None,
@@ -117,6 +125,15 @@ def cmd_serve(args) -> int:
 
     green()
     return run_service(args.service)
+
+
+def gateway_app():
+    """The gateway app of one uvicorn worker process (each configures its own logging)."""
+    from gateway.app import create_app
+    from kit.logs import configure_logging
+
+    configure_logging("gateway")  # JSON lines with the request id (uvicorn's own config left out)
+    return create_app(_settings())
 
 
 def duration_seconds(text: str) -> int:

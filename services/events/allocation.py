@@ -27,6 +27,16 @@ def lock_event(session, event_id: str):
     return row_or_404(row, f"Event {event_id} does not exist.", {"event_id": event_id})
 
 
+def lock_event_for_arrival(session, event_id: str):
+    """Lock the event row and take the next arrival number in ONE statement (`UPDATE … RETURNING`): the
+    row comes back as it is after the increment, so `next_seq - 1` is this arrival's number. A refusal
+    later in the transaction rolls the increment back with everything else."""
+    row = session.execute(
+        update(events).where(events.c.id == event_id).values(next_seq=events.c.next_seq + 1).returning(*events.c)
+    ).first()
+    return row_or_404(row, f"Event {event_id} does not exist.", {"event_id": event_id})
+
+
 def waitlist_rows(session, event_id: str):
     return session.execute(
         select(registrations.c.id, registrations.c.party_size, registrations.c.seq, registrations.c.channel)

@@ -79,6 +79,28 @@ def closed_venue_ids(session: Session, moment: dt.datetime) -> set[str]:
     return set(session.execute(query).scalars())
 
 
+def venue_with_closure_or_404(session: Session, venue_id: str, moment: dt.datetime):
+    """The venue's row and whether a whole-venue closure is in force at `moment`, in one statement (a read
+    of one venue used to load every closed venue of the district)."""
+    closed = (
+        select(closures.c.id)
+        .where(closures.c.venue_id == venues.c.id, closures.c.room_id.is_(None), _in_force_at(moment))
+        .exists()
+        .label("closed_now")
+    )
+    row = session.execute(select(venues, closed).where(venues.c.id == venue_id)).first()
+    row = row_or_404(row, f"Venue {venue_id} does not exist.", {"venue_id": venue_id})
+    return row, bool(row.closed_now)
+
+
+def venue_closed_at(session: Session, venue_id: str, moment: dt.datetime) -> bool:
+    """Whether a whole-venue closure of this one venue is in force at `moment`."""
+    query = select(closures.c.id).where(
+        closures.c.venue_id == venue_id, closures.c.room_id.is_(None), _in_force_at(moment)
+    )
+    return session.execute(query.limit(1)).first() is not None
+
+
 def closed_room_ids(session: Session, venue_id: str, moment: dt.datetime) -> set[str]:
     query = select(closures.c.room_id).where(
         closures.c.venue_id == venue_id, closures.c.room_id.is_not(None), _in_force_at(moment)

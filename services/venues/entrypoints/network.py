@@ -23,8 +23,7 @@ class NetworkEntrypoints:
     @rpc
     def get_venue(self, venue_id: str) -> dict:
         with self.db.read() as session:
-            row = queries.venue_or_404(session, venue_id)
-            closed = venue_id in queries.closed_venue_ids(session, utcnow())
+            row, closed = queries.venue_with_closure_or_404(session, venue_id, utcnow())
         return queries.venue_view(row, closed).model_dump(mode="json")
 
     @rpc
@@ -73,7 +72,7 @@ class NetworkEntrypoints:
             venue = queries.venue_or_404(session, venue_id)
             moment = utcnow()
             closed = queries.closed_room_ids(session, venue_id, moment)
-            venue_closed = venue_id in queries.closed_venue_ids(session, moment)
+            venue_closed = queries.venue_closed_at(session, venue_id, moment)
             rows = queries.room_rows(session, venue_id)
         return [queries.room_view(r, venue, venue_closed or r.id in closed).model_dump(mode="json") for r in rows]
 
@@ -83,9 +82,9 @@ class NetworkEntrypoints:
             room = queries.room_or_404(session, room_id)
             venue = queries.venue_row(session, room.venue_id)
             moment = utcnow()
-            closed = room.id in queries.closed_room_ids(
+            closed = queries.venue_closed_at(session, venue.id, moment) or room.id in queries.closed_room_ids(
                 session, venue.id, moment
-            ) or venue.id in queries.closed_venue_ids(session, moment)
+            )
         return queries.room_view(room, venue, closed).model_dump(mode="json")
 
     @rpc
