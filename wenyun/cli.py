@@ -146,10 +146,18 @@ def cmd_token(args) -> int:
 def _rpc(service: str, method: str, timeout: float = 10, **kwargs):
     from nameko.standalone.rpc import ClusterRpcProxy
 
+    from kit.callers import context_for, platform_signer
     from kit.settings import nameko_config
 
     config = {k: v for k, v in nameko_config(service).items() if k != "WENYUN_SETTINGS"}
-    with ClusterRpcProxy(config, timeout=timeout) as cluster:
+    actor = kwargs.get("actor")
+    # The services believe a signed token, not the actor argument (kit.callers): the operator's, short-lived.
+    token = (
+        platform_signer(_settings()).sign(sub=actor["sub"], role=actor["role"], scopes=actor["scopes"], ttl_seconds=300)
+        if actor
+        else None
+    )
+    with ClusterRpcProxy(config, context_data=context_for(token), timeout=timeout) as cluster:
         return getattr(getattr(cluster, service), method)(**kwargs)
 
 

@@ -10,10 +10,10 @@ import uuid
 
 import pytest
 from kombu import Connection, Queue
-from nameko.testing.services import entrypoint_hook
 
 from kit.bus import events_exchange
 from services.venues.service import VenuesService
+from tests.callers import signed_hook
 
 ADMIN = {"sub": "admin-1", "role": "admin", "scopes": []}
 RESIDENT = {"sub": "resident-1", "role": "resident", "scopes": [], "name": "王秀英"}
@@ -55,7 +55,7 @@ class Venues:
 
     def __getattr__(self, method):
         def call(**kwargs):
-            with entrypoint_hook(self.container, method) as hook:
+            with signed_hook(self.container, method) as hook:
                 return hook(**kwargs)
 
         return call
