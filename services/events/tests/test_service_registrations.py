@@ -139,7 +139,7 @@ def test_no_oversell_under_concurrency_then_attendance_and_feedback(container_fa
         replies = []
         for n in range(200):
             # each call carries its own resident's token (kit.callers), read when the request is published
-            rpc._worker_ctx.data.update(signed_context(settings, resident(n)))
+            rpc.worker_ctx.data.update(signed_context(settings, resident(n)))
             replies.append(rpc.register.call_async(actor=resident(n), event_id=crowded["id"], registration={}))
         answers = [reply.result() for reply in replies]
     confirmed = [r for r in answers if r["status"] == "confirmed"]
