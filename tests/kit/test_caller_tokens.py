@@ -3,11 +3,21 @@ round, and the actor a worker believes is the one its token names (kit.boundary.
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from contracts.errors import Forbidden, Unauthorized, Unprocessable
 from kit.boundary import actor_from
-from kit.callers import AUTHORIZATION, SERVICE_TOKEN, Caller, _current, calling_service, require_service
+from kit.callers import (
+    AUTHORIZATION,
+    SERVICE_TOKEN,
+    Caller,
+    RememberedKeys,
+    _current,
+    calling_service,
+    require_service,
+)
 from kit.tokens import InvalidToken, KeySet, signer_from
 
 SIGNER = signer_from(b"the platform key of these tests, 32 bytes or more")
@@ -55,3 +65,15 @@ def test_only_the_named_service():
     with pytest.raises(Unauthorized):
         require_service("events", what="hold rooms")
     _current.set(None)
+
+
+def test_a_remembered_token_still_expires():
+    keys = RememberedKeys(KEYS)
+    token = SIGNER.sign(sub="r-1", role="resident", now=int(time.time()) - 59, ttl_seconds=60)
+    assert keys.verify(token)["sub"] == "r-1"
+    assert keys.verify(token)["sub"] == "r-1"  # remembered
+    time.sleep(1.1)
+    with pytest.raises(InvalidToken):
+        keys.verify(token)
+    with pytest.raises(InvalidToken):
+        keys.verify("not a token")
