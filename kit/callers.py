@@ -144,7 +144,9 @@ class Callers(DependencyProvider):
 def _caller() -> Caller:
     caller = _current.get()
     if caller is None:  # a service that does not declare Callers() trusts no one
-        raise Unauthorized("This service cannot verify its callers.", {"reason": "no_verifier"})
+        raise Unauthorized(
+            "This service cannot verify its callers.", {"reason": "no_verifier"}, detail_zh="服务无法核实调用者。"
+        )
     return caller
 
 
@@ -172,11 +174,13 @@ def require_service(*services: str, what: str) -> str:
         raise Unauthorized(
             f"Only the {' or '.join(services)} service may {what}; this call carries no valid service token.",
             {"reason": "no_service_token"},
+            detail_zh="此操作仅限平台内部服务调用。",
         )
     if service not in services:
         raise Forbidden(
             f"The {service} service may not {what}; only {' or '.join(services)} may.",
             {"reason": "service_not_allowed", "service": service},
+            detail_zh="该服务无权执行此操作。",
         )
     return service
 
