@@ -9,6 +9,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from contracts.access import is_self_or_reviewer, manages_venue, reviews_volunteers
 from contracts.common import Actor
 from contracts.errors import Forbidden, Unauthorized
+from kit.callers import set_forwarded_token
 from kit.tokens import ROLES, signer_from
 
 bearer = HTTPBearer(auto_error=False, description="Sign in (`/api/v1/auth/…`) or `wenyun token --role ROLE`.")
@@ -35,7 +36,10 @@ async def optional_actor(
 ) -> Actor | None:
     if credentials is None:
         return None
-    return await request.app.state.token_check.actor(credentials.credentials)
+    actor = await request.app.state.token_check.actor(credentials.credentials)
+    # The services trust this token, not the actor argument: it goes with every RPC of this request.
+    set_forwarded_token(credentials.credentials)
+    return actor
 
 
 def require(*roles: str):

@@ -19,6 +19,7 @@ from aio_pika.exceptions import DeliveryError
 from aiormq.exceptions import ChannelInvalidStateError
 
 from contracts.errors import ERRORS_BY_NAME, WenyunError
+from kit.callers import AUTHORIZATION, forwarded_token
 from kit.request_ids import current_request_id
 
 
@@ -135,8 +136,11 @@ class RpcClient:
 
 
 def _context_headers(idempotency_key: str | None) -> dict | None:
-    """The request's id (kit.request_ids) and the write's idempotency key, for the worker's context."""
+    """The request's id (kit.request_ids), the caller's verified access token (kit.callers: the services
+    believe it, not the actor argument) and the write's idempotency key, for the worker's context."""
     headers = {"nameko.request_id": current_request_id()} if current_request_id() else {}
+    if forwarded_token():
+        headers[f"nameko.{AUTHORIZATION}"] = forwarded_token()
     if idempotency_key:
         headers["nameko.idempotency_key"] = idempotency_key
     return headers or None

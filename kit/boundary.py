@@ -18,6 +18,7 @@ from pydantic import AwareDatetime, BaseModel, TypeAdapter, ValidationError
 
 from contracts.common import Actor
 from contracts.errors import Conflict, Forbidden, NotFound, Unprocessable
+from kit.callers import verified_actor
 from kit.rules import InvalidTransition, RuleViolation
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -42,15 +43,18 @@ def model_or_422(model: type[Model], payload: Any, what: str | None = None) -> M
 
 
 def actor_from(value: Any) -> Actor:
-    """The caller the gateway vouched for; a malformed one (another service's bug) is a 422."""
+    """The caller, as the access token the call carries names it (kit.callers): an actor argument alone
+    proves nothing. Malformed (another service's bug) → 422; no valid token → 401; a token for someone
+    else → 403. An `Actor` object is one this worker already verified."""
     if isinstance(value, Actor):
         return value
     try:
-        return Actor.model_validate(value)
+        claimed = Actor.model_validate(value)
     except ValidationError as error:
         raise Unprocessable(
             "The caller (actor) is missing or malformed.", {"errors": validation_errors(error)}
         ) from error
+    return verified_actor(claimed)
 
 
 def optional_actor(value: Any) -> Actor | None:

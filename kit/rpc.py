@@ -6,7 +6,8 @@ back, instead of the error killing the whole service container (nameko's default
 Redelivered commands are harmless because the gateway gives every write an idempotency key that
 the command's transaction claims (kit.unit_of_work).
 
-`TimedRpcProxy` — calling another service, always with a timeout (DESIGN §2):
+`TimedRpcProxy` — calling another service, always with a timeout (DESIGN §2), and with a service token
+of the calling service (kit.callers) beside the person's token that nameko passes on:
 
     venues = TimedRpcProxy("venues", timeout=5)
     hold = self.venues.hold_room(actor=..., room_id=...)
@@ -26,6 +27,7 @@ from nameko.exceptions import registry
 from nameko.rpc import Responder, Rpc, RpcConsumer, RpcProxy
 
 from contracts.errors import ERRORS_BY_NAME, Unavailable
+from kit.callers import SERVICE_TOKEN, Callers, signer_of
 
 log = logging.getLogger(__name__)
 IDEMPOTENCY_KEY = "idempotency_key"  # travels as the AMQP header "nameko.idempotency_key"
@@ -40,6 +42,17 @@ def scoped_idempotency_key(kwargs: dict, context_data: dict | None) -> str | Non
     actor = kwargs.get("actor")
     caller = actor.get("sub") if isinstance(actor, dict) else None
     return hashlib.sha256(f"{caller or '-'}\x1f{raw}".encode("utf-8")).hexdigest()
+
+
+def _token_names_actor(container, kwargs: dict, context_data: dict) -> bool:
+    """A stored answer goes back only to the caller it was for: the actor's `sub` that scopes the key
+    must be the one the call's verified token names (kit.callers), not merely claimed."""
+    actor = kwargs.get("actor")
+    if actor is None:
+        return True
+    callers = next((d for d in container.dependencies if isinstance(d, Callers)), None)
+    sub = callers.subject(context_data) if callers is not None else None
+    return isinstance(actor, dict) and sub is not None and actor.get("sub") == sub
 
 
 def _answer_store(container):
@@ -100,8 +113,9 @@ class ResilientRpc(Rpc):
     def handle_message(self, body, message):
         store = _answer_store(self.container)
         if store is not None and isinstance(body, dict) and isinstance(body.get("kwargs"), dict):
-            key = scoped_idempotency_key(body["kwargs"], self.unpack_message_headers(message))
-            if key is not None:
+            headers = self.unpack_message_headers(message)
+            key = scoped_idempotency_key(body["kwargs"], headers)
+            if key is not None and _token_names_actor(self.container, body["kwargs"], headers):
                 found, answer = store.stored_answer(f"{self.container.service_name}.{self.method_name}", key)
                 if found:
                     self.rpc_consumer.handle_result(message, answer, None)
@@ -124,13 +138,21 @@ class TimedRpcProxy(RpcProxy):
         super().__init__(target_service, **options)
         self.timeout = timeout
 
+    def setup(self):
+        super().setup()
+        signer, name = signer_of(self.container.config), self.container.service_name
+        self.service_token = lambda: signer.sign_service(name)
+
     def get_dependency(self, worker_ctx):
-        return _TimedServiceProxy(super().get_dependency(worker_ctx), worker_ctx, self.target_service, self.timeout)
+        return _TimedServiceProxy(
+            super().get_dependency(worker_ctx), worker_ctx, self.target_service, self.timeout, self.service_token
+        )
 
 
 class _TimedServiceProxy:
-    def __init__(self, proxy, worker_ctx, service: str, timeout: float):
+    def __init__(self, proxy, worker_ctx, service: str, timeout: float, service_token):
         self._proxy, self._worker_ctx, self._service, self._timeout = proxy, worker_ctx, service, timeout
+        self._service_token = service_token
 
     def __getattr__(self, method: str):
         def call(*args, **kwargs):
@@ -140,11 +162,18 @@ class _TimedServiceProxy:
             # The caller's idempotency key belongs to the caller's command: a redelivered command
             # must be able to repeat its (idempotent) calls, so the key is not passed on.
             key = self._worker_ctx.data.pop(IDEMPOTENCY_KEY, None)
+            # This service's own token for this call (the one that came in names the caller before us).
+            came_with = self._worker_ctx.data.get(SERVICE_TOKEN)
+            self._worker_ctx.data[SERVICE_TOKEN] = self._service_token()
             try:
                 reply = getattr(self._proxy, method).call_async(*args, **kwargs)
             finally:
                 if key is not None:
                     self._worker_ctx.data[IDEMPOTENCY_KEY] = key
+                if came_with is None:
+                    self._worker_ctx.data.pop(SERVICE_TOKEN, None)
+                else:
+                    self._worker_ctx.data[SERVICE_TOKEN] = came_with
             try:
                 with eventlet.Timeout(self._timeout):
                     return reply.result()

@@ -30,6 +30,10 @@ ISSUER = "wenyun"
 AUDIENCE = "wenyun"
 ACCESS_TOKEN_SECONDS = 15 * 60
 ROLES = ("admin", "venue_manager", "organiser", "volunteer", "subscriber", "resident")
+# A service's own identity on the bus (kit.callers): never a person, so never accepted as one.
+SERVICE_ROLE = "service"
+SERVICE_PREFIX = "service:"
+SERVICE_TOKEN_SECONDS = 60
 _DERIVATION_LABEL = b"wenyun.accounts.access-token-signing-key.v1"
 
 
@@ -100,6 +104,24 @@ class TokenSigner:
             claims["name"] = name
         if sid:
             claims["sid"] = sid
+        return self._encode(claims)
+
+    def sign_service(self, service: str, *, ttl_seconds: int = SERVICE_TOKEN_SECONDS) -> str:
+        """A short-lived token naming a service (sub "service:<name>", role "service") for its calls."""
+        issued = int(time.time())
+        claims = {
+            "sub": f"{SERVICE_PREFIX}{service}",
+            "role": SERVICE_ROLE,
+            "scopes": [],
+            "iat": issued,
+            "exp": issued + ttl_seconds,
+            "iss": ISSUER,
+            "aud": AUDIENCE,
+            "jti": uuid.uuid4().hex,
+        }
+        return self._encode(claims)
+
+    def _encode(self, claims: dict) -> str:
         return jwt.encode(claims, self.private_key, algorithm=ALGORITHM, headers={"kid": self.kid})
 
 
@@ -129,6 +151,23 @@ class KeySet:
         return bool(self._keys)
 
     def verify(self, token: str) -> dict:
+        """The claims of a person's access token (a service's token is refused here)."""
+        claims = self._verified(token)
+        if claims.get("role") not in ROLES or not isinstance(claims.get("scopes", []), list):
+            raise InvalidToken("the token carries no known role")
+        return claims
+
+    def verify_service(self, token: str) -> str:
+        """The name of the service a service token names (a person's token is refused here)."""
+        claims = self._verified(token)
+        sub = claims.get("sub")
+        if claims.get("role") != SERVICE_ROLE or not isinstance(sub, str) or not sub.startswith(SERVICE_PREFIX):
+            raise InvalidToken("not a service token")
+        return sub.removeprefix(SERVICE_PREFIX)
+
+    def _verified(self, token: str) -> dict:
+        if not isinstance(token, str):
+            raise InvalidToken("the token is not a text")
         try:
             kid = jwt.get_unverified_header(token).get("kid")
         except jwt.PyJWTError as exc:
@@ -147,6 +186,4 @@ class KeySet:
             )
         except jwt.PyJWTError as exc:
             raise InvalidToken(str(exc)) from exc
-        if claims.get("role") not in ROLES or not isinstance(claims.get("scopes", []), list):
-            raise InvalidToken("the token carries no known role")
         return claims

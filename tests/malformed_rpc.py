@@ -13,9 +13,9 @@ import inspect
 from collections.abc import Iterator
 
 from nameko.rpc import Rpc
-from nameko.testing.services import entrypoint_hook
 
 from contracts.errors import NotFound, Unprocessable
+from tests.callers import signed_hook
 
 ADMIN = {"sub": "admin-1", "role": "admin", "scopes": []}
 # Not an object, a list, a number: what a caller with a bug sends instead of the contract's object.
@@ -61,7 +61,7 @@ def refusals_other_than_422(container, service_cls) -> list[str]:
     assert calls, f"no write entrypoints found on {service_cls.__name__}"
     for method, kwargs in calls:
         try:
-            with entrypoint_hook(container, method) as hook:
+            with signed_hook(container, method) as hook:
                 hook(**kwargs)
         except Unprocessable:
             continue

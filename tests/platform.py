@@ -209,6 +209,13 @@ class Platform:
 
         return issue_token(SYSTEM_TEST_SECRET.encode(), sub=sub or f"{role}-1", role=role, scopes=scopes, name=name)
 
+    def rpc_context(self, actor: dict) -> dict:
+        """Context data for an RPC straight onto the broker (as `wenyun seed` sends it): a token for `actor`."""
+        from kit.settings import PlatformSettings
+        from tests.callers import signed_context
+
+        return signed_context(PlatformSettings(secret_key=SYSTEM_TEST_SECRET), actor)
+
     def client(self, role: str | None = None, **token_args) -> httpx.Client:
         headers = {"Authorization": f"Bearer {self.token(role, **token_args)}"} if role else {}
         return httpx.Client(base_url=self.base_url, headers=headers, timeout=15)

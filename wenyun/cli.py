@@ -164,10 +164,18 @@ def _rpc(service: str, method: str, timeout: float = 10, **kwargs):
     from nameko.standalone.rpc import ClusterRpcProxy
 
     import kit.bus  # noqa: F401 - registers the "cloudevents" serializer that the config's ACCEPT lists
+    from kit.callers import context_for, platform_signer
     from kit.settings import nameko_config
 
     config = {k: v for k, v in nameko_config(service).items() if k != "WENYUN_SETTINGS"}
-    with ClusterRpcProxy(config, timeout=timeout) as cluster:
+    actor = kwargs.get("actor")
+    # The services believe a signed token, not the actor argument (kit.callers): the operator's, short-lived.
+    token = (
+        platform_signer(_settings()).sign(sub=actor["sub"], role=actor["role"], scopes=actor["scopes"], ttl_seconds=300)
+        if actor
+        else None
+    )
+    with ClusterRpcProxy(config, context_data=context_for(token), timeout=timeout) as cluster:
         return getattr(getattr(cluster, service), method)(**kwargs)
 
 

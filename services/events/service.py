@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from nameko.dependency_providers import Config
 
+from kit.callers import Callers
 from kit.database import Database
 from kit.metrics import Metrics
 from kit.request_context import RequestContext
@@ -39,6 +40,7 @@ class EventsService(
 ):
     name = "events"
     db = Database(metadata)
+    caller = Callers()  # who is calling: the verified tokens of the call, not its actor argument (kit.callers)
     metrics = Metrics()
     request = RequestContext()  # the request id of every worker, in its logs and facts (kit.request_ids)
     config = Config()

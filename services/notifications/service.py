@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 
 from contracts.envelope import Envelope, registered_events
+from kit.callers import Callers
 from kit.clock import utcnow
 from kit.database import Database
 from kit.events import handle_event
@@ -39,6 +40,7 @@ class NotificationsService(
 ):
     name = "notifications"
     db = Database(metadata)
+    caller = Callers()  # who is calling: the verified tokens of the call, not its actor argument (kit.callers)
     metrics = Metrics()
     request = RequestContext()  # the request id of every worker, in its logs and facts (kit.request_ids)
     runtime = Runtime()

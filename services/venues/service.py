@@ -9,6 +9,7 @@ from __future__ import annotations
 from nameko.dependency_providers import Config
 
 from contracts.venues import Venue
+from kit.callers import Callers
 from kit.database import Database
 from kit.metrics import Metrics
 from kit.request_context import RequestContext
@@ -42,6 +43,7 @@ class VenuesService(
 ):
     name = "venues"
     db = Database(metadata)
+    caller = Callers()  # who is calling: the verified tokens of the call, not its actor argument (kit.callers)
     metrics = Metrics()
     request = RequestContext()  # the request id of every worker, in its logs and facts (kit.request_ids)
     config = Config()

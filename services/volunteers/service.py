@@ -6,6 +6,7 @@ queries in the plain modules next to this file.
 
 from __future__ import annotations
 
+from kit.callers import Callers
 from kit.database import Database
 from kit.metrics import Metrics
 from kit.request_context import RequestContext
@@ -25,6 +26,7 @@ class VolunteersService(
 ):
     name = "volunteers"
     db = Database(metadata)
+    caller = Callers()  # who is calling: the verified tokens of the call, not its actor argument (kit.callers)
     metrics = Metrics()
     request = RequestContext()  # the request id of every worker, in its logs and facts (kit.request_ids)
     settings = Settings()

@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 from kombu import Connection, Queue
-from nameko.testing.services import entrypoint_hook, entrypoint_waiter
+from nameko.testing.services import entrypoint_waiter
 from sqlalchemy import create_engine, select
 
 from contracts.envelope import to_cloudevent
@@ -20,6 +20,7 @@ from kit.tables import add_kit_tables
 from services.notifications.service import NotificationsService
 from services.notifications.tables import inbox_messages
 from services.venues.service import VenuesService
+from tests.callers import signed_hook
 
 ADMIN = {"sub": "admin-1", "role": "admin", "scopes": []}
 
@@ -48,7 +49,7 @@ def test_committed_fact_is_published_as_a_cloudevent(container_factory, service_
     conn, queue = outside_queue(amqp_uri)
     container = container_factory(VenuesService, service_config(VenuesService))
     container.start()
-    with entrypoint_hook(container, "register_venue") as register:
+    with signed_hook(container, "register_venue") as register:
         venue = register(
             actor=ADMIN, venue={"name": "嘉平镇文化服务中心", "kind": "town_cultural_station", "level": "town"}
         )
@@ -65,12 +66,12 @@ def test_bad_command_changes_nothing(container_factory, service_config, amqp_uri
     conn, queue = outside_queue(amqp_uri)
     container = container_factory(VenuesService, service_config(VenuesService))
     container.start()
-    with entrypoint_hook(container, "register_venue") as register:
+    with signed_hook(container, "register_venue") as register:
         with pytest.raises(Exception):
             register(actor=ADMIN, venue={"name": "x", "kind": "castle", "level": "town"})
         with pytest.raises(Exception):
             register(actor={"sub": "v", "role": "volunteer"}, venue={"name": "x", "kind": "library", "level": "town"})
-    with entrypoint_hook(container, "list_venues") as list_venues:
+    with signed_hook(container, "list_venues") as list_venues:
         assert list_venues() == []
     assert drain(conn, queue, 1, timeout=1.0) == []
     conn.release()

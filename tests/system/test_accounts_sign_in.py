@@ -188,7 +188,9 @@ ROOM = {"name": "少儿阅读角", "kind": "reading_room", "capacity": 12}
 def jiaping(shared_platform):
     from nameko.standalone.rpc import ClusterRpcProxy
 
-    with ClusterRpcProxy({"AMQP_URI": shared_platform.amqp_uri}, timeout=30) as cluster:
+    with ClusterRpcProxy(
+        {"AMQP_URI": shared_platform.amqp_uri}, context_data=shared_platform.rpc_context(ADMIN_ACTOR), timeout=30
+    ) as cluster:
         seeded = cluster.venues.seed_demo(actor=ADMIN_ACTOR)
     return {"venue_id": seeded["venue_id"], "other_venue_id": seeded["parent_id"]}
 

@@ -37,7 +37,9 @@ MID_AUTUMN_START, MID_AUTUMN_END = "2027-09-14T14:30:00+08:00", "2027-09-14T16:3
 @pytest.fixture(scope="module")
 def jiaping(shared_platform):
     """The 嘉平镇 centre of seed 000, loaded through venues' seed_demo RPC (as `wenyun seed` does)."""
-    with ClusterRpcProxy({"AMQP_URI": shared_platform.amqp_uri}, timeout=30) as cluster:
+    with ClusterRpcProxy(
+        {"AMQP_URI": shared_platform.amqp_uri}, context_data=shared_platform.rpc_context(ADMIN_ACTOR), timeout=30
+    ) as cluster:
         seeded = cluster.venues.seed_demo(actor=ADMIN_ACTOR)
     rooms = seeded["rooms"]
     return {

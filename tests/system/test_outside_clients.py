@@ -118,7 +118,9 @@ def records(shared_platform):
     """One event (organised by org-own at the 嘉平镇 centre), one registration of a resident, one volunteer,
     one offering and one team of org-own."""
     platform = shared_platform
-    with ClusterRpcProxy({"AMQP_URI": platform.amqp_uri}, timeout=30) as cluster:
+    with ClusterRpcProxy(
+        {"AMQP_URI": platform.amqp_uri}, context_data=platform.rpc_context(ADMIN_ACTOR), timeout=30
+    ) as cluster:
         seeded = cluster.venues.seed_demo(actor=ADMIN_ACTOR)
     rooms = seeded["rooms"]
     room_id = rooms.get("多功能活动室") or rooms["multi-function-room"]

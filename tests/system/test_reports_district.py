@@ -45,7 +45,9 @@ YEAR = (datetime(2026, 1, 1, tzinfo=LOCAL), datetime(2027, 1, 1, tzinfo=LOCAL))
 
 @pytest.fixture(scope="module")
 def district(shared_platform):
-    with ClusterRpcProxy({"AMQP_URI": shared_platform.amqp_uri}, timeout=30) as cluster:
+    with ClusterRpcProxy(
+        {"AMQP_URI": shared_platform.amqp_uri}, context_data=shared_platform.rpc_context(ADMIN_ACTOR), timeout=30
+    ) as cluster:
         town_venue = cluster.venues.seed_demo(actor=ADMIN_ACTOR)["venue_id"]
     villages = {}
     with shared_platform.client("admin") as admin:

@@ -10,7 +10,6 @@ import uuid
 
 import pytest
 from kombu import Connection, Queue
-from nameko.testing.services import entrypoint_hook
 from sqlalchemy import create_engine, select
 
 from contracts.errors import Conflict, Forbidden, TooManyRequests, Unauthorized, Unprocessable
@@ -18,6 +17,7 @@ from kit.bus import events_exchange
 from kit.tokens import KeySet
 from services.accounts.service import AccountsService
 from services.accounts.tables import accounts
+from tests.callers import signed_hook
 
 ADMIN = {"sub": "district-admin", "role": "admin", "scopes": []}
 MANAGER = {"username": "chengbiqun", "password": "jiaping-2026!", "role": "venue_manager", "name": "程必群"}
@@ -29,7 +29,7 @@ class Accounts:
 
     def __getattr__(self, method):
         def call(**kwargs):
-            with entrypoint_hook(self.container, method) as hook:
+            with signed_hook(self.container, method) as hook:
                 return hook(**kwargs)
 
         return call

@@ -7,10 +7,9 @@ import os
 import uuid
 from datetime import datetime, timedelta, timezone
 
-from nameko.testing.services import entrypoint_hook
-
 from contracts.errors import Conflict, NotFound
 from kit.rpc import rpc
+from tests.callers import signed_hook
 from tests.outside import OutsideSubscriber
 
 # The kept-back release timer ticks fast in tests (read when services.events.service is first imported).
@@ -122,7 +121,7 @@ class FakeVenues:
 
 
 def call(container, method, **kwargs):
-    with entrypoint_hook(container, method) as hook:
+    with signed_hook(container, method) as hook:
         return hook(**kwargs)
 
 

@@ -12,6 +12,7 @@ from nameko.standalone.rpc import ServiceRpcProxy
 
 from contracts.errors import Conflict, Forbidden, Unprocessable
 from services.events.tests.helpers import ORGANISER, Subscriber, at, call, resident, start_services
+from tests.callers import signed_context
 
 SITE = {"name": "石门村晒坝", "village": "石门村", "town": "嘉平镇", "coordinates": {"lat": 29.07, "lon": 106.21}}
 
@@ -134,10 +135,13 @@ def test_no_oversell_under_concurrency_then_attendance_and_feedback(container_fa
     arrivals = Subscriber(amqp_uri, routing_key="registration.checked_in")
     crowded = published(events, capacity=50, kept_back=10)
     # 200 registrations in flight at once through the broker (10 workers take them concurrently).
+    settings = events.config["WENYUN_SETTINGS"]
     with ServiceRpcProxy("events", {"AMQP_URI": amqp_uri, "serializer": "json"}, timeout=60) as rpc:
-        replies = [
-            rpc.register.call_async(actor=resident(n), event_id=crowded["id"], registration={}) for n in range(200)
-        ]
+        replies = []
+        for n in range(200):
+            # each call carries its own resident's token (kit.callers), read when the request is published
+            rpc.worker_ctx.data.update(signed_context(settings, resident(n)))
+            replies.append(rpc.register.call_async(actor=resident(n), event_id=crowded["id"], registration={}))
         answers = [reply.result() for reply in replies]
     confirmed = [r for r in answers if r["status"] == "confirmed"]
     waiting = sorted((r for r in answers if r["status"] == "waitlisted"), key=lambda r: r["seq"])

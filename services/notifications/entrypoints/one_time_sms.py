@@ -1,12 +1,14 @@
 """One-time texts (sign-in codes from accounts): handed straight to the SMS channel.
 
 Unlike messages caused by facts they are never written to the delivery log, the inbox or a webhook:
-a sign-in code must not be readable anywhere but on the phone it was sent to."""
+a sign-in code must not be readable anywhere but on the phone it was sent to. Only the accounts service
+may send them (its service token, kit.callers): no one else on the bus can text any number."""
 
 from __future__ import annotations
 
 from contracts.errors import Unavailable, Unprocessable
 from kit.boundary import text_or_422
+from kit.callers import require_service
 from kit.rpc import rpc
 from services.notifications.channels.sms import InvalidPhoneNumber
 
@@ -14,6 +16,7 @@ from services.notifications.channels.sms import InvalidPhoneNumber
 class OneTimeSmsEntrypoints:
     @rpc
     def send_one_time_sms(self, phone: str, text: str, dedupe_key: str) -> dict:
+        require_service("accounts", what="send one-time texts")
         text_or_422(phone, "phone", 20)
         text_or_422(text, "text", 200)
         text_or_422(dedupe_key, "dedupe_key", 100)

@@ -8,7 +8,7 @@ from datetime import datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
-from nameko.testing.services import entrypoint_hook, entrypoint_waiter
+from nameko.testing.services import entrypoint_waiter
 from sqlalchemy import select, update
 
 from contracts.errors import Forbidden, NotFound, Unprocessable
@@ -20,6 +20,7 @@ from services.notifications.channels.sms import DevSmsProvider
 from services.notifications.domain.delivery_policy import dedupe_key
 from services.notifications.tables import deliveries
 from services.notifications.tests.helpers import WebhookReceiver, publish_fact, sms_lines, wait_for
+from tests.callers import signed_hook
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 ADMIN = {"sub": "admin-1", "role": "admin", "scopes": []}
@@ -31,7 +32,7 @@ def actor(sub, role="resident", scopes=()):
 
 
 def rpc(container, method, **kwargs):
-    with entrypoint_hook(container, method) as call:
+    with signed_hook(container, method) as call:
         return call(**kwargs)
 
 

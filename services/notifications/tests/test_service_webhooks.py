@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 import standardwebhooks
-from nameko.testing.services import entrypoint_hook, entrypoint_waiter
+from nameko.testing.services import entrypoint_waiter
 from sqlalchemy import select
 
 from contracts.errors import Conflict, Forbidden, NotFound, Unprocessable
@@ -20,6 +20,7 @@ from contracts.venues import BookingConfirmed, VenueClosed, VenueRegistered
 from services.notifications.domain.webhook_targets import inward_kind
 from services.notifications.tables import webhook_subscriptions
 from services.notifications.tests.helpers import WebhookReceiver, publish_fact, wait_for
+from tests.callers import signed_hook
 
 ARCHIVE = {"sub": "district-archive", "role": "subscriber", "scopes": []}
 STATS = {"sub": "district-stats", "role": "subscriber", "scopes": []}
@@ -27,7 +28,7 @@ ADMIN = {"sub": "admin-1", "role": "admin", "scopes": []}
 
 
 def rpc(container, method, **kwargs):
-    with entrypoint_hook(container, method) as call:
+    with signed_hook(container, method) as call:
         return call(**kwargs)
 
 

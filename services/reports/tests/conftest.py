@@ -10,13 +10,13 @@ from datetime import datetime
 
 import pytest
 from kombu import Connection
-from nameko.testing.services import entrypoint_hook
 from sqlalchemy import create_engine, func, select
 
 from contracts.envelope import DomainEvent, to_cloudevent
 from kit.bus import events_exchange
 from services.reports.service import ReportsService
 from services.reports.tables import fact_log
+from tests.callers import signed_hook
 
 ADMIN = {"sub": "admin-1", "role": "admin", "scopes": []}
 
@@ -58,7 +58,7 @@ class Reports:
 
     def __getattr__(self, method):
         def call(**kwargs):
-            with entrypoint_hook(self.container, method) as hook:
+            with signed_hook(self.container, method) as hook:
                 return hook(**kwargs)
 
         return call

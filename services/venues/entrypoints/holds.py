@@ -5,13 +5,15 @@ the same rules (opening hours, no overlap, policy, no start in the past) and pub
 booking.* facts. It is not held to the room's limits for residents (advance window, length, weekly
 quota): those share a room fairly among people, while public events are announced and planned months
 ahead (a 中秋 programme, the season plan) — as the venue's own staff, who are not held to them either.
-The manager keeps control where it matters: an approval-required room gives a `pending` hold."""
+The manager keeps control where it matters: an approval-required room gives a `pending` hold.
+Only the events service asks (its service token, kit.callers), for the organiser whose token it forwards."""
 
 from __future__ import annotations
 
 from contracts.errors import Conflict, Forbidden, NotFound
 from contracts.venues import HoldRoomRequest, MoveHoldRequest, ReleaseHoldRequest, RoomHold
 from kit.boundary import actor_from, model_or_422
+from kit.callers import require_service
 from kit.clock import shown
 from kit.rpc import rpc
 from services.venues import booking_commands as commands
@@ -49,6 +51,7 @@ class HoldEntrypoints:
     @rpc
     def hold_room(self, actor: dict, room_id: str, start: str, end: str, event_id: str, title: str) -> dict:
         """→ {"booking_id", "status", ...}; the same (event_id, room_id, times) again returns the same hold."""
+        require_service("events", what="hold rooms for events")
         actor = actor_from(actor)
         data = model_or_422(
             HoldRoomRequest,
@@ -93,6 +96,7 @@ class HoldEntrypoints:
     @rpc
     def move_hold(self, actor: dict, event_id: str, start: str, end: str) -> dict:
         """Move the event's hold(s) to new times in the same room(s), or raise why not (nothing changes)."""
+        require_service("events", what="hold rooms for events")
         actor = actor_from(actor)
         data = model_or_422(MoveHoldRequest, {"event_id": event_id, "start": start, "end": end}, "hold move")
         holds = []
@@ -115,6 +119,7 @@ class HoldEntrypoints:
     @rpc
     def release_hold(self, actor: dict, event_id: str, reason: str) -> dict:
         """Cancel the event's hold(s); {"released": false} when there is nothing (left) to release."""
+        require_service("events", what="hold rooms for events")
         actor = actor_from(actor)
         data = model_or_422(ReleaseHoldRequest, {"event_id": event_id, "reason": reason or ""}, "hold release")
         released = []

@@ -10,14 +10,15 @@ import uuid
 
 import pytest
 from kombu import Connection, Queue
-from nameko.testing.services import entrypoint_hook
 
 from kit.bus import events_exchange
 from services.venues.service import VenuesService
+from tests.callers import signed_hook
 
 ADMIN = {"sub": "admin-1", "role": "admin", "scopes": []}
 RESIDENT = {"sub": "resident-1", "role": "resident", "scopes": [], "name": "王秀英"}
 ORGANISER = {"sub": "organiser-1", "role": "organiser", "scopes": ["org:org-1"], "name": "江津区文化馆"}
+EVENTS_ASKS = ("hold_room", "move_hold", "release_hold")
 ORGANISATION = {"booker_kind": "organisation", "organisation_id": "org-1"}  # ORGANISER is a member of org-1
 
 
@@ -55,7 +56,8 @@ class Venues:
 
     def __getattr__(self, method):
         def call(**kwargs):
-            with entrypoint_hook(self.container, method) as hook:
+            # room holds are the events service's to ask for (it sends its service token)
+            with signed_hook(self.container, method, service="events" if method in EVENTS_ASKS else None) as hook:
                 return hook(**kwargs)
 
         return call

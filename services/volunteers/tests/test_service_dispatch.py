@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
-from nameko.testing.services import entrypoint_hook, entrypoint_waiter
+from nameko.testing.services import entrypoint_waiter
 
 import kit.rpc  # noqa: F401  (remote contracts.errors come back as the same classes)
 from contracts.errors import BadRequest, Conflict, Forbidden, NotFound
@@ -25,12 +25,13 @@ from services.volunteers.tests.helpers import (
     sound_volunteer,
     start_service,
 )
+from tests.callers import signed_hook
 
 OFFERED = ("dispatch.offered",)
 
 
 def call(container, method, **kwargs):
-    with entrypoint_hook(container, method) as hook:
+    with signed_hook(container, method) as hook:
         return hook(**kwargs)
 
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from nameko.testing.services import entrypoint_hook
 
 from contracts.errors import Conflict, Forbidden, Unprocessable
 from services.volunteers.tests.helpers import ADMIN, ORGANISER, REVIEWER, Subscriber, application, person, start_service
+from tests.callers import signed_hook
 
 
 def call(container, method, **kwargs):
-    with entrypoint_hook(container, method) as hook:
+    with signed_hook(container, method) as hook:
         return hook(**kwargs)
 
 
