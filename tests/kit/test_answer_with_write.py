@@ -10,6 +10,7 @@ from sqlalchemy import event, select
 
 from kit.database import Database
 from services.venues.service import VenuesService
+from tests.callers import signed_context
 
 ADMIN = {"sub": "admin-1", "role": "admin", "scopes": []}
 
@@ -33,7 +34,8 @@ def test_the_answer_commits_with_the_write_and_a_retry_gets_it(container_factory
         by_connection.setdefault(id(conn.connection.dbapi_connection), []).append("COMMIT")
 
     venue = {"name": "嘉平镇文化服务中心", "kind": "town_cultural_station", "level": "town"}
-    with ServiceRpcProxy("venues", config, context_data={"idempotency_key": "answer-1"}) as venues:
+    context = {"idempotency_key": "answer-1", **signed_context(config.get("WENYUN_SETTINGS"), ADMIN)}
+    with ServiceRpcProxy("venues", config, context_data=context) as venues:
         first = venues.register_venue(actor=ADMIN, venue=venue)
         retried = venues.register_venue(actor=ADMIN, venue=venue)
     assert retried == first

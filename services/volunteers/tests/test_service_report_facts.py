@@ -3,15 +3,14 @@ outside events and star levels, each a fact emitted with the change (real contai
 
 from __future__ import annotations
 
-from nameko.testing.services import entrypoint_hook
-
 from services.volunteers.tests.helpers import ADMIN, ORGANISER, Subscriber, application, person, start_service
+from tests.callers import signed_hook
 
 TYPES = ("team.registered", "team.updated", "training.recorded", "hours.logged", "volunteer.stars_changed")
 
 
 def call(container, method, **kwargs):
-    with entrypoint_hook(container, method) as hook:
+    with signed_hook(container, method) as hook:
         return hook(**kwargs)
 
 
