@@ -33,7 +33,7 @@ from contracts.errors import Conflict, Unavailable, WenyunError
 from kit.clock import utcnow
 from kit.engine import make_engine
 from kit.inbox import AlreadyProcessed, claim
-from kit.outbox_relay import OutboxRelay
+from kit.outbox_relay import OutboxRelay, Unroutable
 from kit.request_ids import current_request_id, traceparent
 from kit.rpc import scoped_idempotency_key
 from kit.settings import get_settings
@@ -99,7 +99,14 @@ class Database(DependencyProvider):
         self.url = config["DATABASE_URL"]
         self.engine = make_engine(self.url, pool_size=max(10, int(config.get("max_workers", 10))))
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
-        self.relay = OutboxRelay(self.engine, self.outbox, config["AMQP_URI"], self.container.service_name)
+        self.relay = OutboxRelay(
+            self.engine,
+            self.outbox,
+            config["AMQP_URI"],
+            self.container.service_name,
+            # What the platform's services subscribe to (kit.serve); a test's container may leave it out.
+            subscribed=config.get("WENYUN_SUBSCRIBED_ROUTES", frozenset()),
+        )
         self._wake = LightQueue()
         self._running = False
         self._claimed_keys: dict[str, tuple[str, str]] = {}  # worker call id → (consumer, scoped key)
@@ -134,6 +141,9 @@ class Database(DependencyProvider):
                 while self.relay.publish_pending() >= self.relay.batch:
                     pass
                 self.relay.backlog()
+            except Unroutable as exc:
+                log.error("outbox relay of %s: %s", self.container.service_name, exc)
+                eventlet.sleep(min(interval, 1.0))
             except Exception as exc:  # noqa: BLE001 - broker/db down: the next sweep retries
                 log.warning("outbox relay of %s: %s; will retry", self.container.service_name, exc)
                 eventlet.sleep(min(interval, 1.0))

@@ -26,6 +26,8 @@ from nameko.exceptions import registry
 from nameko.rpc import Responder, Rpc, RpcConsumer, RpcProxy
 
 from contracts.errors import ERRORS_BY_NAME, Unavailable
+from kit.bus import queue_type_of
+from kit.topology import rpc_queue
 
 log = logging.getLogger(__name__)
 IDEMPOTENCY_KEY = "idempotency_key"  # travels as the AMQP header "nameko.idempotency_key"
@@ -62,6 +64,13 @@ class _PatientResponder(Responder):
 
 
 class ResilientRpcConsumer(RpcConsumer):
+    def setup(self):
+        # nameko's queue, declared with the platform's queue type (a quorum queue survives a lost node).
+        if self.queue is None:
+            self.queue = rpc_queue(self.container.service_name, queue_type_of(self.container.config))
+            self.queue_consumer.register_provider(self)
+            self._registered = True
+
     def handle_result(self, message, result, exc_info):
         from nameko.constants import AMQP_URI_CONFIG_KEY, DEFAULT_SERIALIZER, SERIALIZER_CONFIG_KEY
         from nameko.rpc import get_rpc_exchange
