@@ -68,7 +68,7 @@ def _migrate(conn: Connection, queue: Queue) -> dict:
         exchange=queue.exchange,
         routing_key=queue.routing_key,
         durable=True,
-        queue_arguments=queue.queue_arguments,
+        queue_arguments=queue.queue_arguments,  # type: ignore[attr-defined]  # set by kombu from the constructor
     )
     channel = conn.connection.channel()
     consumers = channel.queue_declare(queue.name, passive=True).consumer_count
