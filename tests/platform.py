@@ -87,12 +87,13 @@ class Platform:
         self.env.pop("WENYUN_FAULT", None)
 
     # -- processes ----------------------------------------------------------------------------
-    def start(self, name: str, **env: str) -> None:
+    def start(self, name: str, service: str | None = None, **env: str) -> None:
+        """Start process `name` running `service` (default: the same; a second replica has its own name)."""
         log_path = self.workdir / f"{name}.log"
         self.logs[name] = log_path
         log = open(log_path, "ab")
         self.processes[name] = subprocess.Popen(
-            [sys.executable, "-m", "wenyun", "serve", name],
+            [sys.executable, "-m", "wenyun", "serve", service or name],
             cwd=ROOT,
             env={**self.env, **env},
             stdout=log,

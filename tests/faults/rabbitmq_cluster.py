@@ -36,8 +36,8 @@ def _free_port() -> int:
 
 
 class Node:
-    def __init__(self, root: Path, index: int, cookie_home: Path):
-        self.name = f"wenyun-c{index}-{root.name[-6:]}@localhost"
+    def __init__(self, root: Path, index: int, cookie_home: Path, tag: str):
+        self.name = f"wenyun-c{index}-{tag}@localhost"  # epmd is shared with every other node here
         self.port = _free_port()
         self.dist_port = _free_port()
         self.dir = root / f"node{index}"
@@ -103,12 +103,15 @@ class Node:
         while time.monotonic() < deadline:
             if self.process is not None and self.process.poll() is not None:
                 raise ClusterUnavailable(f"{self.name} exited: {self.tail()}")
-            if subprocess.run(
-                [str(RABBITMQ_BIN / "rabbitmqctl"), "-n", self.name, "-q", "await_startup", "--timeout", "5"],
-                env=self.env(),
-                capture_output=True,
-                timeout=30,
-            ).returncode == 0:
+            if (
+                subprocess.run(
+                    [str(RABBITMQ_BIN / "rabbitmqctl"), "-n", self.name, "-q", "await_startup", "--timeout", "5"],
+                    env=self.env(),
+                    capture_output=True,
+                    timeout=30,
+                ).returncode
+                == 0
+            ):
                 return
             time.sleep(0.5)
         raise ClusterUnavailable(f"{self.name} did not start in {timeout:g} s: {self.tail()}")
@@ -142,12 +145,23 @@ class RabbitCluster:
         cookie = home / ".erlang.cookie"
         cookie.write_text(secrets.token_hex(20))
         cookie.chmod(0o400)
-        self.nodes = [Node(self.root, i + 1, home) for i in range(size)]
+        tag = secrets.token_hex(3)
+        self.nodes = [Node(self.root, i + 1, home, tag) for i in range(size)]
 
     @property
     def amqp_uri(self) -> str:
         """Every node's address, kombu's failover syntax (kit.bus.broker_addresses)."""
-        return ";".join(node.amqp_uri for node in self.nodes)
+        return self.amqp_uri_from(0)
+
+    def amqp_uri_from(self, first: int) -> str:
+        """The same list starting at node `first`: replicas that spread over the nodes."""
+        order = self.nodes[first:] + self.nodes[:first]
+        return ";".join(node.amqp_uri for node in order)
+
+    def restart(self, node: Node) -> None:
+        """Start a killed node again: it rejoins the cluster from its data directory."""
+        node.start()
+        node.wait_started()
 
     def start(self) -> "RabbitCluster":
         try:
