@@ -23,7 +23,7 @@ import logging
 import eventlet
 from nameko.amqp.publish import Publisher
 from nameko.exceptions import registry
-from nameko.rpc import Responder, Rpc, RpcConsumer, RpcProxy
+from nameko.rpc import ReplyListener, Responder, Rpc, RpcConsumer, RpcProxy
 
 from contracts.errors import ERRORS_BY_NAME, Unavailable
 from kit.bus import queue_type_of
@@ -121,7 +121,21 @@ class ResilientRpc(Rpc):
 rpc = ResilientRpc.decorator
 
 
+class TransientReplyListener(ReplyListener):
+    """nameko's reply queue, but exclusive and not durable: kombu's default made it a durable queue on the
+    node this process first connected to, which cannot be declared again while that node is down
+    (NOT_FOUND: home node … is down), so the service never reconnected. A transient queue dies with its
+    connection or node, and the next connection declares it again (on whichever node it reached)."""
+
+    def setup(self):
+        super().setup()
+        self.queue.durable = False
+        self.queue.exclusive = True
+
+
 class TimedRpcProxy(RpcProxy):
+    rpc_reply_listener = TransientReplyListener()
+
     def __init__(self, target_service: str, timeout: float = 5.0, **options):
         super().__init__(target_service, **options)
         self.timeout = timeout
