@@ -146,32 +146,45 @@ def test_killing_the_node_that_leads_most_queues_mid_rush_loses_nothing(replicat
 
 
 def test_a_gateways_node_lost_it_recovers_without_restart_and_says_so_meanwhile(replicated, cluster):
+    """Gateway 2's node dies: its /health is 503 (never a 500, never a hang) until its own reply queue
+    answers a round trip again, then it serves writes — the same process, never restarted. (Whether every
+    service is healthy at that moment is not this test's question: on a machine shared with other test
+    runs a service's health may report PostgreSQL's connection limit.)"""
     platform, second = replicated
     gateway = platform.processes["gateway-2"]
     victim = cluster.nodes[2]  # gateway 2's first address: the node it is connected to
-    seen: list[tuple[float, int]] = []
+    seen: list[tuple[float, int, str]] = []
     victim.kill()
     started = time.monotonic()
     try:
         while time.monotonic() - started < 60:
             try:
                 response = httpx.get(f"{second.base_url}/health", timeout=10)
-                seen.append((time.monotonic() - started, response.status_code))
-                if response.status_code == 200:
+                reply_queue = response.json().get("reply_queue", "?")
+                seen.append((round(time.monotonic() - started, 2), response.status_code, reply_queue))
+                if reply_queue == "ok":
                     break
-            except httpx.HTTPError:
-                seen.append((time.monotonic() - started, 0))
+            except httpx.HTTPError as exc:
+                seen.append((round(time.monotonic() - started, 2), 0, repr(exc)))
             time.sleep(0.2)
-        statuses = {status for _, status in seen}
-        assert statuses <= {200, 503}, seen  # honest: unhealthy while it cannot answer, never a 500
-        assert seen and seen[-1][1] == 200, seen
+        assert {status for _, status, _ in seen} <= {200, 503}, seen  # honest, never a 500
+        assert all(status == 503 for _, status, queue in seen if queue != "ok"), seen
+        assert seen and seen[-1][2] == "ok", seen
+        recovered_after = seen[-1][0]
+        created = None
         with second.client("admin") as http:
-            response = http.post(
-                "/api/v1/venues",
-                json={"name": f"gw-node-{uuid.uuid4().hex[:6]}", "kind": "village_centre", "level": "village"},
-            )
-            assert response.status_code == 201, response.text
+            deadline = time.monotonic() + 60
+            while created != 201 and time.monotonic() < deadline:
+                response = http.post(
+                    "/api/v1/venues",
+                    json={"name": f"gw-node-{uuid.uuid4().hex[:6]}", "kind": "village_centre", "level": "village"},
+                )
+                created = response.status_code
+                assert created in (201, 503), response.text
+                if created != 201:
+                    time.sleep(0.5)
+        assert created == 201
         assert gateway.poll() is None  # the same process: recovered without a restart
-        print(f"\n[gateway node loss] /health answers {seen[:3]}…{seen[-1:]}, healthy again after {seen[-1][0]:.1f} s")
+        print(f"\n[gateway node loss] reply queue answering again after {recovered_after:.2f} s; /health {seen}")
     finally:
         cluster.restart(victim)
