@@ -56,7 +56,9 @@ class Node:
 
     @property
     def amqp_uri(self) -> str:
-        return f"amqp://guest:guest@127.0.0.1:{self.port}/"
+        # "localhost", not 127.0.0.1: notifications refuses the broker's hosts as webhook targets, and the
+        # tests' webhook receivers listen on 127.0.0.1.
+        return f"amqp://guest:guest@localhost:{self.port}/"
 
     def env(self) -> dict[str, str]:
         return {

@@ -10,13 +10,15 @@ Prints the figures recorded in docs/deployment.md (run with -s to see them)."""
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
 
 import httpx
 import pytest
 
-from tests.faults.helpers import OutsideSubscriber, VenueStream, assert_ledger
+from services.notifications.tests.helpers import WebhookReceiver
+from tests.faults.helpers import OutsideSubscriber, VenueStream, assert_ledger, stored_venues
 from tests.faults.rabbitmq_cluster import ClusterUnavailable, RabbitCluster
 from tests.platform import Platform, free_port
 
@@ -47,9 +49,16 @@ class Gateway:
         return client
 
 
+WEBHOOK_SETTINGS = {
+    "NOTIFICATIONS_WEBHOOK_INTERVAL": "0.2",
+    "NOTIFICATIONS_WEBHOOK_RETRY_DELAYS": "0,0.3,0.5,0.5,1,1,2,2,3,3",
+    "NOTIFICATIONS_WEBHOOK_TIMEOUT": "2",
+}
+
+
 @pytest.fixture(scope="module")
 def replicated(cluster, tmp_path_factory):
-    platform = Platform(cluster.amqp_uri, tmp_path_factory.mktemp("replicated")).start_all()
+    platform = Platform(cluster.amqp_uri, tmp_path_factory.mktemp("replicated"), extra_env=WEBHOOK_SETTINGS).start_all()
     second_port = free_port()
     try:
         for service, first_node in (("venues", 1), ("events", 2), ("notifications", 1)):
@@ -126,6 +135,12 @@ def test_killing_the_node_that_leads_most_queues_mid_rush_loses_nothing(replicat
         victim.kill()
         return victim
 
+    receiver = WebhookReceiver().start()
+    with platform.client("subscriber", sub=f"archive-{prefix}") as archive:
+        hook = archive.post(
+            "/api/v1/webhooks", json={"url": receiver.url("/hook"), "event_types": ["venue.registered"]}
+        )
+        assert hook.status_code == 201, hook.text
     subscriber, streams, victim, _killed_at = rush(platform, second, cluster, prefix, kill)
     try:
         total = combined(streams)
@@ -136,13 +151,32 @@ def test_killing_the_node_that_leads_most_queues_mid_rush_loses_nothing(replicat
         platform.wait_healthy(timeout=60)
         wait_healthy(second.base_url, timeout=60)
         ledger = assert_ledger(platform, subscriber, prefix, total, timeout=60)
+        webhooks = webhook_deliveries(receiver, {v["id"] for v in stored_venues(platform, prefix)})
+        ledger["webhooks"] = sum(webhooks.values())
         print(
             f"\n[node loss] killed {victim.name} (leader of {victim_box['leads']} queues): "
             f"answers {statuses}, longest run without a 201 {outage:.1f} s, ledger {ledger}, facts lost 0"
         )
     finally:
+        receiver.stop()
         cluster.restart(victim)
         subscriber.delete()
+
+
+def webhook_deliveries(receiver: WebhookReceiver, venue_ids: set[str], timeout: float = 60) -> dict[str, int]:
+    """venue id → webhook deliveries accepted for its fact; exactly one each (waits, bounded)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        counts: dict[str, int] = {}
+        for request in receiver.accepted("/hook"):
+            venue_id = json.loads(request["body"])["data"]["venue_id"]
+            counts[venue_id] = counts.get(venue_id, 0) + 1
+        if set(counts) >= venue_ids or time.monotonic() > deadline:
+            break
+        time.sleep(0.3)
+    assert venue_ids <= set(counts), f"{len(venue_ids - set(counts))} venue(s) never reached the webhook"
+    assert [v for v in venue_ids if counts[v] != 1] == [], "a fact was delivered to the webhook more than once"
+    return counts
 
 
 def test_a_gateways_node_lost_it_recovers_without_restart_and_says_so_meanwhile(replicated, cluster):
