@@ -18,6 +18,7 @@ from typing import Any
 import aio_pika
 from aio_pika.exceptions import DeliveryError
 from aiormq.exceptions import ChannelInvalidStateError
+from pamqp.commands import Basic
 
 from contracts.errors import ERRORS_BY_NAME, WenyunError
 from kit.bus import RPC_EXCHANGE, broker_addresses, safe_address
@@ -108,17 +109,41 @@ class RpcClient:
 
     async def _declare(self, connection) -> aio_pika.abc.AbstractChannel:
         channel = await connection.channel(publisher_confirms=True)
-        self._exchange = await channel.declare_exchange(RPC_EXCHANGE, aio_pika.ExchangeType.TOPIC, durable=True)
+        reply_exchange = await channel.declare_exchange(RPC_EXCHANGE, aio_pika.ExchangeType.TOPIC, durable=True)
+        await self._open_publisher(connection)
         # Exclusive: it lives on this connection's node and dies with it; the next connection declares a new one.
         reply_queue = await channel.declare_queue(
             f"rpc.reply-gateway-{uuid.uuid4().hex}", exclusive=True, auto_delete=True
         )
-        await reply_queue.bind(self._exchange, routing_key=reply_queue.name)
+        await reply_queue.bind(reply_exchange, routing_key=reply_queue.name)
         await reply_queue.consume(self._on_reply, no_ack=True)
         self._reply_queue = reply_queue
         for exchange, routing_key, on_message in self._subscriptions:
             await self._subscribe_on(connection, exchange, routing_key, on_message)
         return channel
+
+    async def _open_publisher(self, connection) -> None:
+        """Requests go out on a channel of their own, which can be replaced without losing the reply queue."""
+        channel = await connection.channel(publisher_confirms=True)
+        self._exchange = await channel.declare_exchange(RPC_EXCHANGE, aio_pika.ExchangeType.TOPIC, durable=True)
+        self._publish_channel = channel
+
+    async def _renew_publisher(self, failed_exchange) -> None:
+        # A RabbitMQ 3.10 channel that published to a quorum queue while its leader was being elected was
+        # seen to have every later publish to that queue refused (nack) for minutes, though the queue had
+        # a new leader within a second; a fresh channel publishes at once.
+        if failed_exchange is not self._exchange or not self.connected:
+            return  # another call renewed it already, or the connection is being replaced
+        old = self._publish_channel
+        try:
+            await self._open_publisher(self._connection)
+        except Exception as exc:  # noqa: BLE001 - the keeper task reconnects if the connection is gone
+            log.warning("could not open a new publishing channel: %s", exc)
+            return
+        try:
+            await old.close()
+        except Exception:  # noqa: BLE001 - it is being thrown away
+            pass
 
     def _fail_pending(self, reason: str) -> None:
         # Their answers would come to a reply queue that is gone: fail now (the caller may retry with its
@@ -202,11 +227,12 @@ class RpcClient:
         future = asyncio.get_running_loop().create_future()
         self._pending[correlation_id] = future
         body = json.dumps({"args": list(args), "kwargs": kwargs}, default=str).encode()
+        exchange = self._exchange
         try:
             # One deadline for the whole call: publishing (which waits while the broker reconnects)
             # and the answer together never take longer than `timeout`.
             async with asyncio.timeout(timeout):
-                await self._exchange.publish(
+                await exchange.publish(
                     aio_pika.Message(
                         body,
                         content_type="application/json",
@@ -221,10 +247,16 @@ class RpcClient:
                 )
                 reply = await future
         except DeliveryError as exc:
-            raise ServiceUnavailable(service, "the service has never started (no queue)") from exc
+            if isinstance(exc.frame, Basic.Return):
+                raise ServiceUnavailable(service, "the service has never started (no queue)") from exc
+            await self._renew_publisher(exchange)
+            raise ServiceUnavailable(
+                service, "the broker refused the request (its queue is electing a leader)"
+            ) from exc
         except asyncio.TimeoutError as exc:
             raise ServiceUnavailable(service, f"no answer within {timeout:g} s") from exc
         except (aio_pika.exceptions.AMQPError, ChannelInvalidStateError, ConnectionError, RuntimeError) as exc:
+            await self._renew_publisher(exchange)
             raise ServiceUnavailable(
                 service, f"the message broker connection failed ({exc.__class__.__name__})"
             ) from exc

@@ -34,7 +34,7 @@ def cluster(tmp_path_factory):
     except ClusterUnavailable as exc:
         pytest.skip(f"cannot start a three-node RabbitMQ cluster on this machine: {exc}")
     yield running
-    running.remove()
+    running.stop()  # the nodes' logs stay in pytest's temporary directory
 
 
 class Gateway:
@@ -194,7 +194,8 @@ def test_a_gateways_node_lost_it_recovers_without_restart_and_says_so_meanwhile(
         while time.monotonic() - started < 60:
             try:
                 response = httpx.get(f"{second.base_url}/health", timeout=10)
-                reply_queue = response.json().get("reply_queue", "?")
+                body = response.json()
+                reply_queue = body.get("reply_queue", "?")
                 seen.append((round(time.monotonic() - started, 2), response.status_code, reply_queue))
                 if reply_queue == "ok":
                     break
@@ -217,7 +218,7 @@ def test_a_gateways_node_lost_it_recovers_without_restart_and_says_so_meanwhile(
                 assert created in (201, 503), response.text
                 if created != 201:
                     time.sleep(0.5)
-        assert created == 201
+        assert created == 201, (response.text, body)
         assert gateway.poll() is None  # the same process: recovered without a restart
         print(f"\n[gateway node loss] reply queue answering again after {recovered_after:.2f} s; /health {seen}")
     finally:
