@@ -125,7 +125,7 @@ def service_config(test_settings, database_url):
     def make(service_cls) -> dict:
         url = database_url(service_cls.name)
         upgrade(service_cls.name, url)
-        declare_topology(test_settings.amqp_uri, [service_cls])
+        declare_topology(test_settings.amqp_uri, [service_cls], test_settings.queue_type)
         return {
             "AMQP_URI": test_settings.amqp_uri,
             "DATABASE_URL": url,

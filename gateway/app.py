@@ -163,7 +163,8 @@ def _install_error_handlers(app) -> None:
 def _install_platform_routes(app) -> None:
     @app.get("/health", tags=["platform"], responses={503: {"model": Problem}})
     async def health(request: Request):
-        """200 only when the broker and every service answer."""
+        """200 only when this gateway's own reply queue answers a round trip through the broker and every
+        service answers: a load balancer takes a gateway whose broker connection is broken out."""
         rpc: RpcClient = request.app.state.rpc
 
         async def ask(service):
@@ -172,10 +173,18 @@ def _install_platform_routes(app) -> None:
             except Exception as exc:  # noqa: BLE001 - any failure is "down" here
                 return service, {"service": service, "status": "down", "error": str(exc)}
 
-        results = dict(await asyncio.gather(*(ask(s) for s in SERVICE_NAMES)))
+        async def own_round_trip():
+            try:
+                await rpc.round_trip(timeout=2)
+                return "ok"
+            except ServiceUnavailable as exc:
+                return f"down: {exc.reason}"
+
+        reply_queue, *answers = await asyncio.gather(own_round_trip(), *(ask(s) for s in SERVICE_NAMES))
+        results = dict(answers)
         broker = "ok" if rpc.connected else "down"
-        ok = broker == "ok" and all(r.get("status") == "ok" for r in results.values())
-        body = {"status": "ok" if ok else "degraded", "broker": broker, "services": results}
+        ok = broker == "ok" and reply_queue == "ok" and all(r.get("status") == "ok" for r in results.values())
+        body = {"status": "ok" if ok else "degraded", "broker": broker, "reply_queue": reply_queue, "services": results}
         return JSONResponse(body, status_code=200 if ok else 503)
 
     @app.get("/metrics", include_in_schema=False)

@@ -45,7 +45,14 @@ class Database(DependencyProvider):
         pool_size, max_overflow = self.settings.db_pool(self.container.service_name)
         self.engine = make_engine(self.url, pool_size=pool_size, max_overflow=max_overflow)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
-        self.relay = OutboxRelay(self.engine, self.outbox, config["AMQP_URI"], self.container.service_name)
+        self.relay = OutboxRelay(
+            self.engine,
+            self.outbox,
+            config["AMQP_URI"],
+            self.container.service_name,
+            # What the platform's services subscribe to (kit.serve); a test's container may leave it out.
+            subscribed=config.get("WENYUN_SUBSCRIBED_ROUTES", frozenset()),
+        )
         self._relay_loop = RelayLoop(self.relay, self.settings.outbox_sweep_interval)
         self._claimed_keys: dict[str, tuple[str, str]] = {}  # worker call id → (consumer, scoped key)
         self.pending: dict[str, PendingCommand] = {}  # worker call id → its open keyed transaction

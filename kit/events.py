@@ -20,7 +20,7 @@ from nameko.events import SERVICE_POOL, EventHandler
 from nameko.exceptions import ContainerBeingKilled
 
 from contracts.envelope import parse_cloudevent
-from kit.bus import DEAD_LETTER_QUEUE
+from kit.bus import DEAD_LETTER_QUEUE, dead_lettering_queue_arguments, durable_queue_arguments
 from kit.inbox import AlreadyProcessed
 from kit.metrics import DEAD_LETTERS, RETRIES
 from kit.publisher import ConfirmedPublisher, Outgoing
@@ -46,6 +46,8 @@ class CloudEventHandler(EventHandler):
     def setup(self):
         super().setup()
         self.settings = self.container.config.get("WENYUN_SETTINGS") or get_settings()
+        # nameko's queue (name, binding), declared with the platform's queue type.
+        self.queue.queue_arguments = durable_queue_arguments(self.settings.queue_type)
         self._publisher = ConfirmedPublisher(self.container.config["AMQP_URI"])
         # One AMQP connection must not be used by two greenthreads at once (workers run concurrently).
         self._publish_lock = eventlet.semaphore.Semaphore()
@@ -56,9 +58,10 @@ class CloudEventHandler(EventHandler):
 
     @property
     def retry_queue_name(self) -> str:
-        # The delay is part of the name: a changed setting declares a new queue instead of clashing
-        # with the arguments of the old one (which simply drains).
-        return f"{self.queue.name}.retry-{retry_delay_ms(self.settings.handler_retry_delay)}ms"
+        # The delay and the queue type are part of the name: a changed setting declares a new queue
+        # instead of clashing with the arguments of the old one (which simply drains into the queue).
+        suffix = "-quorum" if self.settings.queue_type == "quorum" else ""
+        return f"{self.queue.name}.retry-{retry_delay_ms(self.settings.handler_retry_delay)}ms{suffix}"
 
     def handle_message(self, body, message):
         try:
@@ -142,6 +145,7 @@ class CloudEventHandler(EventHandler):
             routing_key=self.retry_queue_name,
             headers=headers,
             queue_arguments={
+                **dead_lettering_queue_arguments(self.settings.queue_type),
                 "x-message-ttl": retry_delay_ms(self.settings.handler_retry_delay),
                 "x-dead-letter-exchange": "",
                 "x-dead-letter-routing-key": self.queue.name,
@@ -161,7 +165,12 @@ class CloudEventHandler(EventHandler):
         )
         headers.pop(ATTEMPT_HEADER, None)
         headers.pop("x-death", None)
-        self._publish(message, routing_key=DEAD_LETTER_QUEUE, headers=headers)
+        self._publish(
+            message,
+            routing_key=DEAD_LETTER_QUEUE,
+            headers=headers,
+            queue_arguments=durable_queue_arguments(self.settings.queue_type),
+        )
         DEAD_LETTERS.labels(self.container.service_name).inc()
         log.error("dead-lettered a message from %s after %s attempts: %s", self.queue.name, attempts, error)
 

@@ -15,6 +15,11 @@ RPC_DURATION = Histogram("wenyun_rpc_duration_seconds", "RPC handling time", ["s
 EVENTS_HANDLED = Counter("wenyun_events_handled_total", "Domain events handled", ["service", "event_type", "outcome"])
 EVENT_DURATION = Histogram("wenyun_event_handling_seconds", "Event handling time", ["service", "event_type"])
 OUTBOX_BACKLOG = Gauge("wenyun_outbox_backlog", "Outbox rows not yet published", ["service"])
+OUTBOX_UNROUTABLE = Counter(
+    "wenyun_outbox_unroutable_total",
+    "Facts the broker returned because no queue took them though a service subscribes (kept unsent, retried)",
+    ["service", "event_type"],
+)
 OUTBOX_PUBLISHED = Counter("wenyun_outbox_published_total", "Outbox rows published", ["service"])
 DEAD_LETTERS = Counter("wenyun_dead_letters_total", "Messages sent to the dead-letter queue", ["service"])
 RETRIES = Counter("wenyun_event_retries_total", "Event deliveries retried after a failure", ["service"])

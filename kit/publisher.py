@@ -34,6 +34,7 @@ class ConfirmedPublisher:
         self._unconfirmed: set[int] = set()
         self._nacked = False
         self._next_tag = 0
+        self._returned: list[tuple[str, str, str | None]] = []  # (exchange, routing key, message id)
 
     def _ensure_channel(self):
         if self._channel is None:
@@ -43,6 +44,7 @@ class ConfirmedPublisher:
             channel.confirm_select()
             channel.events["basic_ack"].add(self._on_ack)
             channel.events["basic_nack"].add(self._on_nack)
+            channel.events["basic_return"].add(self._on_return)
             self._channel, self._next_tag, self._unconfirmed, self._nacked = channel, 0, set(), False
             self._declared.clear()
         return self._channel
@@ -57,6 +59,10 @@ class ConfirmedPublisher:
         self._nacked = True
         self._on_ack(delivery_tag, multiple)
 
+    def _on_return(self, _exc, exchange, routing_key, message):
+        # RabbitMQ sends basic.return before the confirm of the same message.
+        self._returned.append((exchange, routing_key, message.properties.get("message_id")))
+
     def declare_topic_exchange(self, name: str) -> None:
         # Same arguments as nameko's event exchanges (kit.bus.events_exchange).
         if name not in self._declared:
@@ -69,9 +75,13 @@ class ConfirmedPublisher:
             self._ensure_channel().queue_declare(name, durable=True, auto_delete=False, arguments=arguments or {})
             self._declared.add(name)
 
-    def publish(self, messages: Iterable[Outgoing]) -> None:
-        """Publish persistently, then wait until the broker confirmed every message (or raise)."""
+    def publish(self, messages: Iterable[Outgoing], *, mandatory: bool = False) -> list[tuple[str, str, str | None]]:
+        """Publish persistently, then wait until the broker confirmed every message (or raise).
+
+        With `mandatory`, returns (exchange, routing key, message id) of each message that no queue took
+        (the broker confirms those too: a confirm alone does not mean a queue has it)."""
         channel = self._ensure_channel()
+        self._returned = []
         for message in messages:
             self._next_tag += 1
             self._unconfirmed.add(self._next_tag)
@@ -79,6 +89,7 @@ class ConfirmedPublisher:
                 amqp.Message(message.body, delivery_mode=2, **message.properties),
                 exchange=message.exchange,
                 routing_key=message.routing_key,
+                mandatory=mandatory,
             )
         deadline = time.monotonic() + self.confirm_timeout
         while self._unconfirmed:
@@ -89,6 +100,8 @@ class ConfirmedPublisher:
         if self._nacked:
             self._nacked = False
             raise RuntimeError("the broker refused (nacked) a message; the batch will be sent again")
+        returned, self._returned = self._returned, []
+        return returned
 
     def close(self) -> None:
         try:

@@ -24,10 +24,12 @@ import logging
 import eventlet
 from nameko.amqp.publish import Publisher
 from nameko.exceptions import registry
-from nameko.rpc import Responder, Rpc, RpcConsumer, RpcProxy
+from nameko.rpc import ReplyListener, Responder, Rpc, RpcConsumer, RpcProxy
 
 from contracts.errors import ERRORS_BY_NAME, Unavailable
+from kit.bus import queue_type_of
 from kit.callers import SERVICE_TOKEN, Callers, signer_of
+from kit.topology import rpc_queue
 
 log = logging.getLogger(__name__)
 IDEMPOTENCY_KEY = "idempotency_key"  # travels as the AMQP header "nameko.idempotency_key"
@@ -78,6 +80,13 @@ class _PatientResponder(Responder):
 
 
 class ResilientRpcConsumer(RpcConsumer):
+    def setup(self):
+        # nameko's queue, declared with the platform's queue type (a quorum queue survives a lost node).
+        if self.queue is None:
+            self.queue = rpc_queue(self.container.service_name, queue_type_of(self.container.config))
+            self.queue_consumer.register_provider(self)
+            self._registered = True
+
     def handle_result(self, message, result, exc_info):
         from nameko.constants import AMQP_URI_CONFIG_KEY, DEFAULT_SERIALIZER, SERIALIZER_CONFIG_KEY
         from nameko.rpc import get_rpc_exchange
@@ -133,7 +142,21 @@ class ResilientRpc(Rpc):
 rpc = ResilientRpc.decorator
 
 
+class TransientReplyListener(ReplyListener):
+    """nameko's reply queue, but exclusive and not durable: kombu's default made it a durable queue on the
+    node this process first connected to, which cannot be declared again while that node is down
+    (NOT_FOUND: home node … is down), so the service never reconnected. A transient queue dies with its
+    connection or node, and the next connection declares it again (on whichever node it reached)."""
+
+    def setup(self):
+        super().setup()
+        self.queue.durable = False
+        self.queue.exclusive = True
+
+
 class TimedRpcProxy(RpcProxy):
+    rpc_reply_listener = TransientReplyListener()
+
     def __init__(self, target_service: str, timeout: float = 5.0, **options):
         super().__init__(target_service, **options)
         self.timeout = timeout

@@ -26,13 +26,21 @@ def service_class(service: str):
     return module.SERVICE
 
 
+def platform_subscriptions() -> frozenset[tuple[str, str]]:
+    """(exchange, routing key) of every fact some service of the platform subscribes to."""
+    from kit.settings import SERVICE_NAMES
+    from kit.topology import subscribed_routes
+
+    return subscribed_routes([service_class(name) for name in SERVICE_NAMES])
+
+
 def prepare(service: str, settings) -> None:
     """The deploy step of one service: its migrations and its durable queues."""
     from kit.migrations import upgrade
     from kit.topology import declare_topology
 
     upgrade(service, settings.database_url(service))
-    declare_topology(settings.amqp_uri, [service_class(service)])
+    declare_topology(settings.amqp_uri, [service_class(service)], settings.queue_type)
 
 
 def run_service(service: str) -> int:
@@ -56,7 +64,9 @@ def run_service(service: str) -> int:
         return 2
     prepare(service, settings)
     start_metrics_server(settings.metrics_port(service))
-    runner = ServiceRunner(nameko_config(service, settings))
+    config = nameko_config(service, settings)
+    config["WENYUN_SUBSCRIBED_ROUTES"] = platform_subscriptions()
+    runner = ServiceRunner(config)
     runner.add_service(service_class(service))
 
     def shutdown(_signum, _frame):

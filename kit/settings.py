@@ -32,9 +32,14 @@ MIN_SECRET_BYTES = 32
 class PlatformSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="WENYUN_", extra="ignore")
 
+    # One address per broker node, separated by ";" (amqp://u:p@node1:5672/;amqp://u:p@node2:5672/):
+    # every process connects to the first that answers and moves to another when its node is lost.
     amqp_uri: str = Field(
         "amqp://guest:guest@localhost:5672/", validation_alias=AliasChoices("AMQP_URI", "WENYUN_AMQP_URI")
     )
+    # Durable queues: "quorum" (replicated, survives the loss of a cluster node) or "classic" (a test,
+    # or a deployment whose queues `wenyun migrate-queues` has not moved yet). kit.bus.
+    queue_type: Literal["classic", "quorum"] = "quorum"
     var_dir: Path = Path("var")
     # When set (e.g. postgresql://postgres@localhost:5432), each service without its own
     # <SERVICE>_DATABASE_URL uses the database wenyun_<service> on that server.

@@ -89,7 +89,7 @@ class Platform:
 
     # -- processes ----------------------------------------------------------------------------
     def start(self, name: str, service: str | None = None, **env: str) -> None:
-        """Start `wenyun serve <service>` (default: `name`) as process `name` (a second replica: another name)."""
+        """Start process `name` running `service` (default: the same; a second replica has its own name)."""
         log_path = self.workdir / f"{name}.log"
         self.logs[name] = log_path
         log = open(log_path, "ab")

@@ -4,6 +4,7 @@ wenyun run                  migrations, queues, the services, the gateway and th
 wenyun serve SERVICE        one process: venues | events | volunteers | notifications | accounts | reports
                             | gateway | web
 wenyun migrate              migrations of every service + durable queues (the deploy step)
+wenyun migrate-queues       move existing durable queues to WENYUN_QUEUE_TYPE (classic → quorum), services stopped
 wenyun token --role ROLE    print a bearer token
 wenyun seed                 load the 嘉平镇 cultural service centre (seed 000)
 wenyun dead-letters [list|replay [--id ID]]
@@ -46,12 +47,32 @@ def _require_broker(settings) -> None:
 
 def cmd_migrate(args) -> int:
     from kit.serve import prepare
+    from kit.topology import QueueTypeMismatch
 
     settings = _settings()
     _require_broker(settings)
     for service in SERVICES:
-        prepare(service, settings)
+        try:
+            prepare(service, settings)
+        except QueueTypeMismatch as exc:
+            print(f"wenyun: {exc}", file=sys.stderr)
+            return 2
         print(f"{service}: migrated ({_describe_db(settings.database_url(service))}), queues declared")
+    return 0
+
+
+def cmd_migrate_queues(args) -> int:
+    from kit.queue_migration import migrate_queues
+    from kit.serve import service_class
+
+    settings = _settings()
+    _require_broker(settings)
+    queue_type = args.to or settings.queue_type
+    report = migrate_queues(settings.amqp_uri, [service_class(s) for s in SERVICES], queue_type)
+    for line in report:
+        print(json.dumps(line, ensure_ascii=False))
+    moved = [line for line in report if line["action"] == "moved"]
+    print(f"{len(moved)} queue(s) moved to {queue_type} queues, {sum(m['messages'] for m in moved)} message(s) kept")
     return 0
 
 
@@ -254,6 +275,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=None)
     serve.set_defaults(func=cmd_serve)
     sub.add_parser("migrate", help="apply migrations and declare queues").set_defaults(func=cmd_migrate)
+    move = sub.add_parser("migrate-queues", help="move durable queues to another type (services stopped)")
+    move.add_argument("--to", choices=("classic", "quorum"), help="the queue type (default: WENYUN_QUEUE_TYPE)")
+    move.set_defaults(func=cmd_migrate_queues)
     token = sub.add_parser("token", help="print a bearer token")
     token.add_argument("--role", required=True)
     token.add_argument("--sub", help="the subject (user id); defaults to <role>-cli")

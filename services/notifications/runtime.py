@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from nameko.extensions import DependencyProvider
 
+from kit.bus import broker_addresses
 from kit.settings import get_settings
 from services.notifications.sender import Outlets
 from services.notifications.settings import NotificationSettings
@@ -30,7 +31,8 @@ class Runtime(DependencyProvider):
 
 def with_platform_hosts(settings, platform):
     """The platform's own hosts (broker, public address) are never webhook targets."""
-    own = {urlsplit(platform.amqp_uri).hostname, urlsplit(platform.public_base_url).hostname}
+    brokers = {urlsplit(address).hostname for address in broker_addresses(platform.amqp_uri)}  # every node
+    own = {*brokers, urlsplit(platform.public_base_url).hostname}
     hosts = tuple(dict.fromkeys([*settings.webhook_refused_hosts, *sorted(h for h in own if h)]))
     # Webhook secrets are encrypted with a key derived from the platform secret unless one is set.
     key = settings.webhook_secret_key or platform.signing_key().decode("utf-8", "replace")

@@ -38,7 +38,13 @@ def test_admin_sees_the_network_webhooks_and_replays_a_dead_letter(context, page
         channel = conn.channel()
         target_queue = Queue(target, exchange=Exchange(""), routing_key=target, durable=False)(channel)
         target_queue.declare()
-        Queue(DEAD_LETTERS, exchange=Exchange(""), routing_key=DEAD_LETTERS, durable=True)(channel).declare()
+        Queue(
+            DEAD_LETTERS,
+            exchange=Exchange(""),
+            routing_key=DEAD_LETTERS,
+            durable=True,
+            queue_arguments={"x-queue-type": "quorum"},  # as the platform declares it (WENYUN_QUEUE_TYPE)
+        )(channel).declare()
         conn.Producer(channel=channel).publish(
             json.dumps({"id": message_id, "type": "booking.confirmed"}),
             exchange=Exchange(""),

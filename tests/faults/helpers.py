@@ -29,6 +29,8 @@ class OutsideSubscriber:
             routing_key="venue.registered",
             durable=True,
             auto_delete=False,
+            # Replicated as the platform's own queues are: a lost broker node loses none of its facts.
+            queue_arguments={"x-queue-type": "quorum"},
         )
         with Connection(amqp_uri, connect_timeout=5) as conn:
             self.queue(conn.default_channel).declare()
@@ -69,6 +71,7 @@ class VenueStream:
         self.workers = workers
         self.limit = limit
         self.outcomes: list[tuple[str, int, str | None]] = []  # (name, status, venue id)
+        self.answered_at: list[tuple[float, int]] = []  # (time.monotonic(), status) of every answer
         self.problems: list[dict] = []  # the bodies of the non-201 answers
         self._next = 0
         self._lock = threading.Lock()
@@ -105,6 +108,7 @@ class VenueStream:
                 if status != 201:
                     time.sleep(0.05)  # do not spin while the platform is down
                 self.outcomes.append((name, status, venue_id))
+                self.answered_at.append((time.monotonic(), status))
 
     def start(self) -> "VenueStream":
         self._threads = [threading.Thread(target=self._run, daemon=True) for _ in range(self.workers)]
