@@ -9,7 +9,6 @@ import uuid
 
 import pytest
 from kombu import Connection, Queue
-from nameko.testing.services import entrypoint_hook
 from sqlalchemy import MetaData, create_engine, insert, select
 
 from kit.bus import broker_addresses, safe_address
@@ -20,6 +19,7 @@ from kit.tables import add_kit_tables
 from kit.topology import QueueTypeMismatch, declare_topology, event_queues, subscribed_routes
 from services.notifications.service import NotificationsService
 from services.venues.service import VenuesService
+from tests.callers import signed_hook
 
 ADMIN = {"sub": "admin-1", "role": "admin", "scopes": []}
 
@@ -51,7 +51,7 @@ def test_every_durable_queue_is_a_quorum_queue(container_factory, service_config
     container.start()  # nameko declares its RPC and handler queues again: same arguments, no clash
     venues = container_factory(VenuesService, service_config(VenuesService))
     venues.start()
-    with entrypoint_hook(venues, "register_venue") as register:
+    with signed_hook(venues, "register_venue") as register:
         register(actor=ADMIN, venue={"name": "文化站", "kind": "town_cultural_station", "level": "town"})
     types = queue_types(amqp_uri)
     durable = {name: kind for name, kind in types.items() if not name.startswith("rpc.reply")}
