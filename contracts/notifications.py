@@ -8,7 +8,6 @@ from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
-    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
@@ -16,6 +15,8 @@ from pydantic import (
     UrlConstraints,
     field_validator,
 )
+
+from contracts.common import IsoAwareDatetime, StrictBool
 
 PHONE_PATTERN = r"^\+?[0-9][0-9\- ]{5,19}$"
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
@@ -151,7 +152,7 @@ class WebhookSubscriptionUpdate(BaseModel):
     url: WebhookUrl | None = None
     event_types: list[EventTypeFilter] | None = Field(None, max_length=100)
     description: Text | None = Field(None, max_length=500)
-    enabled: bool | None = Field(None, description="true re-enables an endpoint disabled after failing.")
+    enabled: StrictBool | None = Field(None, description="true re-enables an endpoint disabled after failing.")
 
 
 class WebhookSubscription(BaseModel):
@@ -199,7 +200,7 @@ class WebhookDeliveryView(BaseModel):
 
 class WebhookReplay(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    since: AwareDatetime = Field(description="Replay every failed delivery created at or after this time.")
+    since: IsoAwareDatetime = Field(description="Replay every failed delivery created at or after this time.")
 
 
 class WebhookReplayed(BaseModel):

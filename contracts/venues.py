@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from contracts.common import ContactPoint, Coordinates
+from contracts.common import ContactPoint, Coordinates, IsoAwareDatetime, IsoDate, StrictBool, StrictFloat, StrictInt
 from contracts.envelope import DomainEvent
 
 VenueKind = Literal[
@@ -111,20 +111,22 @@ class BookingLimits(BaseModel):
     """A room's booking limits, set by its manager; the venue's own staff are held only to "not in the past"."""
 
     model_config = ConfigDict(extra="forbid")
-    advance_days: int = Field(30, ge=1, le=3660, description="A start may be at most this many days ahead.")
-    max_minutes: int = Field(480, ge=15, le=1440, description="The longest a single booking may be.")
-    weekly_quota: int | None = Field(
+    advance_days: StrictInt = Field(30, ge=1, le=3660, description="A start may be at most this many days ahead.")
+    max_minutes: StrictInt = Field(480, ge=15, le=1440, description="The longest a single booking may be.")
+    weekly_quota: StrictInt | None = Field(
         5,
         ge=1,
         le=100,
         description="Bookings one person may hold in this room per "
         "week (a weekly series counts each week); null: none.",
     )
-    cancel_cutoff_hours: int = Field(
+    cancel_cutoff_hours: StrictInt = Field(
         0, ge=0, le=336, description="The booker may cancel until this many hours before the start; 0: until the start."
     )
-    check_in_opens_minutes: int = Field(15, ge=0, le=240, description="Check-in opens this long before the start.")
-    check_in_closes_minutes: int = Field(
+    check_in_opens_minutes: StrictInt = Field(
+        15, ge=0, le=240, description="Check-in opens this long before the start."
+    )
+    check_in_closes_minutes: StrictInt = Field(
         15,
         ge=0,
         le=240,
@@ -141,14 +143,16 @@ class RoomCreate(BaseModel):
     code: str | None = Field(
         None, max_length=60, pattern=r"^[a-z0-9][a-z0-9\-]*$", description="A stable key of the room within its venue."
     )
-    area_m2: float | None = Field(None, gt=0, le=1_000_000)
-    capacity: int = Field(ge=1, le=100_000)
+    area_m2: StrictFloat | None = Field(None, gt=0, le=1_000_000)
+    capacity: StrictInt = Field(ge=1, le=100_000)
     equipment: list[ShortText] = Field([], max_length=100, examples=[["10台电脑", "阅览椅20把"]])
     staff_on_duty: list[Annotated[str, Field(min_length=1, max_length=60)]] = Field([], max_length=30)
     purpose: str = Field("", max_length=1000)
     booking_policy: BookingPolicyName = "public"
-    buffer_minutes: int = Field(0, ge=0, le=240, description="Setup and cleanup time kept free after each booking.")
-    no_booking_needed: bool = Field(False, description="Walk-in use needs no booking (seed 002).")
+    buffer_minutes: StrictInt = Field(
+        0, ge=0, le=240, description="Setup and cleanup time kept free after each booking."
+    )
+    no_booking_needed: StrictBool = Field(False, description="Walk-in use needs no booking (seed 002).")
     booking_limits: BookingLimits | None = Field(None, description="None: the defaults.")
 
 
@@ -156,14 +160,14 @@ class RoomUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str | None = Field(None, min_length=1, max_length=100)
     kind: str | None = Field(None, min_length=1, max_length=40, pattern=r"^[a-z][a-z0-9_]*$")
-    area_m2: float | None = Field(None, gt=0, le=1_000_000)
-    capacity: int | None = Field(None, ge=1, le=100_000)
+    area_m2: StrictFloat | None = Field(None, gt=0, le=1_000_000)
+    capacity: StrictInt | None = Field(None, ge=1, le=100_000)
     equipment: list[ShortText] | None = Field(None, max_length=100)
     staff_on_duty: list[Annotated[str, Field(min_length=1, max_length=60)]] | None = Field(None, max_length=30)
     purpose: str | None = Field(None, max_length=1000)
     booking_policy: BookingPolicyName | None = None
-    buffer_minutes: int | None = Field(None, ge=0, le=240)
-    no_booking_needed: bool | None = None
+    buffer_minutes: StrictInt | None = Field(None, ge=0, le=240)
+    no_booking_needed: StrictBool | None = None
     booking_limits: BookingLimits | None = None
 
 
@@ -240,13 +244,13 @@ class CalendarDay(BaseModel):
 class StatutoryHolidayIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name_zh: str = Field(min_length=1, max_length=40, examples=["春节"])
-    start: date = Field(examples=["2027-02-06"])
-    end: date = Field(examples=["2027-02-13"], description="The last day off (inclusive).")
+    start: IsoDate = Field(examples=["2027-02-06"])
+    end: IsoDate = Field(examples=["2027-02-13"], description="The last day off (inclusive).")
 
 
 class AdjustedWorkdayIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    date: date
+    date: IsoDate
     name_zh: str = Field(min_length=1, max_length=40, description="The holiday it is worked for.", examples=["春节"])
 
 
@@ -357,19 +361,19 @@ class ClosureCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     room_id: str | None = None
-    start: AwareDatetime | None = Field(None, description="Default: now.")
-    expected_reopening: AwareDatetime | None = None
+    start: IsoAwareDatetime | None = Field(None, description="Default: now.")
+    expected_reopening: IsoAwareDatetime | None = None
     reason: str = Field("", max_length=500)
 
 
 class ClosureReopen(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    at: AwareDatetime | None = Field(None, description="When it reopened (default: now).")
+    at: IsoAwareDatetime | None = Field(None, description="When it reopened (default: now).")
 
 
 class ClosureExtend(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    expected_reopening: AwareDatetime
+    expected_reopening: IsoAwareDatetime
     reason: str | None = Field(None, max_length=500)
 
 
@@ -398,9 +402,9 @@ class BookingCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     room_id: str
-    start: AwareDatetime = Field(examples=["2026-11-24T15:00:00+08:00"])
-    end: AwareDatetime = Field(examples=["2026-11-24T16:00:00+08:00"])
-    attendees: int = Field(ge=1, le=100_000)
+    start: IsoAwareDatetime = Field(examples=["2026-11-24T15:00:00+08:00"])
+    end: IsoAwareDatetime = Field(examples=["2026-11-24T16:00:00+08:00"])
+    attendees: StrictInt = Field(ge=1, le=100_000)
     purpose: str = Field("", max_length=500)
     booker_kind: BookerKind = "individual"
     organisation_id: str | None = Field(
@@ -417,7 +421,9 @@ class BookingCreate(BaseModel):
 
 
 class RecurringBookingCreate(BookingCreate):
-    weeks: int = Field(ge=1, le=52, description="The same slot on this many consecutive weeks, the first included.")
+    weeks: StrictInt = Field(
+        ge=1, le=52, description="The same slot on this many consecutive weeks, the first included."
+    )
 
 
 class NoShowLedgerEntry(BaseModel):
@@ -558,9 +564,9 @@ class VisitEntryCreate(BaseModel):
     """One line of the visit register (五簿一册): visitors of each group on one day (in one room)."""
 
     model_config = ConfigDict(extra="forbid")
-    date: date
+    date: IsoDate
     room_id: str | None = None
-    counts: dict[VisitorGroupName, Annotated[int, Field(ge=0, le=1_000_000)]] = Field(min_length=1)
+    counts: dict[VisitorGroupName, Annotated[StrictInt, Field(ge=0, le=1_000_000)]] = Field(min_length=1)
 
 
 class VisitEntry(VisitEntryCreate):

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from contracts.common import ContactPoint, Coordinates
+from contracts.common import ContactPoint, Coordinates, IsoDate, StrictBool, StrictFloat, StrictInt, TimeOfDay
 from contracts.envelope import DomainEvent
 
 ContactChannel = Literal["sms", "email", "inbox"]
@@ -190,8 +190,8 @@ class AvailabilityWindow(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     day: Weekday
-    start: time = Field(examples=["08:00"])
-    end: time = Field(examples=["20:00"])
+    start: TimeOfDay = Field(examples=["08:00"])
+    end: TimeOfDay = Field(examples=["20:00"])
 
 
 class VolunteerApplication(BaseModel):
@@ -302,7 +302,7 @@ class TeamMemberInput(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str = Field(min_length=1, max_length=50)
     volunteer_id: str | None = Field(None, max_length=100, description="When the member is a registered volunteer.")
-    leader: bool = False
+    leader: StrictBool = False
 
 
 class TeamCreate(BaseModel):
@@ -322,7 +322,7 @@ class TeamUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str | None = Field(None, min_length=1, max_length=100)
     specialty: TroupeSpecialtyName | None = None
-    active: bool | None = None
+    active: StrictBool | None = None
     leader_member_id: str | None = None
 
 
@@ -387,8 +387,8 @@ class TrainingCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     course: str = Field(min_length=1, max_length=200)
     provider: str = Field("", max_length=200, description="e.g. 区文化馆")
-    hours: float = Field(gt=0, le=24)
-    on: date
+    hours: StrictFloat = Field(gt=0, le=24)
+    on: IsoDate
 
 
 class TrainingRecord(TrainingCreate):
@@ -428,8 +428,8 @@ class HoursEntryCreate(BaseModel):
     """Service outside a dispatched event (e.g. a reading-point shift), logged by staff."""
 
     model_config = ConfigDict(extra="forbid")
-    hours: float = Field(gt=0, le=24)
-    on: date
+    hours: StrictFloat = Field(gt=0, le=24)
+    on: IsoDate
     note: str = Field(min_length=1, max_length=300)
 
 
@@ -475,7 +475,7 @@ class HoursLog(BaseModel):
 class RatingCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     event_id: str = Field(min_length=1, max_length=100)
-    rating: int = Field(ge=1, le=5)
+    rating: StrictInt = Field(ge=1, le=5)
     comment: str | None = Field(None, max_length=500)
 
 
