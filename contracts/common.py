@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     AwareDatetime,
@@ -17,6 +17,7 @@ from pydantic import (
     StrictFloat,
     StrictInt,
     WithJsonSchema,
+    field_validator,
 )
 
 # Strict types at the boundary (issue 20): what the schema says is what is accepted. A JSON `true` is not
@@ -91,3 +92,30 @@ class ContactPoint(BaseModel):
     phone: str | None = Field(None, pattern=r"^\+?[0-9][0-9\- ]{5,19}$")
     email: str | None = Field(None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=200)
     language: Literal["zh-CN", "en"] = "zh-CN"
+
+
+def _drop_null(schema: dict[str, Any], model: type) -> None:
+    for name, prop in schema.get("properties", {}).items():
+        branches = prop.get("anyOf")
+        if name in model.nullable or not branches or {"type": "null"} not in branches:  # type: ignore[attr-defined]
+            continue
+        rest = [b for b in branches if b != {"type": "null"}]
+        del prop["anyOf"]
+        prop.update(rest[0] if len(rest) == 1 else {"anyOf": rest})
+        if prop.get("default", "") is None:
+            del prop["default"]
+
+
+class Changes(BaseModel):
+    """A partial update: a field left out stays as it is. `null` is refused (422 naming the field) unless the
+    field is in `nullable` (it clears the value) — before any write, so a NOT NULL column never answers."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_drop_null)
+    nullable: ClassVar[frozenset[str]] = frozenset()
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _not_null(cls, value: Any, info: Any) -> Any:
+        if value is None and info.field_name not in cls.nullable:
+            raise ValueError("may not be null; leave the field out to keep its value")
+        return value

@@ -7,7 +7,16 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from contracts.common import ContactPoint, Coordinates, IsoAwareDatetime, IsoDate, StrictBool, StrictFloat, StrictInt
+from contracts.common import (
+    Changes,
+    ContactPoint,
+    Coordinates,
+    IsoAwareDatetime,
+    IsoDate,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+)
 from contracts.envelope import DomainEvent
 
 VenueKind = Literal[
@@ -44,7 +53,9 @@ class VenueCreate(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     kind: VenueKind
     level: VenueLevel
-    parent_id: str | None = Field(None, description="The venue this one is a branch of (总分馆).")
+    parent_id: str | None = Field(
+        None, min_length=1, max_length=36, description="The venue this one is a branch of (总分馆)."
+    )
     town: str | None = Field(None, max_length=100)
     village: str | None = Field(None, max_length=100)
     address: str = Field("", max_length=300)
@@ -86,12 +97,12 @@ IntervalText = Annotated[
 ShortText = Annotated[str, Field(min_length=1, max_length=200)]
 
 
-class VenueUpdate(BaseModel):
+class VenueUpdate(Changes):
     """The fields of a venue to change; the ones left out stay as they are."""
 
-    model_config = ConfigDict(extra="forbid")
+    nullable = frozenset({"parent_id", "town", "village", "coordinates", "contact_phone", "contact_email"})
     name: str | None = Field(None, min_length=1, max_length=200)
-    parent_id: str | None = None
+    parent_id: str | None = Field(None, min_length=1, max_length=36)
     town: str | None = Field(None, max_length=100)
     village: str | None = Field(None, max_length=100)
     address: str | None = Field(None, max_length=300)

@@ -96,6 +96,224 @@ def document_problems(schema: dict) -> None:
         schema["components"].get("schemas", {}).pop(name, None)
 
 
+# OpenAPI links (issue 20): from each operation that creates an object to the operations that use its id,
+# so a client (and schemathesis' stateful phase) can walk venue → room → booking → approve/cancel, event →
+# publish → register → check-in, volunteer → review → offers, webhook → deliveries.
+# creating operation → (path parameter of the targets, target operations, body links {operation: field}).
+E = "/api/v1/events/{event_id}"
+V = "/api/v1/venues/{venue_id}"
+LINKS: dict[tuple[str, str], tuple[str, list[tuple[str, str]], dict[tuple[str, str], str]]] = {
+    ("post", "/api/v1/venues"): (
+        "venue_id",
+        [
+            ("get", V),
+            ("patch", V),
+            ("post", f"{V}/rooms"),
+            ("get", f"{V}/rooms"),
+            ("put", f"{V}/hours"),
+            ("get", f"{V}/hours"),
+            ("get", f"{V}/calendar"),
+            ("get", f"{V}/compliance"),
+            ("get", f"{V}/notice"),
+            ("post", f"{V}/closures"),
+            ("get", f"{V}/closures"),
+            ("post", f"{V}/loans"),
+            ("get", f"{V}/loans"),
+            ("post", f"{V}/visits"),
+            ("get", f"{V}/visits"),
+            ("post", f"{V}/assets"),
+            ("get", f"{V}/assets"),
+            ("get", f"{V}/utilisation"),
+            ("post", f"{V}/hours/compliance-preview"),
+        ],
+        {("post", "/api/v1/inspections"): "venue_id"},
+    ),
+    ("post", f"{V}/rooms"): (
+        "room_id",
+        [
+            ("get", "/api/v1/rooms/{room_id}"),
+            ("patch", "/api/v1/rooms/{room_id}"),
+            ("get", "/api/v1/rooms/{room_id}/open"),
+            ("get", "/api/v1/rooms/{room_id}/calendar"),
+        ],
+        {("post", "/api/v1/bookings"): "room_id", ("post", "/api/v1/bookings/recurring"): "room_id"},
+    ),
+    ("post", "/api/v1/bookings"): (
+        "booking_id",
+        [("get", "/api/v1/bookings/{booking_id}")]
+        + [
+            ("post", f"/api/v1/bookings/{{booking_id}}/{a}")
+            for a in ("approve", "reject", "cancel", "check-in", "no-show")
+        ],
+        {},
+    ),
+    ("post", "/api/v1/events"): (
+        "event_id",
+        [
+            ("get", E),
+            ("patch", E),
+            ("post", f"{E}/registrations"),
+            ("get", f"{E}/registrations"),
+            ("get", f"{E}/dispatch"),
+            ("post", f"{E}/feedback-code"),
+            ("get", f"{E}/satisfaction"),
+        ]
+        + [("post", f"{E}/{a}") for a in ("publish", "reschedule", "cancel", "complete", "release-kept-back")],
+        {},
+    ),
+    ("post", f"{E}/registrations"): (
+        "registration_id",
+        [("get", "/api/v1/registrations/{registration_id}")]
+        + [
+            ("post", f"/api/v1/registrations/{{registration_id}}/{a}")
+            for a in ("cancel", "check-in", "no-show", "feedback")
+        ],
+        {},
+    ),
+    ("post", "/api/v1/volunteers"): (
+        "volunteer_id",
+        [
+            ("get", "/api/v1/volunteers/{volunteer_id}"),
+            ("patch", "/api/v1/volunteers/{volunteer_id}"),
+            ("get", "/api/v1/volunteers/{volunteer_id}/offers"),
+            ("get", "/api/v1/volunteers/{volunteer_id}/hours"),
+            ("post", "/api/v1/volunteers/{volunteer_id}/hours"),
+            ("get", "/api/v1/volunteers/{volunteer_id}/training"),
+            ("post", "/api/v1/volunteers/{volunteer_id}/training"),
+            ("post", "/api/v1/volunteers/{volunteer_id}/ratings"),
+        ]
+        + [("post", f"/api/v1/volunteers/{{volunteer_id}}/{a}") for a in ("review", "suspend", "reinstate", "retire")],
+        {},
+    ),
+    ("post", "/api/v1/webhooks"): (
+        "subscription_id",
+        [
+            ("get", "/api/v1/webhooks/{subscription_id}"),
+            ("patch", "/api/v1/webhooks/{subscription_id}"),
+            ("delete", "/api/v1/webhooks/{subscription_id}"),
+            ("get", "/api/v1/webhooks/{subscription_id}/deliveries"),
+            ("post", "/api/v1/webhooks/{subscription_id}/replay"),
+        ],
+        {},
+    ),
+    ("post", "/api/v1/teams"): (
+        "team_id",
+        [
+            ("get", "/api/v1/teams/{team_id}"),
+            ("patch", "/api/v1/teams/{team_id}"),
+            ("post", "/api/v1/teams/{team_id}/members"),
+        ],
+        {},
+    ),
+    ("post", "/api/v1/offerings"): (
+        "offering_id",
+        [
+            ("get", "/api/v1/offerings/{offering_id}"),
+            ("patch", "/api/v1/offerings/{offering_id}"),
+            ("get", "/api/v1/offerings/{offering_id}/satisfaction"),
+        ],
+        {("post", "/api/v1/orders"): "offering_id"},
+    ),
+    ("post", "/api/v1/orders"): (
+        "order_id",
+        [("get", "/api/v1/orders/{order_id}")]
+        + [("post", f"/api/v1/orders/{{order_id}}/{a}") for a in ("schedule", "decline", "withdraw")],
+        {},
+    ),
+    ("post", f"{V}/closures"): (
+        "closure_id",
+        [
+            ("get", "/api/v1/closures/{closure_id}"),
+            ("patch", "/api/v1/closures/{closure_id}"),
+            ("post", "/api/v1/closures/{closure_id}/reopen"),
+        ],
+        {},
+    ),
+    ("post", f"{V}/loans"): (
+        "loan_id",
+        [("post", "/api/v1/loans/{loan_id}/renew"), ("post", "/api/v1/loans/{loan_id}/return")],
+        {},
+    ),
+    ("post", f"{V}/assets"): ("asset_id", [("patch", "/api/v1/assets/{asset_id}")], {}),
+    ("post", "/api/v1/inspections"): (
+        "inspection_id",
+        [
+            ("get", "/api/v1/inspections/{inspection_id}"),
+            ("post", "/api/v1/inspections/{inspection_id}/rectifications"),
+        ],
+        {},
+    ),
+    ("post", "/api/v1/inspections/{inspection_id}/rectifications"): (
+        "rectification_id",
+        [("post", "/api/v1/rectifications/{rectification_id}/close")],
+        {},
+    ),
+    ("post", "/api/v1/season-plans"): (
+        "plan_id",
+        [
+            ("get", "/api/v1/season-plans/{plan_id}"),
+            ("post", "/api/v1/season-plans/{plan_id}/solve"),
+            ("post", "/api/v1/season-plans/{plan_id}/publish"),
+        ],
+        {},
+    ),
+    ("post", "/api/v1/accounts"): (
+        "account_id",
+        [("get", "/api/v1/accounts/{account_id}"), ("put", "/api/v1/accounts/{account_id}/role")],
+        {},
+    ),
+    ("post", "/api/v1/surveys"): ("survey_id", [("get", "/api/v1/surveys/{survey_id}")], {}),
+}
+
+
+def _success(operation: dict) -> str | None:
+    return next((code for code in operation.get("responses", {}) if code.startswith("2")), None)
+
+
+def _has_id(schema: dict, response: dict) -> bool:
+    body = response.get("content", {}).get("application/json", {}).get("schema", {})
+    if "$ref" in body:
+        body = schema["components"]["schemas"].get(body["$ref"].rsplit("/", 1)[-1], {})
+    return "id" in body.get("properties", {})
+
+
+def _link_name(method: str, path: str) -> str:
+    words = [w for w in path.removeprefix("/api/v1/").replace("-", "/").split("/") if w and not w.startswith("{")]
+    return method.capitalize() + "".join(w.capitalize() for w in words)
+
+
+def document_links(schema: dict) -> None:
+    """The OpenAPI links of LINKS, on each creating operation's success response (only those whose
+    operations exist and whose answer carries an `id`, so a renamed route cannot leave a dangling link)."""
+    paths = schema.get("paths", {})
+    for (method, path), (parameter, targets, body_targets) in LINKS.items():
+        operation = paths.get(path, {}).get(method)
+        status = _success(operation) if operation else None
+        if status is None or not _has_id(schema, operation["responses"][status]):
+            continue
+        links = {}
+        for target_method, target_path in targets:
+            target = paths.get(target_path, {}).get(target_method)
+            if target and "operationId" in target:
+                links[_link_name(target_method, target_path)] = {
+                    "operationId": target["operationId"],
+                    "parameters": {f"path.{parameter}": "$response.body#/id"}
+                    | {
+                        f"path.{name}": f"$request.path.{name}"
+                        for name in re.findall(r"\{([^}]+)\}", target_path)
+                        if name != parameter and f"{{{name}}}" in path
+                    },
+                }
+        for (target_method, target_path), field in body_targets.items():
+            target = paths.get(target_path, {}).get(target_method)
+            if target and "operationId" in target:
+                links[_link_name(target_method, target_path)] = {
+                    "operationId": target["operationId"],
+                    "requestBody": {field: "$response.body#/id"},
+                }
+        operation["responses"][status]["links"] = links
+
+
 def allowed_methods(app, path: str) -> list[str]:
     """Every method the document gives the path, over all its routes: Starlette's 405 names only those
     of the first route that matched, and the `Allow` header must agree with the document."""

@@ -21,7 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from contracts.asyncapi import asyncapi_document
 from contracts.errors import WenyunError
-from gateway.api_contract import allowed_methods, document_problems
+from gateway.api_contract import allowed_methods, document_links, document_problems
 from gateway.limits import BodySizeLimit, RateLimits, default_rules
 from gateway.problems import Problem, problem
 from gateway.request_ids import install_request_ids
@@ -239,6 +239,7 @@ def _add_problem_schema(app) -> None:
         schema = original()
         schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = Problem.model_json_schema()
         document_problems(schema)
+        document_links(schema)
         # Public reads that show more to a signed-in caller: the token is optional there.
         for route in (r for router in ROUTERS for r in router.routes):
             if getattr(route, "include_in_schema", False) and hasattr(route, "dependant") and _token_is_optional(route):
