@@ -78,9 +78,10 @@ class PersonContactUpdate(BaseModel):
     or address is known."""
 
     model_config = ConfigDict(extra="forbid")
-    name: Text | None = Field(None, max_length=100)
+    # The constraints before the validator: after one, pydantic checks them but leaves them out of the schema.
+    name: Annotated[str, Field(max_length=100), AfterValidator(_no_nul)] | None = None
     phone: str | None = Field(None, pattern=PHONE_PATTERN, examples=["13812345678"])
-    email: Text | None = Field(None, pattern=EMAIL_PATTERN, max_length=200)
+    email: Annotated[str, Field(pattern=EMAIL_PATTERN, max_length=200), AfterValidator(_no_nul)] | None = None
     channels: list[MessageChannel] = Field(
         default_factory=lambda: ["inbox"],  # type: ignore[arg-type]
         description="Channels the person consented to.",

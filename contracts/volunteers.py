@@ -180,6 +180,10 @@ WEEKDAYS: tuple[str, ...] = ("monday", "tuesday", "wednesday", "thursday", "frid
 # A person's id as used in offer links (letters, digits, . _ @ -; at most 64).
 VOLUNTEER_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$"
 VolunteerStatusName = Literal["applied", "active", "rejected", "suspended", "retired"]
+# What the volunteers' domain accepts (services/volunteers/domain/profiles.py), so the schema says it too:
+# a mainland mobile number, separators and a +86 / 0086 prefix allowed; an e-mail address or nothing.
+MOBILE_PATTERN = r"^[\s()-]*(\+86|0086)?[\s()-]*1[\s()-]*[3-9]([\s()-]*[0-9]){9}[\s()-]*$"
+OPTIONAL_EMAIL_PATTERN = r"^\s*([^@\s]+@[^@\s.]+(\.[^@\s.]+)+\s*)?$"
 LanguageTag = Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$", examples=["zh", "yue", "csl"])]
 Tag = Annotated[str, Field(min_length=1, max_length=20)]
 AreaName = Annotated[str, Field(min_length=1, max_length=100)]
@@ -204,9 +208,11 @@ class VolunteerApplication(BaseModel):
         pattern=VOLUNTEER_ID_PATTERN,
         description="Staff entering a paper application give the person's id; otherwise it is the caller's own id.",
     )
-    name: str = Field(min_length=1, max_length=50)
-    phone: str = Field(min_length=1, max_length=30, description="A mainland China mobile number.")
-    email: str | None = Field(None, max_length=200)
+    name: str = Field(min_length=1, max_length=50, pattern=r"\S")
+    phone: str = Field(
+        min_length=1, max_length=30, pattern=MOBILE_PATTERN, description="A mainland China mobile number."
+    )
+    email: str | None = Field(None, max_length=200, pattern=OPTIONAL_EMAIL_PATTERN)
     skills: list[str] = Field([], max_length=30)
     tags: list[Tag] = Field([], max_length=20)
     languages: list[LanguageTag] = Field(
@@ -227,9 +233,9 @@ class VolunteerUpdate(BaseModel):
     """The fields to change; the ones left out stay as they are."""
 
     model_config = ConfigDict(extra="forbid")
-    name: str | None = Field(None, min_length=1, max_length=50)
-    phone: str | None = Field(None, min_length=1, max_length=30)
-    email: str | None = Field(None, max_length=200)
+    name: str | None = Field(None, min_length=1, max_length=50, pattern=r"\S")
+    phone: str | None = Field(None, min_length=1, max_length=30, pattern=MOBILE_PATTERN)
+    email: str | None = Field(None, max_length=200, pattern=OPTIONAL_EMAIL_PATTERN)
     skills: list[str] | None = Field(None, max_length=30)
     tags: list[Tag] | None = Field(None, max_length=20)
     languages: list[LanguageTag] | None = Field(None, max_length=10)
