@@ -15,7 +15,6 @@ from pydantic import (
     PlainSerializer,
     StrictBool,
     StrictFloat,
-    StrictInt,
     WithJsonSchema,
     field_validator,
 )
@@ -24,6 +23,19 @@ from pydantic import (
 # an integer, `0` is not `false`, and a date or time is its ISO text — never a number that pydantic's lax
 # mode would read as a Unix timestamp ("0.5" is not a date-time). Request models use these.
 __all__ = ["StrictBool", "StrictFloat", "StrictInt"]
+
+
+def _json_integer(value: Any) -> Any:
+    # JSON Schema's integer: 3 and 3.0 are integers; true and "3" are not.
+    if isinstance(value, (bool, str, bytes)):
+        raise ValueError("must be an integer")
+    return value
+
+
+JSON_INTEGER = BeforeValidator(_json_integer)
+# Not pydantic's StrictInt, which refuses 3.0. Constraints of an optional one go before the validator, or
+# pydantic keeps them out of the JSON schema: `Annotated[int, Field(ge=1), JSON_INTEGER] | None`.
+StrictInt = Annotated[int, JSON_INTEGER]
 
 _RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:\d{2})?$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

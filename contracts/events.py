@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from contracts.common import ContactPoint, Coordinates, IsoAwareDatetime, IsoDate, StrictBool, StrictInt
+from contracts.common import JSON_INTEGER, ContactPoint, Coordinates, IsoAwareDatetime, IsoDate, StrictBool, StrictInt
 from contracts.envelope import DomainEvent
-from contracts.skills import SKILL_LABELS, skill_code
+from contracts.skills import SKILL_LABELS, SKILLS, skill_code
 
 Channel = Literal["online", "phone", "desk", "on_behalf"]
 
@@ -22,6 +22,7 @@ class VolunteerNeed(BaseModel):
         [],
         description="Skill codes of contracts/skills.py (GET /api/v1/volunteers/skills); "
         "a Chinese label (「搬运」) is taken as its code.",
+        json_schema_extra={"items": {"type": "string", "enum": [*SKILLS, *SKILLS.values()]}},
     )
 
     @field_validator("skills")
@@ -265,8 +266,8 @@ class EventCreate(BaseModel):
     site: OutdoorSite | None = Field(None, description="An outdoor site instead of a room.")
     start: IsoAwareDatetime
     end: IsoAwareDatetime
-    capacity: StrictInt | None = Field(
-        None, ge=1, le=100_000, description="Places to register for; none: open to all, no registration needed."
+    capacity: Annotated[int, Field(ge=1, le=100_000), JSON_INTEGER] | None = Field(
+        None, description="Places to register for; none: open to all, no registration needed."
     )
     kept_back: StrictInt = Field(0, ge=0, description="Places kept for phone, desk and on-behalf registrations.")
     release_lead_minutes: StrictInt = Field(
@@ -302,9 +303,9 @@ class EventUpdate(BaseModel):
     site: OutdoorSite | None = None
     start: IsoAwareDatetime | None = None
     end: IsoAwareDatetime | None = None
-    capacity: StrictInt | None = Field(None, ge=1, le=100_000)
-    kept_back: StrictInt | None = Field(None, ge=0)
-    release_lead_minutes: StrictInt | None = Field(None, ge=0, le=60 * 24 * 60)
+    capacity: Annotated[int, Field(ge=1, le=100_000), JSON_INTEGER] | None = None
+    kept_back: Annotated[int, Field(ge=0), JSON_INTEGER] | None = None
+    release_lead_minutes: Annotated[int, Field(ge=0, le=60 * 24 * 60), JSON_INTEGER] | None = None
     volunteer_needs: list[VolunteerNeed] | None = Field(None, max_length=30)
     free: StrictBool | None = None
     recurrence: str | None = Field(None, max_length=200)
@@ -466,7 +467,7 @@ class OfferingUpdate(BaseModel):
     title: str | None = Field(None, min_length=1, max_length=200)
     kind: EventKind | None = None
     provider: str | None = Field(None, min_length=1, max_length=200)
-    duration_minutes: StrictInt | None = Field(None, ge=1, le=24 * 60)
+    duration_minutes: Annotated[int, Field(ge=1, le=24 * 60), JSON_INTEGER] | None = None
     target_groups: list[TargetGroup] | None = Field(None, max_length=6)
     description: str | None = Field(None, max_length=4000)
     volunteer_needs: list[VolunteerNeed] | None = Field(None, max_length=30)
@@ -497,7 +498,7 @@ class OrderSchedule(BaseModel):
     end: IsoAwareDatetime | None = Field(None, description="Default: start + the offering's duration.")
     room_id: str | None = None
     site: OutdoorSite | None = Field(None, description="Default: the ordering centre's village, at its coordinates.")
-    capacity: StrictInt | None = Field(None, ge=1, le=100_000)
+    capacity: Annotated[int, Field(ge=1, le=100_000), JSON_INTEGER] | None = None
     kept_back: StrictInt = Field(0, ge=0)
     publish: StrictBool = Field(True, description="Publish the event at once (default) or leave it a draft.")
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from contracts.common import (
+    JSON_INTEGER,
     Changes,
     ContactPoint,
     Coordinates,
@@ -124,10 +125,8 @@ class BookingLimits(BaseModel):
     model_config = ConfigDict(extra="forbid")
     advance_days: StrictInt = Field(30, ge=1, le=3660, description="A start may be at most this many days ahead.")
     max_minutes: StrictInt = Field(480, ge=15, le=1440, description="The longest a single booking may be.")
-    weekly_quota: StrictInt | None = Field(
+    weekly_quota: Annotated[int, Field(ge=1, le=100), JSON_INTEGER] | None = Field(
         5,
-        ge=1,
-        le=100,
         description="Bookings one person may hold in this room per "
         "week (a weekly series counts each week); null: none.",
     )
@@ -154,7 +153,7 @@ class RoomCreate(BaseModel):
     code: str | None = Field(
         None, max_length=60, pattern=r"^[a-z0-9][a-z0-9\-]*$", description="A stable key of the room within its venue."
     )
-    area_m2: StrictFloat | None = Field(None, gt=0, le=1_000_000)
+    area_m2: Annotated[StrictFloat, Field(gt=0, le=1_000_000)] | None = None
     capacity: StrictInt = Field(ge=1, le=100_000)
     equipment: list[ShortText] = Field([], max_length=100, examples=[["10台电脑", "阅览椅20把"]])
     staff_on_duty: list[Annotated[str, Field(min_length=1, max_length=60)]] = Field([], max_length=30)
@@ -171,13 +170,13 @@ class RoomUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str | None = Field(None, min_length=1, max_length=100)
     kind: str | None = Field(None, min_length=1, max_length=40, pattern=r"^[a-z][a-z0-9_]*$")
-    area_m2: StrictFloat | None = Field(None, gt=0, le=1_000_000)
-    capacity: StrictInt | None = Field(None, ge=1, le=100_000)
+    area_m2: Annotated[StrictFloat, Field(gt=0, le=1_000_000)] | None = None
+    capacity: Annotated[int, Field(ge=1, le=100_000), JSON_INTEGER] | None = None
     equipment: list[ShortText] | None = Field(None, max_length=100)
     staff_on_duty: list[Annotated[str, Field(min_length=1, max_length=60)]] | None = Field(None, max_length=30)
     purpose: str | None = Field(None, max_length=1000)
     booking_policy: BookingPolicyName | None = None
-    buffer_minutes: StrictInt | None = Field(None, ge=0, le=240)
+    buffer_minutes: Annotated[int, Field(ge=0, le=240), JSON_INTEGER] | None = None
     no_booking_needed: StrictBool | None = None
     booking_limits: BookingLimits | None = None
 
@@ -461,6 +460,13 @@ class NoShowExemptionIn(BaseModel):
     reason: str = Field(min_length=1, max_length=200, examples=["elderly (75)"])
 
 
+class PauseLiftIn(BaseModel):
+    """Lifting a person's booking pause: why (kept in the ledger, at most 200 characters)."""
+
+    model_config = ConfigDict(extra="forbid")
+    reason: str | None = Field(None, max_length=200)
+
+
 class BookingActionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     reason: str | None = Field(None, max_length=500)
@@ -571,13 +577,27 @@ class RoomHold(BaseModel):
 # ---- registers -----------------------------------------------------------------------------------
 
 
+MAX_VISITS = 1_000_000
+
+
+def _one_property_per_group(schema: dict) -> None:
+    # The same object as `propertyNames` + `additionalProperties`, said the way generators read it.
+    schema.pop("additionalProperties", None)
+    schema.pop("propertyNames", None)
+    count = {"type": "integer", "minimum": 0, "maximum": MAX_VISITS}
+    schema["properties"] = {group: count for group in get_args(VisitorGroupName)}
+    schema["additionalProperties"] = False
+
+
 class VisitEntryCreate(BaseModel):
     """One line of the visit register (五簿一册): visitors of each group on one day (in one room)."""
 
     model_config = ConfigDict(extra="forbid")
     date: IsoDate
     room_id: str | None = None
-    counts: dict[VisitorGroupName, Annotated[StrictInt, Field(ge=0, le=1_000_000)]] = Field(min_length=1)
+    counts: dict[VisitorGroupName, Annotated[StrictInt, Field(ge=0, le=MAX_VISITS)]] = Field(
+        min_length=1, json_schema_extra=_one_property_per_group
+    )
 
 
 class VisitEntry(VisitEntryCreate):

@@ -320,8 +320,11 @@ def allowed_methods(app, path: str) -> list[str]:
     table = getattr(app.state, "allowed_methods", None)
     if table is None:
         table = app.state.allowed_methods = [
-            (re.compile("^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template)) + "$"), operations)
+            (re.compile("^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template)) + "$"), template, operations)
             for template, operations in app.openapi()["paths"].items()
         ]
-    methods = {m.upper() for pattern, operations in table if pattern.match(path) for m in operations}
+    matching = [(template.count("{"), operations) for pattern, template, operations in table if pattern.match(path)]
+    # The most specific templates only: /volunteers/me, not /volunteers/{volunteer_id}, as the document reads.
+    fewest = min((params for params, _ in matching), default=0)
+    methods = {m.upper() for params, operations in matching if params == fewest for m in operations}
     return sorted(methods & {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"})
