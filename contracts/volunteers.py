@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -184,6 +184,10 @@ VolunteerStatusName = Literal["applied", "active", "rejected", "suspended", "ret
 # a mainland mobile number, separators and a +86 / 0086 prefix allowed; an e-mail address or nothing.
 MOBILE_PATTERN = r"^[\s()-]*(\+86|0086)?[\s()-]*1[\s()-]*[3-9]([\s()-]*[0-9]){9}[\s()-]*$"
 OPTIONAL_EMAIL_PATTERN = r"^\s*([^@\s]+@[^@\s.]+(\.[^@\s.]+)+\s*)?$"
+# In the schema only: the domain checks them itself and answers with the field and a Chinese message.
+MOBILE: dict[str, Any] = {"pattern": MOBILE_PATTERN}
+OPTIONAL_EMAIL: dict[str, Any] = {"pattern": OPTIONAL_EMAIL_PATTERN}
+VISIBLE: dict[str, Any] = {"pattern": r"\S"}
 LanguageTag = Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$", examples=["zh", "yue", "csl"])]
 Tag = Annotated[str, Field(min_length=1, max_length=20)]
 AreaName = Annotated[str, Field(min_length=1, max_length=100)]
@@ -208,11 +212,11 @@ class VolunteerApplication(BaseModel):
         pattern=VOLUNTEER_ID_PATTERN,
         description="Staff entering a paper application give the person's id; otherwise it is the caller's own id.",
     )
-    name: str = Field(min_length=1, max_length=50, pattern=r"\S")
+    name: str = Field(min_length=1, max_length=50, json_schema_extra=VISIBLE)
     phone: str = Field(
-        min_length=1, max_length=30, pattern=MOBILE_PATTERN, description="A mainland China mobile number."
+        min_length=1, max_length=30, json_schema_extra=MOBILE, description="A mainland China mobile number."
     )
-    email: str | None = Field(None, max_length=200, pattern=OPTIONAL_EMAIL_PATTERN)
+    email: str | None = Field(None, max_length=200, json_schema_extra=OPTIONAL_EMAIL)
     skills: list[str] = Field([], max_length=30)
     tags: list[Tag] = Field([], max_length=20)
     languages: list[LanguageTag] = Field(
@@ -233,9 +237,9 @@ class VolunteerUpdate(BaseModel):
     """The fields to change; the ones left out stay as they are."""
 
     model_config = ConfigDict(extra="forbid")
-    name: str | None = Field(None, min_length=1, max_length=50, pattern=r"\S")
-    phone: str | None = Field(None, min_length=1, max_length=30, pattern=MOBILE_PATTERN)
-    email: str | None = Field(None, max_length=200, pattern=OPTIONAL_EMAIL_PATTERN)
+    name: str | None = Field(None, min_length=1, max_length=50, json_schema_extra=VISIBLE)
+    phone: str | None = Field(None, min_length=1, max_length=30, json_schema_extra=MOBILE)
+    email: str | None = Field(None, max_length=200, json_schema_extra=OPTIONAL_EMAIL)
     skills: list[str] | None = Field(None, max_length=30)
     tags: list[Tag] | None = Field(None, max_length=20)
     languages: list[LanguageTag] | None = Field(None, max_length=10)
