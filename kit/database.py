@@ -231,9 +231,12 @@ class UnitOfWork:
                 self._claim_event(tx)
                 yield tx
         except IntegrityError as exc:
-            # A unique/exclusion constraint caught what the checks could not see (a race).
+            # A unique/exclusion constraint caught what the checks could not see (a race). The database's own
+            # words (table and column names) stay in the log: a wrong input is refused before the write.
+            log.warning("integrity error turned into 409: %s", str(exc.orig)[:300])
             raise Conflict(
-                "The change conflicts with another one made at the same time.", {"constraint": str(exc.orig)[:300]}
+                "The change conflicts with another one made at the same time; reload and try again.",
+                detail_zh="与同时进行的另一项修改冲突，请刷新后重试。",
             ) from exc
         except OperationalError as exc:
             raise _database_unavailable(exc) from exc
