@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from contracts.common import Role
+from contracts.common import Role, StrictBool
 from contracts.envelope import DomainEvent
 
 MainlandMobile = Field(
@@ -35,7 +35,7 @@ class SmsSignIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     phone: str = MainlandMobile
     code: str = Field(pattern=r"^\d{6}$", examples=["123456"])
-    accept_privacy_notice: bool = Field(
+    accept_privacy_notice: StrictBool = Field(
         False, description="Needed for a first sign-in (it creates the account): consent to the privacy notice."
     )
 

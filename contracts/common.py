@@ -2,17 +2,84 @@
 
 from __future__ import annotations
 
-from typing import Literal
+import re
+from datetime import date, datetime, time
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    StrictBool,
+    StrictFloat,
+    WithJsonSchema,
+    field_validator,
+)
+
+# Strict types at the boundary (issue 20): what the schema says is what is accepted. A JSON `true` is not
+# an integer, `0` is not `false`, and a date or time is its ISO text — never a number that pydantic's lax
+# mode would read as a Unix timestamp ("0.5" is not a date-time). Request models use these.
+__all__ = ["StrictBool", "StrictFloat", "StrictInt"]
+
+
+def _json_integer(value: Any) -> Any:
+    # JSON Schema's integer: 3 and 3.0 are integers; true and "3" are not.
+    if isinstance(value, (bool, str, bytes)):
+        raise ValueError("must be an integer")
+    return value
+
+
+JSON_INTEGER = BeforeValidator(_json_integer)
+# Not pydantic's StrictInt, which refuses 3.0. Constraints of an optional one go before the validator, or
+# pydantic keeps them out of the JSON schema: `Annotated[int, Field(ge=1), JSON_INTEGER] | None`.
+StrictInt = Annotated[int, JSON_INTEGER]
+
+_RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:\d{2})?$")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_HH_MM = r"^([01]\d|2[0-3]):[0-5]\d$"
+
+
+def _text_like(pattern: re.Pattern, kind: type, what: str):
+    def check(value: Any) -> Any:
+        if isinstance(value, kind) or (isinstance(value, str) and pattern.match(value)):
+            return value
+        raise ValueError(f"must be {what}")
+
+    return BeforeValidator(check)
+
+
+IsoDatetime = Annotated[datetime, _text_like(_RFC3339, datetime, "an ISO 8601 date-time")]
+IsoAwareDatetime = Annotated[
+    AwareDatetime, _text_like(_RFC3339, datetime, "an ISO 8601 date-time with an offset, e.g. 2026-11-24T15:00+08:00")
+]
+IsoDate = Annotated[date, _text_like(_ISO_DATE, date, "an ISO 8601 date (YYYY-MM-DD)")]
+
+
+def _hh_mm(value: Any) -> Any:
+    if isinstance(value, time) or (isinstance(value, str) and re.match(_HH_MM, value)):
+        return value
+    raise ValueError("must be a time of day HH:MM")
+
+
+# A time of day on the wire and in the schema alike: "HH:MM" (not `format: time`, RFC 3339's full-time
+# needs seconds and an offset, which a weekly availability has not).
+TimeOfDay = Annotated[
+    time,
+    BeforeValidator(_hh_mm),
+    PlainSerializer(lambda t: t.strftime("%H:%M"), return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string", "pattern": _HH_MM, "examples": ["08:00"]}),
+]
 
 Role = Literal["admin", "venue_manager", "organiser", "volunteer", "subscriber", "resident"]
 
 
 class Coordinates(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-    lat: float = Field(ge=-90, le=90)
-    lon: float = Field(ge=-180, le=180)
+    lat: StrictFloat = Field(ge=-90, le=90)
+    lon: StrictFloat = Field(ge=-180, le=180)
 
 
 class Actor(BaseModel):
@@ -37,3 +104,30 @@ class ContactPoint(BaseModel):
     phone: str | None = Field(None, pattern=r"^\+?[0-9][0-9\- ]{5,19}$")
     email: str | None = Field(None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=200)
     language: Literal["zh-CN", "en"] = "zh-CN"
+
+
+def _drop_null(schema: dict[str, Any], model: type) -> None:
+    for name, prop in schema.get("properties", {}).items():
+        branches = prop.get("anyOf")
+        if name in model.nullable or not branches or {"type": "null"} not in branches:  # type: ignore[attr-defined]
+            continue
+        rest = [b for b in branches if b != {"type": "null"}]
+        del prop["anyOf"]
+        prop.update(rest[0] if len(rest) == 1 else {"anyOf": rest})
+        if prop.get("default", "") is None:
+            del prop["default"]
+
+
+class Changes(BaseModel):
+    """A partial update: a field left out stays as it is. `null` is refused (422 naming the field) unless the
+    field is in `nullable` (it clears the value) — before any write, so a NOT NULL column never answers."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_drop_null)
+    nullable: ClassVar[frozenset[str]] = frozenset()
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _not_null(cls, value: Any, info: Any) -> Any:
+        if value is None and info.field_name not in cls.nullable:
+            raise ValueError("may not be null; leave the field out to keep its value")
+        return value

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from contracts.common import ContactPoint, Coordinates
+from contracts.common import JSON_INTEGER, ContactPoint, Coordinates, IsoAwareDatetime, IsoDate, StrictBool, StrictInt
 from contracts.envelope import DomainEvent
-from contracts.skills import SKILL_LABELS, skill_code
+from contracts.skills import SKILL_LABELS, SKILLS, skill_code
 
 Channel = Literal["online", "phone", "desk", "on_behalf"]
 
@@ -17,11 +17,12 @@ Channel = Literal["online", "phone", "desk", "on_behalf"]
 class VolunteerNeed(BaseModel):
     model_config = ConfigDict(extra="forbid")
     role: str = Field(min_length=1, max_length=60)
-    count: int = Field(ge=1, le=200)
+    count: StrictInt = Field(ge=1, le=200)
     skills: list[str] = Field(
         [],
         description="Skill codes of contracts/skills.py (GET /api/v1/volunteers/skills); "
         "a Chinese label (「搬运」) is taken as its code.",
+        json_schema_extra={"items": {"type": "string", "enum": [*SKILLS, *SKILLS.values()]}},
     )
 
     @field_validator("skills")
@@ -269,17 +270,17 @@ class EventCreate(BaseModel):
     target_groups: list[TargetGroup] = Field(default_factory=lambda: ["everyone"], max_length=6)  # type: ignore[arg-type]
     room_id: str | None = Field(None, description="A room held through venues when the event is published.")
     site: OutdoorSite | None = Field(None, description="An outdoor site instead of a room.")
-    start: AwareDatetime
-    end: AwareDatetime
-    capacity: int | None = Field(
-        None, ge=1, le=100_000, description="Places to register for; none: open to all, no registration needed."
+    start: IsoAwareDatetime
+    end: IsoAwareDatetime
+    capacity: Annotated[int, Field(ge=1, le=100_000), JSON_INTEGER] | None = Field(
+        None, description="Places to register for; none: open to all, no registration needed."
     )
-    kept_back: int = Field(0, ge=0, description="Places kept for phone, desk and on-behalf registrations.")
-    release_lead_minutes: int = Field(
+    kept_back: StrictInt = Field(0, ge=0, description="Places kept for phone, desk and on-behalf registrations.")
+    release_lead_minutes: StrictInt = Field(
         24 * 60, ge=0, le=60 * 24 * 60, description="Kept-back places left are released this long before the start."
     )
     volunteer_needs: list[VolunteerNeed] = Field(default_factory=list, max_length=30)
-    free: bool = True
+    free: StrictBool = True
     recurrence: str | None = Field(None, max_length=200, description="A standing activity, e.g. 每周三晚.")
     on_venue_closure: ClosurePolicy = Field("cancel", description="If the room closes: cancel, or keep and reschedule.")
     organiser_name: str | None = Field(None, max_length=200, description="Shown on the notice board.")
@@ -306,13 +307,13 @@ class EventUpdate(BaseModel):
     target_groups: list[TargetGroup] | None = Field(None, max_length=6)
     room_id: str | None = None
     site: OutdoorSite | None = None
-    start: AwareDatetime | None = None
-    end: AwareDatetime | None = None
-    capacity: int | None = Field(None, ge=1, le=100_000)
-    kept_back: int | None = Field(None, ge=0)
-    release_lead_minutes: int | None = Field(None, ge=0, le=60 * 24 * 60)
+    start: IsoAwareDatetime | None = None
+    end: IsoAwareDatetime | None = None
+    capacity: Annotated[int, Field(ge=1, le=100_000), JSON_INTEGER] | None = None
+    kept_back: Annotated[int, Field(ge=0), JSON_INTEGER] | None = None
+    release_lead_minutes: Annotated[int, Field(ge=0, le=60 * 24 * 60), JSON_INTEGER] | None = None
     volunteer_needs: list[VolunteerNeed] | None = Field(None, max_length=30)
-    free: bool | None = None
+    free: StrictBool | None = None
     recurrence: str | None = Field(None, max_length=200)
     on_venue_closure: ClosurePolicy | None = None
     organiser_name: str | None = Field(None, max_length=200)
@@ -325,8 +326,8 @@ class EventUpdate(BaseModel):
 
 class EventReschedule(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    start: AwareDatetime
-    end: AwareDatetime
+    start: IsoAwareDatetime
+    end: IsoAwareDatetime
     room_id: str | None = Field(None, description="Move to this room (default: keep the place).")
     site: OutdoorSite | None = Field(None, description="Move to this outdoor site (default: keep the place).")
     reason: str = Field("", max_length=500)
@@ -422,7 +423,9 @@ class RegistrationCreate(BaseModel):
             ]
         },
     )
-    party_size: int = Field(1, ge=1, le=20, description="A family or an elder with a companion: all places or none.")
+    party_size: StrictInt = Field(
+        1, ge=1, le=20, description="A family or an elder with a companion: all places or none."
+    )
     channel: Channel = "online"
     person_id: str | None = Field(None, max_length=100, description="Who the places are for (default: the caller).")
     person_name: str | None = Field(None, max_length=100)
@@ -459,7 +462,7 @@ class OfferingCreate(BaseModel):
     title: str = Field(min_length=1, max_length=200)
     kind: EventKind
     provider: str = Field(min_length=1, max_length=200, description="The troupe or provider delivering it.")
-    duration_minutes: int = Field(ge=1, le=24 * 60)
+    duration_minutes: StrictInt = Field(ge=1, le=24 * 60)
     target_groups: list[TargetGroup] = Field(default_factory=lambda: ["everyone"], max_length=6)  # type: ignore[arg-type]
     description: str = Field("", max_length=4000)
     volunteer_needs: list[VolunteerNeed] = Field(default_factory=list, max_length=30)
@@ -470,11 +473,11 @@ class OfferingUpdate(BaseModel):
     title: str | None = Field(None, min_length=1, max_length=200)
     kind: EventKind | None = None
     provider: str | None = Field(None, min_length=1, max_length=200)
-    duration_minutes: int | None = Field(None, ge=1, le=24 * 60)
+    duration_minutes: Annotated[int, Field(ge=1, le=24 * 60), JSON_INTEGER] | None = None
     target_groups: list[TargetGroup] | None = Field(None, max_length=6)
     description: str | None = Field(None, max_length=4000)
     volunteer_needs: list[VolunteerNeed] | None = Field(None, max_length=30)
-    available: bool | None = Field(None, description="false takes it off the menu (existing orders stand).")
+    available: StrictBool | None = Field(None, description="false takes it off the menu (existing orders stand).")
 
 
 class OfferingView(OfferingCreate):
@@ -490,20 +493,20 @@ class OrderCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     offering_id: str
     venue_id: str = Field(description="The village or community centre ordering.")
-    earliest: date
-    latest: date
+    earliest: IsoDate
+    latest: IsoDate
     note: str = Field("", max_length=1000)
 
 
 class OrderSchedule(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    start: AwareDatetime
-    end: AwareDatetime | None = Field(None, description="Default: start + the offering's duration.")
+    start: IsoAwareDatetime
+    end: IsoAwareDatetime | None = Field(None, description="Default: start + the offering's duration.")
     room_id: str | None = None
     site: OutdoorSite | None = Field(None, description="Default: the ordering centre's village, at its coordinates.")
-    capacity: int | None = Field(None, ge=1, le=100_000)
-    kept_back: int = Field(0, ge=0)
-    publish: bool = Field(True, description="Publish the event at once (default) or leave it a draft.")
+    capacity: Annotated[int, Field(ge=1, le=100_000), JSON_INTEGER] | None = None
+    kept_back: StrictInt = Field(0, ge=0)
+    publish: StrictBool = Field(True, description="Publish the event at once (default) or leave it a draft.")
 
     @model_validator(mode="after")
     def _consistent(self):
@@ -559,7 +562,7 @@ class MenuDemand(BaseModel):
 
 class FeedbackCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    rating: int = Field(ge=1, le=5)
+    rating: StrictInt = Field(ge=1, le=5)
     comment: str | None = Field(None, max_length=1000)
 
 
@@ -579,7 +582,7 @@ class WalkInFeedbackCreate(BaseModel):
         examples=["13800138000"],
         description="One rating per phone number and event (kept only as a salted hash).",
     )
-    rating: int = Field(ge=1, le=5)
+    rating: StrictInt = Field(ge=1, le=5)
     comment: str | None = Field(None, max_length=1000)
 
 

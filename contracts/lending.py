@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from contracts.common import ContactPoint
+from contracts.common import ContactPoint, IsoDate
 from contracts.envelope import DomainEvent
 
 LoanStatus = Literal["lent", "returned"]
@@ -27,13 +27,13 @@ class LoanCreate(BaseModel):
     borrower_id: str | None = Field(None, max_length=100, description="The borrower's account, when they have one.")
     borrower_name: str = Field(min_length=1, max_length=100)
     contact: ContactPoint | None = Field(None, description="How to remind a borrower without an account (consent).")
-    lent_on: date | None = Field(None, description="Default today; an earlier day when copying the paper register.")
-    due_on: date
+    lent_on: IsoDate | None = Field(None, description="Default today; an earlier day when copying the paper register.")
+    due_on: IsoDate
 
 
 class LoanRenew(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    due_on: date
+    due_on: IsoDate
 
 
 class Loan(BaseModel):

@@ -8,7 +8,6 @@ from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
-    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
@@ -16,6 +15,8 @@ from pydantic import (
     UrlConstraints,
     field_validator,
 )
+
+from contracts.common import IsoAwareDatetime, StrictBool
 
 PHONE_PATTERN = r"^\+?[0-9][0-9\- ]{5,19}$"
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
@@ -77,9 +78,10 @@ class PersonContactUpdate(BaseModel):
     or address is known."""
 
     model_config = ConfigDict(extra="forbid")
-    name: Text | None = Field(None, max_length=100)
+    # The constraints before the validator: after one, pydantic checks them but leaves them out of the schema.
+    name: Annotated[str, Field(max_length=100), AfterValidator(_no_nul)] | None = None
     phone: str | None = Field(None, pattern=PHONE_PATTERN, examples=["13812345678"])
-    email: Text | None = Field(None, pattern=EMAIL_PATTERN, max_length=200)
+    email: Annotated[str, Field(pattern=EMAIL_PATTERN, max_length=200), AfterValidator(_no_nul)] | None = None
     channels: list[MessageChannel] = Field(
         default_factory=lambda: ["inbox"],  # type: ignore[arg-type]
         description="Channels the person consented to.",
@@ -151,7 +153,7 @@ class WebhookSubscriptionUpdate(BaseModel):
     url: WebhookUrl | None = None
     event_types: list[EventTypeFilter] | None = Field(None, max_length=100)
     description: Text | None = Field(None, max_length=500)
-    enabled: bool | None = Field(None, description="true re-enables an endpoint disabled after failing.")
+    enabled: StrictBool | None = Field(None, description="true re-enables an endpoint disabled after failing.")
 
 
 class WebhookSubscription(BaseModel):
@@ -199,7 +201,7 @@ class WebhookDeliveryView(BaseModel):
 
 class WebhookReplay(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    since: AwareDatetime = Field(description="Replay every failed delivery created at or after this time.")
+    since: IsoAwareDatetime = Field(description="Replay every failed delivery created at or after this time.")
 
 
 class WebhookReplayed(BaseModel):

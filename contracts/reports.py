@@ -3,11 +3,11 @@ document of figures (see `services/reports/domain/efficiency.py` for each figure
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from contracts.common import JSON_INTEGER, IsoDate, StrictInt
 from contracts.envelope import DomainEvent
 
 
@@ -15,16 +15,20 @@ class ActivityTargets(BaseModel):
     """Activities per year per centre (seed 001; changeable by an administrator)."""
 
     model_config = ConfigDict(extra="forbid")
-    town: int | None = Field(
-        None, ge=0, le=10000, description="activities per year a town centre must hold (default 52)"
+    town: Annotated[int, Field(ge=0, le=10000), JSON_INTEGER] | None = Field(
+        None, description="activities per year a town centre must hold (default 52)"
     )
-    village: int | None = Field(
-        None, ge=0, le=10000, description="activities per year a village centre must hold (default 12)"
+    village: Annotated[int, Field(ge=0, le=10000), JSON_INTEGER] | None = Field(
+        None, description="activities per year a village centre must hold (default 12)"
     )
 
 
 class RebuildResult(BaseModel):
     replayed_facts: int
+
+
+# A year (2000–2100, the reporting years of services/reports/domain/periods.py), a quarter or a month.
+PERIOD_PATTERN = r"^(20[0-9]{2}|2100)(-Q[1-4]|-(0[1-9]|1[0-2]))?$"
 
 
 class InspectionCreate(BaseModel):
@@ -33,7 +37,7 @@ class InspectionCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     venue_id: str = Field(min_length=1, max_length=36)
     kind: Literal["inspection", "self_inspection"] = "inspection"
-    period: str = Field(pattern=r"^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$", examples=["2026", "2026-Q3"])
+    period: str = Field(pattern=PERIOD_PATTERN, examples=["2026", "2026-Q3"])
     findings: str = Field("", max_length=4000, description="What the inspector found (free text).")
 
 
@@ -41,7 +45,7 @@ class RectificationCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     description: str = Field(min_length=1, max_length=1000)
     owner: str = Field(min_length=1, max_length=100, description="Who puts it right.")
-    due_on: date
+    due_on: IsoDate
 
 
 class RectificationClose(BaseModel):
@@ -54,13 +58,13 @@ class SurveyCreate(BaseModel):
     who attended completed events recently; they are asked through notifications (their consented channels)."""
 
     model_config = ConfigDict(extra="forbid")
-    days: int = Field(30, ge=1, le=365, description="Events completed in the last N days.")
-    sample_size: int = Field(50, ge=1, le=2000)
+    days: StrictInt = Field(30, ge=1, le=365, description="Events completed in the last N days.")
+    sample_size: StrictInt = Field(50, ge=1, le=2000)
 
 
 class SurveyAnswer(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    rating: int = Field(ge=1, le=5, description="1 (very dissatisfied) … 5 (very satisfied)")
+    rating: StrictInt = Field(ge=1, le=5, description="1 (very dissatisfied) … 5 (very satisfied)")
 
 
 class SurveyInvited(DomainEvent):

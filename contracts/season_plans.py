@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
-from contracts.common import Coordinates
+from contracts.common import Coordinates, IsoDate, StrictFloat, StrictInt
 from contracts.events import FestivalName
 
 Weekday = Literal[0, 1, 2, 3, 4, 5, 6]  # Monday = 0
@@ -18,8 +18,8 @@ ALL_WEEKDAYS: list[int] = [0, 1, 2, 3, 4, 5, 6]
 
 class DayRange(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    first_day: date
-    last_day: date
+    first_day: IsoDate
+    last_day: IsoDate
 
     @model_validator(mode="after")
     def _ordered(self):
@@ -38,7 +38,7 @@ class PlanTroupe(BaseModel):
     offering_ids: list[str] = Field(min_length=1, max_length=100, description="Menu offerings it performs.")
     available_weekdays: list[Weekday] = Field(default_factory=lambda: list(ALL_WEEKDAYS), min_length=1)  # type: ignore[arg-type]
     unavailable: list[DayRange] = Field([], max_length=100)
-    max_shows_per_week: int = Field(3, ge=1, le=14)
+    max_shows_per_week: StrictInt = Field(3, ge=1, le=14)
 
 
 class SiteRules(BaseModel):
@@ -58,8 +58,8 @@ class SeasonPlanRequest(BaseModel):
     little. The draft comes back within the time limit with the best plan found and its optimality gap."""
 
     model_config = ConfigDict(extra="forbid")
-    first_day: date = Field(ge=FIRST_PLANNABLE_DAY, le=LAST_PLANNABLE_DAY)
-    last_day: date = Field(ge=FIRST_PLANNABLE_DAY, le=LAST_PLANNABLE_DAY)
+    first_day: IsoDate = Field(ge=FIRST_PLANNABLE_DAY, le=LAST_PLANNABLE_DAY)
+    last_day: IsoDate = Field(ge=FIRST_PLANNABLE_DAY, le=LAST_PLANNABLE_DAY)
     troupes: list[PlanTroupe] = Field(min_length=1, max_length=200)
     venue_ids: list[str] | None = Field(
         None,
@@ -69,21 +69,21 @@ class SeasonPlanRequest(BaseModel):
             "village venue with coordinates and every open order."
         ),
     )
-    coverage_weeks: int = Field(13, ge=1, le=52, description="A coverage period (13 weeks: a quarter).")
-    coverage_target: int = Field(1, ge=0, le=10, description="Shows per village per coverage period.")
-    min_weeks_between_visits: int = Field(
+    coverage_weeks: StrictInt = Field(13, ge=1, le=52, description="A coverage period (13 weeks: a quarter).")
+    coverage_target: StrictInt = Field(1, ge=0, le=10, description="Shows per village per coverage period.")
+    min_weeks_between_visits: StrictInt = Field(
         4, ge=0, le=26, description=("No village twice within this many weeks, unless it ordered more than once.")
     )
     festival_orders: dict[str, FestivalName] = Field({}, description="Orders for a festival: order id → festival.")
     site_rules: list[SiteRules] = Field([], max_length=2000)
-    road_factor: float = Field(1.4, ge=1.0, le=5.0)
-    speed_kmh: float = Field(40.0, ge=5.0, le=120.0)
+    road_factor: StrictFloat = Field(1.4, ge=1.0, le=5.0)
+    speed_kmh: StrictFloat = Field(40.0, ge=5.0, le=120.0)
     travel_matrix_csv: str | None = Field(
         None,
         max_length=2_000_000,
         description=("Travel minutes as CSV rows from,to,minutes (venue or troupe ids); wins over the estimate."),
     )
-    time_limit_seconds: float = Field(10.0, ge=1.0, le=60.0)
+    time_limit_seconds: StrictFloat = Field(10.0, ge=1.0, le=60.0)
 
     @model_validator(mode="after")
     def _season(self):
@@ -96,7 +96,7 @@ class SeasonPlanRequest(BaseModel):
 
 class SeasonPlanResolve(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    time_limit_seconds: float = Field(10.0, ge=1.0, le=60.0)
+    time_limit_seconds: StrictFloat = Field(10.0, ge=1.0, le=60.0)
 
 
 SeasonPlanStatus = Literal["draft", "published"]

@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from contracts.common import ContactPoint, Coordinates
+from contracts.common import (
+    JSON_INTEGER,
+    Changes,
+    ContactPoint,
+    Coordinates,
+    IsoAwareDatetime,
+    IsoDate,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+)
 from contracts.envelope import DomainEvent
 
 VenueKind = Literal[
@@ -44,7 +54,9 @@ class VenueCreate(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     kind: VenueKind
     level: VenueLevel
-    parent_id: str | None = Field(None, description="The venue this one is a branch of (总分馆).")
+    parent_id: str | None = Field(
+        None, min_length=1, max_length=36, description="The venue this one is a branch of (总分馆)."
+    )
     town: str | None = Field(None, max_length=100)
     village: str | None = Field(None, max_length=100)
     address: str = Field("", max_length=300)
@@ -86,12 +98,12 @@ IntervalText = Annotated[
 ShortText = Annotated[str, Field(min_length=1, max_length=200)]
 
 
-class VenueUpdate(BaseModel):
+class VenueUpdate(Changes):
     """The fields of a venue to change; the ones left out stay as they are."""
 
-    model_config = ConfigDict(extra="forbid")
+    nullable = frozenset({"parent_id", "town", "village", "coordinates", "contact_phone", "contact_email"})
     name: str | None = Field(None, min_length=1, max_length=200)
-    parent_id: str | None = None
+    parent_id: str | None = Field(None, min_length=1, max_length=36)
     town: str | None = Field(None, max_length=100)
     village: str | None = Field(None, max_length=100)
     address: str | None = Field(None, max_length=300)
@@ -111,20 +123,20 @@ class BookingLimits(BaseModel):
     """A room's booking limits, set by its manager; the venue's own staff are held only to "not in the past"."""
 
     model_config = ConfigDict(extra="forbid")
-    advance_days: int = Field(30, ge=1, le=3660, description="A start may be at most this many days ahead.")
-    max_minutes: int = Field(480, ge=15, le=1440, description="The longest a single booking may be.")
-    weekly_quota: int | None = Field(
+    advance_days: StrictInt = Field(30, ge=1, le=3660, description="A start may be at most this many days ahead.")
+    max_minutes: StrictInt = Field(480, ge=15, le=1440, description="The longest a single booking may be.")
+    weekly_quota: Annotated[int, Field(ge=1, le=100), JSON_INTEGER] | None = Field(
         5,
-        ge=1,
-        le=100,
         description="Bookings one person may hold in this room per "
         "week (a weekly series counts each week); null: none.",
     )
-    cancel_cutoff_hours: int = Field(
+    cancel_cutoff_hours: StrictInt = Field(
         0, ge=0, le=336, description="The booker may cancel until this many hours before the start; 0: until the start."
     )
-    check_in_opens_minutes: int = Field(15, ge=0, le=240, description="Check-in opens this long before the start.")
-    check_in_closes_minutes: int = Field(
+    check_in_opens_minutes: StrictInt = Field(
+        15, ge=0, le=240, description="Check-in opens this long before the start."
+    )
+    check_in_closes_minutes: StrictInt = Field(
         15,
         ge=0,
         le=240,
@@ -141,14 +153,16 @@ class RoomCreate(BaseModel):
     code: str | None = Field(
         None, max_length=60, pattern=r"^[a-z0-9][a-z0-9\-]*$", description="A stable key of the room within its venue."
     )
-    area_m2: float | None = Field(None, gt=0, le=1_000_000)
-    capacity: int = Field(ge=1, le=100_000)
+    area_m2: Annotated[StrictFloat, Field(gt=0, le=1_000_000)] | None = None
+    capacity: StrictInt = Field(ge=1, le=100_000)
     equipment: list[ShortText] = Field([], max_length=100, examples=[["10台电脑", "阅览椅20把"]])
     staff_on_duty: list[Annotated[str, Field(min_length=1, max_length=60)]] = Field([], max_length=30)
     purpose: str = Field("", max_length=1000)
     booking_policy: BookingPolicyName = "public"
-    buffer_minutes: int = Field(0, ge=0, le=240, description="Setup and cleanup time kept free after each booking.")
-    no_booking_needed: bool = Field(False, description="Walk-in use needs no booking (seed 002).")
+    buffer_minutes: StrictInt = Field(
+        0, ge=0, le=240, description="Setup and cleanup time kept free after each booking."
+    )
+    no_booking_needed: StrictBool = Field(False, description="Walk-in use needs no booking (seed 002).")
     booking_limits: BookingLimits | None = Field(None, description="None: the defaults.")
 
 
@@ -156,14 +170,14 @@ class RoomUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str | None = Field(None, min_length=1, max_length=100)
     kind: str | None = Field(None, min_length=1, max_length=40, pattern=r"^[a-z][a-z0-9_]*$")
-    area_m2: float | None = Field(None, gt=0, le=1_000_000)
-    capacity: int | None = Field(None, ge=1, le=100_000)
+    area_m2: Annotated[StrictFloat, Field(gt=0, le=1_000_000)] | None = None
+    capacity: Annotated[int, Field(ge=1, le=100_000), JSON_INTEGER] | None = None
     equipment: list[ShortText] | None = Field(None, max_length=100)
     staff_on_duty: list[Annotated[str, Field(min_length=1, max_length=60)]] | None = Field(None, max_length=30)
     purpose: str | None = Field(None, max_length=1000)
     booking_policy: BookingPolicyName | None = None
-    buffer_minutes: int | None = Field(None, ge=0, le=240)
-    no_booking_needed: bool | None = None
+    buffer_minutes: Annotated[int, Field(ge=0, le=240), JSON_INTEGER] | None = None
+    no_booking_needed: StrictBool | None = None
     booking_limits: BookingLimits | None = None
 
 
@@ -240,13 +254,13 @@ class CalendarDay(BaseModel):
 class StatutoryHolidayIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name_zh: str = Field(min_length=1, max_length=40, examples=["春节"])
-    start: date = Field(examples=["2027-02-06"])
-    end: date = Field(examples=["2027-02-13"], description="The last day off (inclusive).")
+    start: IsoDate = Field(examples=["2027-02-06"])
+    end: IsoDate = Field(examples=["2027-02-13"], description="The last day off (inclusive).")
 
 
 class AdjustedWorkdayIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    date: date
+    date: IsoDate
     name_zh: str = Field(min_length=1, max_length=40, description="The holiday it is worked for.", examples=["春节"])
 
 
@@ -357,19 +371,19 @@ class ClosureCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     room_id: str | None = None
-    start: AwareDatetime | None = Field(None, description="Default: now.")
-    expected_reopening: AwareDatetime | None = None
+    start: IsoAwareDatetime | None = Field(None, description="Default: now.")
+    expected_reopening: IsoAwareDatetime | None = None
     reason: str = Field("", max_length=500)
 
 
 class ClosureReopen(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    at: AwareDatetime | None = Field(None, description="When it reopened (default: now).")
+    at: IsoAwareDatetime | None = Field(None, description="When it reopened (default: now).")
 
 
 class ClosureExtend(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    expected_reopening: AwareDatetime
+    expected_reopening: IsoAwareDatetime
     reason: str | None = Field(None, max_length=500)
 
 
@@ -398,9 +412,9 @@ class BookingCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     room_id: str
-    start: AwareDatetime = Field(examples=["2026-11-24T15:00:00+08:00"])
-    end: AwareDatetime = Field(examples=["2026-11-24T16:00:00+08:00"])
-    attendees: int = Field(ge=1, le=100_000)
+    start: IsoAwareDatetime = Field(examples=["2026-11-24T15:00:00+08:00"])
+    end: IsoAwareDatetime = Field(examples=["2026-11-24T16:00:00+08:00"])
+    attendees: StrictInt = Field(ge=1, le=100_000)
     purpose: str = Field("", max_length=500)
     booker_kind: BookerKind = "individual"
     organisation_id: str | None = Field(
@@ -417,7 +431,9 @@ class BookingCreate(BaseModel):
 
 
 class RecurringBookingCreate(BookingCreate):
-    weeks: int = Field(ge=1, le=52, description="The same slot on this many consecutive weeks, the first included.")
+    weeks: StrictInt = Field(
+        ge=1, le=52, description="The same slot on this many consecutive weeks, the first included."
+    )
 
 
 class NoShowLedgerEntry(BaseModel):
@@ -442,6 +458,13 @@ class NoShowLedger(BaseModel):
 class NoShowExemptionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     reason: str = Field(min_length=1, max_length=200, examples=["elderly (75)"])
+
+
+class PauseLiftIn(BaseModel):
+    """Lifting a person's booking pause: why (kept in the ledger, at most 200 characters)."""
+
+    model_config = ConfigDict(extra="forbid")
+    reason: str | None = Field(None, max_length=200)
 
 
 class BookingActionIn(BaseModel):
@@ -554,13 +577,27 @@ class RoomHold(BaseModel):
 # ---- registers -----------------------------------------------------------------------------------
 
 
+MAX_VISITS = 1_000_000
+
+
+def _one_property_per_group(schema: dict) -> None:
+    # The same object as `propertyNames` + `additionalProperties`, said the way generators read it.
+    schema.pop("additionalProperties", None)
+    schema.pop("propertyNames", None)
+    count = {"type": "integer", "minimum": 0, "maximum": MAX_VISITS}
+    schema["properties"] = {group: count for group in get_args(VisitorGroupName)}
+    schema["additionalProperties"] = False
+
+
 class VisitEntryCreate(BaseModel):
     """One line of the visit register (五簿一册): visitors of each group on one day (in one room)."""
 
     model_config = ConfigDict(extra="forbid")
-    date: date
+    date: IsoDate
     room_id: str | None = None
-    counts: dict[VisitorGroupName, Annotated[int, Field(ge=0, le=1_000_000)]] = Field(min_length=1)
+    counts: dict[VisitorGroupName, Annotated[StrictInt, Field(ge=0, le=MAX_VISITS)]] = Field(
+        min_length=1, json_schema_extra=_one_property_per_group
+    )
 
 
 class VisitEntry(VisitEntryCreate):

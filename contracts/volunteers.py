@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
-from typing import Annotated, Literal
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from contracts.common import ContactPoint, Coordinates
+from contracts.common import ContactPoint, Coordinates, IsoDate, StrictBool, StrictFloat, StrictInt, TimeOfDay
 from contracts.envelope import DomainEvent
 
 ContactChannel = Literal["sms", "email", "inbox"]
@@ -242,6 +242,14 @@ WEEKDAYS: tuple[str, ...] = ("monday", "tuesday", "wednesday", "thursday", "frid
 # A person's id as used in offer links (letters, digits, . _ @ -; at most 64).
 VOLUNTEER_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$"
 VolunteerStatusName = Literal["applied", "active", "rejected", "suspended", "retired"]
+# What the volunteers' domain accepts (services/volunteers/domain/profiles.py), so the schema says it too:
+# a mainland mobile number, separators and a +86 / 0086 prefix allowed; an e-mail address or nothing.
+MOBILE_PATTERN = r"^[\s()-]*(\+86|0086)?[\s()-]*1[\s()-]*[3-9]([\s()-]*[0-9]){9}[\s()-]*$"
+OPTIONAL_EMAIL_PATTERN = r"^\s*([^@\s]+@[^@\s.]+(\.[^@\s.]+)+\s*)?$"
+# In the schema only: the domain checks them itself and answers with the field and a Chinese message.
+MOBILE: dict[str, Any] = {"pattern": MOBILE_PATTERN}
+OPTIONAL_EMAIL: dict[str, Any] = {"pattern": OPTIONAL_EMAIL_PATTERN}
+VISIBLE: dict[str, Any] = {"pattern": r"\S"}
 LanguageTag = Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$", examples=["zh", "yue", "csl"])]
 Tag = Annotated[str, Field(min_length=1, max_length=20)]
 AreaName = Annotated[str, Field(min_length=1, max_length=100)]
@@ -252,8 +260,8 @@ class AvailabilityWindow(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     day: Weekday
-    start: time = Field(examples=["08:00"])
-    end: time = Field(examples=["20:00"])
+    start: TimeOfDay = Field(examples=["08:00"])
+    end: TimeOfDay = Field(examples=["20:00"])
 
 
 class VolunteerApplication(BaseModel):
@@ -266,9 +274,11 @@ class VolunteerApplication(BaseModel):
         pattern=VOLUNTEER_ID_PATTERN,
         description="Staff entering a paper application give the person's id; otherwise it is the caller's own id.",
     )
-    name: str = Field(min_length=1, max_length=50)
-    phone: str = Field(min_length=1, max_length=30, description="A mainland China mobile number.")
-    email: str | None = Field(None, max_length=200)
+    name: str = Field(min_length=1, max_length=50, json_schema_extra=VISIBLE)
+    phone: str = Field(
+        min_length=1, max_length=30, json_schema_extra=MOBILE, description="A mainland China mobile number."
+    )
+    email: str | None = Field(None, max_length=200, json_schema_extra=OPTIONAL_EMAIL)
     skills: list[str] = Field([], max_length=30)
     tags: list[Tag] = Field([], max_length=20)
     languages: list[LanguageTag] = Field(
@@ -289,9 +299,9 @@ class VolunteerUpdate(BaseModel):
     """The fields to change; the ones left out stay as they are."""
 
     model_config = ConfigDict(extra="forbid")
-    name: str | None = Field(None, min_length=1, max_length=50)
-    phone: str | None = Field(None, min_length=1, max_length=30)
-    email: str | None = Field(None, max_length=200)
+    name: str | None = Field(None, min_length=1, max_length=50, json_schema_extra=VISIBLE)
+    phone: str | None = Field(None, min_length=1, max_length=30, json_schema_extra=MOBILE)
+    email: str | None = Field(None, max_length=200, json_schema_extra=OPTIONAL_EMAIL)
     skills: list[str] | None = Field(None, max_length=30)
     tags: list[Tag] | None = Field(None, max_length=20)
     languages: list[LanguageTag] | None = Field(None, max_length=10)
@@ -364,7 +374,7 @@ class TeamMemberInput(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str = Field(min_length=1, max_length=50)
     volunteer_id: str | None = Field(None, max_length=100, description="When the member is a registered volunteer.")
-    leader: bool = False
+    leader: StrictBool = False
 
 
 class TeamCreate(BaseModel):
@@ -384,7 +394,7 @@ class TeamUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str | None = Field(None, min_length=1, max_length=100)
     specialty: TroupeSpecialtyName | None = None
-    active: bool | None = None
+    active: StrictBool | None = None
     leader_member_id: str | None = None
 
 
@@ -449,8 +459,8 @@ class TrainingCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     course: str = Field(min_length=1, max_length=200)
     provider: str = Field("", max_length=200, description="e.g. 区文化馆")
-    hours: float = Field(gt=0, le=24)
-    on: date
+    hours: StrictFloat = Field(gt=0, le=24)
+    on: IsoDate
 
 
 class TrainingRecord(TrainingCreate):
@@ -490,8 +500,8 @@ class HoursEntryCreate(BaseModel):
     """Service outside a dispatched event (e.g. a reading-point shift), logged by staff."""
 
     model_config = ConfigDict(extra="forbid")
-    hours: float = Field(gt=0, le=24)
-    on: date
+    hours: StrictFloat = Field(gt=0, le=24)
+    on: IsoDate
     note: str = Field(min_length=1, max_length=300)
 
 
@@ -537,7 +547,7 @@ class HoursLog(BaseModel):
 class RatingCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     event_id: str = Field(min_length=1, max_length=100)
-    rating: int = Field(ge=1, le=5)
+    rating: StrictInt = Field(ge=1, le=5)
     comment: str | None = Field(None, max_length=500)
 
 

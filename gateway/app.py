@@ -11,6 +11,7 @@ import os
 import time
 import uuid
 from contextlib import asynccontextmanager
+from http import HTTPStatus
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
@@ -21,6 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from contracts.asyncapi import asyncapi_document
 from contracts.errors import WenyunError
+from gateway.api_contract import allowed_methods, document_links, document_problems
 from gateway.http_cache import PublicReadCache
 from gateway.limits import BodySizeLimit, RateLimits, default_rules
 from gateway.problems import Problem, problem
@@ -125,13 +127,20 @@ def _install_error_handlers(app) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
+        headers = dict(getattr(exc, "headers", None) or {})
+        if exc.status_code == 405:
+            # Starlette names only the methods of the first route matching the path.
+            headers["Allow"] = ", ".join(allowed_methods(request.app, request.url.path))
+        if exc.status_code == 400:  # a body FastAPI could not read (not UTF-8, not the declared form)
+            return problem(400, "Malformed request", f"{exc.detail}.", code="malformed_body", instance=request.url.path)
+        title = HTTPStatus(exc.status_code).phrase if exc.status_code in HTTPStatus._value2member_map_ else "Error"
         return problem(
             exc.status_code,
-            str(exc.detail),
-            None,
+            title,
+            str(exc.detail) if exc.detail and exc.detail != title else None,
             code=f"http_{exc.status_code}",
             instance=request.url.path,
-            headers=getattr(exc, "headers", None),
+            headers=headers or None,
         )
 
     @app.exception_handler(ServiceUnavailable)
@@ -281,6 +290,8 @@ def _add_problem_schema(app) -> None:
             return app.openapi_schema
         schema = original()
         schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = Problem.model_json_schema()
+        document_problems(schema)
+        document_links(schema)
         # Public reads that show more to a signed-in caller: the token is optional there.
         for route in (r for router in ROUTERS for r in router.routes):
             if getattr(route, "include_in_schema", False) and hasattr(route, "dependant") and _token_is_optional(route):

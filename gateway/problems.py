@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.json_schema import SkipJsonSchema
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
+# Absent members are left out, never null (RFC 9457 §3.1: `detail` and `instance` are strings).
+_ABSENT = Field(None, json_schema_extra=lambda schema: schema.pop("default", None))
 
 
 class Problem(BaseModel):
@@ -17,8 +20,8 @@ class Problem(BaseModel):
     type: str
     title: str
     status: int
-    detail: str | None = None
-    instance: str | None = None
+    detail: str | SkipJsonSchema[None] = _ABSENT
+    instance: str | SkipJsonSchema[None] = _ABSENT
 
 
 def problem(
@@ -31,14 +34,9 @@ def problem(
     headers: dict | None = None,
     **extra: Any,
 ) -> JSONResponse:
-    body = {
-        "type": f"urn:wenyun:problem:{code or title.lower().replace(' ', '_')}",
-        "title": title,
-        "status": status,
-        "detail": detail,
-        "instance": instance,
-        **extra,
-    }
+    body = {"type": f"urn:wenyun:problem:{code or title.lower().replace(' ', '_')}", "title": title, "status": status}
+    body.update({k: v for k, v in (("detail", detail), ("instance", instance)) if v is not None})
+    body.update(extra)
     return JSONResponse(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
 
 

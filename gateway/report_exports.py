@@ -14,6 +14,7 @@ from markupsafe import Markup
 from matplotlib import font_manager, rcParams
 from matplotlib.figure import Figure
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 UNIT_KEYS = ("scope", "name", "level", "town", "village", "venue_id")
 _TEMPLATES = Environment(
@@ -72,6 +73,12 @@ def to_csv(report: dict) -> str:
     return "\ufeff" + out.getvalue()  # BOM: spreadsheet programs then read the Chinese names right
 
 
+def _cell(value):
+    # A name may hold a control character a worksheet cannot (it came in through the API): drop it
+    # instead of failing the whole export.
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
 def to_xlsx(report: dict) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.active)
@@ -80,7 +87,7 @@ def to_xlsx(report: dict) -> bytes:
         columns = _columns(rows)
         sheet.append(columns)
         for row in rows:
-            sheet.append([row.get(column) for column in columns])
+            sheet.append([_cell(row.get(column)) for column in columns])
     period = workbook.create_sheet("period", 0)
     for key, value in report["period"].items():
         period.append([key, value])
@@ -97,7 +104,7 @@ def evaluator_xlsx(export: dict) -> bytes:
     columns = _columns(export["events"])
     sheet.append(columns)
     for row in export["events"]:
-        sheet.append([row.get(column) for column in columns])
+        sheet.append([_cell(row.get(column)) for column in columns])
     workbook.create_sheet("about").append([export["period"], export["note"]])
     out = io.BytesIO()
     workbook.save(out)

@@ -88,8 +88,13 @@ class PendingCommand:
 
 
 def conflict(exc: IntegrityError) -> Conflict:
-    # A unique/exclusion constraint caught what the checks could not see (a race).
-    return Conflict("The change conflicts with another one made at the same time.", {"constraint": str(exc.orig)[:300]})
+    # A unique/exclusion constraint caught what the checks could not see (a race). The database's own
+    # words (table and column names) stay in the log: a wrong input is refused before the write.
+    log.warning("integrity error turned into 409: %s", str(exc.orig)[:300])
+    return Conflict(
+        "The change conflicts with another one made at the same time; reload and try again.",
+        detail_zh="与同时进行的另一项修改冲突，请刷新后重试。",
+    )
 
 
 def close_session(session: Session) -> None:

@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Literal
 
 from fastapi import APIRouter, Body, Depends, Query, Request, status
-from pydantic import AwareDatetime
 
-from contracts.common import Actor
+from contracts.common import Actor, IsoAwareDatetime
 from contracts.venues import Booking, BookingActionIn, BookingCreate, RecurringBookingCreate, RecurringBookingResult
 from gateway.auth import require
 from gateway.calls import call
@@ -51,8 +50,8 @@ async def list_bookings(
     room_id: str | None = None,
     venue_id: str | None = None,
     status: Literal["pending", "confirmed", "rejected", "cancelled", "checked_in", "no_show"] | None = None,
-    start: AwareDatetime | None = Query(None, alias="from"),
-    end: AwareDatetime | None = Query(None, alias="to"),
+    start: IsoAwareDatetime | None = Query(None, alias="from"),
+    end: IsoAwareDatetime | None = Query(None, alias="to"),
     mine: bool = False,
     limit: int = Query(200, ge=1, le=1000),
 ):

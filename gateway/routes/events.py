@@ -3,11 +3,9 @@ kept-back places; satisfaction; festival dates."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from fastapi import APIRouter, Depends, Query, Request, status
 
-from contracts.common import Actor
+from contracts.common import Actor, IsoDatetime
 from contracts.events import (
     EventCancel,
     EventCreate,
@@ -47,8 +45,8 @@ async def list_events(
     town: str | None = None,
     village: str | None = None,
     organiser_id: str | None = None,
-    starts_after: datetime | None = None,
-    starts_before: datetime | None = None,
+    starts_after: IsoDatetime | None = None,
+    starts_before: IsoDatetime | None = None,
     limit: int = Query(200, ge=1, le=500),
     actor: Actor | None = Depends(optional_actor),
 ):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Body, Depends, Request
 
 from contracts.common import Actor
-from contracts.venues import BookingActionIn, NoShowExemptionIn, NoShowLedger
+from contracts.venues import NoShowExemptionIn, NoShowLedger, PauseLiftIn
 from gateway.auth import require
 from gateway.calls import call
 from gateway.problems import problem_responses
@@ -38,7 +38,7 @@ async def exempt(person_id: str, body: NoShowExemptionIn, request: Request, acto
 async def lift(
     person_id: str,
     request: Request,
-    body: BookingActionIn = Body(default_factory=BookingActionIn),
+    body: PauseLiftIn = Body(default_factory=PauseLiftIn),
     actor: Actor = Depends(require(*KEEPERS)),
 ):
     """Lift the pause: the no-shows so far no longer count."""

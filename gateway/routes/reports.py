@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from contracts.common import Actor
 from contracts.reports import (
+    PERIOD_PATTERN,
     ActivityTargets,
     InspectionCreate,
     RebuildResult,
@@ -29,7 +30,7 @@ from gateway.problems import problem_responses
 router = APIRouter(tags=["reports"])
 READERS = ("organiser", "venue_manager")  # and administrators
 PERIOD = Query(
-    pattern=r"^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$",
+    pattern=PERIOD_PATTERN,
     examples=["2026", "2026-Q3", "2026-07"],
     description="a year, a quarter or a month (local time)",
 )

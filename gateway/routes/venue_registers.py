@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Literal
 
 from fastapi import APIRouter, Depends, Query, Request, status
 
-from contracts.common import Actor
+from contracts.common import Actor, IsoDate
 from contracts.venues import (
     Asset,
     AssetCreate,
@@ -45,8 +44,8 @@ async def record_visits(
 async def visits(
     venue_id: str,
     request: Request,
-    start: dt.date = Query(alias="from"),
-    end: dt.date = Query(alias="to"),
+    start: IsoDate = Query(alias="from"),
+    end: IsoDate = Query(alias="to"),
     actor: Actor = Depends(manager_of_path_venue),
 ):
     """Footfall per day, per visitor group and per room."""

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from fastapi import APIRouter, Depends, Query, Request, status
-from pydantic import AwareDatetime
 
-from contracts.common import Actor
+from contracts.common import Actor, IsoAwareDatetime, IsoDate
 from contracts.venues import Room, RoomCreate, RoomOpenAt, RoomUpdate, VenueCalendar
 from gateway.auth import manager_of_path_venue, require
 from gateway.calls import call
@@ -57,14 +54,16 @@ async def update_room(
 
 
 @router.get("/rooms/{room_id}/open", response_model=RoomOpenAt, responses=problem_responses(404, 422, 503))
-async def room_open(room_id: str, request: Request, at: AwareDatetime = Query(examples=["2026-11-24T12:30:00+08:00"])):
+async def room_open(
+    room_id: str, request: Request, at: IsoAwareDatetime = Query(examples=["2026-11-24T12:30:00+08:00"])
+):
     """Is the room open at that moment (hours, holidays, exceptions and closures applied)? Public."""
     return await call(request, "venues", "room_open_at", room_id=room_id, at=at.isoformat())
 
 
 @router.get("/rooms/{room_id}/calendar", response_model=VenueCalendar, responses=problem_responses(404, 422, 503))
 async def room_calendar(
-    room_id: str, request: Request, start: dt.date = Query(alias="from"), end: dt.date = Query(alias="to")
+    room_id: str, request: Request, start: IsoDate = Query(alias="from"), end: IsoDate = Query(alias="to")
 ):
     """The room's resolved opening per date (its venue's hours, minus the room's closures); public."""
     return await call(request, "venues", "room_calendar", room_id=room_id, start=start.isoformat(), end=end.isoformat())

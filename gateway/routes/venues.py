@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Literal
 
 from fastapi import APIRouter, Depends, Query, Request, status
 
-from contracts.common import Actor
+from contracts.common import Actor, IsoDate
 from contracts.venues import (
     ComplianceReport,
     DateExceptionIn,
@@ -93,7 +92,7 @@ async def set_opening_hours(
     responses=problem_responses(400, 401, 403, 404, 422, 503),
 )
 async def set_opening_exception(
-    venue_id: str, date: dt.date, body: DateExceptionIn, request: Request, actor: Actor = Depends(manager_of_path_venue)
+    venue_id: str, date: IsoDate, body: DateExceptionIn, request: Request, actor: Actor = Depends(manager_of_path_venue)
 ):
     """Different hours on one date: a special opening (e.g. a holiday by arrangement) or, with no periods, closed."""
     return await call(
@@ -109,7 +108,7 @@ async def set_opening_exception(
 
 @router.delete("/{venue_id}/hours/exceptions/{date}", responses=problem_responses(401, 403, 404, 422, 503))
 async def delete_opening_exception(
-    venue_id: str, date: dt.date, request: Request, actor: Actor = Depends(manager_of_path_venue)
+    venue_id: str, date: IsoDate, request: Request, actor: Actor = Depends(manager_of_path_venue)
 ) -> dict:
     """Back to the regular hours on that date."""
     return await call(
@@ -121,8 +120,8 @@ async def delete_opening_exception(
 async def calendar(
     venue_id: str,
     request: Request,
-    start: dt.date = Query(alias="from"),
-    end: dt.date = Query(alias="to"),
+    start: IsoDate = Query(alias="from"),
+    end: IsoDate = Query(alias="to"),
     room_id: str | None = None,
 ):
     """Each date's opening after statutory holidays, adjusted working days (调休), exceptions and

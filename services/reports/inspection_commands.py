@@ -13,7 +13,7 @@ from kit.clock import utcnow
 from services.reports import queries
 from services.reports.domain.efficiency import district_report
 from services.reports.domain.inspections import InspectionError, check_close, check_rectification, checklist
-from services.reports.domain.periods import LOCAL, parse_period
+from services.reports.domain.periods import LOCAL, BadPeriod, parse_period
 from services.reports.tables import inspections, rectifications, rm_venues
 
 
@@ -30,9 +30,13 @@ def venue_or_404(session, venue_id: str):
 
 def open_inspection(session, inspector: str, data: InspectionCreate) -> dict:
     venue = venue_or_404(session, data.venue_id)
+    try:
+        span = parse_period(data.period)
+    except BadPeriod as exc:  # a domain rule the model does not hold is a 422, never a 500
+        raise Unprocessable(str(exc), {"field": "period", "value": data.period}) from exc
     report = district_report(
         queries.district(session),
-        parse_period(data.period),
+        span,
         as_of=datetime.now(timezone.utc),
         targets=queries.targets(session),
     )

@@ -6,13 +6,22 @@ import uuid
 
 from sqlalchemy.exc import IntegrityError
 
-from contracts.errors import Conflict, NotFound, Unprocessable
+from contracts.errors import Conflict, Unprocessable
 from contracts.venues import RoomCreate, RoomUpdate, VenueCreate, VenueRegistered, VenueUpdate, VenueUpdated
 from kit.clock import utcnow
 from services.venues import queries
 from services.venues.domain.compliance import DEFAULT_VILLAGE_WEEKLY_HOURS
 from services.venues.hours_commands import hours_set_fact
 from services.venues.tables import rooms, venues
+
+
+def _no_such_parent(parent_id: str) -> Unprocessable:
+    # The input is wrong, not the venue asked for: 422 naming the field, before the foreign key refuses it.
+    return Unprocessable(
+        f"parent_id: no venue {parent_id} to be a branch of.",
+        {"field": "parent_id", "parent_id": parent_id},
+        detail_zh="上级场馆不存在",
+    )
 
 
 def insert_venue(
@@ -24,8 +33,8 @@ def insert_venue(
     holiday_rule: str = "by_arrangement",
     village_weekly_hours: float = DEFAULT_VILLAGE_WEEKLY_HOURS,
 ) -> str:
-    if data.parent_id and queries.venue_row(tx.session, data.parent_id) is None:
-        raise NotFound(f"Parent venue {data.parent_id} does not exist.", {"parent_id": data.parent_id})
+    if data.parent_id is not None and queries.venue_row(tx.session, data.parent_id) is None:
+        raise _no_such_parent(data.parent_id)
     venue_id = str(uuid.uuid4())
     moment = utcnow()
     tx.session.execute(
@@ -71,9 +80,9 @@ def update_venue(tx, actor_sub: str, venue, data: VenueUpdate) -> list[str]:
     changes = data.model_dump(exclude_unset=True)
     if "name" in changes and changes["name"] is None:
         raise Unprocessable("A venue needs a name.", {"field": "name"})
-    if changes.get("parent_id"):
+    if changes.get("parent_id") is not None:
         if queries.venue_row(tx.session, changes["parent_id"]) is None:
-            raise NotFound(f"Parent venue {changes['parent_id']} does not exist.", {"parent_id": changes["parent_id"]})
+            raise _no_such_parent(changes["parent_id"])
         if _parent_would_loop(tx.session, venue.id, changes["parent_id"]):
             raise Unprocessable(
                 "A venue cannot be a branch of itself or of its own branches.", {"parent_id": changes["parent_id"]}
@@ -105,7 +114,8 @@ def update_venue(tx, actor_sub: str, venue, data: VenueUpdate) -> list[str]:
 def _room_integrity(venue, error: IntegrityError) -> Conflict:
     return Conflict(
         f"{venue.name} already has a room with that name or code.",
-        {"venue_id": venue.id, "constraint": str(error.orig)[:200]},
+        {"venue_id": venue.id},
+        detail_zh=f"{venue.name}已有同名或同编号的房间",
     )
 
 

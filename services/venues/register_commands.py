@@ -7,7 +7,7 @@ import uuid
 
 from sqlalchemy import select
 
-from contracts.errors import Conflict, NotFound, Unprocessable
+from contracts.errors import Conflict, Unprocessable
 from contracts.venues import AssetCreate, AssetUpdate, VisitEntryCreate, VisitsRecorded
 from kit.clock import utcnow
 from services.venues import queries
@@ -35,7 +35,12 @@ def _room_of_venue(session, venue, room_id: str | None):
         return None
     room = queries.room_row(session, room_id)
     if room is None or room.venue_id != venue.id:
-        raise NotFound(f"Room {room_id} is not a room of {venue.name}.", {"room_id": room_id, "venue_id": venue.id})
+        # The venue in the path exists; the body names a room it has not: the input is wrong (422), not the venue.
+        raise Unprocessable(
+            f"room_id: {room_id} is not a room of {venue.name}.",
+            {"field": "room_id", "room_id": room_id, "venue_id": venue.id},
+            detail_zh="该场馆没有这个活动室",
+        )
     return room
 
 

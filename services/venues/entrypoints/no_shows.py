@@ -8,7 +8,7 @@ import os
 
 from nameko.timer import timer
 
-from contracts.venues import BookingActionIn, NoShowExemptionIn
+from contracts.venues import NoShowExemptionIn, PauseLiftIn
 from kit.boundary import actor_from, model_or_422
 from kit.rpc import rpc
 from services.venues import no_show_commands as no_shows
@@ -49,7 +49,7 @@ class NoShowEntrypoints:
         """No-shows before now no longer count for this person."""
         actor = actor_from(actor)
         no_shows.require_ledger_keeper(actor)
-        data = model_or_422(BookingActionIn, body, "request")
+        data = model_or_422(PauseLiftIn, body, "request")
         with self.db.transaction() as tx:
             no_shows.lift(tx, person_id, data.reason or "", actor.sub)
         with self.db.read() as session:

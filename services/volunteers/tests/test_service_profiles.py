@@ -27,7 +27,7 @@ def test_volunteers_teams_training_hours(container_factory, service_config, amqp
     )
     assert created["id"] == "v-li" and created["status"] == "applied" and created["phone"] == "13800138000"
     assert created["email"] == "li@example.com" and created["languages"] == ["zh", "csl"]
-    assert created["availability"] == [{"day": "saturday", "start": "08:00:00", "end": "20:00:00"}]
+    assert created["availability"] == [{"day": "saturday", "start": "08:00", "end": "20:00"}]
     assert created["stars"]["stars"] == 0 and created["stars"]["label_zh"] == "志愿者"
 
     with pytest.raises(Unprocessable) as bad:

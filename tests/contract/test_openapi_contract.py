@@ -1,0 +1,137 @@
+"""What the OpenAPI document promises (issue 20), checked on the document itself and on the models; the
+running platform is schemathesis' job (tests/system/test_api_contract.py)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from pydantic import ValidationError
+
+from contracts.events import EventCreate
+from contracts.venues import BookingCreate, RoomCreate, VenueUpdate, VisitEntryCreate
+from contracts.volunteers import AvailabilityWindow
+from gateway.api_contract import PROBLEMS, allowed_methods
+from gateway.app import create_app
+from kit.settings import PlatformSettings
+
+PROBLEM_JSON = "application/problem+json"
+
+
+@pytest.fixture(scope="module")
+def app():
+    return create_app(PlatformSettings(secret_key="contract-test-secret-of-at-least-32-bytes"))
+
+
+@pytest.fixture(scope="module")
+def spec(app):
+    return app.openapi()
+
+
+def _operations(spec):
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            yield method, path, operation
+
+
+def test_every_error_is_a_shared_problem_response(spec):
+    components = spec["components"]["responses"]
+    assert {name for name, _ in PROBLEMS.values()} <= set(components)
+    for response in components.values():
+        assert list(response["content"]) == [PROBLEM_JSON]
+    for method, path, operation in _operations(spec):
+        responses = operation["responses"]
+        errors = {code: r for code, r in responses.items() if int(code) >= 400}
+        assert all(set(r) == {"$ref"} for r in errors.values()), (method, path, errors)
+        assert "400" in errors, (method, path)  # a NUL character is refused everywhere
+        if "requestBody" in operation:
+            assert {"413", "422"} <= set(errors), (method, path)
+        if method in {"post", "put", "patch", "delete"}:
+            assert "429" in errors, (method, path)
+        if operation.get("security"):
+            assert "401" in errors, (method, path)
+    assert "HTTPValidationError" not in spec["components"]["schemas"]
+
+
+def test_constraints_are_in_the_schema_not_lost_on_the_way(spec):
+    text = json.dumps(spec)
+    # pydantic writes `ge`/`le` raw when a constraint follows a validator: a schema that says nothing.
+    assert '"ge":' not in text and '"le":' not in text
+    email = spec["components"]["schemas"]["PersonContactUpdate"]["properties"]["email"]["anyOf"][0]
+    assert "pattern" in email
+    assert "description" not in spec["components"]["schemas"]["VenueUpdate"].get("required", [])
+    assert {"type": "null"} not in spec["components"]["schemas"]["VenueUpdate"]["properties"]["description"].get(
+        "anyOf", []
+    )
+
+
+def test_links_walk_from_each_created_object_to_its_uses(spec):
+    def links(path, method="post"):
+        responses = spec["paths"][path][method]["responses"]
+        return {
+            name: link
+            for response in responses.values()
+            if "links" in response
+            for name, link in response["links"].items()
+        }
+
+    ids = {operation["operationId"]: (m, p) for m, p, operation in _operations(spec)}
+
+    def targets(path):
+        return {ids[link["operationId"]] for link in links(path).values()}
+
+    assert ("post", "/api/v1/venues/{venue_id}/rooms") in targets("/api/v1/venues")
+    assert ("post", "/api/v1/bookings") in targets("/api/v1/venues/{venue_id}/rooms")
+    assert {("post", "/api/v1/bookings/{booking_id}/approve"), ("post", "/api/v1/bookings/{booking_id}/cancel")} <= (
+        targets("/api/v1/bookings")
+    )
+    assert {("post", "/api/v1/events/{event_id}/publish"), ("post", "/api/v1/events/{event_id}/registrations")} <= (
+        targets("/api/v1/events")
+    )
+    assert ("post", "/api/v1/registrations/{registration_id}/check-in") in targets(
+        "/api/v1/events/{event_id}/registrations"
+    )
+    assert ("post", "/api/v1/volunteers/{volunteer_id}/review") in targets("/api/v1/volunteers")
+    assert ("get", "/api/v1/webhooks/{subscription_id}/deliveries") in targets("/api/v1/webhooks")
+    booking = links("/api/v1/venues/{venue_id}/rooms")["PostBookings"]
+    assert booking["requestBody"] == {"room_id": "$response.body#/id"}
+
+
+def test_allow_lists_every_documented_method_of_the_path(app):
+    assert allowed_methods(app, "/api/v1/events") == ["GET", "POST"]
+    assert allowed_methods(app, "/api/v1/volunteers/me") == ["GET"]
+    assert allowed_methods(app, "/api/v1/volunteers/v-1") == ["GET", "PATCH"]
+
+
+@pytest.mark.parametrize(
+    "model, data",
+    [
+        (RoomCreate, {"name": "活动室", "kind": "reading_room", "capacity": True}),  # true is not an integer
+        (BookingCreate, {"room_id": "r", "start": "0.5", "end": "2026-11-24T16:00+08:00", "attendees": 2}),
+        (VisitEntryCreate, {"date": "0", "counts": {"general": 3}}),  # a number is not a date
+        (AvailabilityWindow, {"day": "monday", "start": "08:00:00", "end": "20:00"}),  # HH:MM, as the schema says
+        (VenueUpdate, {"description": None}),  # NOT NULL in the table: refused before any write
+        (
+            EventCreate,
+            {
+                "title": "t",
+                "kind": "lecture",
+                "start": "2026-11-24T15:00+08:00",
+                "end": "2026-11-24T16:00+08:00",
+                "room_id": "r",
+                "volunteer_needs": [{"role": "音响", "count": True}],
+            },
+        ),
+    ],
+)
+def test_the_boundary_is_strict(model, data):
+    with pytest.raises(ValidationError):
+        model.model_validate(data)
+
+
+def test_what_json_schema_calls_an_integer_is_one():
+    booking = {"room_id": "r", "start": "2026-11-24T15:00+08:00", "end": "2026-11-24T16:00+08:00"}
+    assert BookingCreate.model_validate({**booking, "attendees": 3.0}).attendees == 3
+    assert VenueUpdate.model_validate({"parent_id": None}).model_dump(exclude_unset=True) == {"parent_id": None}
+    window = AvailabilityWindow.model_validate({"day": "monday", "start": "08:00", "end": "20:30"})
+    assert window.model_dump(mode="json") == {"day": "monday", "start": "08:00", "end": "20:30"}

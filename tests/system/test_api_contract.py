@@ -1,0 +1,72 @@
+"""The API does what its document says (issue 20): schemathesis with every check and every phase
+(examples, coverage, fuzzing, stateful along the OpenAPI links) against the running platform, as an
+administrator and as a resident; any finding fails the test.
+
+Per role, three bounded runs: the phases that enumerate the document (examples, coverage) with a pinned
+seed, and each phase that draws new data (fuzzing; stateful, along the OpenAPI links) with a random seed,
+printed — rerun a failure with `python -m tests.system.api_contract_run <base url> <token> <seed> <phase>`.
+
+Each run goes through schemathesis' Python API (tests/system/api_contract_run.py) in a process of its own:
+this pytest process is eventlet-patched, which schemathesis' worker threads must not meet. Bounded:
+`MAX_EXAMPLES` examples per operation and `MAX_TIME` seconds per run (six runs, about 90 s in all).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+
+import pytest
+
+from tests.platform import ROOT
+from tests.system.api_contract_run import MAX_TIME
+
+PINNED_SEED = 20261124
+RANDOM_SEED = random.SystemRandom().randrange(2**31)
+# One run per kind of phase: in one short run the earlier phases leave the later ones no time.
+RUNS = {
+    "examples-coverage-pinned-seed": (PINNED_SEED, ("examples", "coverage")),
+    "fuzzing-random-seed": (RANDOM_SEED, ("fuzzing",)),
+    "stateful-random-seed": (RANDOM_SEED, ("stateful",)),
+}
+
+
+def _run(platform, role: str, seed: int, phases: tuple[str, ...]) -> dict:
+    token = platform.token(role, sub=f"contract-{role}")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tests.system.api_contract_run",
+            platform.base_url,
+            token,
+            str(seed),
+            ",".join(phases),
+            "--json",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=MAX_TIME + 90,
+    )
+    assert done.returncode == 0, done.stderr[-4000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize("role", ["admin", "resident"])
+@pytest.mark.parametrize("run", list(RUNS))
+def test_schemathesis_finds_nothing(shared_platform, role, run):
+    seed, phases = RUNS[run]
+    print(f"schemathesis as {role}: {', '.join(phases)} with seed {seed} (pinned {PINNED_SEED}, random {RANDOM_SEED})")
+    outcome = _run(shared_platform, role, seed, phases)
+    # Only these phases are on in this run: its scenarios are theirs.
+    assert outcome["scenarios"] > 0, outcome
+    findings = [
+        f"{f['code']} {f['title']} — {f['operation']}\n{f['message']}\n{f['sample']}" for f in outcome["findings"]
+    ]
+    assert not findings and not outcome["errors"], (
+        f"schemathesis as {role} ({', '.join(phases)}, seed {seed}) found:\n\n"
+        + "\n\n".join(findings + outcome["errors"])
+    )
