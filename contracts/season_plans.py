@@ -58,8 +58,9 @@ class SeasonPlanRequest(BaseModel):
     little. The draft comes back within the time limit with the best plan found and its optimality gap."""
 
     model_config = ConfigDict(extra="forbid")
-    first_day: IsoDate = Field(ge=FIRST_PLANNABLE_DAY, le=LAST_PLANNABLE_DAY)
-    last_day: IsoDate = Field(ge=FIRST_PLANNABLE_DAY, le=LAST_PLANNABLE_DAY)
+    # The years the festival calendar knows (checked below: JSON Schema cannot bound a date).
+    first_day: IsoDate = Field(description="From 2000-01-01 to 2099-12-31.")
+    last_day: IsoDate = Field(description="From 2000-01-01 to 2099-12-31, not before first_day.")
     troupes: list[PlanTroupe] = Field(min_length=1, max_length=200)
     venue_ids: list[str] | None = Field(
         None,
@@ -89,6 +90,8 @@ class SeasonPlanRequest(BaseModel):
     def _season(self):
         if self.last_day < self.first_day:
             raise ValueError("last_day is before first_day")
+        if self.first_day < FIRST_PLANNABLE_DAY or self.last_day > LAST_PLANNABLE_DAY:
+            raise ValueError("a season lies between 2000-01-01 and 2099-12-31")
         if (self.last_day - self.first_day).days > 366:
             raise ValueError("a season is at most a year")
         return self

@@ -66,7 +66,13 @@ def test_schemathesis_finds_nothing(shared_platform, role, run):
     findings = [
         f"{f['code']} {f['title']} — {f['operation']}\n{f['message']}\n{f['sample']}" for f in outcome["findings"]
     ]
-    assert not findings and not outcome["errors"], (
-        f"schemathesis as {role} ({', '.join(phases)}, seed {seed}) found:\n\n"
-        + "\n\n".join(findings + outcome["errors"])
+    errors = [e for e in outcome["errors"] if not _interpreter_bug(e)]
+    assert not findings and not errors, (
+        f"schemathesis as {role} ({', '.join(phases)}, seed {seed}) found:\n\n" + "\n\n".join(findings + errors)
     )
+
+
+def _interpreter_bug(error: str) -> bool:
+    # CPython 3.11's compiler can fail this way inside Hypothesis after a deep recursion (cpython#106905):
+    # an error of the test's own Python while drawing data, not an answer of the API.
+    return "AST constructor recursion depth mismatch" in error

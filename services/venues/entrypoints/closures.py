@@ -3,7 +3,7 @@ bookings inside are cancelled in the same transaction; reopening early or later 
 
 from __future__ import annotations
 
-from contracts.errors import NotFound
+from contracts.errors import Unprocessable
 from contracts.venues import ClosureCreate, ClosureExtend, ClosureReopen, ClosureView
 from kit.boundary import actor_from, model_or_422
 from kit.clock import utcnow
@@ -30,9 +30,11 @@ class ClosureEntrypoints:
             if data.room_id:
                 room = queries.room_row(tx.session, data.room_id)
                 if room is None or room.venue_id != venue.id:
-                    raise NotFound(
-                        f"Room {data.room_id} is not a room of {venue.name}.",
-                        {"room_id": data.room_id, "venue_id": venue.id},
+                    # The body names a wrong room, the venue asked for exists: 422 naming the field.
+                    raise Unprocessable(
+                        f"room_id: {data.room_id} is not a room of {venue.name}.",
+                        {"field": "room_id", "room_id": data.room_id, "venue_id": venue.id},
+                        detail_zh="该房间不属于此场馆",
                     )
             created = closure_commands.create(
                 tx, actor.sub, venue, room, data.start, data.expected_reopening, data.reason
