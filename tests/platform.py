@@ -19,6 +19,7 @@ import httpx
 
 from kit.engine import drop_database
 from kit.settings import SERVICE_NAMES
+from tests.published_facts import invalid_facts
 
 ROOT = Path(__file__).resolve().parent.parent
 SYSTEM_TEST_SECRET = "system-test-secret-of-at-least-32-bytes"  # kit.settings.MIN_SECRET_BYTES
@@ -192,9 +193,12 @@ class Platform:
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait(timeout=10)
+        checked, invalid = invalid_facts(self.database_urls)
         if self.db_kind == "postgresql":
             for url in self.database_urls.values():
                 drop_database(url)
+        # Every fact the tests on this platform caused, as published, against its documented schema.
+        assert not invalid, f"{len(invalid)} of {checked} published facts break their schema:\n" + "\n".join(invalid)
 
     def tail_logs(self, lines: int = 40) -> str:
         out = []
