@@ -266,6 +266,16 @@ LINKS: dict[tuple[str, str], tuple[str, list[tuple[str, str]], dict[tuple[str, s
 }
 
 
+# Objects that come back only inside a list (a volunteer's offers are made by the dispatch, not by a
+# create call): the first item's id feeds the operations that act on one.
+LIST_LINKS: dict[tuple[str, str], tuple[str, list[tuple[str, str]]]] = {
+    ("get", "/api/v1/volunteers/{volunteer_id}/offers"): (
+        "offer_id",
+        [("post", "/api/v1/offers/{offer_id}/accept"), ("post", "/api/v1/offers/{offer_id}/decline")],
+    ),
+}
+
+
 def _success(operation: dict) -> str | None:
     return next((code for code in operation.get("responses", {}) if code.startswith("2")), None)
 
@@ -312,6 +322,19 @@ def document_links(schema: dict) -> None:
                     "requestBody": {field: "$response.body#/id"},
                 }
         operation["responses"][status]["links"] = links
+    for (method, path), (parameter, targets) in LIST_LINKS.items():
+        operation = paths.get(path, {}).get(method)
+        status = _success(operation) if operation else None
+        if status is None:
+            continue
+        operation["responses"][status]["links"] = {
+            _link_name(target_method, target_path): {
+                "operationId": target["operationId"],
+                "parameters": {f"path.{parameter}": "$response.body#/0/id"},
+            }
+            for target_method, target_path in targets
+            if (target := paths.get(target_path, {}).get(target_method)) and "operationId" in target
+        }
 
 
 def allowed_methods(app, path: str) -> list[str]:
