@@ -11,7 +11,7 @@ cheaper than sorting its keys, so the ratio shows how much the per-candidate rul
 The database variant stores the same volunteers (and their recent service hours) in the volunteers
 service's own schema — a temporary SQLite file unless ``--database-url`` names e.g. a scratch PostgreSQL
 database (created and dropped) — and times what the service does on ``dispatch.requested``: load the
-active volunteers and rank them (``services.volunteers.candidates.rank_roles``). Commitments are left
+active volunteers and rank them (``services.volunteers.candidate_queries.rank_roles``). Commitments are left
 out there (they are accepted offers, a join the pure run already charges for).
 """
 
@@ -99,11 +99,11 @@ def database_run(candidates: list[Candidate], url: str | None, places: int, repe
 
     from kit.engine import drop_database, make_engine
     from kit.migrations import upgrade
-    from services.volunteers.candidates import rank_roles
+    from services.volunteers.candidate_queries import rank_roles
     from services.volunteers.domain.dispatch import Role
-    from services.volunteers.records import availability_to_json
     from services.volunteers.settings import VolunteersSettings
     from services.volunteers.tables import hours_log, volunteers
+    from services.volunteers.volunteer_queries import availability_to_json
 
     scratch = tempfile.TemporaryDirectory()
     url = url or f"sqlite:///{scratch.name}/volunteers.db"

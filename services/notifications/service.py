@@ -3,7 +3,7 @@
 - one reliable event handler per published fact type (`on_<type>`, e.g. `on_venue_registered`),
   generated from the contracts so that a new fact is heard (and offered to webhooks) without edits
   here; each writes inbox messages, pending e-mail/SMS deliveries and webhook deliveries in one
-  transaction (fanout.py);
+  transaction (fanout_commands.py);
 - two timers send what is due: e-mail and SMS (sender.py), webhooks (webhook_sender.py);
 - RPC for the inbox, the people directory, delivery logs and webhook subscriptions (entrypoints/).
 """
@@ -27,7 +27,7 @@ from services.notifications.entrypoints.inbox import InboxEntrypoints
 from services.notifications.entrypoints.one_time_sms import OneTimeSmsEntrypoints
 from services.notifications.entrypoints.people import PeopleEntrypoints
 from services.notifications.entrypoints.webhooks import WebhooksEntrypoints
-from services.notifications.fanout import fan_out
+from services.notifications.fanout_commands import fan_out
 from services.notifications.runtime import Runtime
 from services.notifications.settings import NotificationSettings
 from services.notifications.tables import metadata

@@ -34,7 +34,7 @@ from services.notifications.domain.webhook_signing import signed_headers
 from services.notifications.domain.webhook_targets import TargetPolicy
 from services.notifications.settings import NotificationSettings
 from services.notifications.tables import inbox_messages, webhook_attempts, webhook_deliveries, webhook_subscriptions
-from services.notifications.webhooks import from_domain, resolved_target, to_domain
+from services.notifications.webhook_commands import from_domain, resolved_target, to_domain
 
 log = logging.getLogger(__name__)
 USER_AGENT = "Wenyun-Webhooks/1.0"

@@ -19,7 +19,7 @@ from contracts.volunteers import (
     TrainingRecord,
     TrainingRecorded,
 )
-from services.volunteers import dispatching, records, service_records, star_commands
+from services.volunteers import dispatch_commands, record_queries, star_commands, volunteer_queries
 from services.volunteers.access import require_event_organiser
 from services.volunteers.domain.recognition import NATIONAL_STAR_THRESHOLDS
 from services.volunteers.tables import hours_log, offers, service_ratings, training_records
@@ -27,7 +27,7 @@ from services.volunteers.tables import hours_log, offers, service_ratings, train
 
 def record_training(tx, actor: Actor, volunteer_id: str, data: TrainingCreate, now: datetime) -> TrainingRecord:
     record_id = str(uuid.uuid4())
-    volunteer = records.existing_volunteer(tx.session, volunteer_id)
+    volunteer = volunteer_queries.existing_volunteer(tx.session, volunteer_id)
     tx.session.execute(
         training_records.insert().values(
             id=record_id,
@@ -53,7 +53,7 @@ def record_training(tx, actor: Actor, volunteer_id: str, data: TrainingCreate, n
         subject=volunteer_id,
     )
     row = tx.session.execute(select(training_records).where(training_records.c.id == record_id)).first()
-    return service_records.training_view(row)
+    return record_queries.training_view(row)
 
 
 def log_hours(
@@ -61,7 +61,7 @@ def log_hours(
 ) -> HoursEntry:
     """Service outside a dispatched event, logged by staff (event hours are credited automatically)."""
     entry_id = str(uuid.uuid4())
-    volunteer = records.existing_volunteer(tx.session, volunteer_id)
+    volunteer = volunteer_queries.existing_volunteer(tx.session, volunteer_id)
     stars = star_commands.stars_now(tx.session, [volunteer_id], thresholds)
     tx.session.execute(
         hours_log.insert().values(
@@ -94,7 +94,7 @@ def log_hours(
     )
     star_commands.emit_changes(tx, stars, thresholds)
     row = tx.session.execute(select(hours_log).where(hours_log.c.id == entry_id)).first()
-    return service_records.hours_entry_view(row)
+    return record_queries.hours_entry_view(row)
 
 
 def served_at(session, volunteer_id: str, event_id: str) -> bool:
@@ -116,8 +116,8 @@ def rate_service(
 ) -> ServiceRating:
     """The event's organiser rates a volunteer's service there, 1–5 (rating again replaces it)."""
     session = tx.session
-    records.existing_volunteer(session, volunteer_id)
-    drow = dispatching.current_dispatch(session, data.event_id)
+    volunteer_queries.existing_volunteer(session, volunteer_id)
+    drow = dispatch_commands.current_dispatch(session, data.event_id)
     if drow is not None:
         require_event_organiser(actor, data.event_id, drow.organiser_id, "rate its volunteers")
     if not served_at(session, volunteer_id, data.event_id):

@@ -6,7 +6,7 @@ from contracts.errors import Unprocessable
 from kit.boundary import actor_from, key_or_404, number_or_422
 from kit.clock import utcnow
 from kit.rpc import rpc
-from services.notifications import inbox
+from services.notifications import inbox_commands
 
 
 class InboxEntrypoints:
@@ -15,7 +15,7 @@ class InboxEntrypoints:
         actor = actor_from(actor)
         limit = number_or_422(limit, "limit", 1, 200)
         with self.db.read() as session:
-            return inbox.list_messages(session, actor, limit, unread_only is True)
+            return inbox_commands.list_messages(session, actor, limit, unread_only is True)
 
     @rpc
     def mark_read(self, actor: dict, message_ids: list[str] | None = None) -> dict:
@@ -29,7 +29,7 @@ class InboxEntrypoints:
                 )
             message_ids = [key_or_404(i, "message in your inbox") for i in message_ids]
         with self.db.transaction() as tx:
-            marked = inbox.mark_read(tx.session, actor, message_ids, utcnow())
+            marked = inbox_commands.mark_read(tx.session, actor, message_ids, utcnow())
         return {"marked": marked}
 
     @rpc
@@ -38,5 +38,5 @@ class InboxEntrypoints:
         actor = actor_from(actor)
         message_id = key_or_404(message_id, "message in your inbox")
         with self.db.transaction() as tx:
-            inbox.mark_read(tx.session, actor, [message_id], utcnow())
-            return inbox.get_message(tx.session, actor, message_id)
+            inbox_commands.mark_read(tx.session, actor, [message_id], utcnow())
+            return inbox_commands.get_message(tx.session, actor, message_id)

@@ -9,7 +9,7 @@ from contracts.notifications import PersonContactUpdate
 from kit.boundary import actor_from, model_or_422, text_or_422
 from kit.clock import utcnow
 from kit.rpc import rpc
-from services.notifications import directory
+from services.notifications import directory_commands
 
 
 class PeopleEntrypoints:
@@ -19,7 +19,7 @@ class PeopleEntrypoints:
         actor = actor_from(actor)
         person_id = self._person_for(actor, person_id)
         with self.db.read() as session:
-            return directory.person_view(person_id, directory.load_person(session, person_id))
+            return directory_commands.person_view(person_id, directory_commands.load_person(session, person_id))
 
     @rpc
     def update_person(self, actor: dict, contact: dict, person_id: str | None = None) -> dict:
@@ -32,7 +32,7 @@ class PeopleEntrypoints:
         if "email" in update.channels and not update.email:
             raise Unprocessable("E-mail needs an address (电子邮箱).", {"channels": update.channels})
         with self.db.transaction() as tx:
-            directory.save_person(tx.session, person_id, update, by=actor.sub, now=utcnow())
+            directory_commands.save_person(tx.session, person_id, update, by=actor.sub, now=utcnow())
         return self.get_person(actor.model_dump(), person_id)
 
     @staticmethod

@@ -20,13 +20,13 @@ from kit.boundary import (
 )
 from kit.clock import utcnow
 from kit.rpc import rpc
-from services.notifications import webhooks
+from services.notifications import webhook_commands
 
 
 class WebhooksEntrypoints:
     def _subscriber(self, actor: dict, subscription_id: Any = "-") -> Actor:
         actor = actor_from(actor)
-        webhooks.check_subscriber(actor)
+        webhook_commands.check_subscriber(actor)
         key_or_404(subscription_id, "webhook subscription")
         return actor
 
@@ -34,9 +34,9 @@ class WebhooksEntrypoints:
     def create_webhook(self, actor: dict, subscription: dict) -> dict:
         actor = self._subscriber(actor)
         body = model_or_422(WebhookSubscriptionCreate, subscription, "subscription")
-        webhooks.check_target(str(body.url), self.runtime.settings.webhook_target_policy)
+        webhook_commands.check_target(str(body.url), self.runtime.settings.webhook_target_policy)
         with self.db.transaction() as tx:
-            return webhooks.create_subscription(
+            return webhook_commands.create_subscription(
                 tx.session, actor, body, utcnow(), self.runtime.settings.webhook_secret_box
             )
 
@@ -44,28 +44,30 @@ class WebhooksEntrypoints:
     def list_webhooks(self, actor: dict) -> list[dict]:
         actor = self._subscriber(actor)
         with self.db.read() as session:
-            return webhooks.list_subscriptions(session, actor)
+            return webhook_commands.list_subscriptions(session, actor)
 
     @rpc
     def get_webhook(self, actor: dict, subscription_id: str) -> dict:
         actor = self._subscriber(actor, subscription_id)
         with self.db.read() as session:
-            return webhooks.subscription_view(webhooks.owned_subscription(session, actor, subscription_id))
+            return webhook_commands.subscription_view(
+                webhook_commands.owned_subscription(session, actor, subscription_id)
+            )
 
     @rpc
     def update_webhook(self, actor: dict, subscription_id: str, changes: dict) -> dict:
         actor = self._subscriber(actor, subscription_id)
         body = model_or_422(WebhookSubscriptionUpdate, changes, "change")
         if body.url is not None:
-            webhooks.check_target(str(body.url), self.runtime.settings.webhook_target_policy)
+            webhook_commands.check_target(str(body.url), self.runtime.settings.webhook_target_policy)
         with self.db.transaction() as tx:
-            return webhooks.update_subscription(tx.session, actor, subscription_id, body, utcnow())
+            return webhook_commands.update_subscription(tx.session, actor, subscription_id, body, utcnow())
 
     @rpc
     def delete_webhook(self, actor: dict, subscription_id: str) -> None:
         actor = self._subscriber(actor, subscription_id)
         with self.db.transaction() as tx:
-            webhooks.delete_subscription(tx.session, actor, subscription_id)
+            webhook_commands.delete_subscription(tx.session, actor, subscription_id)
 
     @rpc
     def webhook_deliveries(
@@ -79,14 +81,14 @@ class WebhooksEntrypoints:
         state = choice_or_422(state, "state", ("pending", "succeeded", "failed"))
         limit = number_or_422(limit, "limit", 1, 500)
         with self.db.read() as session:
-            return webhooks.list_deliveries(session, actor, subscription_id, state, limit)
+            return webhook_commands.list_deliveries(session, actor, subscription_id, state, limit)
 
     @rpc
     def replay_webhook_delivery(self, actor: dict, subscription_id: str, delivery_id: str) -> dict:
         actor = self._subscriber(actor, subscription_id)
         delivery_id = key_or_404(delivery_id, "delivery")
         with self.db.transaction() as tx:
-            ids = webhooks.replay(tx.session, actor, subscription_id, utcnow(), delivery_id=delivery_id)
+            ids = webhook_commands.replay(tx.session, actor, subscription_id, utcnow(), delivery_id=delivery_id)
         return {"replayed": len(ids), "delivery_ids": ids}
 
     @rpc
@@ -94,5 +96,5 @@ class WebhooksEntrypoints:
         actor = self._subscriber(actor, subscription_id)
         since: datetime = model_or_422(WebhookReplay, replay, "replay request").since
         with self.db.transaction() as tx:
-            ids = webhooks.replay(tx.session, actor, subscription_id, utcnow(), since=since)
+            ids = webhook_commands.replay(tx.session, actor, subscription_id, utcnow(), since=since)
         return {"replayed": len(ids), "delivery_ids": ids}

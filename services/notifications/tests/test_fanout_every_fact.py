@@ -16,7 +16,7 @@ from kit.engine import make_engine
 from kit.migrations import upgrade
 from services.notifications.domain.messages import SILENT_EVENT_TYPES
 from services.notifications.domain.webhook_privacy import for_subscribers
-from services.notifications.fanout import fan_out
+from services.notifications.fanout_commands import fan_out
 from services.notifications.service import NotificationsService, handler_name
 from services.notifications.settings import NotificationSettings
 from services.notifications.tables import deliveries, inbox_messages, webhook_deliveries, webhook_subscriptions

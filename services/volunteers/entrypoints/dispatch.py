@@ -14,10 +14,10 @@ from kit.clock import DISTRICT_TZ, utcnow
 from kit.events import handle_event
 from kit.rpc import rpc
 from kit.service_settings import every
-from services.volunteers import crediting, dispatching, links
+from services.volunteers import credit_commands, dispatch_commands, links
 from services.volunteers.access import require_event_organiser, require_self_or_staff
-from services.volunteers.dispatch_views import dispatch_view, offers_of_volunteer, one_offer
-from services.volunteers.dispatching import EventInfo
+from services.volunteers.dispatch_commands import EventInfo
+from services.volunteers.dispatch_queries import dispatch_view, offers_of_volunteer, one_offer
 from services.volunteers.settings import VolunteersSettings
 
 log = logging.getLogger(__name__)
@@ -34,7 +34,7 @@ class DispatchEntrypoints:
     def on_dispatch_requested(self, event: Envelope):
         fact = event.typed()
         with self.db.transaction() as tx:
-            dispatching.request_dispatch(
+            dispatch_commands.request_dispatch(
                 tx,
                 self.settings,
                 _event_info(fact),
@@ -48,20 +48,20 @@ class DispatchEntrypoints:
     def on_event_cancelled(self, event: Envelope):
         fact = event.typed()
         with self.db.transaction() as tx:
-            dispatching.cancel_event(tx, self.settings, fact.event_id, fact.reason, utcnow())
+            dispatch_commands.cancel_event(tx, self.settings, fact.event_id, fact.reason, utcnow())
 
     @handle_event("events", "event.rescheduled")
     def on_event_rescheduled(self, event: Envelope):
         fact = event.typed()
         with self.db.transaction() as tx:
-            drow = dispatching.current_dispatch(tx.session, fact.event_id, lock=True)
+            drow = dispatch_commands.current_dispatch(tx.session, fact.event_id, lock=True)
             if drow is None or drow.status == "cancelled":
                 return
             info = _event_info(fact)
             if info.site is None and drow.lat is not None:  # moved in time only: the place stays known
                 info = replace(info, site=(drow.lat, drow.lon))
             local = fact.start.astimezone(DISTRICT_TZ).strftime("%Y-%m-%d %H:%M")
-            dispatching.request_dispatch(
+            dispatch_commands.request_dispatch(
                 tx,
                 self.settings,
                 info,
@@ -75,7 +75,7 @@ class DispatchEntrypoints:
     def on_event_completed(self, event: Envelope):
         fact = event.typed()
         with self.db.transaction() as tx:
-            crediting.complete_event(
+            credit_commands.complete_event(
                 tx,
                 event_id=fact.event_id,
                 title=fact.title,
@@ -89,7 +89,7 @@ class DispatchEntrypoints:
     def on_feedback_received(self, event: Envelope):
         fact = event.typed()
         with self.db.transaction() as tx:
-            crediting.record_feedback(tx.session, fact.event_id, fact.rating, utcnow())
+            credit_commands.record_feedback(tx.session, fact.event_id, fact.rating, utcnow())
 
     # -- the clock -----------------------------------------------------------------------------------
     @every(VolunteersSettings, "tick_seconds")  # the dispatch clock
@@ -98,12 +98,12 @@ class DispatchEntrypoints:
         now = utcnow()
         lead = timedelta(seconds=self.settings.volunteers.reminder_lead_seconds)
         with self.db.read() as session:
-            due = dispatching.due_dispatch_ids(session, now)
-            reminders = dispatching.due_reminders(session, now, lead)
+            due = dispatch_commands.due_dispatch_ids(session, now)
+            reminders = dispatch_commands.due_reminders(session, now, lead)
         for dispatch_id in due:
-            self._each(dispatching.expire, dispatch_id, now)
+            self._each(dispatch_commands.expire, dispatch_id, now)
         for offer_id in reminders:
-            self._each(dispatching.remind, offer_id, now)
+            self._each(dispatch_commands.remind, offer_id, now)
 
     def _each(self, step, key, now):
         try:
@@ -119,7 +119,7 @@ class DispatchEntrypoints:
         now = utcnow()
         offer_id, action = links.read_token(self.settings, token, now)
         with self.db.read() as session:
-            orow = dispatching.existing_offer(session, offer_id)
+            orow = dispatch_commands.existing_offer(session, offer_id)
             view = one_offer(session, orow)
         accept_url, decline_url = links.offer_urls(self.settings, offer_id, orow.deadline)
         return {
@@ -135,7 +135,7 @@ class DispatchEntrypoints:
         now = utcnow()
         offer_id, action = links.read_token(self.settings, token, now)
         with self.db.transaction() as tx:
-            orow = dispatching.answer(tx, self.settings, offer_id, action.value == "accept", now)
+            orow = dispatch_commands.answer(tx, self.settings, offer_id, action.value == "accept", now)
             return one_offer(tx.session, orow).model_dump(mode="json")
 
     @rpc
@@ -150,7 +150,9 @@ class DispatchEntrypoints:
                 raise Forbidden("This offer was made to someone else. 这不是发给您的邀请。", {"offer_id": offer_id})
 
         with self.db.transaction() as tx:
-            orow = dispatching.answer(tx, self.settings, offer_id, action == "accept", utcnow(), may_answer=may_answer)
+            orow = dispatch_commands.answer(
+                tx, self.settings, offer_id, action == "accept", utcnow(), may_answer=may_answer
+            )
             return one_offer(tx.session, orow).model_dump(mode="json")
 
     @rpc
@@ -174,13 +176,13 @@ class DispatchEntrypoints:
         with self.db.transaction() as tx:
             drow = self._dispatch_of(tx.session, event_id, lock=True)
             require_event_organiser(actor, event_id, drow.organiser_id, "check volunteers in")
-            return crediting.check_in(
+            return credit_commands.check_in(
                 tx, drow, volunteer_id, by=actor.sub, now=utcnow(), thresholds=self.settings.volunteers.star_thresholds
             ).model_dump(mode="json")
 
     # -- helpers -------------------------------------------------------------------------------------
     def _dispatch_of(self, session, event_id, lock=False):
-        row = dispatching.current_dispatch(session, event_id, lock=lock)
+        row = dispatch_commands.current_dispatch(session, event_id, lock=lock)
         return row_or_404(
             row,
             f"Event {event_id} has no volunteer dispatch.",

@@ -23,7 +23,7 @@ from contracts.volunteers import (
 from kit.boundary import actor_from, model_or_422
 from kit.clock import utcnow
 from kit.rpc import rpc
-from services.volunteers import records
+from services.volunteers import volunteer_queries
 from services.volunteers.access import is_staff, require_self_or_staff, require_staff
 from services.volunteers.domain.profiles import SKILLS, InvalidTransition, VolunteerStatus, transition
 from services.volunteers.tables import volunteers
@@ -56,14 +56,14 @@ class ProfileEntrypoints:
                 f"The id {volunteer_id!r} cannot be used for a volunteer: letters, digits, . _ @ - (at most 64).",
                 {"volunteer_id": volunteer_id},
             )
-        clean = records.validated(
+        clean = volunteer_queries.validated(
             **data.model_dump(include={"name", "phone", "email", "channels", "skills", "tags", "town", "village"}),
             availability=data.availability,
             coordinates=data.coordinates,
         )
         now = utcnow()
         values = dict(
-            records.columns_of(clean, languages=data.languages, town=data.town, village=data.village),
+            volunteer_queries.columns_of(clean, languages=data.languages, town=data.town, village=data.village),
             status=VolunteerStatus.APPLIED.value,
             status_reason=None,
             applied_at=now,
@@ -73,7 +73,7 @@ class ProfileEntrypoints:
             updated_at=now,
         )
         with self.db.transaction() as tx:
-            row = records.volunteer_row(tx.session, volunteer_id, lock=True)
+            row = volunteer_queries.volunteer_row(tx.session, volunteer_id, lock=True)
             if row is not None and row.status not in CLOSED:
                 raise Conflict(
                     f"{volunteer_id} already has a volunteer record ({row.status}); change it instead. "
@@ -114,7 +114,7 @@ class ProfileEntrypoints:
     ) -> list[dict]:
         require_staff(actor_from(actor), "list volunteers")
         with self.db.read() as session:
-            rows = records.volunteer_rows(
+            rows = volunteer_queries.volunteer_rows(
                 session,
                 status=status,
                 skill=skill,
@@ -123,7 +123,7 @@ class ProfileEntrypoints:
                 limit=max(1, min(int(limit), 500)),
                 offset=max(0, int(offset)),
             )
-            return records.views(session, rows, self.settings.volunteers.star_thresholds)
+            return volunteer_queries.views(session, rows, self.settings.volunteers.star_thresholds)
 
     @rpc
     def update_volunteer(self, actor: dict, volunteer_id: str, changes: dict) -> dict:
@@ -134,7 +134,7 @@ class ProfileEntrypoints:
         if not given:
             raise Unprocessable("Nothing to change: give at least one field.", {})
         with self.db.transaction() as tx:
-            row = records.existing_volunteer(tx.session, volunteer_id, lock=True)
+            row = volunteer_queries.existing_volunteer(tx.session, volunteer_id, lock=True)
             if row.status in CLOSED:
                 raise Conflict(
                     f"The record of {volunteer_id} is closed ({row.status}); apply again instead.",
@@ -146,7 +146,7 @@ class ProfileEntrypoints:
 
             coordinates = Coordinates(lat=row.lat, lon=row.lon) if row.lat is not None and row.lon is not None else None
             town, village = pick("town", row.town), pick("village", row.village)
-            clean = records.validated(
+            clean = volunteer_queries.validated(
                 name=pick("name", row.name),
                 phone=pick("phone", row.phone),
                 email=pick("email", row.email),
@@ -157,21 +157,21 @@ class ProfileEntrypoints:
                 village=village,
                 availability=(data.availability or [])
                 if "availability" in given
-                else records.availability_view(row.availability),
+                else volunteer_queries.availability_view(row.availability),
                 coordinates=pick("coordinates", coordinates),
             )
             languages = pick("languages", row.languages) or []
-            values = records.columns_of(clean, languages=languages, town=town, village=village)
+            values = volunteer_queries.columns_of(clean, languages=languages, town=town, village=village)
             tx.session.execute(
                 volunteers.update().where(volunteers.c.id == volunteer_id).values(**values, updated_at=utcnow())
             )
-            updated = records.volunteer_row(tx.session, volunteer_id)
+            updated = volunteer_queries.volunteer_row(tx.session, volunteer_id)
             tx.emit(
                 VolunteerUpdated(
                     volunteer_id=volunteer_id,
                     name=updated.name,
                     status=updated.status,
-                    contact=records.contact_of(updated),
+                    contact=volunteer_queries.contact_of(updated),
                     channels=updated.channels,
                 ),
                 subject=volunteer_id,
@@ -209,7 +209,7 @@ class ProfileEntrypoints:
     def _change_status(self, actor, volunteer_id, target, reason, fact, reviewed=False) -> dict:
         now = utcnow()
         with self.db.transaction() as tx:
-            row = records.existing_volunteer(tx.session, volunteer_id, lock=True)
+            row = volunteer_queries.existing_volunteer(tx.session, volunteer_id, lock=True)
             try:
                 transition(row.status, target)
             except InvalidTransition as exc:
@@ -225,7 +225,10 @@ class ProfileEntrypoints:
             if fact is VolunteerApproved:
                 tx.emit(
                     VolunteerApproved(
-                        volunteer_id=volunteer_id, name=row.name, contact=records.contact_of(row), channels=row.channels
+                        volunteer_id=volunteer_id,
+                        name=row.name,
+                        contact=volunteer_queries.contact_of(row),
+                        channels=row.channels,
                     ),
                     subject=volunteer_id,
                 )
@@ -238,5 +241,5 @@ class ProfileEntrypoints:
 
     def _volunteer(self, volunteer_id: str) -> dict:
         with self.db.read() as session:
-            row = records.existing_volunteer(session, volunteer_id)
-            return records.views(session, [row], self.settings.volunteers.star_thresholds)[0]
+            row = volunteer_queries.existing_volunteer(session, volunteer_id)
+            return volunteer_queries.views(session, [row], self.settings.volunteers.star_thresholds)[0]

@@ -7,7 +7,7 @@ from contracts.volunteers import HoursEntryCreate, RatingCreate, TrainingCreate
 from kit.boundary import actor_from, model_or_422
 from kit.clock import local_today, utcnow
 from kit.rpc import rpc
-from services.volunteers import record_commands, records, service_records
+from services.volunteers import record_commands, record_queries, volunteer_queries
 from services.volunteers.access import require_self_or_staff, require_staff
 
 
@@ -34,8 +34,8 @@ class RecordEntrypoints:
         require_self_or_staff(actor_from(actor), volunteer_id, "see the training of")
         year = _year(year)
         with self.db.read() as session:
-            records.existing_volunteer(session, volunteer_id)
-            return service_records.training_summary(session, volunteer_id, year).model_dump(mode="json")
+            volunteer_queries.existing_volunteer(session, volunteer_id)
+            return record_queries.training_summary(session, volunteer_id, year).model_dump(mode="json")
 
     @rpc
     def training_report(
@@ -44,7 +44,7 @@ class RecordEntrypoints:
         require_staff(actor_from(actor), "see the training report")
         year = _year(year)
         with self.db.read() as session:
-            return service_records.training_report_of(session, year, town=town, village=village).model_dump(mode="json")
+            return record_queries.training_report_of(session, year, town=town, village=village).model_dump(mode="json")
 
     @rpc
     def log_hours(self, actor: dict, volunteer_id: str, entry: dict) -> dict:
@@ -62,9 +62,9 @@ class RecordEntrypoints:
         require_self_or_staff(actor_from(actor), volunteer_id, "see the hours of")
         vs = self.settings.volunteers
         with self.db.read() as session:
-            records.existing_volunteer(session, volunteer_id)
-            stars = records.stars_of(session, [volunteer_id], vs.star_thresholds)[volunteer_id]
-            return service_records.hours_log_of(
+            volunteer_queries.existing_volunteer(session, volunteer_id)
+            stars = volunteer_queries.stars_of(session, [volunteer_id], vs.star_thresholds)[volunteer_id]
+            return record_queries.hours_log_of(
                 session, volunteer_id, stars=stars, today=local_today(utcnow()), recent_days=vs.fair_share_days
             ).model_dump(mode="json")
 

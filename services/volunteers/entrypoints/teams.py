@@ -10,7 +10,7 @@ from contracts.volunteers import TeamCreate, TeamMemberInput, TeamRegistered, Te
 from kit.boundary import actor_from, model_or_422
 from kit.clock import utcnow
 from kit.rpc import rpc
-from services.volunteers import records, team_records
+from services.volunteers import team_commands, team_queries, volunteer_queries
 from services.volunteers.access import may_form_teams, require_team_keeper
 from services.volunteers.tables import team_members, teams
 
@@ -24,7 +24,7 @@ class TeamEntrypoints:
                 "Organisers, the volunteer reviewer and the administrator register teams.", {"role": actor.role}
             )
         data = model_or_422(TeamCreate, team, "team")
-        team_records.check_kind(data.kind, data.specialty)
+        team_queries.check_kind(data.kind, data.specialty)
         if not data.town and not data.village:
             raise Unprocessable(
                 "Say where the team is based: a town, a village, or both. 请填写所属镇街或村居。",
@@ -54,7 +54,7 @@ class TeamEntrypoints:
             )
             for member in data.members:
                 self._insert_member(tx.session, team_id, member)
-            team_records.emit_team(tx, team_id, TeamRegistered)
+            team_commands.emit_team(tx, team_id, TeamRegistered)
         return self._team(team_id, show_members=True)
 
     @rpc
@@ -64,60 +64,60 @@ class TeamEntrypoints:
     @rpc
     def list_teams(self, town: str | None = None, village: str | None = None, kind: str | None = None) -> list[dict]:
         with self.db.read() as session:
-            rows = team_records.team_rows(session, town=town, village=village, kind=kind)
-            members = team_records.members_of(session, [r.id for r in rows])
-            return [team_records.team_view(r, members[r.id], show_members=False).model_dump(mode="json") for r in rows]
+            rows = team_queries.team_rows(session, town=town, village=village, kind=kind)
+            members = team_queries.members_of(session, [r.id for r in rows])
+            return [team_queries.team_view(r, members[r.id], show_members=False).model_dump(mode="json") for r in rows]
 
     @rpc
     def check_team_keeper(self, actor: dict, team_id: str) -> None:
         """403/404 unless the caller may change the team (the gateway asks before it reads a body)."""
         with self.db.read() as session:
-            require_team_keeper(actor_from(actor), team_records.team_row(session, team_id))
+            require_team_keeper(actor_from(actor), team_queries.team_row(session, team_id))
 
     @rpc
     def update_team(self, actor: dict, team_id: str, changes: dict) -> dict:
         actor = actor_from(actor)
         with self.db.read() as session:  # who may is answered before anything about the body
-            require_team_keeper(actor, team_records.team_row(session, team_id))
+            require_team_keeper(actor, team_queries.team_row(session, team_id))
         data = model_or_422(TeamUpdate, changes, "team changes")
         given = data.model_fields_set
         with self.db.transaction() as tx:
-            row = team_records.team_row(tx.session, team_id, lock=True)
+            row = team_queries.team_row(tx.session, team_id, lock=True)
             require_team_keeper(actor, row)
             values = {name: getattr(data, name) for name in given}
             if "specialty" in given:
-                team_records.check_kind(row.kind, data.specialty)
+                team_queries.check_kind(row.kind, data.specialty)
             if "active" in given and data.active is None:
                 values.pop("active")
             if data.leader_member_id is not None:
-                members = team_records.members_of(tx.session, [team_id])[team_id]
+                members = team_queries.members_of(tx.session, [team_id])[team_id]
                 if data.leader_member_id not in {m.id for m in members}:
                     raise NotFound("The leader must be a member of the team.", {"member_id": data.leader_member_id})
             tx.session.execute(teams.update().where(teams.c.id == team_id).values(**values, updated_at=utcnow()))
-            team_records.emit_team(tx, team_id, TeamUpdated)
+            team_commands.emit_team(tx, team_id, TeamUpdated)
         return self._team(team_id, show_members=True)
 
     @rpc
     def add_team_member(self, actor: dict, team_id: str, member: dict) -> dict:
         actor = actor_from(actor)
         with self.db.read() as session:
-            require_team_keeper(actor, team_records.team_row(session, team_id))
+            require_team_keeper(actor, team_queries.team_row(session, team_id))
         data = model_or_422(TeamMemberInput, member, "team member")
         with self.db.transaction() as tx:
-            require_team_keeper(actor, team_records.team_row(tx.session, team_id, lock=True))
+            require_team_keeper(actor, team_queries.team_row(tx.session, team_id, lock=True))
             if data.volunteer_id and any(
-                m.volunteer_id == data.volunteer_id for m in team_records.members_of(tx.session, [team_id])[team_id]
+                m.volunteer_id == data.volunteer_id for m in team_queries.members_of(tx.session, [team_id])[team_id]
             ):
                 raise Conflict(f"{data.volunteer_id} is already a member.", {"volunteer_id": data.volunteer_id})
             self._insert_member(tx.session, team_id, data)
-            team_records.emit_team(tx, team_id, TeamUpdated)
+            team_commands.emit_team(tx, team_id, TeamUpdated)
         return self._team(team_id, show_members=True)
 
     @rpc
     def remove_team_member(self, actor: dict, team_id: str, member_id: str) -> dict:
         actor = actor_from(actor)
         with self.db.transaction() as tx:
-            row = team_records.team_row(tx.session, team_id, lock=True)
+            row = team_queries.team_row(tx.session, team_id, lock=True)
             require_team_keeper(actor, row)
             deleted = tx.session.execute(
                 team_members.delete().where(team_members.c.team_id == team_id, team_members.c.id == member_id)
@@ -128,18 +128,18 @@ class TeamEntrypoints:
                 tx.session.execute(
                     teams.update().where(teams.c.id == team_id).values(leader_member_id=None, updated_at=utcnow())
                 )
-            team_records.emit_team(tx, team_id, TeamUpdated)
+            team_commands.emit_team(tx, team_id, TeamUpdated)
         return self._team(team_id, show_members=True)
 
     @rpc
     def team_standards(self, town: str | None = None, village: str | None = None) -> dict:
         with self.db.read() as session:
-            return team_records.standards(session, town=town, village=village).model_dump(mode="json")
+            return team_queries.standards(session, town=town, village=village).model_dump(mode="json")
 
     # -- helpers ------------------------------------------------------------------------------------
     def _insert_member(self, session, team_id: str, member: TeamMemberInput) -> None:
         if member.volunteer_id:
-            records.existing_volunteer(session, member.volunteer_id)
+            volunteer_queries.existing_volunteer(session, member.volunteer_id)
         member_id = str(uuid.uuid4())
         session.execute(
             team_members.insert().values(
@@ -151,6 +151,6 @@ class TeamEntrypoints:
 
     def _team(self, team_id: str, *, show_members: bool) -> dict:
         with self.db.read() as session:
-            row = team_records.team_row(session, team_id)
-            members = team_records.members_of(session, [team_id])[team_id]
-            return team_records.team_view(row, members, show_members=show_members).model_dump(mode="json")
+            row = team_queries.team_row(session, team_id)
+            members = team_queries.members_of(session, [team_id])[team_id]
+            return team_queries.team_view(row, members, show_members=show_members).model_dump(mode="json")

@@ -29,7 +29,7 @@ from contracts.volunteers import (
 from kit.boundary import row_or_404
 from kit.clock import local_today
 from kit.unit_of_work import Transaction
-from services.volunteers import candidates, links
+from services.volunteers import candidate_queries, links
 from services.volunteers.domain import dispatch as rules
 from services.volunteers.domain.ranking import find_conflict
 from services.volunteers.settings import ServiceSettings
@@ -276,7 +276,7 @@ def request_dispatch(
     if info.start <= now:  # too late to ask anyone: report the whole need as unfilled
         ranked, last_deadline, deadline, step_now = {r.name: [] for r in roles}, None, info.start, None
     else:
-        ranked = candidates.rank_roles(
+        ranked = candidate_queries.rank_roles(
             session, roles, start=info.start, end=info.end, site=info.site, today=local_today(now), settings=vs
         )
         last_deadline = info.start - timedelta(seconds=vs.answers_close_before_start_seconds)
@@ -372,8 +372,8 @@ def _check_can_serve(session: Session, settings: ServiceSettings, orow, drow) ->
             {"reason": "volunteer_not_active", "volunteer_id": orow.volunteer_id},
         )
     info = info_of(drow)
-    site = info.site or candidates.NOWHERE
-    mine = candidates.commitments(session, info.start, info.end, site, volunteer_id=orow.volunteer_id)
+    site = info.site or candidate_queries.NOWHERE
+    mine = candidate_queries.commitments(session, info.start, info.end, site, volunteer_id=orow.volunteer_id)
     mine = mine.get(orow.volunteer_id, [])
     clash = find_conflict(mine, info.start, info.end, site, settings.volunteers.travel_speed_kmh)
     if clash is not None:

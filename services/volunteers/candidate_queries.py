@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session
 from kit.clock import DISTRICT_TZ
 from services.volunteers.domain.dispatch import Role
 from services.volunteers.domain.ranking import Candidate, Commitment, RankingPolicy, rank_candidates
-from services.volunteers.records import availability_from_json
 from services.volunteers.settings import VolunteersSettings
 from services.volunteers.tables import dispatches, hours_log, offers, venue_directory, volunteers
+from services.volunteers.volunteer_queries import availability_from_json
 
 NOWHERE = (0.0, 0.0)  # stands for "the site" when an event has no coordinates: every distance is then 0
 

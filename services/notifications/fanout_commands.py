@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from contracts.envelope import Envelope
-from services.notifications import directory, webhooks
+from services.notifications import directory_commands, webhook_commands
 from services.notifications.domain.audience import (
     EVENT_CHANGES,
     is_reminder,
@@ -50,13 +50,13 @@ def cloudevent_json(envelope: Envelope) -> str:
 def fan_out(session: Session, envelope: Envelope, settings: NotificationSettings, now: datetime) -> dict:
     """Write everything this fact causes; returns counts (for logs and tests)."""
     event_type, data = envelope.type, dict(envelope.data or {})
-    given = directory.absorb_fact(session, event_type, data, now)
-    registrants = directory.registrants_of(session, data["event_id"]) if event_type in EVENT_CHANGES else ()
+    given = directory_commands.absorb_fact(session, event_type, data, now)
+    registrants = directory_commands.registrants_of(session, data["event_id"]) if event_type in EVENT_CHANGES else ()
     counts = {"inbox": 0, "email": 0, "sms": 0, "webhooks": 0}
     urgent = is_urgent(event_type, data, now)
     for recipient in recipients(event_type, data, contact=given, registrants=registrants):
-        person = directory.load_person(session, recipient.key) if recipient.is_person else None
-        prefs, contact, language = directory.reach(person, recipient.contact)
+        person = directory_commands.load_person(session, recipient.key) if recipient.is_person else None
+        prefs, contact, language = directory_commands.reach(person, recipient.contact)
         message = render(event_type, template_values(event_type, data, language), language, recipient.audience)
         if message is None:
             continue
@@ -84,7 +84,9 @@ def fan_out(session: Session, envelope: Envelope, settings: NotificationSettings
                 planned.not_before,
                 now,
             )
-    counts["webhooks"] = webhooks.enqueue(session, envelope, cloudevent_json(envelope), settings.webhook_schedule, now)
+    counts["webhooks"] = webhook_commands.enqueue(
+        session, envelope, cloudevent_json(envelope), settings.webhook_schedule, now
+    )
     return counts
 
 

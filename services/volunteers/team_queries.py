@@ -72,25 +72,6 @@ def team_view(row, members: list, *, show_members: bool) -> Team:
     )
 
 
-def emit_team(tx, team_id: str, fact_type) -> None:
-    """The team as it now stands (team.registered or team.updated): reports checks the standards from it."""
-    row = team_row(tx.session, team_id)
-    members = members_of(tx.session, [team_id])[team_id]
-    tx.emit(
-        fact_type(
-            team_id=row.id,
-            name=row.name,
-            kind=row.kind,
-            specialty=row.specialty,
-            town=row.town,
-            village=row.village,
-            active=row.active,
-            member_count=len(members),
-        ),
-        subject=row.id,
-    )
-
-
 def team_rows(session: Session, *, town=None, village=None, kind=None):
     query = select(teams).order_by(teams.c.created_at, teams.c.id)
     if town:

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from contracts.volunteers import Dispatch, DispatchRole, DispatchTeamMember, Offer, RoleShortfall
-from services.volunteers.dispatching import names_of, offer_rows, state_of
+from services.volunteers.dispatch_commands import names_of, offer_rows, state_of
 from services.volunteers.domain import dispatch as rules
 from services.volunteers.tables import checkins, dispatches, offers
 
