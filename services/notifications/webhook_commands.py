@@ -1,7 +1,6 @@
-"""Webhook subscriptions and their deliveries: queries and commands (rows ↔ the domain's values).
-
-A subscriber sees only its own subscriptions: every lookup goes through `owned_subscription`, which
-answers 404 for someone else's (an id alone reveals nothing). Administrators see all.
+"""Webhook subscriptions and their deliveries: the commands (rows ↔ the domain's values); the reads are in
+queries.py. A subscriber changes only its own subscriptions: every lookup goes through
+`queries.owned_subscription`, which answers 404 for someone else's. Administrators change all.
 """
 
 from __future__ import annotations
@@ -18,9 +17,6 @@ from contracts.common import Actor
 from contracts.envelope import registered_events
 from contracts.errors import Conflict, Forbidden, NotFound, Unprocessable
 from contracts.notifications import (
-    WebhookAttempt,
-    WebhookDeliveryView,
-    WebhookSubscription,
     WebhookSubscriptionCreate,
     WebhookSubscriptionUpdate,
 )
@@ -34,6 +30,7 @@ from services.notifications.domain.webhook_policy import (
 )
 from services.notifications.domain.webhook_signing import new_secret
 from services.notifications.domain.webhook_targets import TargetPolicy
+from services.notifications.queries import owned_subscription, subscription_view
 from services.notifications.tables import webhook_attempts, webhook_deliveries, webhook_subscriptions
 from services.notifications.webhook_secrets import SecretBox
 
@@ -92,21 +89,6 @@ def check_filters(event_types: list[str]) -> list[str]:
 # ---- subscriptions -----------------------------------------------------------------------------
 
 
-def subscription_view(row) -> dict:
-    return WebhookSubscription(
-        id=row.id,
-        owner=row.owner,
-        url=row.url,
-        event_types=list(row.event_types or []),
-        description=row.description,
-        status=row.status,
-        disabled_reason=row.disabled_reason,
-        failing_since=row.first_failure_at,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-    ).model_dump(mode="json")
-
-
 def create_subscription(
     session: Session, actor: Actor, body: WebhookSubscriptionCreate, now: datetime, box: SecretBox
 ) -> dict:
@@ -127,23 +109,6 @@ def create_subscription(
     )
     view = subscription_view(owned_subscription(session, actor, subscription_id))
     return {**view, "secret": secret}
-
-
-def list_subscriptions(session: Session, actor: Actor) -> list[dict]:
-    query = select(webhook_subscriptions).order_by(webhook_subscriptions.c.created_at)
-    if actor.role != "admin":
-        query = query.where(webhook_subscriptions.c.owner == actor.sub)
-    return [subscription_view(r) for r in session.execute(query).all()]
-
-
-def owned_subscription(session: Session, actor: Actor, subscription_id: str, *, for_update: bool = False):
-    query = select(webhook_subscriptions).where(webhook_subscriptions.c.id == subscription_id)
-    if for_update:
-        query = query.with_for_update()
-    row = session.execute(query).first()
-    if row is None or (actor.role != "admin" and row.owner != actor.sub):
-        raise NotFound("No such webhook subscription.", {"subscription_id": subscription_id})
-    return row
 
 
 def update_subscription(
@@ -239,48 +204,6 @@ def from_domain(value: WebhookDelivery) -> dict:
     if value.last_result is not None:
         values.update(last_status_code=value.last_result.status_code, last_error=value.last_result.error)
     return values
-
-
-def delivery_view(session: Session, row, *, with_log: bool = True) -> dict:
-    log = []
-    if with_log:
-        log = [
-            WebhookAttempt(
-                attempt=a.attempt, at=a.at, status_code=a.status_code, error=a.error, duration_ms=a.duration_ms
-            )
-            for a in session.execute(
-                select(webhook_attempts)
-                .where(webhook_attempts.c.delivery_id == row.id)
-                .order_by(webhook_attempts.c.attempt)
-            ).all()
-        ]
-    return WebhookDeliveryView(
-        id=row.id,
-        subscription_id=row.subscription_id,
-        event_id=row.event_id,
-        event_type=row.event_type,
-        state=row.state,
-        attempts=row.attempts,
-        next_attempt_at=row.next_attempt_at,
-        last_status_code=row.last_status_code,
-        last_error=row.last_error,
-        last_attempt_at=row.last_attempt_at,
-        created_at=row.created_at,
-        log=log,
-    ).model_dump(mode="json")
-
-
-def list_deliveries(session: Session, actor: Actor, subscription_id: str, state: str | None, limit: int) -> list[dict]:
-    owned_subscription(session, actor, subscription_id)
-    query = (
-        select(webhook_deliveries)
-        .where(webhook_deliveries.c.subscription_id == subscription_id)
-        .order_by(webhook_deliveries.c.created_at.desc(), webhook_deliveries.c.id)
-        .limit(max(1, min(limit, 500)))
-    )
-    if state:
-        query = query.where(webhook_deliveries.c.state == state)
-    return [delivery_view(session, r) for r in session.execute(query).all()]
 
 
 def replay(

@@ -6,7 +6,7 @@ from contracts.errors import Unprocessable
 from kit.boundary import actor_from, key_or_404, number_or_422
 from kit.clock import utcnow
 from kit.rpc import rpc
-from services.notifications import inbox_commands
+from services.notifications import inbox_commands, queries
 
 
 class InboxEntrypoints:
@@ -15,7 +15,7 @@ class InboxEntrypoints:
         actor = actor_from(actor)
         limit = number_or_422(limit, "limit", 1, 200)
         with self.db.read() as session:
-            return inbox_commands.list_messages(session, actor, limit, unread_only is True)
+            return queries.list_messages(session, actor, limit, unread_only is True)
 
     @rpc
     def mark_read(self, actor: dict, message_ids: list[str] | None = None) -> dict:
@@ -39,4 +39,4 @@ class InboxEntrypoints:
         message_id = key_or_404(message_id, "message in your inbox")
         with self.db.transaction() as tx:
             inbox_commands.mark_read(tx.session, actor, [message_id], utcnow())
-            return inbox_commands.get_message(tx.session, actor, message_id)
+            return queries.get_message(tx.session, actor, message_id)

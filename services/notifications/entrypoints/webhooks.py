@@ -20,7 +20,7 @@ from kit.boundary import (
 )
 from kit.clock import utcnow
 from kit.rpc import rpc
-from services.notifications import webhook_commands
+from services.notifications import queries, webhook_commands
 
 
 class WebhooksEntrypoints:
@@ -44,15 +44,13 @@ class WebhooksEntrypoints:
     def list_webhooks(self, actor: dict) -> list[dict]:
         actor = self._subscriber(actor)
         with self.db.read() as session:
-            return webhook_commands.list_subscriptions(session, actor)
+            return queries.list_subscriptions(session, actor)
 
     @rpc
     def get_webhook(self, actor: dict, subscription_id: str) -> dict:
         actor = self._subscriber(actor, subscription_id)
         with self.db.read() as session:
-            return webhook_commands.subscription_view(
-                webhook_commands.owned_subscription(session, actor, subscription_id)
-            )
+            return queries.subscription_view(queries.owned_subscription(session, actor, subscription_id))
 
     @rpc
     def update_webhook(self, actor: dict, subscription_id: str, changes: dict) -> dict:
@@ -81,7 +79,7 @@ class WebhooksEntrypoints:
         state = choice_or_422(state, "state", ("pending", "succeeded", "failed"))
         limit = number_or_422(limit, "limit", 1, 500)
         with self.db.read() as session:
-            return webhook_commands.list_deliveries(session, actor, subscription_id, state, limit)
+            return queries.list_deliveries(session, actor, subscription_id, state, limit)
 
     @rpc
     def replay_webhook_delivery(self, actor: dict, subscription_id: str, delivery_id: str) -> dict:
