@@ -633,8 +633,10 @@ class AssetCreate(BaseModel):
     note: str = Field("", max_length=500)
 
 
-class AssetUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class AssetUpdate(Changes):
+    """The fields of an asset to change; `room_id` may be cleared with null (kept by the venue itself)."""
+
+    nullable = frozenset({"room_id"})
     name: str | None = Field(None, min_length=1, max_length=200)
     category: str | None = Field(None, min_length=1, max_length=60)
     room_id: str | None = None

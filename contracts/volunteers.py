@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from contracts.common import ContactPoint, Coordinates, IsoDate, StrictBool, StrictFloat, StrictInt, TimeOfDay
+from contracts.common import Changes, ContactPoint, Coordinates, IsoDate, StrictBool, StrictFloat, StrictInt, TimeOfDay
 from contracts.envelope import DomainEvent
 
 ContactChannel = Literal["sms", "email", "inbox"]
@@ -390,8 +390,10 @@ class TeamCreate(BaseModel):
     members: list[TeamMemberInput] = Field([], max_length=500)
 
 
-class TeamUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class TeamUpdate(Changes):
+    """The fields of a team to change; `specialty` and `leader_member_id` may be cleared with null."""
+
+    nullable = frozenset({"specialty", "leader_member_id"})
     name: str | None = Field(None, min_length=1, max_length=100)
     specialty: TroupeSpecialtyName | None = None
     active: StrictBool | None = None
