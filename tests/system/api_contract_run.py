@@ -170,7 +170,7 @@ if __name__ == "__main__":
     chosen = tuple(args[3].split(",")) if len(args) > 3 else PHASES
     result = run(args[0], args[1], int(args[2]) if len(args) > 2 else 20261124, chosen)
     if "--json" in sys.argv:
-        print(json.dumps(asdict(result), ensure_ascii=False))
+        print(json.dumps(asdict(result)))  # ASCII: one line whatever the findings hold
     else:
         print(
             f"seed {result.seed}: {result.scenarios} scenarios, phases {result.phases}, stopped: {result.stop_reason}"
