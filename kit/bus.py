@@ -81,11 +81,6 @@ def dead_letter_queue(queue_type: str | None = None) -> Queue:
     )
 
 
-def confirming_connection(amqp_uri: str) -> Connection:
-    """A connection whose publishes wait for the broker's confirm (nothing is 'sent' until stored)."""
-    return Connection(amqp_uri, transport_options={"confirm_publish": True}, connect_timeout=5)
-
-
 class BrokerUnreachable(RuntimeError):
     pass
 

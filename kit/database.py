@@ -12,17 +12,16 @@ to another service in the same worker commits it first (the answer is then store
 
 from __future__ import annotations
 
-import json
 import logging
 import sys
 
 from nameko.extensions import DependencyProvider
-from sqlalchemy import MetaData, text, update
+from sqlalchemy import MetaData, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import sessionmaker
 
 from kit.engine import make_engine
-from kit.inbox import store_answer, stored_answer
+from kit.inbox import answer_update, store_answer, stored_answer
 from kit.outbox_relay import OutboxRelay, RelayLoop
 from kit.settings import get_settings
 from kit.tables import add_kit_tables
@@ -87,7 +86,7 @@ class Database(DependencyProvider):
 
     # -- idempotency keys of RPC commands (kit.rpc): the answer of the first call, for a retry --------
     def claimed_key(self, call_id: str, consumer: str, key: str) -> None:
-        """The worker `call_id` claimed `key`: its answer is stored with it (remember_answer)."""
+        """The worker `call_id` claimed `key`: its answer is stored with it (finish_command)."""
         self._claimed_keys[call_id] = (consumer, key)
 
     def stored_answer(self, consumer: str, key: str) -> tuple[bool, object]:
@@ -111,26 +110,19 @@ class Database(DependencyProvider):
             if claimed is not None and exc_info is None:
                 store_answer(self.engine, self.inbox, *claimed, result)
             return result, exc_info
-        answer = None
-        if claimed is not None and exc_info is None:
-            consumer, key = claimed
-            answer = (consumer, key, json.dumps(result, default=str, ensure_ascii=False))
+        answer = (*claimed, result) if claimed is not None and exc_info is None else None
         try:
             self._commit(pending, answer)
         except Exception:  # noqa: BLE001 - not applied after all: the caller hears why (409, 503), may retry
             return None, sys.exc_info()
         return result, exc_info
 
-    def _commit(self, pending: PendingCommand, answer: tuple[str, str, str] | None = None) -> None:
+    def _commit(self, pending: PendingCommand, answer: tuple[str, str, object] | None = None) -> None:
+        """Commit a keyed command's transaction, with its answer (consumer, key, result) when it has one."""
         session = pending.session
         try:
             if answer is not None:
-                consumer, key, response = answer
-                session.execute(
-                    update(self.inbox)
-                    .where(self.inbox.c.event_id == key, self.inbox.c.consumer == consumer)
-                    .values(response=response)
-                )
+                session.execute(answer_update(self.inbox, *answer))
             session.commit()
         except IntegrityError as exc:
             session.rollback()

@@ -50,14 +50,19 @@ def stored_answer(engine: Engine, inbox: Table, consumer: str, key: str) -> tupl
     return (False, None) if stored is None else (True, json.loads(stored))
 
 
+def answer_update(inbox: Table, consumer: str, key: str, answer: object):
+    """The statement that keeps the answer of an applied command with its key."""
+    return (
+        update(inbox)
+        .where(inbox.c.event_id == key, inbox.c.consumer == consumer)
+        .values(response=json.dumps(answer, default=str, ensure_ascii=False))
+    )
+
+
 def store_answer(engine: Engine, inbox: Table, consumer: str, key: str, answer: object) -> None:
     """Keep the answer of an applied command with its key; a failure only costs a retry its answer."""
     try:
         with engine.begin() as conn:
-            conn.execute(
-                update(inbox)
-                .where(inbox.c.event_id == key, inbox.c.consumer == consumer)
-                .values(response=json.dumps(answer, default=str, ensure_ascii=False))
-            )
+            conn.execute(answer_update(inbox, consumer, key, answer))
     except Exception as exc:  # noqa: BLE001 - the command is applied; a retry then gets 409, not a second run
         log.warning("could not store the answer of %s for its idempotency key: %s", consumer, exc)
