@@ -7,6 +7,13 @@ nameko's own `event_handler` acks a message whose handler raised: the fact is go
    `handler_retry_delay`) dead-letters it back to the queue: the broker waits, not the worker. After
    `handler_max_attempts` it goes to the `wenyun.dead-letters` queue with the error, where an operator
    can list and replay it (`wenyun dead-letters`). The original is acked only after the copy is confirmed.
+
+`handle_events` (CloudEventBatchHandler) is the same contract for a consumer that applies many facts at
+once: up to `event_batch_size` deliveries of its queue go to ONE worker as a list, which claims them in
+one multi-row inbox insert and applies them in one transaction (kit.unit_of_work: `tx.unapplied`); they
+are acked together after the commit. If the batch fails, each of its messages is tried again alone, so a
+poison message ends in its retry and dead-letter queues by itself and the others are applied once (the
+batch's transaction was rolled back).
 """
 
 from __future__ import annotations
@@ -18,8 +25,9 @@ from datetime import datetime, timezone
 import eventlet
 from nameko.events import SERVICE_POOL, EventHandler
 from nameko.exceptions import ContainerBeingKilled
+from nameko.messaging import QueueConsumer
 
-from contracts.envelope import parse_cloudevent
+from contracts.envelope import Envelope, parse_cloudevent
 from kit.bus import DEAD_LETTER_QUEUE, dead_lettering_queue_arguments, durable_queue_arguments
 from kit.inbox import AlreadyProcessed
 from kit.metrics import DEAD_LETTERS, RETRIES
@@ -64,6 +72,11 @@ class CloudEventHandler(EventHandler):
         return f"{self.queue.name}.retry-{retry_delay_ms(self.settings.handler_retry_delay)}ms{suffix}"
 
     def handle_message(self, body, message):
+        envelope = self._envelope_or_dead_letter(message)
+        if envelope is not None:
+            self._spawn_one(envelope, message)
+
+    def _envelope_or_dead_letter(self, message) -> Envelope | None:
         try:
             envelope = parse_cloudevent(message.body)
             envelope.typed()  # reject data that does not match the contract now, not mid-handler
@@ -71,13 +84,17 @@ class CloudEventHandler(EventHandler):
             log.error("malformed message on %s: %s", self.queue.name, exc)
             self._dead_letter(message, f"malformed CloudEvent: {exc}", attempts=0)
             self._settle(message, requeue=False)
-            return
+            return None
+        return envelope
+
+    def _spawn_one(self, envelope: Envelope, message, *, as_list: bool = False) -> None:
         context_data = self.unpack_message_headers(message)
         handle_result = lambda worker_ctx, result=None, exc_info=None: self.handle_result(  # noqa: E731
             message, worker_ctx, result, exc_info
         )
         try:
-            self.container.spawn_worker(self, (envelope,), {}, context_data=context_data, handle_result=handle_result)
+            args = ([envelope],) if as_list else (envelope,)
+            self.container.spawn_worker(self, args, {}, context_data=context_data, handle_result=handle_result)
         except ContainerBeingKilled:
             self._settle(message, requeue=True)
 
@@ -175,8 +192,94 @@ class CloudEventHandler(EventHandler):
         log.error("dead-lettered a message from %s after %s attempts: %s", self.queue.name, attempts, error)
 
 
+class BatchQueueConsumer(QueueConsumer):
+    """nameko's queue consumer for batched handlers (its own connection): each of their queues may hold
+    two batches unacked at once, one being applied while the next fills."""
+
+    @property
+    def prefetch_count(self):
+        settings = self.container.config.get("WENYUN_SETTINGS") or get_settings()
+        return max(self.container.max_workers, 2 * settings.event_batch_size)
+
+
+class CloudEventBatchHandler(CloudEventHandler):
+    """`handle_events`: the handler gets a list of Envelopes (kit.events' module doc)."""
+
+    delivers_batches = True
+    queue_consumer = BatchQueueConsumer()
+
+    def setup(self):
+        super().setup()
+        self.batch_size = self.settings.event_batch_size
+        self.batch_wait = self.settings.event_batch_wait
+        self._waiting: list[tuple[Envelope, object]] = []
+        self._timer = None
+
+    def stop(self):
+        self._flush()
+        super().stop()  # no delivery after this
+        self._flush()  # what arrived meanwhile is applied before the container waits for its workers
+
+    def handle_message(self, body, message):
+        envelope = self._envelope_or_dead_letter(message)
+        if envelope is None:
+            return
+        self._waiting.append((envelope, message))
+        if len(self._waiting) >= self.batch_size:
+            self._flush()
+        elif self._timer is None:
+            # A fact that arrives alone waits at most `event_batch_wait` for company.
+            self._timer = eventlet.spawn_after(self.batch_wait, self._flush)
+
+    def _flush(self) -> None:
+        # Take the batch before anything that may yield (cancelling a timer switches greenthreads).
+        batch, self._waiting = self._waiting, []
+        timer, self._timer = self._timer, None
+        if timer is not None:
+            timer.cancel()
+        if not batch:
+            return
+        if len(batch) == 1:
+            envelope, message = batch[0]
+            self._spawn_one(envelope, message, as_list=True)
+            return
+        messages = [message for _, message in batch]
+        handle_result = lambda worker_ctx, result=None, exc_info=None: self._batch_result(  # noqa: E731
+            batch, worker_ctx, result, exc_info
+        )
+        try:
+            # Context (request id) from the messages' own CloudEvents: none is common to the batch.
+            self.container.spawn_worker(
+                self, ([envelope for envelope, _ in batch],), {}, context_data={}, handle_result=handle_result
+            )
+        except ContainerBeingKilled:
+            for message in messages:
+                self._settle(message, requeue=True)
+
+    def _batch_result(self, batch, worker_ctx, result=None, exc_info=None):
+        if exc_info is None or issubclass(exc_info[0], AlreadyProcessed):
+            for _, message in batch:
+                self._settle(message, requeue=False)
+            return result, exc_info
+        # Nothing of the batch was applied (one transaction): each message alone now, so that only the
+        # one that cannot be applied is retried and dead-lettered.
+        log.warning(
+            "a batch of %s from %s failed (%s); applying its messages one by one",
+            len(batch),
+            self.queue.name,
+            exc_info[0].__name__,
+        )
+        # From a thread of its own: this worker's slot must be free for them.
+        self.container.spawn_managed_thread(
+            lambda: [self._spawn_one(envelope, message, as_list=True) for envelope, message in batch],
+            identifier=f"{self.queue.name}.batch-fallback",
+        )
+        return result, exc_info
+
+
 def retry_delay_ms(seconds: float) -> int:
     return max(1, round(seconds * 1000))
 
 
 handle_event = CloudEventHandler.decorator
+handle_events = CloudEventBatchHandler.decorator

@@ -41,6 +41,34 @@ def claim(session: Session, inbox: Table, event_id: str, consumer: str, event_ty
         raise AlreadyProcessed(event_id)
 
 
+def claim_many(session: Session, inbox: Table, envelopes: list, consumer: str) -> list:
+    """Record that `consumer` applies these CloudEvents, in ONE insert; returns those it had not applied
+    yet (in their order; an id twice in the list counts once). Same guarantee as `claim`: a concurrent
+    delivery of one of them waits for this transaction and then does not get it back."""
+    first_of_each: dict[str, object] = {}
+    for envelope in envelopes:
+        first_of_each.setdefault(envelope.id, envelope)
+    fresh = list(first_of_each.values())
+    if not fresh:
+        return []
+    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    now = utcnow()
+    claimed = set(
+        session.execute(
+            insert(inbox)
+            .values(
+                [
+                    {"event_id": e.id, "consumer": consumer, "event_type": e.type, "processed_at": now}
+                    for e in fresh
+                ]
+            )
+            .on_conflict_do_nothing(index_elements=["event_id", "consumer"])
+            .returning(inbox.c.event_id)
+        ).scalars()
+    )
+    return [envelope for envelope in fresh if envelope.id in claimed]
+
+
 def stored_answer(engine: Engine, inbox: Table, consumer: str, key: str) -> tuple[bool, object]:
     """(True, answer) when this caller's key was already applied and answered; (False, None) otherwise."""
     with engine.connect() as conn:

@@ -22,7 +22,10 @@ class RequestContext(DependencyProvider):
     def worker_setup(self, worker_ctx):
         request_id = worker_ctx.data.get(REQUEST_ID)
         if not request_id and getattr(worker_ctx.entrypoint, "delivers_cloudevents", False) and worker_ctx.args:
-            request_id = request_id_of_traceparent(getattr(worker_ctx.args[0], "traceparent", None))
+            delivered = worker_ctx.args[0]
+            if isinstance(delivered, list):  # a batch (kit.events `handle_events`): one fact has its own id
+                delivered = delivered[0] if len(delivered) == 1 else None
+            request_id = request_id_of_traceparent(getattr(delivered, "traceparent", None))
         request_id = str(request_id or new_request_id())[:128]
         worker_ctx.data[REQUEST_ID] = request_id  # passed on with the RPCs this worker makes
         set_current_request_id(request_id)

@@ -62,6 +62,10 @@ class PlatformSettings(BaseSettings):
     handler_max_attempts: int = 4
     handler_retry_delay: float = 0.5
     outbox_sweep_interval: float = 2.0
+    # Batched event handlers (kit.events `handle_events`): at most this many facts per worker and
+    # transaction, and how long (seconds) a fact that arrives alone waits for others.
+    event_batch_size: int = Field(50, ge=1, le=500)
+    event_batch_wait: float = Field(0.005, ge=0, le=1)
     max_workers: int = 10
     # Database connections of ONE service process: kept open, and opened on top of them for a burst.
     # Every replica may hold pool + overflow, so N processes need N × (pool + overflow) connections of

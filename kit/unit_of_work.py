@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from contracts.envelope import DomainEvent, to_cloudevent
 from contracts.errors import Conflict, Unavailable
 from kit.clock import utcnow
-from kit.inbox import AlreadyProcessed, claim
+from kit.inbox import AlreadyProcessed, claim, claim_many
 from kit.request_ids import current_request_id, traceparent
 from kit.rpc import scoped_idempotency_key
 
@@ -42,6 +42,9 @@ class Transaction:
         self._outbox = outbox
         self._inbox = inbox
         self.emitted: list[str] = []
+        # In a batched event handler (kit.events `handle_events`): the batch's facts this consumer had
+        # not applied yet, in delivery order — what the handler applies.
+        self.unapplied: list = []
         self._now = utcnow()
         request_id = current_request_id()  # the facts carry the id of the request that caused them
         self._traceparent = traceparent(request_id) if request_id else None
@@ -77,6 +80,13 @@ class Transaction:
     def claim(self, event_id: str, consumer: str, event_type: str) -> None:
         """Record that `consumer` applies `event_id` (kit.inbox); AlreadyProcessed if it already did."""
         claim(self.session, self._inbox, event_id, consumer, event_type)
+
+    def claim_batch(self, envelopes: list, consumer: str) -> None:
+        """Record that `consumer` applies these facts, in one insert; `unapplied` are those it had not
+        applied yet. AlreadyProcessed if it had applied them all."""
+        self.unapplied = claim_many(self.session, self._inbox, envelopes, consumer)
+        if not self.unapplied:
+            raise AlreadyProcessed(", ".join(envelope.id for envelope in envelopes)[:200])
 
 
 @dataclass
@@ -199,6 +209,10 @@ class UnitOfWork:
             return False
         entrypoint = self._worker_ctx.entrypoint
         consumer = f"{self._provider.container.service_name}.{entrypoint.method_name}"
+        if getattr(entrypoint, "delivers_batches", False):
+            tx.claim_batch(self._worker_ctx.args[0], consumer)
+            self._claimed = True
+            return False
         if getattr(entrypoint, "delivers_cloudevents", False):
             envelope = self._worker_ctx.args[0]
             tx.claim(envelope.id, consumer, envelope.type)

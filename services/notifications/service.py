@@ -2,8 +2,9 @@
 
 - one reliable event handler per published fact type (`on_<type>`, e.g. `on_venue_registered`),
   generated from the contracts so that a new fact is heard (and offered to webhooks) without edits
-  here; each writes inbox messages, pending e-mail/SMS deliveries and webhook deliveries in one
-  transaction (fanout_commands.py);
+  here; each takes the facts of its queue in batches (kit.events `handle_events`) and writes their
+  inbox messages, pending e-mail/SMS deliveries and webhook deliveries in one transaction
+  (fanout_commands.py);
 - two timers send what is due: e-mail and SMS (sender.py), webhooks (webhook_sender.py);
 - RPC for the inbox, the people directory, delivery logs and webhook subscriptions (entrypoints/).
 """
@@ -16,7 +17,7 @@ from contracts.envelope import Envelope, registered_events
 from kit.callers import Callers
 from kit.clock import utcnow
 from kit.database import Database
-from kit.events import handle_event
+from kit.events import handle_events
 from kit.metrics import Metrics
 from kit.request_context import RequestContext
 from kit.rpc import rpc
@@ -49,11 +50,14 @@ class NotificationsService(
     def health(self):
         return {"service": self.name, "status": "ok", **self.db.health()}
 
-    def on_fact(self, event: Envelope) -> None:
-        """Every handler: the fact's effects in one transaction (a redelivery is recognised by the inbox)."""
+    def on_facts(self, events: list[Envelope]) -> None:
+        """Every handler: the effects of a batch of facts in one transaction (the inbox leaves out those
+        already applied: `tx.unapplied`)."""
         with self.db.transaction() as tx:
-            counts = fan_out(tx.session, event, self.runtime.settings, utcnow())
-        log.info("%s %s → %s", event.type, event.id, counts)
+            now = utcnow()
+            applied = [(event, fan_out(tx.session, event, self.runtime.settings, now)) for event in tx.unapplied]
+        for event, counts in applied:
+            log.info("%s %s → %s", event.type, event.id, counts)
 
     @every(NotificationSettings, "send_interval", eager=True)
     def send_due_messages(self) -> int:
@@ -71,12 +75,12 @@ def handler_name(event_type: str) -> str:
 def _add_fact_handlers(cls) -> None:
     for event_type, model in registered_events().items():
 
-        def handler(self, event: Envelope) -> None:
-            self.on_fact(event)
+        def handler(self, events: list[Envelope]) -> None:
+            self.on_facts(events)
 
         handler.__name__ = handler.__qualname__ = handler_name(event_type)
         handler.__doc__ = f"{event_type} from {model.source_service}: {model.summary}"
-        setattr(cls, handler.__name__, handle_event(model.source_service, event_type)(handler))
+        setattr(cls, handler.__name__, handle_events(model.source_service, event_type)(handler))
 
 
 _add_fact_handlers(NotificationsService)
