@@ -14,7 +14,7 @@ from sqlalchemy import Column, Float, MetaData, String, Table, select
 from contracts.envelope import Envelope
 from contracts.venues import VenueRecord
 from kit.clock import utcnow
-from kit.events import handle_event
+from kit.events import handle_events
 from kit.tables import UtcDateTime
 
 
@@ -52,17 +52,21 @@ def remember_venue(session, table: Table, fact: VenueRecord) -> None:
 
 class FollowsVenues:
     """Service mixin: keeps the service's `venue_directory` table (set it on the class) in step with
-    venue facts; each handler applies a fact once (inbox) in the service's own `db`."""
+    venue facts; each handler applies a batch of facts once (inbox), in delivery order, in one
+    transaction of the service's own `db` (kit.events `handle_events`)."""
 
     venue_directory: Table
     db: Any  # the worker's unit of work (kit.unit_of_work, `self.db`)
 
-    @handle_event("venues", "venue.registered")
-    def on_venue_registered(self, event: Envelope):
-        with self.db.transaction() as tx:
-            remember_venue(tx.session, self.venue_directory, cast(VenueRecord, event.typed()))
+    @handle_events("venues", "venue.registered")
+    def on_venue_registered(self, events: list[Envelope]):
+        self._remember(events)
 
-    @handle_event("venues", "venue.updated")
-    def on_venue_updated(self, event: Envelope):
+    @handle_events("venues", "venue.updated")
+    def on_venue_updated(self, events: list[Envelope]):
+        self._remember(events)
+
+    def _remember(self, events: list[Envelope]) -> None:
         with self.db.transaction() as tx:
-            remember_venue(tx.session, self.venue_directory, cast(VenueRecord, event.typed()))
+            for event in tx.unapplied:
+                remember_venue(tx.session, self.venue_directory, cast(VenueRecord, event.typed()))
