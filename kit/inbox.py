@@ -57,10 +57,7 @@ def claim_many(session: Session, inbox: Table, envelopes: list, consumer: str) -
         session.execute(
             insert(inbox)
             .values(
-                [
-                    {"event_id": e.id, "consumer": consumer, "event_type": e.type, "processed_at": now}
-                    for e in fresh
-                ]
+                [{"event_id": e.id, "consumer": consumer, "event_type": e.type, "processed_at": now} for e in fresh]
             )
             .on_conflict_do_nothing(index_elements=["event_id", "consumer"])
             .returning(inbox.c.event_id)

@@ -3,7 +3,6 @@ bookings inside are cancelled in the same transaction; reopening early or later 
 
 from __future__ import annotations
 
-from contracts.errors import Unprocessable
 from contracts.venues import ClosureCreate, ClosureExtend, ClosureReopen, ClosureView
 from kit.boundary import actor_from, model_or_422
 from kit.clock import utcnow
@@ -26,16 +25,7 @@ class ClosureEntrypoints:
         with self.db.transaction() as tx:
             venue = queries.venue_or_404(tx.session, venue_id)
             require_manager(actor, venue.id, venue.name)
-            room = None
-            if data.room_id:
-                room = queries.room_row(tx.session, data.room_id)
-                if room is None or room.venue_id != venue.id:
-                    # The body names a wrong room, the venue asked for exists: 422 naming the field.
-                    raise Unprocessable(
-                        f"room_id: {data.room_id} is not a room of {venue.name}.",
-                        {"field": "room_id", "room_id": data.room_id, "venue_id": venue.id},
-                        detail_zh="该房间不属于此场馆",
-                    )
+            room = closure_commands.room_of(tx.session, venue, data.room_id)
             created = closure_commands.create(
                 tx, actor.sub, venue, room, data.start, data.expected_reopening, data.reason
             )

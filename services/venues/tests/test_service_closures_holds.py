@@ -43,6 +43,13 @@ def test_closure_cancels_the_bookings_inside_in_one_step(facts, venues, jiaping)
             actor=manager, venue_id=venue_id, closure={"room_id": room, "expected_reopening": at(day, "18:00")}
         )
     assert no_reason.value.extra["reason_code"] == "reason_required"
+    with pytest.raises(Unprocessable) as other_room:  # a room of no venue, or of another: the field is named
+        venues.create_closure(
+            actor=manager,
+            venue_id=venue_id,
+            closure={"room_id": "no-such-room", "reason": "漏水维修", "expected_reopening": at(day, "18:00")},
+        )
+    assert other_room.value.extra["field"] == "room_id" and other_room.value.extra["detail_zh"] == "该房间不属于此场馆"
     with pytest.raises(Forbidden):
         venues.create_closure(
             actor=manager_of("elsewhere"),
