@@ -11,13 +11,13 @@ send `1` never meet; an anonymous caller's key is scoped to its address.
 from __future__ import annotations
 
 import hashlib
-import uuid
 from typing import Any
 
 from fastapi import Request
 
 from contracts.common import Actor
 from contracts.errors import BadRequest
+from kit.inbox import fresh_idempotency_key
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -36,7 +36,7 @@ def idempotency_key(request: Request) -> str | None:
             caller = "" if request.headers.get("authorization") else (request.client.host if request.client else "")
             key = hashlib.sha256(f"{request.method} {request.url.path} {caller} {given}".encode()).hexdigest()
         else:
-            key = uuid.uuid4().hex
+            key = fresh_idempotency_key()  # only a redelivery can repeat it (kit.rpc)
         request.state.idempotency_key = key
     return request.state.idempotency_key
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import uuid
 
 from sqlalchemy import Table, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -20,6 +21,16 @@ from sqlalchemy.orm import Session
 from kit.clock import utcnow
 
 log = logging.getLogger(__name__)
+
+
+# A key the gateway made for one request that came without an Idempotency-Key header: no client can send
+# it again, so only a redelivery of the same message can bring it back (kit.rpc skips the answer lookup
+# on its first delivery).
+FRESH_KEY_PREFIX = "fresh-"
+
+
+def fresh_idempotency_key() -> str:
+    return FRESH_KEY_PREFIX + uuid.uuid4().hex
 
 
 class AlreadyProcessed(Exception):

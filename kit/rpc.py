@@ -29,6 +29,7 @@ from nameko.rpc import ReplyListener, Responder, Rpc, RpcConsumer, RpcProxy
 from contracts.errors import ERRORS_BY_NAME, Unavailable
 from kit.bus import queue_type_of
 from kit.callers import SERVICE_TOKEN, Callers, signer_of
+from kit.inbox import FRESH_KEY_PREFIX
 from kit.topology import rpc_queue
 
 log = logging.getLogger(__name__)
@@ -124,7 +125,12 @@ class ResilientRpc(Rpc):
         if store is not None and isinstance(body, dict) and isinstance(body.get("kwargs"), dict):
             headers = self.unpack_message_headers(message)
             key = scoped_idempotency_key(body["kwargs"], headers)
-            if key is not None and _token_names_actor(self.container, body["kwargs"], headers):
+            # A fresh key on its first delivery has no answer yet: skip the lookup (one transaction less
+            # for every write a client sent without a key). Its claim still guards the write.
+            first_of_fresh = str(headers.get(IDEMPOTENCY_KEY, "")).startswith(FRESH_KEY_PREFIX) and not (
+                message.delivery_info or {}
+            ).get("redelivered")
+            if key is not None and not first_of_fresh and _token_names_actor(self.container, body["kwargs"], headers):
                 found, answer = store.stored_answer(f"{self.container.service_name}.{self.method_name}", key)
                 if found:
                     self.rpc_consumer.handle_result(message, answer, None)

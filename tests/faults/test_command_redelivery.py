@@ -52,7 +52,7 @@ def test_command_redelivered_after_crash_is_applied_once(platform):
             content_type="application/json",
             delivery_mode=2,
             headers={
-                "nameko.idempotency_key": f"fault-{uuid.uuid4().hex}",
+                "nameko.idempotency_key": f"fresh-{uuid.uuid4().hex}",  # as the gateway makes one (kit.inbox)
                 # as the gateway sends it: the services believe the token, not the actor (kit.callers)
                 "nameko.authorization": platform.token("admin", sub="admin-1"),
             },

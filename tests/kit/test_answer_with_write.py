@@ -58,3 +58,30 @@ def _table(statement: str) -> str:
             index = [w.upper() for w in words].index(keyword)
             return words[index + 1] if index + 1 < len(words) else ""
     return ""
+
+
+def test_a_key_the_gateway_made_skips_the_answer_lookup_on_its_first_delivery(container_factory, service_config):
+    """A write without an Idempotency-Key gets a fresh key from the gateway (kit.inbox.fresh_idempotency_key):
+    no earlier call can have stored an answer under it, so its first delivery goes straight to the claim —
+    one transaction less per write. A client's own key is looked up first (its retry gets the first answer);
+    a redelivered fresh key too (tests/faults/test_command_redelivery.py)."""
+    from kit.inbox import fresh_idempotency_key
+
+    config = service_config(VenuesService)
+    container = container_factory(VenuesService, config)
+    container.start()
+    db = next(d for d in container.dependencies if isinstance(d, Database))
+    lookups: list[str] = []
+
+    @event.listens_for(db.engine, "before_cursor_execute")
+    def _statement(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("SELECT") and _table(statement) == "inbox":
+            lookups.append(statement)
+
+    settings = config.get("WENYUN_SETTINGS")
+    for key, looked_up in ((fresh_idempotency_key(), 0), ("client-key-1", 1)):
+        lookups.clear()
+        context = {"idempotency_key": key, **signed_context(settings, ADMIN)}
+        with ServiceRpcProxy("venues", config, context_data=context) as venues:
+            venues.register_venue(actor=ADMIN, venue={"name": f"站{key[:8]}", "kind": "library", "level": "town"})
+        assert len(lookups) == looked_up, (key, lookups)
