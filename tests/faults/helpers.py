@@ -5,14 +5,19 @@ effect applied once, the dead-letter queue holding only what must be there."""
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 import threading
 import time
 import uuid
 import warnings
 from collections import Counter
+from pathlib import Path
+from urllib.parse import unquote, urlparse
 
 import httpx
 from kombu import Connection, Queue
+from sqlalchemy import create_engine, text
 
 from kit.bus import events_exchange
 from kit.dead_letters import list_dead_letters
@@ -197,3 +202,44 @@ def assert_ledger(
     # Nothing had to be parked: every failure during the fault was retried to success.
     assert list_dead_letters(platform.amqp_uri) == []
     return {"stored": len(stored), "created_201": len(created), "statuses": dict(stream.statuses())}
+
+
+def query(database_url: str, sql: str, **params) -> list:
+    """Rows of one SQL query on a service's database (the tests' own view of what was applied)."""
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            return list(conn.execute(text(sql), params).all())
+    finally:
+        engine.dispose()
+
+
+def queue_types(amqp_uri: str) -> dict[str, str] | None:
+    """name → type (classic, quorum) of every queue in the platform's vhost; None without rabbitmqctl."""
+    if not shutil.which("rabbitmqctl"):
+        return None
+    vhost = unquote(urlparse(amqp_uri).path[1:]) or "/"
+    listed = subprocess.run(
+        ["rabbitmqctl", "-q", "list_queues", "-p", vhost, "--no-table-headers", "name", "type"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert listed.returncode == 0, listed.stderr
+    return dict(line.split("\t")[:2] for line in listed.stdout.splitlines() if "\t" in line)
+
+
+def log_records(path: Path, offset: int = 0) -> list[dict]:
+    """The JSON log lines (kit.logs) a process wrote to its log file after byte `offset`."""
+    with open(path, "rb") as log:
+        log.seek(offset)
+        lines = log.read().decode("utf-8", errors="replace").splitlines()
+    records = []
+    for line in lines:
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue  # not one of ours (e.g. a library printing to stdout)
+        if isinstance(record, dict):
+            records.append(record)
+    return records
