@@ -21,8 +21,6 @@ working on the bus for the ≤15 minutes it has left, for someone who holds it *
 
 from __future__ import annotations
 
-import time
-from collections import OrderedDict
 from contextvars import ContextVar
 from functools import lru_cache
 from typing import Any
@@ -56,35 +54,10 @@ def signer_of(config: dict) -> TokenSigner:
     return platform_signer(config.get("WENYUN_SETTINGS"))
 
 
-class RememberedKeys:
-    """A KeySet that remembers the person's tokens it verified until they expire: a write checks its token
-    twice (kit.rpc's stored answers, then actor_from) and a person sends the same token for 15 minutes, so
-    each is verified once per process (an Ed25519 check is ~0.2 ms, ~2 ms on a loaded machine). Service
-    tokens are minted per call: nothing to remember."""
-
-    SIZE = 4096
-
-    def __init__(self, keys: KeySet):
-        self._keys = keys
-        self._seen: OrderedDict[str, dict] = OrderedDict()
-
-    def verify(self, token: str) -> dict:
-        claims = self._seen.get(token) if isinstance(token, str) else None
-        if claims is None or claims["exp"] <= time.time():
-            claims = self._keys.verify(token)  # raises InvalidToken: a bad token is never remembered
-            self._seen[token] = claims
-            if len(self._seen) > self.SIZE:
-                self._seen.popitem(last=False)
-        return claims
-
-    def verify_service(self, token: str) -> str:
-        return self._keys.verify_service(token)
-
-
 class Caller:
     """The callers of one worker, verified when first asked."""
 
-    def __init__(self, keys: KeySet | RememberedKeys, data: dict):
+    def __init__(self, keys: KeySet, data: dict):
         self._keys = keys
         self._person_token = data.get(AUTHORIZATION)
         self._service_token = data.get(SERVICE_TOKEN)
@@ -122,7 +95,7 @@ class Callers(DependencyProvider):
     """Makes the worker's callers current (for kit.boundary.actor_from and require_service)."""
 
     def setup(self):
-        self.keys = RememberedKeys(KeySet(signer_of(self.container.config).jwks()))
+        self.keys = KeySet(signer_of(self.container.config).jwks())  # it keeps the tokens it verified
 
     def worker_setup(self, worker_ctx):
         _current.set(Caller(self.keys, worker_ctx.data))

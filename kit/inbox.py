@@ -18,6 +18,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from contracts.envelope import Envelope
 from kit.clock import utcnow
 
 log = logging.getLogger(__name__)
@@ -52,11 +53,11 @@ def claim(session: Session, inbox: Table, event_id: str, consumer: str, event_ty
         raise AlreadyProcessed(event_id)
 
 
-def claim_many(session: Session, inbox: Table, envelopes: list, consumer: str) -> list:
+def claim_many(session: Session, inbox: Table, envelopes: list[Envelope], consumer: str) -> list[Envelope]:
     """Record that `consumer` applies these CloudEvents, in ONE insert; returns those it had not applied
     yet (in their order; an id twice in the list counts once). Same guarantee as `claim`: a concurrent
     delivery of one of them waits for this transaction and then does not get it back."""
-    first_of_each: dict[str, object] = {}
+    first_of_each: dict[str, Envelope] = {}
     for envelope in envelopes:
         first_of_each.setdefault(envelope.id, envelope)
     fresh = list(first_of_each.values())

@@ -13,7 +13,6 @@ from kit.callers import (
     AUTHORIZATION,
     SERVICE_TOKEN,
     Caller,
-    RememberedKeys,
     _current,
     calling_service,
     require_service,
@@ -68,10 +67,13 @@ def test_only_the_named_service():
 
 
 def test_a_remembered_token_still_expires():
-    keys = RememberedKeys(KEYS)
+    keys = KeySet(SIGNER.jwks())
     token = SIGNER.sign(sub="r-1", role="resident", now=int(time.time()) - 59, ttl_seconds=60)
     assert keys.verify(token)["sub"] == "r-1"
-    assert keys.verify(token)["sub"] == "r-1"  # remembered
+    claims = keys.verify(token)  # remembered
+    assert claims["sub"] == "r-1"
+    claims["role"] = "admin"  # a caller changing its copy changes nothing kept
+    assert keys.verify(token)["role"] == "resident"
     time.sleep(1.1)
     with pytest.raises(InvalidToken):
         keys.verify(token)
