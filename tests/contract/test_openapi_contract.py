@@ -9,6 +9,7 @@ import pytest
 from pydantic import ValidationError
 
 from contracts.events import EventCreate
+from contracts.season_plans import SeasonPlanRequest
 from contracts.venues import BookingCreate, RoomCreate, VenueUpdate, VisitEntryCreate
 from contracts.volunteers import AvailabilityWindow
 from gateway.api_contract import PROBLEMS, allowed_methods
@@ -135,3 +136,22 @@ def test_what_json_schema_calls_an_integer_is_one():
     assert VenueUpdate.model_validate({"parent_id": None}).model_dump(exclude_unset=True) == {"parent_id": None}
     window = AvailabilityWindow.model_validate({"day": "monday", "start": "08:00", "end": "20:30"})
     assert window.model_dump(mode="json") == {"day": "monday", "start": "08:00", "end": "20:30"}
+
+
+def test_a_rule_across_fields_is_the_requests_own_not_a_fields():
+    # schemathesis' random seed 8675309: a reversed range deep in a season plan was refused as if a field broke
+    # the schema (loc troupes/1/unavailable/0); an order between two dates is the request's rule, as the season's.
+    troupe = {"troupe_id": "t", "name": "花鼓队", "base": {"lat": 28.2, "lon": 112.9}, "offering_ids": ["o"]}
+    reversed_days = {"first_day": "2026-03-02", "last_day": "2026-03-01"}
+    plan = {"first_day": "2026-03-01", "last_day": "2026-05-31", "troupes": [troupe]}
+    for request, where in [
+        ({**plan, "troupes": [troupe, {**troupe, "unavailable": [reversed_days]}]}, "troupes[1].unavailable[0]"),
+        ({**plan, "site_rules": [{"venue_id": "v", "closures": [reversed_days]}]}, "site_rules[0].closures[0]"),
+    ]:
+        with pytest.raises(ValidationError) as refused:
+            SeasonPlanRequest.model_validate(request)
+        [error] = refused.value.errors()
+        assert error["loc"] == () and where in error["msg"], error
+    assert SeasonPlanRequest.model_validate(
+        {**plan, "troupes": [{**troupe, "unavailable": [{**reversed_days, "first_day": "2026-03-01"}]}]}
+    )
