@@ -397,7 +397,9 @@ class TeamUpdate(Changes):
     name: str | None = Field(None, min_length=1, max_length=100)
     specialty: TroupeSpecialtyName | None = None
     active: StrictBool | None = None
-    leader_member_id: str | None = None
+    leader_member_id: str | None = Field(
+        None, description="The `member_id` of one of the team's members; null: no leader."
+    )
 
 
 class TeamRosterMember(BaseModel):
