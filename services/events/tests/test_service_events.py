@@ -84,6 +84,10 @@ def test_lifecycle_room_holds_and_venue_closures(container_factory, service_conf
     assert closed.value.extra["rule"] == "registration.closed"
     with pytest.raises(NotFound):
         call(events, "register", actor=resident(1), event_id=draft["id"], registration={})
+    # No such room is a wrong field of an event that exists: 422 naming room_id, not the event's 404.
+    with pytest.raises(Unprocessable) as no_room:
+        call(events, "update_event", actor=ORGANISER, event_id=draft["id"], changes={"room_id": "no-such-room"})
+    assert no_room.value.extra["field"] == "room_id"
 
     published = call(events, "publish_event", actor=ORGANISER, event_id=draft["id"])
     assert published["status"] == "published"
