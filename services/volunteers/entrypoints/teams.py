@@ -143,8 +143,13 @@ class TeamEntrypoints:
 
     # -- helpers ------------------------------------------------------------------------------------
     def _insert_member(self, session, team_id: str, member: TeamMemberInput) -> None:
-        if member.volunteer_id:
-            volunteer_queries.existing_volunteer(session, member.volunteer_id)
+        if member.volunteer_id and volunteer_queries.volunteer_row(session, member.volunteer_id) is None:
+            # A wrong field of a team that exists: 422 naming it (a 404 would read as the team not found).
+            raise Unprocessable(
+                f"volunteer_id: there is no volunteer {member.volunteer_id}.",
+                {"field": "volunteer_id", "volunteer_id": member.volunteer_id},
+                detail_zh="没有这位志愿者。",
+            )
         member_id = str(uuid.uuid4())
         session.execute(
             team_members.insert().values(

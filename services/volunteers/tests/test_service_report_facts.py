@@ -43,6 +43,15 @@ def test_teams_training_hours_and_stars_are_published(container_factory, service
     with pytest.raises(Unprocessable) as not_a_member:
         call(container, "update_team", actor=ADMIN, team_id=team["id"], changes={"leader_member_id": "m-nobody"})
     assert not_a_member.value.extra["field"] == "leader_member_id"
+    with pytest.raises(Unprocessable) as no_volunteer:  # likewise a member who names no volunteer
+        call(
+            container,
+            "add_team_member",
+            actor=ADMIN,
+            team_id=team["id"],
+            member={"name": "无名", "volunteer_id": "v-0"},
+        )
+    assert no_volunteer.value.extra["field"] == "volunteer_id"
     call(container, "update_team", actor=ADMIN, team_id=team["id"], changes={"active": False})
     call(
         container,
