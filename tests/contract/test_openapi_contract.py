@@ -89,6 +89,9 @@ def test_links_walk_from_each_created_object_to_its_uses(spec):
     assert {("post", "/api/v1/events/{event_id}/publish"), ("post", "/api/v1/events/{event_id}/registrations")} <= (
         targets("/api/v1/events")
     )
+    # The dispatch comes with publication, not with the draft (a 404 after POST /events read as "not found").
+    assert ("get", "/api/v1/events/{event_id}/dispatch") not in targets("/api/v1/events")
+    assert ("get", "/api/v1/events/{event_id}/dispatch") in targets("/api/v1/events/{event_id}/publish")
     assert ("post", "/api/v1/registrations/{registration_id}/check-in") in targets(
         "/api/v1/events/{event_id}/registrations"
     )
