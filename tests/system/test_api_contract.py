@@ -10,7 +10,8 @@ the API or its document, whichever change met it). Replay one with
 
 Each run goes through schemathesis' Python API (tests/system/api_contract_run.py) in a process of its own:
 this pytest process is eventlet-patched, which schemathesis' worker threads must not meet. Bounded:
-`MAX_EXAMPLES` examples per operation and `MAX_TIME` seconds per run (ten runs, about two minutes in all).
+`MAX_EXAMPLES` examples per operation and `MAX_TIME` seconds per run (ten runs, about three minutes in all
+with the platform's start).
 """
 
 from __future__ import annotations
