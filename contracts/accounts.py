@@ -12,11 +12,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from contracts.common import Role, StrictBool, ecma_pattern
+from contracts.common import PYTHON_SPACE, Role, StrictBool, ecma_pattern
 from contracts.envelope import DomainEvent
 
 MainlandMobile = Field(
-    pattern=r"^\s*(?:\+?86)?\s*1[3-9]\d{9}\s*$",
+    pattern=ecma_pattern(r"^\s*(?:\+?86)?\s*1[3-9]\d{9}\s*$", PYTHON_SPACE),  # checked again in Python
     examples=["13800138000"],
     description="A mainland China mobile number (11 digits, optionally +86).",
 )

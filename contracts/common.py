@@ -42,21 +42,25 @@ StrictInt = Annotated[int, JSON_INTEGER]
 # written with `ecma_pattern` spells the classes out as ECMA-262 means them, so the document and the check
 # agree on every character (schemathesis generated "a@\u0085m.x", valid by the document, refused by the model).
 ECMA_SPACE = r"\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+# What Python's str.isspace(), str.split() and re's \s call a space: for a pattern that documents a rule a
+# service checks in Python (`ecma_pattern(..., space=PYTHON_SPACE)`).
+PYTHON_SPACE = r"\t\n\v\f\r\x1c-\x1f \x85\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 
 
-def ecma_pattern(pattern: str) -> str:
-    """`pattern` with \\s, \\S and \\d written out as the character sets ECMA-262 gives them."""
+def ecma_pattern(pattern: str, space: str = ECMA_SPACE) -> str:
+    """`pattern` with \\s, \\S and \\d written out as explicit character sets (\\d: ASCII digits; \\s: `space`,
+    by default what ECMA-262 calls a space), which every regular-expression engine reads alike."""
     out, in_class, i = [], False, 0
     while i < len(pattern):
         char = pattern[i]
         if char == "\\" and i + 1 < len(pattern):
             escape = pattern[i + 1]
             if escape == "s":
-                out.append(ECMA_SPACE if in_class else f"[{ECMA_SPACE}]")
+                out.append(space if in_class else f"[{space}]")
             elif escape == "d":
                 out.append("0-9" if in_class else "[0-9]")
             elif escape == "S" and not in_class:
-                out.append(f"[^{ECMA_SPACE}]")
+                out.append(f"[^{space}]")
             elif escape in "SDwWb":
                 raise ValueError(f"write \\{escape} out in {pattern!r}: Rust's regex and ECMA-262 read it differently")
             else:

@@ -176,3 +176,41 @@ def test_a_pattern_means_what_ecma_262_says(spec, email, valid):
     assert re.search(ecma_pattern(r"^\d{6}$"), "١٢٣٤٥٦") is None  # ECMA's \d is ASCII
     with pytest.raises(ValueError):
         ecma_pattern(r"\w+")
+
+
+TRICKY = ["\x85", "\x1c", "\ufeff", "\u3000", "\u00a0", "١", "\u2028"]
+
+
+@pytest.mark.parametrize("odd", TRICKY)
+def test_the_volunteer_schema_and_the_domain_agree_on_spaces_and_digits(odd):
+    # The domain checks a volunteer's name, phone and e-mail in Python; the patterns the document gives them
+    # must accept exactly what it accepts, whatever character a generator puts in.
+    from contracts.volunteers import MOBILE_PATTERN, OPTIONAL_EMAIL_PATTERN, VISIBLE
+    from services.volunteers.domain.profiles import normalize_email, normalize_mobile
+
+    for phone in (f"138{odd}0013 8000", f"{odd}13800138000", f"1380013800{odd}"):
+        assert bool(re.search(MOBILE_PATTERN, phone)) is (normalize_mobile(phone) is not None), repr(phone)
+    for email in (f"a{odd}@b.cn", f"{odd}a@b.cn", f"a@b.cn{odd}"):
+        assert bool(re.search(OPTIONAL_EMAIL_PATTERN, email)) is (normalize_email(email) is not None), repr(email)
+    for name in (odd, f"{odd}李{odd}"):
+        assert bool(re.search(VISIBLE["pattern"], name)) is bool(" ".join(name.split())), repr(name)
+
+
+def _patterns(node):
+    if isinstance(node, dict):
+        if isinstance(node.get("pattern"), str):
+            yield node["pattern"]
+        for value in node.values():
+            yield from _patterns(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _patterns(value)
+
+
+def test_every_pattern_reads_alike_in_every_engine(spec):
+    # ECMA-262 (the document), Rust's regex (pydantic) and Python's re (the domains) disagree on \s, \S, \d and
+    # \w; the document's patterns spell their classes out (contracts.common.ecma_pattern).
+    patterns = list(_patterns(spec))
+    assert len(patterns) > 10
+    class_escape = re.compile(r"(?<!\\)(?:\\\\)*\\[sSdDwW]")  # an unescaped \s, \d, …
+    assert [p for p in patterns if class_escape.search(p)] == []
