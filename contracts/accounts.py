@@ -12,11 +12,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from contracts.common import Role, StrictBool
+from contracts.common import PYTHON_SPACE, Role, StrictBool, ecma_pattern
 from contracts.envelope import DomainEvent
 
 MainlandMobile = Field(
-    pattern=r"^\s*(?:\+?86)?\s*1[3-9]\d{9}\s*$",
+    pattern=ecma_pattern(r"^\s*(?:\+?86)?\s*1[3-9]\d{9}\s*$", PYTHON_SPACE),  # checked again in Python
     examples=["13800138000"],
     description="A mainland China mobile number (11 digits, optionally +86).",
 )
@@ -34,7 +34,7 @@ class SmsCodeSent(BaseModel):
 class SmsSignIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     phone: str = MainlandMobile
-    code: str = Field(pattern=r"^\d{6}$", examples=["123456"])
+    code: str = Field(pattern=ecma_pattern(r"^\d{6}$"), examples=["123456"])
     accept_privacy_notice: StrictBool = Field(
         False, description="Needed for a first sign-in (it creates the account): consent to the privacy notice."
     )
@@ -44,7 +44,7 @@ class PasswordSignIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     username: str = Field(min_length=1, max_length=100)
     password: str = Field(min_length=1, max_length=200)
-    totp_code: str | None = Field(None, pattern=r"^\d{6}$")
+    totp_code: str | None = Field(None, pattern=ecma_pattern(r"^\d{6}$"))
 
 
 class RefreshRequest(BaseModel):
@@ -108,7 +108,7 @@ class TotpSetup(BaseModel):
 
 class TotpConfirm(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    code: str = Field(pattern=r"^\d{6}$")
+    code: str = Field(pattern=ecma_pattern(r"^\d{6}$"))
 
 
 class OrganisationCreate(BaseModel):

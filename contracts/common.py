@@ -37,9 +37,48 @@ JSON_INTEGER = BeforeValidator(_json_integer)
 # pydantic keeps them out of the JSON schema: `Annotated[int, Field(ge=1), JSON_INTEGER] | None`.
 StrictInt = Annotated[int, JSON_INTEGER]
 
+# A JSON Schema pattern is an ECMA-262 regular expression; pydantic checks `pattern` with Rust's regex, whose
+# \s and \d are Unicode classes (\s takes U+0085 and not U+FEFF, \d takes every script's digits). A pattern
+# written with `ecma_pattern` spells the classes out as ECMA-262 means them, so the document and the check
+# agree on every character (schemathesis generated "a@\u0085m.x", valid by the document, refused by the model).
+ECMA_SPACE = r"\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+# What Python's str.isspace(), str.split() and re's \s call a space: for a pattern that documents a rule a
+# service checks in Python (`ecma_pattern(..., space=PYTHON_SPACE)`).
+PYTHON_SPACE = r"\t\n\v\f\r\x1c-\x1f \x85\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+
+
+def ecma_pattern(pattern: str, space: str = ECMA_SPACE) -> str:
+    """`pattern` with \\s, \\S and \\d written out as explicit character sets (\\d: ASCII digits; \\s: `space`,
+    by default what ECMA-262 calls a space), which every regular-expression engine reads alike."""
+    out, in_class, i = [], False, 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\" and i + 1 < len(pattern):
+            escape = pattern[i + 1]
+            if escape == "s":
+                out.append(space if in_class else f"[{space}]")
+            elif escape == "d":
+                out.append("0-9" if in_class else "[0-9]")
+            elif escape == "S" and not in_class:
+                out.append(f"[^{space}]")
+            elif escape in "SDwWb":
+                raise ValueError(f"write \\{escape} out in {pattern!r}: Rust's regex and ECMA-262 read it differently")
+            else:
+                out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if char == "[" and not in_class:
+            in_class = True
+        elif char == "]" and in_class:
+            in_class = False
+        out.append(char)
+        i += 1
+    return "".join(out)
+
+
 _RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:\d{2})?$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_HH_MM = r"^([01]\d|2[0-3]):[0-5]\d$"
+_HH_MM = ecma_pattern(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
 def _text_like(pattern: re.Pattern, kind: type, what: str):
@@ -102,7 +141,7 @@ class ContactPoint(BaseModel):
     person_id: str | None = None
     name: str | None = Field(None, max_length=100)
     phone: str | None = Field(None, pattern=r"^\+?[0-9][0-9\- ]{5,19}$")
-    email: str | None = Field(None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=200)
+    email: str | None = Field(None, pattern=ecma_pattern(r"^[^@\s]+@[^@\s]+\.[^@\s]+$"), max_length=200)
     language: Literal["zh-CN", "en"] = "zh-CN"
 
 

@@ -7,7 +7,16 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from contracts.common import JSON_INTEGER, ContactPoint, Coordinates, IsoAwareDatetime, IsoDate, StrictBool, StrictInt
+from contracts.common import (
+    JSON_INTEGER,
+    ContactPoint,
+    Coordinates,
+    IsoAwareDatetime,
+    IsoDate,
+    StrictBool,
+    StrictInt,
+    ecma_pattern,
+)
 from contracts.envelope import DomainEvent
 from contracts.skills import SKILL_LABELS, SKILLS, skill_code
 
@@ -578,7 +587,7 @@ class FeedbackCode(BaseModel):
 class WalkInFeedbackCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     phone: str = Field(
-        pattern=r"^1[3-9]\d{9}$",
+        pattern=ecma_pattern(r"^1[3-9]\d{9}$"),
         examples=["13800138000"],
         description="One rating per phone number and event (kept only as a salted hash).",
     )

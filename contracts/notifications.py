@@ -16,10 +16,10 @@ from pydantic import (
     field_validator,
 )
 
-from contracts.common import IsoAwareDatetime, StrictBool
+from contracts.common import IsoAwareDatetime, StrictBool, ecma_pattern
 
 PHONE_PATTERN = r"^\+?[0-9][0-9\- ]{5,19}$"
-EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+EMAIL_PATTERN = ecma_pattern(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 TIME_OF_DAY_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
 
 MessageChannel = Literal["sms", "email", "inbox"]

@@ -17,15 +17,13 @@ ALL_WEEKDAYS: list[int] = [0, 1, 2, 3, 4, 5, 6]
 
 
 class DayRange(BaseModel):
+    """Days from first_day to last_day, both included."""
+
+    # The order of the two is a rule across fields, which JSON Schema cannot state: the request holding the
+    # ranges checks it (SeasonPlanRequest._season), so it is the request's own 422, as for the season's days.
     model_config = ConfigDict(extra="forbid")
     first_day: IsoDate
-    last_day: IsoDate
-
-    @model_validator(mode="after")
-    def _ordered(self):
-        if self.last_day < self.first_day:
-            raise ValueError("last_day is before first_day")
-        return self
+    last_day: IsoDate = Field(description="Not before first_day.")
 
 
 class PlanTroupe(BaseModel):
@@ -94,7 +92,21 @@ class SeasonPlanRequest(BaseModel):
             raise ValueError("a season lies between 2000-01-01 and 2099-12-31")
         if (self.last_day - self.first_day).days > 366:
             raise ValueError("a season is at most a year")
+        reversed_ranges = [
+            f"{where}[{n}]"
+            for where, ranges in self._day_ranges()
+            for n, day_range in enumerate(ranges)
+            if day_range.last_day < day_range.first_day
+        ]
+        if reversed_ranges:
+            raise ValueError(f"last_day is before first_day in {', '.join(reversed_ranges[:10])}")
         return self
+
+    def _day_ranges(self):
+        for n, troupe in enumerate(self.troupes):
+            yield f"troupes[{n}].unavailable", troupe.unavailable
+        for n, rule in enumerate(self.site_rules):
+            yield f"site_rules[{n}].closures", rule.closures
 
 
 class SeasonPlanResolve(BaseModel):

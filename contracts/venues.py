@@ -9,6 +9,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from contracts.common import (
     JSON_INTEGER,
+    PYTHON_SPACE,
     Changes,
     ContactPoint,
     Coordinates,
@@ -17,6 +18,7 @@ from contracts.common import (
     StrictBool,
     StrictFloat,
     StrictInt,
+    ecma_pattern,
 )
 from contracts.envelope import DomainEvent
 
@@ -90,7 +92,7 @@ AssetConditionName = Literal["good", "faulty", "under_repair", "retired"]
 IntervalText = Annotated[
     str,
     Field(
-        pattern=r"^\s*\d{1,2}:\d{2}\s*[-–~]\s*\d{1,2}:\d{2}\s*$",
+        pattern=ecma_pattern(r"^\s*\d{1,2}:\d{2}\s*[-–~]\s*\d{1,2}:\d{2}\s*$", PYTHON_SPACE),  # read in Python
         examples=["09:00-12:00"],
         description="An open period, local time: HH:MM-HH:MM.",
     ),

@@ -7,7 +7,18 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from contracts.common import Changes, ContactPoint, Coordinates, IsoDate, StrictBool, StrictFloat, StrictInt, TimeOfDay
+from contracts.common import (
+    PYTHON_SPACE,
+    Changes,
+    ContactPoint,
+    Coordinates,
+    IsoDate,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    TimeOfDay,
+    ecma_pattern,
+)
 from contracts.envelope import DomainEvent
 
 ContactChannel = Literal["sms", "email", "inbox"]
@@ -244,12 +255,13 @@ VOLUNTEER_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$"
 VolunteerStatusName = Literal["applied", "active", "rejected", "suspended", "retired"]
 # What the volunteers' domain accepts (services/volunteers/domain/profiles.py), so the schema says it too:
 # a mainland mobile number, separators and a +86 / 0086 prefix allowed; an e-mail address or nothing.
-MOBILE_PATTERN = r"^[\s()-]*(\+86|0086)?[\s()-]*1[\s()-]*[3-9]([\s()-]*[0-9]){9}[\s()-]*$"
-OPTIONAL_EMAIL_PATTERN = r"^\s*([^@\s]+@[^@\s.]+(\.[^@\s.]+)+\s*)?$"
+# The domain checks them in Python, so a space in these patterns is what Python calls one (PYTHON_SPACE).
+MOBILE_PATTERN = ecma_pattern(r"^[\s()-]*(\+86|0086)?[\s()-]*1[\s()-]*[3-9]([\s()-]*[0-9]){9}[\s()-]*$", PYTHON_SPACE)
+OPTIONAL_EMAIL_PATTERN = ecma_pattern(r"^\s*([^@\s]+@[^@\s.]+(\.[^@\s.]+)+\s*)?$", PYTHON_SPACE)
 # In the schema only: the domain checks them itself and answers with the field and a Chinese message.
 MOBILE: dict[str, Any] = {"pattern": MOBILE_PATTERN}
 OPTIONAL_EMAIL: dict[str, Any] = {"pattern": OPTIONAL_EMAIL_PATTERN}
-VISIBLE: dict[str, Any] = {"pattern": r"\S"}
+VISIBLE: dict[str, Any] = {"pattern": ecma_pattern(r"\S", PYTHON_SPACE)}
 LanguageTag = Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$", examples=["zh", "yue", "csl"])]
 Tag = Annotated[str, Field(min_length=1, max_length=20)]
 AreaName = Annotated[str, Field(min_length=1, max_length=100)]
@@ -397,7 +409,9 @@ class TeamUpdate(Changes):
     name: str | None = Field(None, min_length=1, max_length=100)
     specialty: TroupeSpecialtyName | None = None
     active: StrictBool | None = None
-    leader_member_id: str | None = None
+    leader_member_id: str | None = Field(
+        None, description="The `member_id` of one of the team's members; null: no leader."
+    )
 
 
 class TeamRosterMember(BaseModel):

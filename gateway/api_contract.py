@@ -154,13 +154,14 @@ LINKS: dict[tuple[str, str], tuple[str, list[tuple[str, str]], dict[tuple[str, s
             ("patch", E),
             ("post", f"{E}/registrations"),
             ("get", f"{E}/registrations"),
-            ("get", f"{E}/dispatch"),
             ("post", f"{E}/feedback-code"),
             ("get", f"{E}/satisfaction"),
         ]
         + [("post", f"{E}/{a}") for a in ("publish", "reschedule", "cancel", "complete", "release-kept-back")],
         {},
     ),
+    # A draft has no volunteer dispatch: volunteers opens one when the published event asks for volunteers.
+    ("post", f"{E}/publish"): ("event_id", [("get", f"{E}/dispatch")], {}),
     ("post", f"{E}/registrations"): (
         "registration_id",
         [("get", "/api/v1/registrations/{registration_id}")]

@@ -8,7 +8,7 @@ from typing import Literal
 from fastapi import APIRouter, Depends, Path, Query, Request, status
 
 from contracts.accounts import Account, AccountCreate, AuditEntry, Organisation, OrganisationCreate, RoleChange
-from contracts.common import Actor
+from contracts.common import Actor, ecma_pattern
 from gateway.auth import require
 from gateway.calls import call
 from gateway.problems import problem_responses
@@ -16,7 +16,7 @@ from gateway.routes.auth import client_ip
 
 router = APIRouter(tags=["accounts"])
 SCOPE = Path(
-    pattern=r"^(venue|town):[^\s:][^\x00]{0,99}$",
+    pattern=ecma_pattern(r"^(venue|town):[^\s:][^\x00]{0,99}$"),
     examples=["venue:2b7c…", "town:嘉平镇"],
     description="venue:<venue id> (venue:* for all) or town:<town name>.",
 )

@@ -6,7 +6,7 @@ from typing import Literal
 
 from fastapi import APIRouter, Depends, Query, Request, status
 
-from contracts.common import Actor, IsoDate
+from contracts.common import Actor, IsoDate, ecma_pattern
 from contracts.venues import (
     Asset,
     AssetCreate,
@@ -99,7 +99,7 @@ async def update_asset(
     "/venues/{venue_id}/utilisation", response_model=UtilisationReport, responses=problem_responses(404, 422, 503)
 )
 async def utilisation(
-    venue_id: str, request: Request, week: str = Query(pattern=r"^\d{4}-W\d{2}$", examples=["2026-W48"])
+    venue_id: str, request: Request, week: str = Query(pattern=ecma_pattern(r"^\d{4}-W\d{2}$"), examples=["2026-W48"])
 ):
     """Booked hours ÷ open hours per room for an ISO week (服务效能); public."""
     return await call(request, "venues", "utilisation", venue_id=venue_id, week=week)

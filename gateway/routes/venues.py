@@ -6,7 +6,7 @@ from typing import Literal
 
 from fastapi import APIRouter, Depends, Query, Request, status
 
-from contracts.common import Actor, IsoDate
+from contracts.common import Actor, IsoDate, ecma_pattern
 from contracts.venues import (
     ComplianceReport,
     DateExceptionIn,
@@ -25,7 +25,7 @@ from gateway.problems import problem_responses
 
 router = APIRouter(prefix="/api/v1/venues", tags=["venues"])
 MANAGERS = ("venue_manager",)
-WEEK = Query(pattern=r"^\d{4}-W\d{2}$", examples=["2026-W48"], description="An ISO week.")
+WEEK = Query(pattern=ecma_pattern(r"^\d{4}-W\d{2}$"), examples=["2026-W48"], description="An ISO week.")
 
 
 @router.post(
@@ -166,6 +166,8 @@ async def preview_compliance(
 
 
 @router.get("/{venue_id}/notice", response_model=PublicNotice, responses=problem_responses(404, 422, 503))
-async def notice(venue_id: str, request: Request, week: str | None = Query(None, pattern=r"^\d{4}-W\d{2}$")):
+async def notice(
+    venue_id: str, request: Request, week: str | None = Query(None, pattern=ecma_pattern(r"^\d{4}-W\d{2}$"))
+):
     """The public notice (公示): rooms, this week's hours, services and closures. As a page: /venues/{id}/notice."""
     return await call(request, "venues", "public_notice", venue_id=venue_id, week=week)

@@ -39,7 +39,8 @@ def load_event(session, event_id: str):
     return row_or_404(row, f"Event {event_id} does not exist.", {"event_id": event_id})
 
 
-def _may_see_draft(actor: Actor | None, row) -> bool:
+def may_see_draft(actor: Actor | None, row) -> bool:
+    """Drafts are their organisers' own: to anyone else a draft event does not exist."""
     return actor is not None and organises(actor, row.organiser_id, row.town)
 
 
@@ -56,7 +57,7 @@ def waitlisted_counts(session, event_ids) -> dict[str, tuple[int, int]]:
 
 def get_event(session, actor: Actor | None, event_id: str) -> dict:
     row = load_event(session, event_id)
-    if row.status == "draft" and not _may_see_draft(actor, row):
+    if row.status == "draft" and not may_see_draft(actor, row):
         raise NotFound(f"Event {event_id} does not exist.", {"event_id": event_id})
     counts = waitlisted_counts(session, [event_id])
     return event_view(row, counts.get(event_id, (0, 0))).model_dump(mode="json")

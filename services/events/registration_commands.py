@@ -38,7 +38,7 @@ from services.events.allocation import (
 )
 from services.events.domain import feedback as feedback_rules
 from services.events.domain import registrations as rules
-from services.events.queries import load_event, registration_row
+from services.events.queries import load_event, may_see_draft, registration_row
 from services.events.rows import registration_fact, registration_view, snapshot_of
 from services.events.tables import feedback, registrations
 
@@ -92,8 +92,9 @@ def register(db, actor: dict, event_id: str, body: dict) -> dict:
                 "Only staff of this event's venue, organisers or administrators register people here.",
                 {"event_id": event_id},
             )
-        if event.status == "draft":
+        if event.status == "draft" and not may_see_draft(actor, event):
             raise NotFound(f"Event {event_id} does not exist.", {"event_id": event_id})
+        # Its organiser sees the draft: registration is closed until it is published (422, as when cancelled).
         now = utcnow()
         with domain_errors():
             rules.check_registration_open(event.status, event.start, now)

@@ -17,6 +17,7 @@ import logging
 from datetime import datetime
 
 from contracts.common import Actor
+from contracts.errors import NotFound, Unprocessable
 from services.events.rows import Place, room_place
 
 log = logging.getLogger(__name__)
@@ -29,7 +30,16 @@ def _booking_id(result) -> str | None:
 
 
 def room(venues, room_id: str) -> Place:
-    return room_place(venues.get_room(room_id))
+    """The room a request names. No such room is a wrong field of that request (422 naming room_id), not a 404
+    of the event or order the request is about."""
+    try:
+        return room_place(venues.get_room(room_id))
+    except NotFound as exc:
+        raise Unprocessable(
+            f"room_id: there is no room {room_id}.",
+            {"field": "room_id", "room_id": room_id},
+            detail_zh="没有这个房间。",
+        ) from exc
 
 
 def venue(venues, venue_id: str) -> dict:

@@ -58,9 +58,14 @@ def loan_view(row, asset) -> dict:
 
 
 def lend(tx, actor_sub: str, venue, data: LoanCreate) -> dict:
-    asset = queries.asset_row(tx.session, data.asset_id, for_update=True)
-    if asset.venue_id != venue.id:
-        raise NotFound(f"Item {data.asset_id} is not in the ledger of {venue.name}.", {"asset_id": data.asset_id})
+    asset = tx.session.execute(select(assets).where(assets.c.id == data.asset_id).with_for_update()).first()
+    if asset is None or asset.venue_id != venue.id:
+        # The body names a wrong item, the venue asked for exists: 422 naming the field, before any write.
+        raise Unprocessable(
+            f"asset_id: {data.asset_id} is not in the ledger of {venue.name}.",
+            {"field": "asset_id", "asset_id": data.asset_id, "venue_id": venue.id},
+            detail_zh="该物品不在本场馆的资产台账中",
+        )
     open_loan = tx.session.execute(
         select(loans.c.id).where(loans.c.asset_id == asset.id, loans.c.status == "lent")
     ).first()

@@ -4,11 +4,14 @@ running platform is schemathesis' job (tests/system/test_api_contract.py)."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from pydantic import ValidationError
 
+from contracts.common import ContactPoint, ecma_pattern
 from contracts.events import EventCreate
+from contracts.season_plans import SeasonPlanRequest
 from contracts.venues import BookingCreate, RoomCreate, VenueUpdate, VisitEntryCreate
 from contracts.volunteers import AvailabilityWindow
 from gateway.api_contract import PROBLEMS, allowed_methods
@@ -88,6 +91,9 @@ def test_links_walk_from_each_created_object_to_its_uses(spec):
     assert {("post", "/api/v1/events/{event_id}/publish"), ("post", "/api/v1/events/{event_id}/registrations")} <= (
         targets("/api/v1/events")
     )
+    # The dispatch comes with publication, not with the draft (a 404 after POST /events read as "not found").
+    assert ("get", "/api/v1/events/{event_id}/dispatch") not in targets("/api/v1/events")
+    assert ("get", "/api/v1/events/{event_id}/dispatch") in targets("/api/v1/events/{event_id}/publish")
     assert ("post", "/api/v1/registrations/{registration_id}/check-in") in targets(
         "/api/v1/events/{event_id}/registrations"
     )
@@ -135,3 +141,76 @@ def test_what_json_schema_calls_an_integer_is_one():
     assert VenueUpdate.model_validate({"parent_id": None}).model_dump(exclude_unset=True) == {"parent_id": None}
     window = AvailabilityWindow.model_validate({"day": "monday", "start": "08:00", "end": "20:30"})
     assert window.model_dump(mode="json") == {"day": "monday", "start": "08:00", "end": "20:30"}
+
+
+def test_a_rule_across_fields_is_the_requests_own_not_a_fields():
+    # schemathesis' random seed 8675309: a reversed range deep in a season plan was refused as if a field broke
+    # the schema (loc troupes/1/unavailable/0); an order between two dates is the request's rule, as the season's.
+    troupe = {"troupe_id": "t", "name": "花鼓队", "base": {"lat": 28.2, "lon": 112.9}, "offering_ids": ["o"]}
+    reversed_days = {"first_day": "2026-03-02", "last_day": "2026-03-01"}
+    plan = {"first_day": "2026-03-01", "last_day": "2026-05-31", "troupes": [troupe]}
+    for request, where in [
+        ({**plan, "troupes": [troupe, {**troupe, "unavailable": [reversed_days]}]}, "troupes[1].unavailable[0]"),
+        ({**plan, "site_rules": [{"venue_id": "v", "closures": [reversed_days]}]}, "site_rules[0].closures[0]"),
+    ]:
+        with pytest.raises(ValidationError) as refused:
+            SeasonPlanRequest.model_validate(request)
+        [error] = refused.value.errors()
+        assert error["loc"] == () and where in error["msg"], error
+    assert SeasonPlanRequest.model_validate(
+        {**plan, "troupes": [{**troupe, "unavailable": [{**reversed_days, "first_day": "2026-03-01"}]}]}
+    )
+
+
+@pytest.mark.parametrize("email, valid", [("a@\x85m.x", True), ("a@\ufeffm.x", False), ("a@b\u3000.x", False)])
+def test_a_pattern_means_what_ecma_262_says(spec, email, valid):
+    # schemathesis' random seed 31415: "…@\x85m!.…" matches the documented (ECMA-262) pattern, whose \s has no
+    # U+0085, but pydantic's Rust regex reads \s as Unicode's White_Space and refused it.
+    documented = spec["components"]["schemas"]["ContactPoint"]["properties"]["email"]["anyOf"][0]["pattern"]
+    assert bool(re.search(documented, email)) is valid
+    if valid:
+        assert ContactPoint(email=email).email == email
+    else:
+        with pytest.raises(ValidationError):
+            ContactPoint(email=email)
+    assert re.search(ecma_pattern(r"^\d{6}$"), "١٢٣٤٥٦") is None  # ECMA's \d is ASCII
+    with pytest.raises(ValueError):
+        ecma_pattern(r"\w+")
+
+
+TRICKY = ["\x85", "\x1c", "\ufeff", "\u3000", "\u00a0", "١", "\u2028"]
+
+
+@pytest.mark.parametrize("odd", TRICKY)
+def test_the_volunteer_schema_and_the_domain_agree_on_spaces_and_digits(odd):
+    # The domain checks a volunteer's name, phone and e-mail in Python; the patterns the document gives them
+    # must accept exactly what it accepts, whatever character a generator puts in.
+    from contracts.volunteers import MOBILE_PATTERN, OPTIONAL_EMAIL_PATTERN, VISIBLE
+    from services.volunteers.domain.profiles import normalize_email, normalize_mobile
+
+    for phone in (f"138{odd}0013 8000", f"{odd}13800138000", f"1380013800{odd}"):
+        assert bool(re.search(MOBILE_PATTERN, phone)) is (normalize_mobile(phone) is not None), repr(phone)
+    for email in (f"a{odd}@b.cn", f"{odd}a@b.cn", f"a@b.cn{odd}"):
+        assert bool(re.search(OPTIONAL_EMAIL_PATTERN, email)) is (normalize_email(email) is not None), repr(email)
+    for name in (odd, f"{odd}李{odd}"):
+        assert bool(re.search(VISIBLE["pattern"], name)) is bool(" ".join(name.split())), repr(name)
+
+
+def _patterns(node):
+    if isinstance(node, dict):
+        if isinstance(node.get("pattern"), str):
+            yield node["pattern"]
+        for value in node.values():
+            yield from _patterns(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _patterns(value)
+
+
+def test_every_pattern_reads_alike_in_every_engine(spec):
+    # ECMA-262 (the document), Rust's regex (pydantic) and Python's re (the domains) disagree on \s, \S, \d and
+    # \w; the document's patterns spell their classes out (contracts.common.ecma_pattern).
+    patterns = list(_patterns(spec))
+    assert len(patterns) > 10
+    class_escape = re.compile(r"(?<!\\)(?:\\\\)*\\[sSdDwW]")  # an unescaped \s, \d, …
+    assert [p for p in patterns if class_escape.search(p)] == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-_MAINLAND_MOBILE = re.compile(r"(?:\+?86)?(1[3-9]\d{9})")
+_MAINLAND_MOBILE = re.compile(r"(?:\+?86)?(1[3-9][0-9]{9})")  # ASCII digits, as the schema says
 
 
 class NotAMobileNumber(ValueError):

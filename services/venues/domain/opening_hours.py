@@ -23,8 +23,9 @@ SATURDAY = 5
 WEEKDAY_NAMES_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 WEEKDAY_NAMES_ZH = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 
-_ISO_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
-_INTERVAL_TEXT = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*[-–~]\s*(\d{1,2}):(\d{2})\s*$")
+# ASCII digits, as the schema says (re's \d takes any script's; int() reads them too).
+_ISO_WEEK = re.compile(r"^([0-9]{4})-W([0-9]{2})$")
+_INTERVAL_TEXT = re.compile(r"^\s*([0-9]{1,2}):([0-9]{2})\s*[-–~]\s*([0-9]{1,2}):([0-9]{2})\s*$")
 
 
 class ScheduleError(ValueError):

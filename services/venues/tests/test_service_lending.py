@@ -96,3 +96,12 @@ def test_a_book_two_days_overdue_is_listed_reported_once_and_cleared_by_its_retu
         )
     with pytest.raises(Unprocessable):  # malformed payload: a 422, not a 500
         venues.lend_item(actor=manager, venue_id=jiaping["venue_id"], loan={"asset_id": other["id"]})
+    # An item that is not in this venue's ledger is a wrong field of a venue that exists: 422 naming asset_id, not
+    # a 404 (which schemathesis' stateful phase reads as "the venue just created is not found").
+    with pytest.raises(Unprocessable) as not_in_ledger:
+        venues.lend_item(
+            actor=manager,
+            venue_id=jiaping["venue_id"],
+            loan={"asset_id": "no-such-item", "borrower_name": "李四", "due_on": str(_today() + dt.timedelta(days=7))},
+        )
+    assert not_in_ledger.value.extra["field"] == "asset_id"

@@ -264,7 +264,7 @@ def availability_covers(availability: WeeklyAvailability, start: datetime, end: 
 # --------------------------------------------------------------------------------------------------
 # Application validation
 
-MOBILE_RE = re.compile(r"1[3-9]\d{9}")
+MOBILE_RE = re.compile(r"1[3-9][0-9]{9}")  # ASCII digits, as the schema says (re's \d takes any script's)
 EMAIL_RE = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
 MAX_NAME_LENGTH = 50
 MAX_EMAIL_LENGTH = 254

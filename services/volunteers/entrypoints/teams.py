@@ -92,7 +92,12 @@ class TeamEntrypoints:
             if data.leader_member_id is not None:
                 members = team_queries.members_of(tx.session, [team_id])[team_id]
                 if data.leader_member_id not in {m.id for m in members}:
-                    raise NotFound("The leader must be a member of the team.", {"member_id": data.leader_member_id})
+                    # The body names a wrong member, the team asked for exists: 422 naming the field.
+                    raise Unprocessable(
+                        f"leader_member_id: {data.leader_member_id} is not a member of the team.",
+                        {"field": "leader_member_id", "member_id": data.leader_member_id},
+                        detail_zh="队长须是本团队成员",
+                    )
             tx.session.execute(teams.update().where(teams.c.id == team_id).values(**values, updated_at=utcnow()))
             team_commands.emit_team(tx, team_id, TeamUpdated)
         return self._team(team_id, show_members=True)
@@ -138,8 +143,13 @@ class TeamEntrypoints:
 
     # -- helpers ------------------------------------------------------------------------------------
     def _insert_member(self, session, team_id: str, member: TeamMemberInput) -> None:
-        if member.volunteer_id:
-            volunteer_queries.existing_volunteer(session, member.volunteer_id)
+        if member.volunteer_id and volunteer_queries.volunteer_row(session, member.volunteer_id) is None:
+            # A wrong field of a team that exists: 422 naming it (a 404 would read as the team not found).
+            raise Unprocessable(
+                f"volunteer_id: there is no volunteer {member.volunteer_id}.",
+                {"field": "volunteer_id", "volunteer_id": member.volunteer_id},
+                detail_zh="没有这位志愿者。",
+            )
         member_id = str(uuid.uuid4())
         session.execute(
             team_members.insert().values(
