@@ -39,6 +39,23 @@ PROBLEMS: dict[int, tuple[str, str]] = {
     500: ("InternalError", "A bug; the `error_id` is in the logs."),
     503: ("ServiceUnavailable", "A service did not answer; try again after `Retry-After` seconds."),
 }
+# status → the problem `type`s it can carry (`urn:wenyun:problem:<code>`): the classes of contracts.errors
+# and what the gateway's own handlers and middleware answer (gateway/app.py, gateway/limits.py). A domain
+# rule refused says which one in its extra members (`rule`, `reason_code`, `field`), under these types.
+PROBLEM_CODES: dict[int, tuple[str, ...]] = {
+    400: ("bad_request", "malformed_json", "malformed_body", "nul_character"),
+    401: ("unauthorized",),
+    403: ("forbidden",),
+    404: ("not_found",),
+    409: ("conflict",),
+    410: ("gone",),
+    413: ("request_too_large",),
+    422: ("validation_failed", "unprocessable"),
+    429: ("too_many_requests",),
+    500: ("internal_error",),
+    503: ("service_unavailable",),
+}
+PROBLEM_TYPE_PREFIX = "urn:wenyun:problem:"
 RETRY_AFTER = {"description": "Seconds to wait before trying again.", "schema": {"type": "integer", "minimum": 0}}
 HEADERS = {
     401: {"WWW-Authenticate": {"description": "`Bearer`.", "schema": {"type": "string"}}},
@@ -53,9 +70,16 @@ NO_SERVICE = {("get", "/asyncapi.json")}
 def problem_components() -> dict[str, Any]:
     responses = {}
     for status, (name, description) in PROBLEMS.items():
+        types = [PROBLEM_TYPE_PREFIX + code for code in PROBLEM_CODES[status]]
+        schema = {
+            "allOf": [
+                {"$ref": PROBLEM_REF},
+                {"type": "object", "properties": {"type": {"type": "string", "enum": types}}},
+            ]
+        }
         response: dict[str, Any] = {
-            "description": description,
-            "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": PROBLEM_REF}}},
+            "description": f"{description} Problem type: {', '.join(f'`{t}`' for t in types)}.",
+            "content": {PROBLEM_MEDIA_TYPE: {"schema": schema}},
         }
         if status in HEADERS:
             response["headers"] = HEADERS[status]

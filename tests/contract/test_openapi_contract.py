@@ -214,3 +214,20 @@ def test_every_pattern_reads_alike_in_every_engine(spec):
     assert len(patterns) > 10
     class_escape = re.compile(r"(?<!\\)(?:\\\\)*\\[sSdDwW]")  # an unescaped \s, \d, …
     assert [p for p in patterns if class_escape.search(p)] == []
+
+
+def test_each_problem_response_lists_the_types_it_can_carry(spec):
+    """A client branches on a problem's `type`: the document lists them per status, and every error class a
+    service raises (contracts.errors) is among those of its status."""
+    from contracts.errors import ERRORS_BY_NAME
+
+    types_by_status = {}
+    for status, (name, _) in PROBLEMS.items():
+        schema = spec["components"]["responses"][name]["content"][PROBLEM_JSON]["schema"]
+        [types] = [part["properties"]["type"]["enum"] for part in schema["allOf"] if "properties" in part]
+        assert types and all(t.startswith("urn:wenyun:problem:") for t in types)
+        types_by_status[status] = types
+    for cls in ERRORS_BY_NAME.values():
+        assert f"urn:wenyun:problem:{cls.code}" in types_by_status[cls.status], cls
+    assert "urn:wenyun:problem:validation_failed" in types_by_status[422]
+    assert "urn:wenyun:problem:nul_character" in types_by_status[400]
