@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import time
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 
@@ -50,6 +51,13 @@ def Subscriber(amqp_uri: str, routing_key: str = "#") -> OutsideSubscriber:
     return OutsideSubscriber(amqp_uri, "events", routing_key)
 
 
+RETRIES = 5
+
+
+def _being_applied(response: httpx.Response) -> bool:
+    return "idempotency_key" in response.json()
+
+
 def thousand_registrations(platform, *, people: int = 1000, workers: int = 50) -> float:
     """Exactly 90 confirmed, the rest waitlisted in arrival (commit) order. Returns the seconds it took."""
     event = published_event(
@@ -69,9 +77,20 @@ def thousand_registrations(platform, *, people: int = 1000, workers: int = 50) -
     with httpx.Client(base_url=platform.base_url, timeout=60, limits=limits) as http:
 
         def register(token: str) -> httpx.Response:
-            return http.post(
-                f"/api/v1/events/{event['id']}/registrations", json={}, headers={"Authorization": f"Bearer {token}"}
-            )
+            # As a resident's app does: its own Idempotency-Key, and a 503 (the service did not answer in
+            # time on a loaded machine) or a 409 "being applied" tried again with it after a pause — the
+            # retry gets the first answer if the first try was applied, and is applied once otherwise.
+            headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": uuid.uuid4().hex}
+            for _ in range(RETRIES):
+                response = http.post(f"/api/v1/events/{event['id']}/registrations", json={}, headers=headers)
+                if (
+                    response.status_code not in (409, 503)
+                    or response.status_code == 409
+                    and not _being_applied(response)
+                ):
+                    return response
+                time.sleep(1.0)
+            return response
 
         with ThreadPoolExecutor(max_workers=workers) as pool:
             responses = list(pool.map(register, tokens))
