@@ -71,15 +71,9 @@ def problem_components() -> dict[str, Any]:
     responses = {}
     for status, (name, description) in PROBLEMS.items():
         types = [PROBLEM_TYPE_PREFIX + code for code in PROBLEM_CODES[status]]
-        schema = {
-            "allOf": [
-                {"$ref": PROBLEM_REF},
-                {"type": "object", "properties": {"type": {"type": "string", "enum": types}}},
-            ]
-        }
         response: dict[str, Any] = {
             "description": f"{description} Problem type: {', '.join(f'`{t}`' for t in types)}.",
-            "content": {PROBLEM_MEDIA_TYPE: {"schema": schema}},
+            "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": PROBLEM_REF}}},
         }
         if status in HEADERS:
             response["headers"] = HEADERS[status]
@@ -106,6 +100,12 @@ def edge_statuses(method: str, path: str, operation: dict) -> set[int]:
 def document_problems(schema: dict) -> None:
     """Every error response of every operation → the shared problem response of its status."""
     schema.setdefault("components", {})["responses"] = problem_components()
+    # One Problem model for a generated client, its `type` one of those listed (each response says which).
+    problem_schema = schema["components"].get("schemas", {}).get("Problem")
+    if problem_schema is not None:
+        problem_schema["properties"]["type"]["enum"] = sorted(
+            {PROBLEM_TYPE_PREFIX + code for codes in PROBLEM_CODES.values() for code in codes}
+        )
     for path, operations in schema.get("paths", {}).items():
         for method, operation in operations.items():
             if not isinstance(operation, dict) or "responses" not in operation:
