@@ -17,7 +17,7 @@ import sys
 
 from nameko.extensions import DependencyProvider
 from sqlalchemy import MetaData, text
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError, PendingRollbackError
 from sqlalchemy.orm import sessionmaker
 
 from kit.engine import make_engine
@@ -127,7 +127,10 @@ class Database(DependencyProvider):
         except IntegrityError as exc:
             session.rollback()
             raise conflict(exc) from exc
-        except OperationalError as exc:
+        except (OperationalError, PendingRollbackError) as exc:
+            # The connection died under the open transaction (PendingRollbackError: it died during the
+            # worker's read after the write): the server rolled it back, nothing was applied — a 503,
+            # and the caller's retry with the same key applies it once.
             raise database_unavailable(exc) from exc
         finally:
             close_session(session)

@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator
 
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError, PendingRollbackError
 from sqlalchemy.orm import Session
 
 from contracts.envelope import DomainEvent, to_cloudevent
@@ -123,9 +123,9 @@ def committed(provider: Database, tx: Transaction) -> None:
         provider.wake_relay()
 
 
-def database_unavailable(exc: OperationalError) -> Unavailable:
+def database_unavailable(exc: OperationalError | PendingRollbackError) -> Unavailable:
     # The connection dropped or the server is restarting.
-    log.warning("database unavailable: %s", str(exc.orig)[:200])
+    log.warning("database unavailable: %s", str(getattr(exc, "orig", None) or exc)[:200])
     # Not "nothing changed": a read after a committed write can fail too; the idempotency key makes a
     # retry of the same request safe either way.
     return Unavailable(
