@@ -27,21 +27,6 @@ def place_name(venue, room) -> str:
     return f"{venue.name}{room_name}" if room_name else venue.name
 
 
-def room_of(session, venue, room_id: str | None):
-    """The room a closure names (None: the whole venue); 422 naming the field when it is not this venue's
-    (the venue asked for exists, the body is wrong)."""
-    if not room_id:
-        return None
-    room = queries.room_row(session, room_id)
-    if room is None or room.venue_id != venue.id:
-        raise Unprocessable(
-            f"room_id: {room_id} is not a room of {venue.name}.",
-            {"field": "room_id", "room_id": room_id, "venue_id": venue.id},
-            detail_zh="该房间不属于此场馆",
-        )
-    return room
-
-
 def _affected(tx, room_rows: dict, closure: Closure, start: dt.datetime, end: dt.datetime) -> list:
     """The active bookings of `room_rows` the closure falls on, earliest first."""
     rows = queries.active_bookings_overlapping(tx.session, list(room_rows), start, end, by_occupied_span=False)

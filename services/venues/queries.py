@@ -8,6 +8,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from contracts.common import Coordinates
+from contracts.errors import Unprocessable
 from contracts.venues import Asset, Booking, Room, RoomLookup, Venue, VenueCreate
 from kit.boundary import row_or_404
 from kit.clock import shown
@@ -121,6 +122,21 @@ def room_row(session: Session, room_id: str, *, for_update: bool = False):
 def room_or_404(session: Session, room_id: str, *, for_update: bool = False):
     row = room_row(session, room_id, for_update=for_update)
     return row_or_404(row, f"Room {room_id} does not exist.", {"room_id": room_id})
+
+
+def room_of_venue_or_422(session: Session, venue, room_id: str | None):
+    """The room a body names (None when it names none). The venue in the path exists; a room that is not one of
+    its rooms is a wrong input: 422 naming the field (not a 404 that reads as the venue not found)."""
+    if room_id is None:
+        return None
+    room = room_row(session, room_id)
+    if room is None or room.venue_id != venue.id:
+        raise Unprocessable(
+            f"room_id: {room_id} is not a room of {venue.name}.",
+            {"field": "room_id", "room_id": room_id, "venue_id": venue.id},
+            detail_zh="该房间不属于此场馆",
+        )
+    return room
 
 
 def room_rows(session: Session, venue_id: str, *, for_update: bool = False):

@@ -30,23 +30,9 @@ def register_error(error: RegisterError, **extra) -> Unprocessable:
     return Unprocessable(sentence(str(error)), extra)
 
 
-def _room_of_venue(session, venue, room_id: str | None):
-    if room_id is None:
-        return None
-    room = queries.room_row(session, room_id)
-    if room is None or room.venue_id != venue.id:
-        # The venue in the path exists; the body names a room it has not: the input is wrong (422), not the venue.
-        raise Unprocessable(
-            f"room_id: {room_id} is not a room of {venue.name}.",
-            {"field": "room_id", "room_id": room_id, "venue_id": venue.id},
-            detail_zh="该场馆没有这个活动室",
-        )
-    return room
-
-
 def record_visits(tx, actor_sub: str, venue, data: VisitEntryCreate) -> dict:
     session = tx.session
-    _room_of_venue(session, venue, data.room_id)
+    queries.room_of_venue_or_422(session, venue, data.room_id)
     try:
         entry = validate_visit_entry(data.date, data.room_id, dict(data.counts))
     except RegisterError as error:
@@ -116,7 +102,7 @@ def _numbers(session, venue_id: str) -> list[str]:
 
 
 def register_asset(session, actor_sub: str, venue, data: AssetCreate) -> dict:
-    _room_of_venue(session, venue, data.room_id)
+    queries.room_of_venue_or_422(session, venue, data.room_id)
     existing = _numbers(session, venue.id)
     try:
         if data.number:
@@ -148,7 +134,7 @@ def register_asset(session, actor_sub: str, venue, data: AssetCreate) -> dict:
 def update_asset(session, row, venue, data: AssetUpdate) -> dict:
     changes = data.model_dump(exclude_unset=True)
     if "room_id" in changes:
-        _room_of_venue(session, venue, changes["room_id"])
+        queries.room_of_venue_or_422(session, venue, changes["room_id"])
     if changes.get("condition") is not None:
         try:
             changes["condition"] = str(change_asset_condition(row.condition, changes["condition"]))

@@ -25,7 +25,7 @@ class ClosureEntrypoints:
         with self.db.transaction() as tx:
             venue = queries.venue_or_404(tx.session, venue_id)
             require_manager(actor, venue.id, venue.name)
-            room = closure_commands.room_of(tx.session, venue, data.room_id)
+            room = queries.room_of_venue_or_422(tx.session, venue, data.room_id or None)
             created = closure_commands.create(
                 tx, actor.sub, venue, room, data.start, data.expected_reopening, data.reason
             )
