@@ -87,14 +87,19 @@ class CloudEventHandler(EventHandler):
             return None
         return envelope
 
-    def _spawn_one(self, envelope: Envelope, message, *, as_list: bool = False) -> None:
+    def _arguments(self, envelope: Envelope) -> tuple:
+        """The worker's arguments for one fact (a batched handler takes a list)."""
+        return (envelope,)
+
+    def _spawn_one(self, envelope: Envelope, message) -> None:
         context_data = self.unpack_message_headers(message)
         handle_result = lambda worker_ctx, result=None, exc_info=None: self.handle_result(  # noqa: E731
             message, worker_ctx, result, exc_info
         )
         try:
-            args = ([envelope],) if as_list else (envelope,)
-            self.container.spawn_worker(self, args, {}, context_data=context_data, handle_result=handle_result)
+            self.container.spawn_worker(
+                self, self._arguments(envelope), {}, context_data=context_data, handle_result=handle_result
+            )
         except ContainerBeingKilled:
             self._settle(message, requeue=True)
 
@@ -215,6 +220,9 @@ class CloudEventBatchHandler(CloudEventHandler):
         self._waiting: list[tuple[Envelope, object]] = []
         self._timer = None
 
+    def _arguments(self, envelope: Envelope) -> tuple:
+        return ([envelope],)
+
     def stop(self):
         self._flush()
         super().stop()  # no delivery after this
@@ -241,7 +249,7 @@ class CloudEventBatchHandler(CloudEventHandler):
             return
         if len(batch) == 1:
             envelope, message = batch[0]
-            self._spawn_one(envelope, message, as_list=True)
+            self._spawn_one(envelope, message)
             return
         messages = [message for _, message in batch]
         handle_result = lambda worker_ctx, result=None, exc_info=None: self._batch_result(  # noqa: E731
@@ -271,7 +279,7 @@ class CloudEventBatchHandler(CloudEventHandler):
         )
         # From a thread of its own: this worker's slot must be free for them.
         self.container.spawn_managed_thread(
-            lambda: [self._spawn_one(envelope, message, as_list=True) for envelope, message in batch],
+            lambda: [self._spawn_one(envelope, message) for envelope, message in batch],
             identifier=f"{self.queue.name}.batch-fallback",
         )
         return result, exc_info
