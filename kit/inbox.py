@@ -60,8 +60,8 @@ def claim_many(session: Session, inbox: Table, envelopes: list[Envelope], consum
     first_of_each: dict[str, Envelope] = {}
     for envelope in envelopes:
         first_of_each.setdefault(envelope.id, envelope)
-    fresh = list(first_of_each.values())
-    if not fresh:
+    distinct = list(first_of_each.values())
+    if not distinct:
         return []
     insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     now = utcnow()
@@ -69,13 +69,13 @@ def claim_many(session: Session, inbox: Table, envelopes: list[Envelope], consum
         session.execute(
             insert(inbox)
             .values(
-                [{"event_id": e.id, "consumer": consumer, "event_type": e.type, "processed_at": now} for e in fresh]
+                [{"event_id": e.id, "consumer": consumer, "event_type": e.type, "processed_at": now} for e in distinct]
             )
             .on_conflict_do_nothing(index_elements=["event_id", "consumer"])
             .returning(inbox.c.event_id)
         ).scalars()
     )
-    return [envelope for envelope in fresh if envelope.id in claimed]
+    return [envelope for envelope in distinct if envelope.id in claimed]
 
 
 def stored_answer(engine: Engine, inbox: Table, consumer: str, key: str) -> tuple[bool, object]:
